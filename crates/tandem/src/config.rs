@@ -1,0 +1,59 @@
+//! One `Config`, read from flags and `TANDEM_*` environment variables (flags win).
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Database URL: `sqlite://path.db` (created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "TANDEM_DATABASE_URL", default_value = "sqlite://tandem.db")]
+    pub database_url: String,
+    /// Public base URL, used for links in e-mails and calendar feeds.
+    #[arg(long, env = "TANDEM_BASE_URL", default_value = "http://127.0.0.1:8080")]
+    pub base_url: String,
+    /// SMTP server for outgoing e-mail (e.g. `smtp://127.0.0.1:2525`); without it e-mails go to ./outbox/.
+    #[arg(long, env = "TANDEM_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Failed sign-ins allowed per client IP address within the window.
+    #[arg(long, env = "TANDEM_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 20)]
+    pub login_max_failures_per_ip: u32,
+    /// Failed sign-ins allowed per account within the window.
+    #[arg(long, env = "TANDEM_LOGIN_MAX_FAILURES_PER_ACCOUNT", default_value_t = 5)]
+    pub login_max_failures_per_account: u32,
+    /// Length of the sign-in throttling window, in seconds.
+    #[arg(long, env = "TANDEM_LOGIN_WINDOW_SECONDS", default_value_t = 900)]
+    pub login_window_seconds: u32,
+    /// How long a session or API token stays valid, in days.
+    #[arg(long, env = "TANDEM_SESSION_DAYS", default_value_t = 30)]
+    pub session_days: u32,
+    /// Argon2id memory cost in KiB (OWASP's minimum is 19456).
+    #[arg(long, env = "TANDEM_ARGON2_MEMORY_KIB", default_value_t = 19456)]
+    pub argon2_memory_kib: u32,
+    /// Argon2id iterations.
+    #[arg(long, env = "TANDEM_ARGON2_ITERATIONS", default_value_t = 2)]
+    pub argon2_iterations: u32,
+}
+
+impl Config {
+    /// Defaults for a given database; what tests and tools start from.
+    pub fn for_database(database_url: &str) -> Self {
+        Config {
+            bind: "127.0.0.1:0".into(),
+            database_url: database_url.into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            smtp_url: None,
+            login_max_failures_per_ip: 20,
+            login_max_failures_per_account: 5,
+            login_window_seconds: 900,
+            session_days: 30,
+            argon2_memory_kib: 19456,
+            argon2_iterations: 2,
+        }
+    }
+
+    /// Whether session cookies must carry `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}

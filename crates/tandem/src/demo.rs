@@ -1,0 +1,1 @@
+//! `tandem serve --demo`: a believable instance to click through.

@@ -1,0 +1,108 @@
+//! Registration, sign-in and sign-out.
+use crate::auth::{self, Caller, Throttle};
+use crate::domain::{text, Email, Password, Problems};
+use crate::error::{AppError, AppResult};
+use crate::store::entities::user;
+use crate::store::new_id;
+use crate::AppState;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub is_admin: bool,
+}
+
+impl From<&user::Model> for UserOut {
+    fn from(u: &user::Model) -> Self {
+        UserOut { id: u.id.clone(), email: u.email.clone(), name: u.name.clone(), is_admin: u.is_admin }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterIn {
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginIn {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginOut {
+    pub token: String,
+    pub user: UserOut,
+}
+
+/// Creates an account; the first one on an empty instance is its admin.
+pub async fn register(state: &AppState, input: &RegisterIn) -> AppResult<UserOut> {
+    create_user(state, input, false).await
+}
+
+/// `force_admin` is for `tandem user create --admin`.
+pub async fn create_user(state: &AppState, input: &RegisterIn, force_admin: bool) -> AppResult<UserOut> {
+    let mut problems = Problems::default();
+    let email = problems.take("email", Email::parse(&input.email));
+    let password = problems.take("password", Password::parse(&input.password));
+    let name = problems.take("name", text(&input.name, 120, true));
+    problems.finish()?;
+    let (email, password, name) = (email.unwrap(), password.unwrap(), name.unwrap());
+
+    let password_hash = auth::hash_password(state, password.expose()).await?;
+    let tx = state.store.write().await?;
+    if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&*tx).await?.is_some() {
+        return Err(AppError::conflict("email_taken", "an account with this e-mail already exists; sign in instead"));
+    }
+    let first = user::Entity::find().count(&*tx).await? == 0;
+    let created = user::ActiveModel {
+        id: Set(new_id()),
+        email: Set(email.into_inner()),
+        name: Set(name),
+        password_hash: Set(password_hash),
+        is_admin: Set(first || force_admin),
+        calendar_token: Set(None),
+        created_at: Set(state.clock.now()),
+    }
+    .insert(&*tx)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict { .. } => AppError::conflict("email_taken", "an account with this e-mail already exists; sign in instead"),
+        other => other,
+    })?;
+    tx.commit().await?;
+    Ok(UserOut::from(&created))
+}
+
+/// Checks credentials under the throttle and opens a session.
+pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<LoginOut> {
+    let throttle = Throttle::new(state, ip, &input.email);
+    throttle.check().await?;
+    let found = match Email::parse(&input.email) {
+        Ok(email) => user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&state.store.db).await?,
+        Err(_) => None,
+    };
+    let ok = auth::verify_password(state, &input.password, found.as_ref().map(|u| u.password_hash.clone())).await?;
+    match found {
+        Some(user) if ok => {
+            let token = auth::open_session(state, &user.id).await?;
+            Ok(LoginOut { token, user: UserOut::from(&user) })
+        }
+        _ => {
+            throttle.record_failure().await?;
+            Err(AppError::BadCredentials)
+        }
+    }
+}
+
+pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
+    auth::close_session(state, &caller.token).await
+}

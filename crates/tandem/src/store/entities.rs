@@ -1,0 +1,264 @@
+//! SeaORM entities: one module per table, nothing but columns.
+#![allow(clippy::upper_case_acronyms)]
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub email: String,
+        pub name: String,
+        pub password_hash: String,
+        pub is_admin: bool,
+        pub calendar_token: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub token_hash: String,
+        pub user_id: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod login_failure {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_failures")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        pub throttle_key: String,
+        pub failed_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod profile {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "profiles")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub field: String,
+        pub headline: String,
+        pub bio: String,
+        pub known_for: String,
+        pub years_experience: Option<i32>,
+        pub seniority: Option<String>,
+        /// JSON array of strings, as are the other list columns.
+        pub skills: String,
+        pub interests: String,
+        pub values: String,
+        pub education: String,
+        pub languages: String,
+        pub timezone: Option<String>,
+        pub location: String,
+        pub department: String,
+        pub manager_email: Option<String>,
+        pub learning_style: Option<String>,
+        pub meeting_preference: Option<String>,
+        pub hours_per_month: Option<i32>,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod plan {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "plans")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub strengths: String,
+        pub improve: String,
+        pub short_term_goals: String,
+        pub long_term_goals: String,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod program {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "programs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub name: String,
+        pub description: String,
+        pub kind: String,
+        pub context: String,
+        pub starts_on: Date,
+        pub ends_on: Date,
+        pub mentor_capacity: i32,
+        pub cadence_days: i32,
+        pub max_mentors_per_mentee: i32,
+        pub request_expiry_days: i32,
+        pub max_timezone_gap_hours: i32,
+        /// JSON object criterion → weight.
+        pub weights: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod coordinator {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "coordinators")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub program_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod enrollment {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "enrollments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub program_id: String,
+        pub user_id: String,
+        pub role: String,
+        pub capacity: Option<i32>,
+        pub wants_skills: String,
+        pub goals_summary: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod shortlist_entry {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "shortlist_entries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub owner_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub person_id: String,
+        pub connection: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod mentorship {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mentorships")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub program_id: String,
+        pub mentor_id: Option<String>,
+        pub status: String,
+        pub origin: String,
+        pub intro: String,
+        pub reasons: String,
+        pub ask: String,
+        pub decline_reason: Option<String>,
+        pub merged_into: Option<String>,
+        pub mentor_accepted: bool,
+        pub created_at: DateTimeUtc,
+        pub expires_at: Option<DateTimeUtc>,
+        pub started_at: Option<DateTimeUtc>,
+        pub ended_at: Option<DateTimeUtc>,
+        pub end_reason: Option<String>,
+        pub end_note: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod mentorship_mentee {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mentorship_mentees")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub mentee_id: Option<String>,
+        pub accepted: bool,
+        pub joined_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod agreement {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agreements")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub mentorship_id: String,
+        pub goals: String,
+        pub cadence_days: i32,
+        pub meeting_minutes: i32,
+        pub channel: String,
+        pub boundaries: String,
+        pub confidentiality: String,
+        pub updated_by: String,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod agreement_signature {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "agreement_signatures")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub mentorship_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub signed_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod reflection {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reflections")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub mentorship_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub text: String,
+        pub written_at: DateTimeUtc,
+    }
+    no_relations!();
+}
