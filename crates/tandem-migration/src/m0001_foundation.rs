@@ -9,7 +9,12 @@ fn id(name: &'static str) -> ColumnDef {
     string_len(name, 36).primary_key().to_owned()
 }
 
-fn fk(table: &'static str, col: &'static str, to: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn fk(
+    table: &'static str,
+    col: &'static str,
+    to: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, col)
         .to(to, "id")
@@ -17,7 +22,12 @@ fn fk(table: &'static str, col: &'static str, to: &'static str, on_delete: Forei
         .to_owned()
 }
 
-fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+fn index(
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut idx = Index::create();
     idx.name(name).table(table);
     for c in cols {
@@ -67,7 +77,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("login_failures", "idx_login_failures_key", &["throttle_key", "failed_at"], false)).await?;
+        m.create_index(index(
+            "login_failures",
+            "idx_login_failures_key",
+            &["throttle_key", "failed_at"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("profiles")
@@ -156,7 +172,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("enrollments", "uq_enrollments_person_role", &["program_id", "user_id", "role"], true)).await?;
+        m.create_index(index(
+            "enrollments",
+            "uq_enrollments_person_role",
+            &["program_id", "user_id", "role"],
+            true,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("shortlist_entries")
@@ -195,8 +217,20 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("mentorships", "idx_mentorships_mentor", &["mentor_id", "status"], false)).await?;
-        m.create_index(index("mentorships", "idx_mentorships_expiry", &["status", "expires_at"], false)).await?;
+        m.create_index(index(
+            "mentorships",
+            "idx_mentorships_mentor",
+            &["mentor_id", "status"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "mentorships",
+            "idx_mentorships_expiry",
+            &["status", "expires_at"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("mentorship_mentees")
@@ -206,13 +240,30 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("mentee_id", 36))
                 .col(boolean("accepted"))
                 .col(timestamp_with_time_zone("joined_at"))
-                .foreign_key(&mut fk("mentorship_mentees", "mentorship_id", "mentorships", Cascade))
+                .foreign_key(&mut fk(
+                    "mentorship_mentees",
+                    "mentorship_id",
+                    "mentorships",
+                    Cascade,
+                ))
                 .foreign_key(&mut fk("mentorship_mentees", "mentee_id", "users", SetNull))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("mentorship_mentees", "uq_mentorship_mentees", &["mentorship_id", "mentee_id"], true)).await?;
-        m.create_index(index("mentorship_mentees", "idx_mentorship_mentees_mentee", &["mentee_id"], false)).await?;
+        m.create_index(index(
+            "mentorship_mentees",
+            "uq_mentorship_mentees",
+            &["mentorship_id", "mentee_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "mentorship_mentees",
+            "idx_mentorship_mentees_mentee",
+            &["mentee_id"],
+            false,
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("agreements")
@@ -225,7 +276,12 @@ impl MigrationTrait for Migration {
                 .col(text("confidentiality"))
                 .col(string_len("updated_by", 36))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(&mut fk("agreements", "mentorship_id", "mentorships", Cascade))
+                .foreign_key(&mut fk(
+                    "agreements",
+                    "mentorship_id",
+                    "mentorships",
+                    Cascade,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -236,7 +292,12 @@ impl MigrationTrait for Migration {
                 .col(string_len("user_id", 36))
                 .col(timestamp_with_time_zone("signed_at"))
                 .primary_key(Index::create().col("mentorship_id").col("user_id"))
-                .foreign_key(&mut fk("agreement_signatures", "mentorship_id", "mentorships", Cascade))
+                .foreign_key(&mut fk(
+                    "agreement_signatures",
+                    "mentorship_id",
+                    "mentorships",
+                    Cascade,
+                ))
                 .foreign_key(&mut fk("agreement_signatures", "user_id", "users", Cascade))
                 .to_owned(),
         )
@@ -249,7 +310,12 @@ impl MigrationTrait for Migration {
                 .col(text("text"))
                 .col(timestamp_with_time_zone("written_at"))
                 .primary_key(Index::create().col("mentorship_id").col("user_id"))
-                .foreign_key(&mut fk("reflections", "mentorship_id", "mentorships", Cascade))
+                .foreign_key(&mut fk(
+                    "reflections",
+                    "mentorship_id",
+                    "mentorships",
+                    Cascade,
+                ))
                 .foreign_key(&mut fk("reflections", "user_id", "users", Cascade))
                 .to_owned(),
         )

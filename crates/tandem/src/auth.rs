@@ -4,23 +4,33 @@ use crate::store::entities::{login_failure, session, user};
 use crate::store::new_id;
 use crate::AppState;
 use anyhow::Context;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use base64::Engine;
 use chrono::Duration;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "tandem_session";
 
 fn argon2(state: &AppState) -> anyhow::Result<Argon2<'static>> {
-    let params = Params::new(state.config.argon2_memory_kib, state.config.argon2_iterations, 1, None)
-        .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+    let params = Params::new(
+        state.config.argon2_memory_kib,
+        state.config.argon2_iterations,
+        1,
+        None,
+    )
+    .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -41,7 +51,11 @@ pub async fn hash_password(state: &AppState, password: &str) -> anyhow::Result<S
 
 /// Checks a password against a stored hash, off the async runtime. With no
 /// hash (unknown account) it still spends the same work, so timing tells nothing.
-pub async fn verify_password(state: &AppState, password: &str, stored: Option<String>) -> anyhow::Result<bool> {
+pub async fn verify_password(
+    state: &AppState,
+    password: &str,
+    stored: Option<String>,
+) -> anyhow::Result<bool> {
     let hasher = argon2(state)?;
     let password = password.to_string();
     let decoy = state.decoy_hash.clone();
@@ -112,8 +126,15 @@ impl Caller {
 
 /// The token from `Authorization: Bearer …`, else from the session cookie.
 pub fn token_from(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        if let Some(token) = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) {
+    if let Some(value) = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(token) = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+        {
             return Some(token.trim().to_string());
         }
     }
@@ -143,16 +164,26 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> AppResult<Option
     if found.expires_at <= state.clock.now() {
         return Ok(None);
     }
-    let user = user::Entity::find_by_id(found.user_id).one(&state.store.db).await?;
-    Ok(user.map(|user| Caller { user, token: token.to_string() }))
+    let user = user::Entity::find_by_id(found.user_id)
+        .one(&state.store.db)
+        .await?;
+    Ok(user.map(|user| Caller {
+        user,
+        token: token.to_string(),
+    }))
 }
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = token_from(parts).ok_or(AppError::Unauthorized)?;
-        caller_for_token(state, &token).await?.ok_or(AppError::Unauthorized)
+        caller_for_token(state, &token)
+            .await?
+            .ok_or(AppError::Unauthorized)
     }
 }
 
@@ -162,7 +193,10 @@ pub struct MaybeCaller(pub Option<Caller>);
 impl FromRequestParts<AppState> for MaybeCaller {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match token_from(parts) {
             Some(token) => Ok(MaybeCaller(caller_for_token(state, &token).await?)),
             None => Ok(MaybeCaller(None)),
@@ -198,7 +232,10 @@ impl<'a> Throttle<'a> {
             state,
             keys: [
                 (format!("ip:{ip}"), state.config.login_max_failures_per_ip),
-                (format!("account:{}", email.trim().to_lowercase()), state.config.login_max_failures_per_account),
+                (
+                    format!("account:{}", email.trim().to_lowercase()),
+                    state.config.login_max_failures_per_account,
+                ),
             ],
         }
     }
@@ -228,7 +265,9 @@ impl<'a> Throttle<'a> {
             }
         }
         if wait > 0 {
-            return Err(AppError::TooManyRequests { retry_after: wait as u64 });
+            return Err(AppError::TooManyRequests {
+                retry_after: wait as u64,
+            });
         }
         Ok(())
     }

@@ -7,7 +7,11 @@ pub struct Config {
     #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
     /// Database URL: `sqlite://path.db` (created if missing) or `postgres://user@host/db`.
-    #[arg(long, env = "TANDEM_DATABASE_URL", default_value = "sqlite://tandem.db")]
+    #[arg(
+        long,
+        env = "TANDEM_DATABASE_URL",
+        default_value = "sqlite://tandem.db"
+    )]
     pub database_url: String,
     /// Public base URL, used for links in e-mails and calendar feeds.
     #[arg(long, env = "TANDEM_BASE_URL", default_value = "http://127.0.0.1:8080")]
@@ -19,7 +23,11 @@ pub struct Config {
     #[arg(long, env = "TANDEM_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 20)]
     pub login_max_failures_per_ip: u32,
     /// Failed sign-ins allowed per account within the window.
-    #[arg(long, env = "TANDEM_LOGIN_MAX_FAILURES_PER_ACCOUNT", default_value_t = 5)]
+    #[arg(
+        long,
+        env = "TANDEM_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        default_value_t = 5
+    )]
     pub login_max_failures_per_account: u32,
     /// Length of the sign-in throttling window, in seconds.
     #[arg(long, env = "TANDEM_LOGIN_WINDOW_SECONDS", default_value_t = 900)]

@@ -1,1 +1,711 @@
-//! `tandem serve --demo`: a believable instance to click through.
+//! `tandem serve --demo`: fills an empty instance with a believable program to click through.
+use crate::auth::Caller;
+use crate::domain::Action;
+use crate::error::AppError;
+use crate::service::accounts::{self, RegisterIn};
+use crate::service::mentorships::{self, ActionIn, AgreementIn, RequestIn};
+use crate::service::people::{self, PlanData, ProfileData};
+use crate::service::programs::{self, CoordinatorIn, EnrollmentIn, ProgramIn};
+use crate::store::entities::user;
+use crate::AppState;
+use anyhow::Context;
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+pub const DEMO_PASSWORD: &str = "tandem-demo-2026";
+
+struct Person {
+    name: &'static str,
+    field: &'static str,
+    headline: &'static str,
+    known_for: &'static str,
+    seniority: &'static str,
+    years: i64,
+    skills: &'static [&'static str],
+    values: &'static [&'static str],
+    interests: &'static [&'static str],
+    languages: &'static [&'static str],
+    timezone: &'static str,
+    location: &'static str,
+}
+
+const MENTORS: &[Person] = &[
+    Person {
+        name: "Amara Okafor",
+        field: "Software Engineering",
+        headline: "Principal engineer, distributed systems",
+        known_for: "Scaling payments to 10k requests/s",
+        seniority: "lead",
+        years: 16,
+        skills: &["rust", "distributed systems", "leadership"],
+        values: &["candour", "craft"],
+        interests: &["climbing", "jazz"],
+        languages: &["English", "Igbo"],
+        timezone: "Europe/London",
+        location: "London",
+    },
+    Person {
+        name: "Lukas Becker",
+        field: "Software Engineering",
+        headline: "Engineering manager, platform team",
+        known_for: "Growing three teams from 4 to 40 people",
+        seniority: "lead",
+        years: 14,
+        skills: &["leadership", "hiring", "kubernetes"],
+        values: &["kindness", "ownership"],
+        interests: &["cycling"],
+        languages: &["German", "English"],
+        timezone: "Europe/Berlin",
+        location: "Berlin",
+    },
+    Person {
+        name: "Priya Raman",
+        field: "Data Science",
+        headline: "Head of data science",
+        known_for: "Forecasting models used by 200 stores",
+        seniority: "executive",
+        years: 18,
+        skills: &["statistics", "python", "leadership"],
+        values: &["curiosity", "rigour"],
+        interests: &["chess", "running"],
+        languages: &["English", "Tamil"],
+        timezone: "Asia/Kolkata",
+        location: "Bengaluru",
+    },
+    Person {
+        name: "Diego Fernández",
+        field: "Product Management",
+        headline: "Group product manager",
+        known_for: "Launching the mobile app to a million users",
+        seniority: "lead",
+        years: 12,
+        skills: &["product discovery", "roadmapping", "negotiation"],
+        values: &["customer focus", "candour"],
+        interests: &["football", "cooking"],
+        languages: &["Spanish", "English"],
+        timezone: "Europe/Madrid",
+        location: "Madrid",
+    },
+    Person {
+        name: "Mei Lin",
+        field: "Design",
+        headline: "Design director",
+        known_for: "A design system used by 30 product teams",
+        seniority: "executive",
+        years: 15,
+        skills: &["design systems", "user research", "public speaking"],
+        values: &["empathy", "craft"],
+        interests: &["ceramics"],
+        languages: &["English", "Mandarin"],
+        timezone: "America/Los_Angeles",
+        location: "San Francisco",
+    },
+    Person {
+        name: "Kwame Mensah",
+        field: "Software Engineering",
+        headline: "Staff engineer, security",
+        known_for: "Running the bug bounty programme",
+        seniority: "senior",
+        years: 11,
+        skills: &["security", "go", "rust"],
+        values: &["integrity", "ownership"],
+        interests: &["photography"],
+        languages: &["English", "French"],
+        timezone: "Africa/Accra",
+        location: "Accra",
+    },
+    Person {
+        name: "Sofia Rossi",
+        field: "Marketing",
+        headline: "VP marketing",
+        known_for: "Rebranding a 50-year-old company",
+        seniority: "executive",
+        years: 20,
+        skills: &["brand strategy", "storytelling", "leadership"],
+        values: &["creativity", "candour"],
+        interests: &["opera", "sailing"],
+        languages: &["Italian", "English"],
+        timezone: "Europe/Rome",
+        location: "Milan",
+    },
+    Person {
+        name: "Hannah Schmidt",
+        field: "Data Science",
+        headline: "Machine-learning engineer",
+        known_for: "Open-source work on model monitoring",
+        seniority: "senior",
+        years: 9,
+        skills: &["python", "mlops", "statistics"],
+        values: &["curiosity", "openness"],
+        interests: &["hiking", "board games"],
+        languages: &["German", "English"],
+        timezone: "Europe/Berlin",
+        location: "Munich",
+    },
+    Person {
+        name: "Oliver Grant",
+        field: "Finance",
+        headline: "CFO of a Series B startup",
+        known_for: "Two successful fundraising rounds",
+        seniority: "executive",
+        years: 19,
+        skills: &["fundraising", "financial modelling", "negotiation"],
+        values: &["rigour", "integrity"],
+        interests: &["golf"],
+        languages: &["English"],
+        timezone: "America/New_York",
+        location: "New York",
+    },
+    Person {
+        name: "Yuki Tanaka",
+        field: "Software Engineering",
+        headline: "Senior frontend engineer",
+        known_for: "Accessibility champion for the web platform",
+        seniority: "senior",
+        years: 8,
+        skills: &["typescript", "accessibility", "public speaking"],
+        values: &["empathy", "craft"],
+        interests: &["anime", "baking"],
+        languages: &["Japanese", "English"],
+        timezone: "Asia/Tokyo",
+        location: "Tokyo",
+    },
+    Person {
+        name: "Fatima Zahra",
+        field: "Product Management",
+        headline: "Senior product manager, growth",
+        known_for: "Experiments that doubled activation",
+        seniority: "senior",
+        years: 10,
+        skills: &["experimentation", "product discovery", "sql"],
+        values: &["curiosity", "customer focus"],
+        interests: &["calligraphy"],
+        languages: &["Arabic", "French", "English"],
+        timezone: "Africa/Casablanca",
+        location: "Casablanca",
+    },
+    Person {
+        name: "Grace Mwangi",
+        field: "People & Culture",
+        headline: "Director of people",
+        known_for: "Building a mentoring culture from scratch",
+        seniority: "lead",
+        years: 13,
+        skills: &["coaching", "hiring", "conflict resolution"],
+        values: &["kindness", "fairness"],
+        interests: &["gardening", "choir"],
+        languages: &["English", "Swahili"],
+        timezone: "Africa/Nairobi",
+        location: "Nairobi",
+    },
+];
+
+const MENTEES: &[(&str, &str, &str, &[&str], &str)] = &[
+    (
+        "Noah Williams",
+        "Software Engineering",
+        "junior",
+        &["rust", "distributed systems"],
+        "Europe/London",
+    ),
+    (
+        "Emma Dubois",
+        "Software Engineering",
+        "mid",
+        &["leadership", "hiring"],
+        "Europe/Paris",
+    ),
+    (
+        "Arjun Patel",
+        "Data Science",
+        "junior",
+        &["statistics", "python"],
+        "Asia/Kolkata",
+    ),
+    (
+        "Chloe Martin",
+        "Product Management",
+        "mid",
+        &["product discovery", "roadmapping"],
+        "Europe/Paris",
+    ),
+    (
+        "Lucas Silva",
+        "Design",
+        "junior",
+        &["user research", "design systems"],
+        "America/Sao_Paulo",
+    ),
+    (
+        "Aisha Bello",
+        "Software Engineering",
+        "mid",
+        &["security", "go"],
+        "Africa/Lagos",
+    ),
+    (
+        "Marco Bianchi",
+        "Marketing",
+        "junior",
+        &["storytelling", "brand strategy"],
+        "Europe/Rome",
+    ),
+    (
+        "Lena Vogel",
+        "Data Science",
+        "mid",
+        &["mlops", "python"],
+        "Europe/Berlin",
+    ),
+    (
+        "Samuel Osei",
+        "Finance",
+        "junior",
+        &["financial modelling", "fundraising"],
+        "Africa/Accra",
+    ),
+    (
+        "Hana Sato",
+        "Software Engineering",
+        "junior",
+        &["typescript", "accessibility"],
+        "Asia/Tokyo",
+    ),
+    (
+        "Omar Haddad",
+        "Product Management",
+        "junior",
+        &["experimentation", "sql"],
+        "Africa/Casablanca",
+    ),
+    (
+        "Zoe Clarke",
+        "People & Culture",
+        "mid",
+        &["coaching", "conflict resolution"],
+        "Europe/London",
+    ),
+    (
+        "Mateo García",
+        "Software Engineering",
+        "student",
+        &["rust", "go"],
+        "Europe/Madrid",
+    ),
+    (
+        "Ingrid Larsen",
+        "Design",
+        "mid",
+        &["public speaking", "design systems"],
+        "Europe/Oslo",
+    ),
+    (
+        "Ravi Kumar",
+        "Data Science",
+        "student",
+        &["statistics", "sql"],
+        "Asia/Kolkata",
+    ),
+    (
+        "Julia Nowak",
+        "Marketing",
+        "mid",
+        &["brand strategy", "leadership"],
+        "Europe/Warsaw",
+    ),
+    (
+        "Ethan Brooks",
+        "Finance",
+        "mid",
+        &["negotiation", "financial modelling"],
+        "America/New_York",
+    ),
+    (
+        "Amina Yusuf",
+        "Software Engineering",
+        "junior",
+        &["kubernetes", "leadership"],
+        "Africa/Nairobi",
+    ),
+    (
+        "Tom Becker",
+        "Product Management",
+        "mid",
+        &["negotiation", "product discovery"],
+        "Europe/Berlin",
+    ),
+    (
+        "Sara Lindqvist",
+        "Data Science",
+        "junior",
+        &["python", "mlops"],
+        "Europe/Stockholm",
+    ),
+];
+
+fn email_of(name: &str) -> String {
+    let local: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' => 'a',
+            'é' | 'è' => 'e',
+            'í' => 'i',
+            'ó' => 'o',
+            'ú' => 'u',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '.',
+        })
+        .collect();
+    format!("{local}@demo.tandem.test")
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+async fn account(state: &AppState, name: &str, email: &str, admin: bool) -> anyhow::Result<Caller> {
+    let input = RegisterIn {
+        email: email.into(),
+        password: DEMO_PASSWORD.into(),
+        name: name.into(),
+    };
+    let created = accounts::create_user(state, &input, admin)
+        .await
+        .map_err(describe)?;
+    let user = user::Entity::find_by_id(created.id)
+        .one(&state.store.db)
+        .await?
+        .context("demo account vanished")?;
+    Ok(Caller {
+        user,
+        token: String::new(),
+    })
+}
+
+fn describe(e: AppError) -> anyhow::Error {
+    anyhow::anyhow!(
+        "demo data refused: {} ({:?})",
+        e.public_message(),
+        e.body().error.fields
+    )
+}
+
+/// Seeds only an empty instance; says so and leaves data alone otherwise.
+pub async fn seed(state: &AppState) -> anyhow::Result<()> {
+    if user::Entity::find().count(&state.store.db).await? > 0 {
+        println!("--demo: this instance already has accounts; leaving its data as it is.");
+        return Ok(());
+    }
+    let admin = account(state, "Alex Admin", "admin@demo.tandem.test", true).await?;
+    let coordinator = account(
+        state,
+        "Camille Coordinator",
+        "coordinator@demo.tandem.test",
+        false,
+    )
+    .await?;
+
+    let engineering = programs::create(
+        state,
+        &admin,
+        &ProgramIn {
+            name: "Engineering & Product Mentoring 2027".into(),
+            description: "Six months, one mentor, one mentee: grow into your next role with someone who has walked the path.".into(),
+            kind: "traditional".into(),
+            context: "corporate".into(),
+            starts_on: "2027-01-11".into(),
+            ends_on: "2027-07-09".into(),
+            mentor_capacity: Some(2),
+            cadence_days: Some(14),
+            max_mentors_per_mentee: Some(1),
+            request_expiry_days: Some(14),
+            max_timezone_gap_hours: Some(6),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(describe)?;
+    let circle = programs::create(
+        state,
+        &admin,
+        &ProgramIn {
+            name: "Data & Design Peer Circles".into(),
+            description: "Peers at a similar stage learning from each other, across companies and time zones.".into(),
+            kind: "peer".into(),
+            context: "community".into(),
+            starts_on: "2027-02-01".into(),
+            ends_on: "2027-05-31".into(),
+            mentor_capacity: Some(3),
+            cadence_days: Some(21),
+            max_mentors_per_mentee: Some(2),
+            request_expiry_days: Some(10),
+            max_timezone_gap_hours: Some(12),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(describe)?;
+    let founders = programs::create(
+        state,
+        &admin,
+        &ProgramIn {
+            name: "Founders' Circle".into(),
+            description: "Small groups of first-time founders with one experienced operator."
+                .into(),
+            kind: "group".into(),
+            context: "startup".into(),
+            starts_on: "2027-03-01".into(),
+            ends_on: "2027-08-31".into(),
+            mentor_capacity: Some(5),
+            cadence_days: Some(30),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(describe)?;
+    for p in [&engineering, &circle, &founders] {
+        programs::add_coordinator(
+            state,
+            &admin,
+            &p.id,
+            &CoordinatorIn {
+                person_id: coordinator.user.id.clone(),
+            },
+        )
+        .await
+        .map_err(describe)?;
+    }
+
+    let mut mentors = Vec::new();
+    for m in MENTORS {
+        let caller = account(state, m.name, &email_of(m.name), false).await?;
+        people::put_profile(
+            state,
+            &caller,
+            &ProfileData {
+                field: m.field.into(),
+                headline: m.headline.into(),
+                known_for: m.known_for.into(),
+                bio: format!(
+                    "{} years in {}. Happy to share what worked and what did not.",
+                    m.years,
+                    m.field.to_lowercase()
+                ),
+                years_experience: Some(m.years),
+                seniority: Some(m.seniority.into()),
+                skills: strings(m.skills),
+                values: strings(m.values),
+                interests: strings(m.interests),
+                languages: strings(m.languages),
+                timezone: Some(m.timezone.into()),
+                location: m.location.into(),
+                meeting_preference: Some("video".into()),
+                hours_per_month: Some(4),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(describe)?;
+        let program = if matches!(m.field, "Data Science" | "Design") {
+            &circle
+        } else {
+            &engineering
+        };
+        programs::enroll(
+            state,
+            &caller,
+            &program.id,
+            &EnrollmentIn {
+                role: "mentor".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(describe)?;
+        if m.field == "Finance" || m.name == "Grace Mwangi" {
+            programs::enroll(
+                state,
+                &caller,
+                &founders.id,
+                &EnrollmentIn {
+                    role: "mentor".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(describe)?;
+        }
+        mentors.push(caller);
+    }
+
+    let mut mentees = Vec::new();
+    for (i, (name, field, seniority, wants, tz)) in MENTEES.iter().enumerate() {
+        let caller = account(state, name, &email_of(name), false).await?;
+        people::put_profile(
+            state,
+            &caller,
+            &ProfileData {
+                field: field.to_string(),
+                headline: format!("{} in {}", seniority_title(seniority), field.to_lowercase()),
+                years_experience: Some([1, 3, 0, 5][i % 4]),
+                seniority: Some(seniority.to_string()),
+                skills: vec![wants[0].to_string()],
+                languages: vec!["English".into()],
+                timezone: Some(tz.to_string()),
+                learning_style: Some(
+                    ["visual", "auditory", "reading_writing", "kinesthetic"][i % 4].into(),
+                ),
+                meeting_preference: Some(["video", "any", "in_person"][i % 3].into()),
+                hours_per_month: Some(3),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(describe)?;
+        people::put_plan(
+            state,
+            &caller,
+            &PlanData {
+                strengths: vec!["Learning fast".into()],
+                improve: vec![format!("Get better at {}", wants[1])],
+                short_term_goals: vec![format!("Ship something real with {}", wants[0])],
+                long_term_goals: vec!["Mentor others one day".into()],
+            },
+        )
+        .await
+        .map_err(describe)?;
+        let program = if matches!(*field, "Data Science" | "Design") {
+            &circle
+        } else {
+            &engineering
+        };
+        programs::enroll(
+            state,
+            &caller,
+            &program.id,
+            &EnrollmentIn {
+                role: "mentee".into(),
+                wants_skills: strings(wants),
+                goals_summary: format!("Grow from {seniority} to the next level"),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(describe)?;
+        mentees.push(caller);
+    }
+
+    // Noah asked Amara and she said yes; they agreed how to work together and both signed.
+    let ask = |mentee: usize, mentor: usize, program: &str| RequestIn {
+        program_id: program.to_string(),
+        mentor_id: mentors[mentor].user.id.clone(),
+        intro: format!(
+            "Hi, I'm {}, {}.",
+            mentees[mentee].user.name, MENTEES[mentee].2
+        ),
+        reasons: format!(
+            "Your work on {} is exactly where I want to grow.",
+            MENTORS[mentor].known_for.to_lowercase()
+        ),
+        ask: "Could we start with a 30-minute video call?".into(),
+    };
+    let active = mentorships::request(state, &mentees[0], &ask(0, 0, &engineering.id))
+        .await
+        .map_err(describe)?;
+    mentorships::act(
+        state,
+        &mentors[0],
+        &active.id,
+        Action::Accept,
+        &ActionIn::default(),
+    )
+    .await
+    .map_err(describe)?;
+    mentorships::put_agreement(
+        state,
+        &mentors[0],
+        &active.id,
+        &AgreementIn {
+            goals: "Lead the design of one service end to end; get comfortable reviewing others' designs.".into(),
+            cadence_days: Some(14),
+            meeting_minutes: Some(45),
+            channel: "Video call, Tuesdays 17:00 London".into(),
+            boundaries: "No calls at weekends; reschedule a day ahead.".into(),
+            confidentiality: "What we discuss stays between us unless we both agree otherwise.".into(),
+        },
+    )
+    .await
+    .map_err(describe)?;
+    for who in [&mentors[0], &mentees[0]] {
+        mentorships::sign_agreement(state, who, &active.id)
+            .await
+            .map_err(describe)?;
+    }
+    // A second relationship that has started but has no agreement yet.
+    let second = mentorships::request(state, &mentees[1], &ask(1, 1, &engineering.id))
+        .await
+        .map_err(describe)?;
+    mentorships::act(
+        state,
+        &mentors[1],
+        &second.id,
+        Action::Accept,
+        &ActionIn::default(),
+    )
+    .await
+    .map_err(describe)?;
+    // Open requests waiting on mentors.
+    mentorships::request(state, &mentees[3], &ask(3, 3, &engineering.id))
+        .await
+        .map_err(describe)?;
+    mentorships::request(state, &mentees[5], &ask(5, 5, &engineering.id))
+        .await
+        .map_err(describe)?;
+    mentorships::request(state, &mentees[2], &ask(2, 2, &circle.id))
+        .await
+        .map_err(describe)?;
+    mentorships::request(state, &mentees[7], &ask(7, 7, &circle.id))
+        .await
+        .map_err(describe)?;
+
+    println!("\nDemo data is ready. Every demo account uses the password: {DEMO_PASSWORD}\n");
+    println!("  {:<28} {}", "admin@demo.tandem.test", "instance admin");
+    println!(
+        "  {:<28} {}",
+        "coordinator@demo.tandem.test", "coordinator of all three programs"
+    );
+    println!(
+        "  {:<28} {}",
+        email_of(MENTORS[0].name),
+        "mentor with an active, signed mentorship"
+    );
+    println!(
+        "  {:<28} {}",
+        email_of(MENTEES[0].0),
+        "mentee in that mentorship"
+    );
+    println!(
+        "  {:<28} {}",
+        email_of(MENTORS[3].name),
+        "mentor with a request waiting"
+    );
+    println!(
+        "  {:<28} {}",
+        email_of(MENTEES[4].0),
+        "mentee with no mentor yet"
+    );
+    println!(
+        "\n  …and {} more mentors and mentees (name.surname@demo.tandem.test).\n",
+        MENTORS.len() + MENTEES.len() - 4
+    );
+    Ok(())
+}
+
+fn seniority_title(s: &str) -> &'static str {
+    match s {
+        "student" => "Student",
+        "junior" => "Junior",
+        "mid" => "Mid-level",
+        _ => "Experienced",
+    }
+}

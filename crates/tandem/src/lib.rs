@@ -45,7 +45,12 @@ pub struct App {
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let store = Store::connect(&config.database_url).await?;
     store.migrate().await?;
-    let mut state = AppState { store, config: Arc::new(config), clock: Clock::default(), decoy_hash: String::new() };
+    let mut state = AppState {
+        store,
+        config: Arc::new(config),
+        clock: Clock::default(),
+        decoy_hash: String::new(),
+    };
     state.decoy_hash = auth::hash_password(&state, &auth::random_token()).await?;
     Ok(App { state })
 }
@@ -64,18 +69,27 @@ impl App {
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("same-origin"),
             ))
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+            .layer(tower_http::limit::RequestBodyLimitLayer::new(
+                2 * 1024 * 1024,
+            ))
             .layer(TraceLayer::new_for_http())
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.
-    pub async fn run(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let jobs = jobs::spawn(self.state.clone());
         let router = self.router();
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
         jobs.abort();
         self.state.store.db.clone().close().await.ok();
         Ok(())
@@ -89,7 +103,8 @@ pub async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

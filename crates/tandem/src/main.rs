@@ -66,8 +66,7 @@ async fn main() -> anyhow::Result<()> {
             let bind = config.bind.clone();
             let app = tandem::build(config).await?;
             if demo {
-                // demo seeding lands with demo.rs
-                let _ = &app.state;
+                tandem::demo::seed(&app.state).await?;
             }
             let listener = tokio::net::TcpListener::bind(&bind)
                 .await
@@ -81,12 +80,34 @@ async fn main() -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::User { command: UserCommand::Create { config, email, name, password, admin } } => {
+        Command::User {
+            command:
+                UserCommand::Create {
+                    config,
+                    email,
+                    name,
+                    password,
+                    admin,
+                },
+        } => {
             let app = tandem::build(config).await?;
-            let user = accounts::create_user(&app.state, &RegisterIn { email, password, name }, admin)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
-            println!("created {} <{}>{}", user.name, user.email, if user.is_admin { " (admin)" } else { "" });
+            let user = accounts::create_user(
+                &app.state,
+                &RegisterIn {
+                    email,
+                    password,
+                    name,
+                },
+                admin,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
+            println!(
+                "created {} <{}>{}",
+                user.name,
+                user.email,
+                if user.is_admin { " (admin)" } else { "" }
+            );
             Ok(())
         }
     }

@@ -3,7 +3,9 @@ use super::{created, ApiJson};
 use crate::auth::{Caller, ClientIp, SESSION_COOKIE};
 use crate::error::{AppResult, ErrorBody};
 use crate::service::accounts::{self, LoginIn, LoginOut, RegisterIn, UserOut};
-use crate::service::people::{self, ExportOut, PersonOut, PlanData, ProfileData, ShortlistIn, ShortlistItem};
+use crate::service::people::{
+    self, ExportOut, PersonOut, PlanData, ProfileData, ShortlistIn, ShortlistItem,
+};
 use crate::service::Listing;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -29,7 +31,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The session cookie set at sign-in (HttpOnly, SameSite=Lax).
 pub fn session_cookie(state: &AppState, token: &str, max_age_days: u32) -> HeaderValue {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     let value = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         max_age_days as u64 * 86400
@@ -41,7 +47,10 @@ pub fn session_cookie(state: &AppState, token: &str, max_age_days: u32) -> Heade
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterIn,
     responses((status = 201, body = UserOut), (status = 409, description = "e-mail taken", body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-async fn register(State(state): State<AppState>, ApiJson(input): ApiJson<RegisterIn>) -> AppResult<impl IntoResponse> {
+async fn register(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<RegisterIn>,
+) -> AppResult<impl IntoResponse> {
     Ok(created(accounts::register(&state, &input).await?))
 }
 
@@ -49,10 +58,17 @@ async fn register(State(state): State<AppState>, ApiJson(input): ApiJson<Registe
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginIn,
     responses((status = 200, body = LoginOut), (status = 401, body = ErrorBody), (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-async fn login(State(state): State<AppState>, ClientIp(ip): ClientIp, ApiJson(input): ApiJson<LoginIn>) -> AppResult<impl IntoResponse> {
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(input): ApiJson<LoginIn>,
+) -> AppResult<impl IntoResponse> {
     let out = accounts::login(&state, &ip, &input).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&state, &out.token, state.config.session_days));
+    headers.insert(
+        header::SET_COOKIE,
+        session_cookie(&state, &out.token, state.config.session_days),
+    );
     Ok((headers, Json(out)))
 }
 
@@ -76,14 +92,21 @@ async fn me(caller: Caller) -> Json<UserOut> {
 /// Your profile.
 #[utoipa::path(get, path = "/api/v1/me/profile", tag = "profile", security(("bearer" = [])),
     responses((status = 200, body = ProfileData), (status = 401, body = ErrorBody)))]
-async fn get_profile(State(state): State<AppState>, caller: Caller) -> AppResult<Json<ProfileData>> {
+async fn get_profile(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> AppResult<Json<ProfileData>> {
     Ok(Json(people::get_profile(&state, &caller).await?))
 }
 
 /// Replace your profile.
 #[utoipa::path(put, path = "/api/v1/me/profile", tag = "profile", security(("bearer" = [])), request_body = ProfileData,
     responses((status = 200, body = ProfileData), (status = 422, body = ErrorBody)))]
-async fn put_profile(State(state): State<AppState>, caller: Caller, ApiJson(input): ApiJson<ProfileData>) -> AppResult<Json<ProfileData>> {
+async fn put_profile(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ProfileData>,
+) -> AppResult<Json<ProfileData>> {
     Ok(Json(people::put_profile(&state, &caller, &input).await?))
 }
 
@@ -97,14 +120,22 @@ async fn get_plan(State(state): State<AppState>, caller: Caller) -> AppResult<Js
 /// Replace your career plan.
 #[utoipa::path(put, path = "/api/v1/me/plan", tag = "profile", security(("bearer" = [])), request_body = PlanData,
     responses((status = 200, body = PlanData), (status = 422, body = ErrorBody)))]
-async fn put_plan(State(state): State<AppState>, caller: Caller, ApiJson(input): ApiJson<PlanData>) -> AppResult<Json<PlanData>> {
+async fn put_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<PlanData>,
+) -> AppResult<Json<PlanData>> {
     Ok(Json(people::put_plan(&state, &caller, &input).await?))
 }
 
 /// The public profile of someone who shares a program with you.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "profile", security(("bearer" = [])),
     params(("id" = String, Path)), responses((status = 200, body = PersonOut), (status = 404, body = ErrorBody)))]
-async fn person(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<PersonOut>> {
+async fn person(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<PersonOut>> {
     Ok(Json(people::person(&state, &caller, &id).await?))
 }
 
@@ -113,14 +144,26 @@ async fn person(State(state): State<AppState>, caller: Caller, Path(id): Path<St
     responses((status = 200, body = ExportOut), (status = 401, body = ErrorBody)))]
 async fn export(State(state): State<AppState>, caller: Caller) -> AppResult<impl IntoResponse> {
     let out = people::export(&state, &caller).await?;
-    Ok(([(header::CONTENT_DISPOSITION, "attachment; filename=\"tandem-export.json\"")], Json(out)))
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"tandem-export.json\"",
+        )],
+        Json(out),
+    ))
 }
 
 /// Add someone to your shortlist (or update how they connect to you).
 #[utoipa::path(post, path = "/api/v1/shortlist", tag = "finding", security(("bearer" = [])), request_body = ShortlistIn,
     responses((status = 201, body = ShortlistItem), (status = 422, body = ErrorBody)))]
-async fn add_shortlist(State(state): State<AppState>, caller: Caller, ApiJson(input): ApiJson<ShortlistIn>) -> AppResult<impl IntoResponse> {
-    Ok(created(people::add_to_shortlist(&state, &caller, &input).await?))
+async fn add_shortlist(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<ShortlistIn>,
+) -> AppResult<impl IntoResponse> {
+    Ok(created(
+        people::add_to_shortlist(&state, &caller, &input).await?,
+    ))
 }
 
 /// Your shortlist: Name, Field, Known for, Connection to you.
@@ -131,13 +174,20 @@ async fn list_shortlist(
     caller: Caller,
     super::ApiQuery(page): super::ApiQuery<crate::service::PageQuery>,
 ) -> AppResult<Json<Listing<ShortlistItem>>> {
-    Ok(Json(Listing::paginate(people::shortlist(&state, &caller).await?, &page.page())))
+    Ok(Json(Listing::paginate(
+        people::shortlist(&state, &caller).await?,
+        &page.page(),
+    )))
 }
 
 /// Remove someone from your shortlist.
 #[utoipa::path(delete, path = "/api/v1/shortlist/{person_id}", tag = "finding", security(("bearer" = [])),
     params(("person_id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody)))]
-async fn remove_shortlist(State(state): State<AppState>, caller: Caller, Path(person_id): Path<String>) -> AppResult<StatusCode> {
+async fn remove_shortlist(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(person_id): Path<String>,
+) -> AppResult<StatusCode> {
     people::remove_from_shortlist(&state, &caller, &person_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,10 @@ use super::{created, parse_json, ApiJson, ApiQuery};
 use crate::auth::Caller;
 use crate::domain::Action;
 use crate::error::{AppError, AppResult, ErrorBody};
-use crate::service::mentorships::{self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, ReflectionIn, ReflectionOut, RequestIn};
+use crate::service::mentorships::{
+    self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, ReflectionIn, ReflectionOut,
+    RequestIn,
+};
 use crate::service::Listing;
 use crate::AppState;
 use axum::body::Bytes;
@@ -37,8 +40,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(post, path = "/api/v1/mentorships", tag = "mentorships", security(("bearer" = [])), request_body = RequestIn,
     responses((status = 201, body = MentorshipOut), (status = 409, description = "duplicate, mentor at capacity, or your limit reached", body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
-async fn create_request(State(state): State<AppState>, caller: Caller, ApiJson(input): ApiJson<RequestIn>) -> AppResult<impl IntoResponse> {
-    Ok(created(mentorships::request(&state, &caller, &input).await?))
+async fn create_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<RequestIn>,
+) -> AppResult<impl IntoResponse> {
+    Ok(created(
+        mentorships::request(&state, &caller, &input).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -53,15 +62,30 @@ struct MineQuery {
 /// Your mentorships and requests, newest first.
 #[utoipa::path(get, path = "/api/v1/mentorships", tag = "mentorships", security(("bearer" = [])), params(MineQuery),
     responses((status = 200, body = Listing<MentorshipOut>)))]
-async fn list_mine(State(state): State<AppState>, caller: Caller, ApiQuery(q): ApiQuery<MineQuery>) -> AppResult<Json<Listing<MentorshipOut>>> {
-    let page = crate::service::PageQuery { limit: q.limit, cursor: q.cursor }.page();
-    Ok(Json(Listing::paginate(mentorships::mine(&state, &caller, q.status.as_deref()).await?, &page)))
+async fn list_mine(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<MineQuery>,
+) -> AppResult<Json<Listing<MentorshipOut>>> {
+    let page = crate::service::PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .page();
+    Ok(Json(Listing::paginate(
+        mentorships::mine(&state, &caller, q.status.as_deref()).await?,
+        &page,
+    )))
 }
 
 /// One mentorship. Coordinators of its program see status and dates only.
 #[utoipa::path(get, path = "/api/v1/mentorships/{id}", tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = MentorshipOut), (status = 404, body = ErrorBody)))]
-async fn get_one(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<MentorshipOut>> {
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<MentorshipOut>> {
     Ok(Json(mentorships::get(&state, &caller, &id).await?))
 }
 
@@ -75,14 +99,25 @@ fn optional_body(headers: &HeaderMap, body: &Bytes) -> AppResult<ActionIn> {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
     if !is_json {
-        return Err(AppError::BadRequest("send a JSON body with Content-Type: application/json".into()));
+        return Err(AppError::BadRequest(
+            "send a JSON body with Content-Type: application/json".into(),
+        ));
     }
     parse_json(body)
 }
 
-async fn run(state: AppState, caller: Caller, id: String, action: Action, headers: HeaderMap, body: Bytes) -> AppResult<Json<MentorshipOut>> {
+async fn run(
+    state: AppState,
+    caller: Caller,
+    id: String,
+    action: Action,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Json<MentorshipOut>> {
     let input = optional_body(&headers, &body)?;
-    Ok(Json(mentorships::act(&state, &caller, &id, action, &input).await?))
+    Ok(Json(
+        mentorships::act(&state, &caller, &id, action, &input).await?,
+    ))
 }
 
 macro_rules! lifecycle_action {
@@ -97,46 +132,114 @@ macro_rules! lifecycle_action {
     };
 }
 
-lifecycle_action!(accept, Action::Accept, "/api/v1/mentorships/{id}/accept", "Accept a request (the mentor) or a proposed match (each participant).");
-lifecycle_action!(decline, Action::Decline, "/api/v1/mentorships/{id}/decline", "Decline a request (the mentor) or a proposed match, with `{reason}`.");
-lifecycle_action!(withdraw, Action::Withdraw, "/api/v1/mentorships/{id}/withdraw", "Withdraw your request.");
-lifecycle_action!(pause, Action::Pause, "/api/v1/mentorships/{id}/pause", "Pause an active mentorship.");
-lifecycle_action!(resume, Action::Resume, "/api/v1/mentorships/{id}/resume", "Resume a paused mentorship.");
-lifecycle_action!(complete, Action::Complete, "/api/v1/mentorships/{id}/complete", "Complete the mentorship, with your `{reflection}`.");
-lifecycle_action!(end, Action::End, "/api/v1/mentorships/{id}/end", "End early with `{reason: not_a_good_fit|time|goals_met_early|other, note}`.");
+lifecycle_action!(
+    accept,
+    Action::Accept,
+    "/api/v1/mentorships/{id}/accept",
+    "Accept a request (the mentor) or a proposed match (each participant)."
+);
+lifecycle_action!(
+    decline,
+    Action::Decline,
+    "/api/v1/mentorships/{id}/decline",
+    "Decline a request (the mentor) or a proposed match, with `{reason}`."
+);
+lifecycle_action!(
+    withdraw,
+    Action::Withdraw,
+    "/api/v1/mentorships/{id}/withdraw",
+    "Withdraw your request."
+);
+lifecycle_action!(
+    pause,
+    Action::Pause,
+    "/api/v1/mentorships/{id}/pause",
+    "Pause an active mentorship."
+);
+lifecycle_action!(
+    resume,
+    Action::Resume,
+    "/api/v1/mentorships/{id}/resume",
+    "Resume a paused mentorship."
+);
+lifecycle_action!(
+    complete,
+    Action::Complete,
+    "/api/v1/mentorships/{id}/complete",
+    "Complete the mentorship, with your `{reflection}`."
+);
+lifecycle_action!(
+    end,
+    Action::End,
+    "/api/v1/mentorships/{id}/end",
+    "End early with `{reason: not_a_good_fit|time|goals_met_early|other, note}`."
+);
 
 /// The agreement (participants).
 #[utoipa::path(get, path = "/api/v1/mentorships/{id}/agreement", tag = "agreement", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = AgreementOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn get_agreement(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<AgreementOut>> {
-    Ok(Json(mentorships::get_agreement(&state, &caller, &id).await?))
+async fn get_agreement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<AgreementOut>> {
+    Ok(Json(
+        mentorships::get_agreement(&state, &caller, &id).await?,
+    ))
 }
 
 /// Write or change the agreement; a change clears the signatures.
 #[utoipa::path(put, path = "/api/v1/mentorships/{id}/agreement", tag = "agreement", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = AgreementIn, responses((status = 200, body = AgreementOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn put_agreement(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, ApiJson(input): ApiJson<AgreementIn>) -> AppResult<Json<AgreementOut>> {
-    Ok(Json(mentorships::put_agreement(&state, &caller, &id, &input).await?))
+async fn put_agreement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<AgreementIn>,
+) -> AppResult<Json<AgreementOut>> {
+    Ok(Json(
+        mentorships::put_agreement(&state, &caller, &id, &input).await?,
+    ))
 }
 
 /// Sign the current agreement.
 #[utoipa::path(post, path = "/api/v1/mentorships/{id}/agreement/sign", tag = "agreement", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = AgreementOut), (status = 409, description = "no agreement yet", body = ErrorBody)))]
-async fn sign_agreement(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<AgreementOut>> {
-    Ok(Json(mentorships::sign_agreement(&state, &caller, &id).await?))
+async fn sign_agreement(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<AgreementOut>> {
+    Ok(Json(
+        mentorships::sign_agreement(&state, &caller, &id).await?,
+    ))
 }
 
 /// Add or replace your reflection on a completed mentorship.
 #[utoipa::path(put, path = "/api/v1/mentorships/{id}/reflection", tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
     request_body = ReflectionIn, responses((status = 200, body = ReflectionOut), (status = 409, body = ErrorBody)))]
-async fn put_reflection(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, ApiJson(input): ApiJson<ReflectionIn>) -> AppResult<Json<ReflectionOut>> {
-    Ok(Json(mentorships::put_reflection(&state, &caller, &id, &input).await?))
+async fn put_reflection(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ReflectionIn>,
+) -> AppResult<Json<ReflectionOut>> {
+    Ok(Json(
+        mentorships::put_reflection(&state, &caller, &id, &input).await?,
+    ))
 }
 
 /// The reflections of a mentorship (participants).
 #[utoipa::path(get, path = "/api/v1/mentorships/{id}/reflections", tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = Listing<ReflectionOut>)))]
-async fn list_reflections(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<Listing<ReflectionOut>>> {
+async fn list_reflections(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<Listing<ReflectionOut>>> {
     let items = mentorships::reflections(&state, &caller, &id).await?;
-    Ok(Json(Listing { items, next_cursor: None }))
+    Ok(Json(Listing {
+        items,
+        next_cursor: None,
+    }))
 }

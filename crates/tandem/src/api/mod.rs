@@ -30,7 +30,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -43,11 +46,17 @@ pub fn router(state: AppState) -> Router {
     let doc_json = doc.clone();
     Router::new()
         .merge(api)
-        .route("/api/openapi.json", get(move || async move { axum::Json(doc_json.clone()) }))
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(doc_json.clone()) }),
+        )
         .merge(SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", doc))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/api/{*rest}", axum::routing::any(|| async { AppError::NotFound("API path") }))
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { AppError::NotFound("API path") }),
+        )
         .with_state(state)
 }
 
@@ -70,10 +79,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"))
+            .map(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            })
             .unwrap_or(false);
         if !is_json {
-            return Err(AppError::BadRequest("send a JSON body with Content-Type: application/json".into()));
+            return Err(AppError::BadRequest(
+                "send a JSON body with Content-Type: application/json".into(),
+            ));
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
@@ -91,13 +106,27 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             let inner = err.into_inner();
             match inner.classify() {
                 serde_json::error::Category::Data => {
-                    let field = if path == "." { "body".to_string() } else { path };
                     let message = inner.to_string();
+                    let missing = message
+                        .strip_prefix("missing field `")
+                        .and_then(|m| m.split('`').next());
+                    let field = match (path.as_str(), missing) {
+                        (".", Some(name)) => name.to_string(),
+                        (".", None) => "body".to_string(),
+                        (p, Some(name)) => format!("{p}.{name}"),
+                        _ => path,
+                    };
                     // serde appends " at line L column C"; people do not need it.
-                    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+                    let message = message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or(&message)
+                        .to_string();
                     Err(AppError::field(&field, message))
                 }
-                _ => Err(AppError::BadRequest(format!("the body is not valid JSON: {inner}"))),
+                _ => Err(AppError::BadRequest(format!(
+                    "the body is not valid JSON: {inner}"
+                ))),
             }
         }
     }
@@ -113,7 +142,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         let query = parts.uri.query().unwrap_or("");
         serde_urlencoded::from_str(query)
             .map(ApiQuery)
-            .map_err(|e| AppError::unprocessable("invalid_query", format!("the query string is not valid: {e}")))
+            .map_err(|e| {
+                AppError::unprocessable(
+                    "invalid_query",
+                    format!("the query string is not valid: {e}"),
+                )
+            })
     }
 }
 

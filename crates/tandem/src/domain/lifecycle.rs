@@ -84,12 +84,12 @@ pub fn decide(status: S, action: Action, part: Part) -> Result<Outcome, Refusal>
         }
     };
     match (status, action, part) {
-        (S::Requested, Accept | Decline, Part::Mentee) => {
-            Err(Refusal::NotYours("only the mentor can answer a request".into()))
-        }
-        (S::Requested, Withdraw, Part::Mentor) => {
-            Err(Refusal::NotYours("only the person who asked can withdraw a request".into()))
-        }
+        (S::Requested, Accept | Decline, Part::Mentee) => Err(Refusal::NotYours(
+            "only the mentor can answer a request".into(),
+        )),
+        (S::Requested, Withdraw, Part::Mentor) => Err(Refusal::NotYours(
+            "only the person who asked can withdraw a request".into(),
+        )),
         _ => Ok(outcome),
     }
 }
@@ -109,33 +109,76 @@ mod tests {
 
     #[test]
     fn only_the_mentor_answers_and_only_the_mentee_withdraws() {
-        assert_eq!(decide(S::Requested, Action::Accept, Part::Mentor), Ok(Outcome::To(S::Active)));
-        assert!(matches!(decide(S::Requested, Action::Accept, Part::Mentee), Err(Refusal::NotYours(_))));
-        assert!(matches!(decide(S::Requested, Action::Decline, Part::Mentee), Err(Refusal::NotYours(_))));
-        assert_eq!(decide(S::Requested, Action::Withdraw, Part::Mentee), Ok(Outcome::To(S::Withdrawn)));
-        assert!(matches!(decide(S::Requested, Action::Withdraw, Part::Mentor), Err(Refusal::NotYours(_))));
+        assert_eq!(
+            decide(S::Requested, Action::Accept, Part::Mentor),
+            Ok(Outcome::To(S::Active))
+        );
+        assert!(matches!(
+            decide(S::Requested, Action::Accept, Part::Mentee),
+            Err(Refusal::NotYours(_))
+        ));
+        assert!(matches!(
+            decide(S::Requested, Action::Decline, Part::Mentee),
+            Err(Refusal::NotYours(_))
+        ));
+        assert_eq!(
+            decide(S::Requested, Action::Withdraw, Part::Mentee),
+            Ok(Outcome::To(S::Withdrawn))
+        );
+        assert!(matches!(
+            decide(S::Requested, Action::Withdraw, Part::Mentor),
+            Err(Refusal::NotYours(_))
+        ));
     }
 
     #[test]
     fn finished_relationships_accept_nothing() {
-        for status in [S::Declined, S::Withdrawn, S::Expired, S::Merged, S::Completed, S::Ended] {
+        for status in [
+            S::Declined,
+            S::Withdrawn,
+            S::Expired,
+            S::Merged,
+            S::Completed,
+            S::Ended,
+        ] {
             for part in [Part::Mentor, Part::Mentee] {
-                assert!(allowed_actions(status, part).is_empty(), "{status} allows something");
+                assert!(
+                    allowed_actions(status, part).is_empty(),
+                    "{status} allows something"
+                );
             }
         }
     }
 
     #[test]
     fn pause_and_resume_alternate() {
-        assert_eq!(allowed_actions(S::Active, Part::Mentee), vec![Action::Pause, Action::Complete, Action::End]);
-        assert_eq!(allowed_actions(S::Paused, Part::Mentor), vec![Action::Resume, Action::Complete, Action::End]);
-        assert!(matches!(decide(S::Active, Action::Resume, Part::Mentor), Err(Refusal::Illegal(_))));
+        assert_eq!(
+            allowed_actions(S::Active, Part::Mentee),
+            vec![Action::Pause, Action::Complete, Action::End]
+        );
+        assert_eq!(
+            allowed_actions(S::Paused, Part::Mentor),
+            vec![Action::Resume, Action::Complete, Action::End]
+        );
+        assert!(matches!(
+            decide(S::Active, Action::Resume, Part::Mentor),
+            Err(Refusal::Illegal(_))
+        ));
     }
 
     #[test]
     fn proposed_matches_need_everyone() {
-        assert_eq!(decide(S::Proposed, Action::Accept, Part::Mentee), Ok(Outcome::RecordAcceptance));
-        assert_eq!(decide(S::Proposed, Action::Decline, Part::Mentor), Ok(Outcome::To(S::Declined)));
-        assert!(matches!(decide(S::Proposed, Action::Withdraw, Part::Mentee), Err(Refusal::Illegal(_))));
+        assert_eq!(
+            decide(S::Proposed, Action::Accept, Part::Mentee),
+            Ok(Outcome::RecordAcceptance)
+        );
+        assert_eq!(
+            decide(S::Proposed, Action::Decline, Part::Mentor),
+            Ok(Outcome::To(S::Declined))
+        );
+        assert!(matches!(
+            decide(S::Proposed, Action::Withdraw, Part::Mentee),
+            Err(Refusal::Illegal(_))
+        ));
     }
 }

@@ -11,7 +11,9 @@ pub struct Problems(FieldErrors);
 
 impl Problems {
     pub fn add(&mut self, field: &str, problem: impl Into<String>) {
-        self.0.entry(field.to_string()).or_insert_with(|| problem.into());
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| problem.into());
     }
     /// Keeps the value when it parsed, remembers the problem when it did not.
     pub fn take<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
@@ -46,9 +48,16 @@ impl Email {
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return bad();
         }
-        let Some((local, domain)) = email.split_once('@') else { return bad() };
-        if local.is_empty() || domain.is_empty() || domain.contains('@') || !domain.contains('.')
-            || domain.starts_with('.') || domain.ends_with('.') || domain.contains("..")
+        let Some((local, domain)) = email.split_once('@') else {
+            return bad();
+        };
+        if local.is_empty()
+            || domain.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
         {
             return bad();
         }
@@ -90,7 +99,9 @@ pub fn text(raw: &str, max: usize, required: bool) -> Result<String, String> {
     if t.chars().count() > max {
         return Err(format!("must be at most {max} characters"));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err("contains control characters".into());
     }
     Ok(t.to_string())
@@ -188,8 +199,11 @@ wire_enum!(MentorshipStatus {
 
 impl MentorshipStatus {
     /// Statuses that use a mentor's capacity.
-    pub const USING_CAPACITY: &'static [MentorshipStatus] =
-        &[MentorshipStatus::Active, MentorshipStatus::Paused, MentorshipStatus::Proposed];
+    pub const USING_CAPACITY: &'static [MentorshipStatus] = &[
+        MentorshipStatus::Active,
+        MentorshipStatus::Paused,
+        MentorshipStatus::Proposed,
+    ];
     /// Statuses that count towards a mentee's `max_mentors_per_mentee`, and that make a
     /// second request between the same two people a duplicate.
     pub const OPEN: &'static [MentorshipStatus] = &[
@@ -224,12 +238,18 @@ pub fn default_weights() -> Weights {
 }
 
 /// Merges given weights over `base`; unknown criteria and values outside 0…10 are refused.
-pub fn weights(base: Weights, given: &BTreeMap<String, serde_json::Value>) -> Result<Weights, String> {
+pub fn weights(
+    base: Weights,
+    given: &BTreeMap<String, serde_json::Value>,
+) -> Result<Weights, String> {
     let mut out = base;
     for (k, v) in given {
         if !CRITERIA.iter().any(|(c, _)| c == k) {
             let names: Vec<&str> = CRITERIA.iter().map(|(c, _)| *c).collect();
-            return Err(format!("unknown criterion {k:?}; known: {}", names.join(", ")));
+            return Err(format!(
+                "unknown criterion {k:?}; known: {}",
+                names.join(", ")
+            ));
         }
         match v.as_u64() {
             Some(n) if n <= 10 => {
@@ -247,8 +267,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Ada@Example.ORG ").unwrap().as_str(), "ada@example.org");
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@@example.org", "ada@example..org"] {
+        assert_eq!(
+            Email::parse(" Ada@Example.ORG ").unwrap().as_str(),
+            "ada@example.org"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "ada@@example.org",
+            "ada@example..org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
     }
@@ -272,7 +304,11 @@ mod tests {
 
     #[test]
     fn labels_are_trimmed_and_deduplicated() {
-        let got = labels(&[" Rust ".into(), "rust".into(), "".into(), "SQL".into()], 10).unwrap();
+        let got = labels(
+            &[" Rust ".into(), "rust".into(), "".into(), "SQL".into()],
+            10,
+        )
+        .unwrap();
         assert_eq!(got, vec!["Rust", "SQL"]);
     }
 }

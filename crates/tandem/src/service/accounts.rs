@@ -19,7 +19,12 @@ pub struct UserOut {
 
 impl From<&user::Model> for UserOut {
     fn from(u: &user::Model) -> Self {
-        UserOut { id: u.id.clone(), email: u.email.clone(), name: u.name.clone(), is_admin: u.is_admin }
+        UserOut {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            is_admin: u.is_admin,
+        }
     }
 }
 
@@ -49,7 +54,11 @@ pub async fn register(state: &AppState, input: &RegisterIn) -> AppResult<UserOut
 }
 
 /// `force_admin` is for `tandem user create --admin`.
-pub async fn create_user(state: &AppState, input: &RegisterIn, force_admin: bool) -> AppResult<UserOut> {
+pub async fn create_user(
+    state: &AppState,
+    input: &RegisterIn,
+    force_admin: bool,
+) -> AppResult<UserOut> {
     let mut problems = Problems::default();
     let email = problems.take("email", Email::parse(&input.email));
     let password = problems.take("password", Password::parse(&input.password));
@@ -59,8 +68,16 @@ pub async fn create_user(state: &AppState, input: &RegisterIn, force_admin: bool
 
     let password_hash = auth::hash_password(state, password.expose()).await?;
     let tx = state.store.write().await?;
-    if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&*tx).await?.is_some() {
-        return Err(AppError::conflict("email_taken", "an account with this e-mail already exists; sign in instead"));
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&*tx)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(
+            "email_taken",
+            "an account with this e-mail already exists; sign in instead",
+        ));
     }
     let first = user::Entity::find().count(&*tx).await? == 0;
     let created = user::ActiveModel {
@@ -75,7 +92,10 @@ pub async fn create_user(state: &AppState, input: &RegisterIn, force_admin: bool
     .insert(&*tx)
     .await
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict { .. } => AppError::conflict("email_taken", "an account with this e-mail already exists; sign in instead"),
+        AppError::Conflict { .. } => AppError::conflict(
+            "email_taken",
+            "an account with this e-mail already exists; sign in instead",
+        ),
         other => other,
     })?;
     tx.commit().await?;
@@ -87,14 +107,27 @@ pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<Log
     let throttle = Throttle::new(state, ip, &input.email);
     throttle.check().await?;
     let found = match Email::parse(&input.email) {
-        Ok(email) => user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&state.store.db).await?,
+        Ok(email) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(email.as_str()))
+                .one(&state.store.db)
+                .await?
+        }
         Err(_) => None,
     };
-    let ok = auth::verify_password(state, &input.password, found.as_ref().map(|u| u.password_hash.clone())).await?;
+    let ok = auth::verify_password(
+        state,
+        &input.password,
+        found.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
     match found {
         Some(user) if ok => {
             let token = auth::open_session(state, &user.id).await?;
-            Ok(LoginOut { token, user: UserOut::from(&user) })
+            Ok(LoginOut {
+                token,
+                user: UserOut::from(&user),
+            })
         }
         _ => {
             throttle.record_failure().await?;

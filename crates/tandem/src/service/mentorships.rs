@@ -1,14 +1,23 @@
 //! Requests, the mentorship lifecycle, agreements and reflections.
 use crate::auth::Caller;
-use crate::domain::{self, decide, text, Action, EndReason, MentorshipStatus as S, Origin, Outcome, Part, ProgramKind, Problems, Refusal, Role};
+use crate::domain::{
+    self, decide, text, Action, EndReason, MentorshipStatus as S, Origin, Outcome, Part, Problems,
+    ProgramKind, Refusal, Role,
+};
 use crate::error::{AppError, AppResult};
 use crate::service::programs::{self, capacity_of, enrollment_of, used_capacity};
-use crate::store::entities::{agreement, agreement_signature, enrollment, mentorship, mentorship_mentee, program, reflection, user};
+use crate::store::entities::{
+    agreement, agreement_signature, enrollment, mentorship, mentorship_mentee, program, reflection,
+    user,
+};
 use crate::store::new_id;
 use crate::AppState;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -84,7 +93,11 @@ impl Loaded {
     fn part_of(&self, user_id: &str) -> Option<Part> {
         if self.m.mentor_id.as_deref() == Some(user_id) {
             Some(Part::Mentor)
-        } else if self.mentees.iter().any(|x| x.mentee_id.as_deref() == Some(user_id)) {
+        } else if self
+            .mentees
+            .iter()
+            .any(|x| x.mentee_id.as_deref() == Some(user_id))
+        {
             Some(Part::Mentee)
         } else {
             None
@@ -92,7 +105,12 @@ impl Loaded {
     }
 
     fn participant_ids(&self) -> Vec<String> {
-        self.m.mentor_id.iter().cloned().chain(self.mentees.iter().filter_map(|x| x.mentee_id.clone())).collect()
+        self.m
+            .mentor_id
+            .iter()
+            .cloned()
+            .chain(self.mentees.iter().filter_map(|x| x.mentee_id.clone()))
+            .collect()
     }
 
     fn status(&self) -> S {
@@ -112,7 +130,9 @@ async fn load(db: &impl ConnectionTrait, id: &str, lock: bool) -> AppResult<Opti
     if lock {
         q = q.lock_exclusive();
     }
-    let Some(m) = q.one(db).await? else { return Ok(None) };
+    let Some(m) = q.one(db).await? else {
+        return Ok(None);
+    };
     let mentees = mentorship_mentee::Entity::find()
         .filter(mentorship_mentee::Column::MentorshipId.eq(m.id.as_str()))
         .order_by_asc(mentorship_mentee::Column::JoinedAt)
@@ -123,8 +143,15 @@ async fn load(db: &impl ConnectionTrait, id: &str, lock: bool) -> AppResult<Opti
 }
 
 /// Loads a mentorship the caller may know about; 404 for everyone else.
-async fn load_visible(db: &impl ConnectionTrait, caller: &Caller, id: &str, lock: bool) -> AppResult<(Loaded, Standing)> {
-    let loaded = load(db, id, lock).await?.ok_or(AppError::NotFound("mentorship"))?;
+async fn load_visible(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: &str,
+    lock: bool,
+) -> AppResult<(Loaded, Standing)> {
+    let loaded = load(db, id, lock)
+        .await?
+        .ok_or(AppError::NotFound("mentorship"))?;
     if let Some(part) = loaded.part_of(caller.id()) {
         return Ok((loaded, Standing::Participant(part)));
     }
@@ -145,18 +172,29 @@ fn participant(standing: &Standing) -> AppResult<Part> {
 
 async fn name_of(db: &impl ConnectionTrait, id: &Option<String>) -> AppResult<String> {
     Ok(match id {
-        Some(id) => user::Entity::find_by_id(id.clone()).one(db).await?.map(|u| u.name),
+        Some(id) => user::Entity::find_by_id(id.clone())
+            .one(db)
+            .await?
+            .map(|u| u.name),
         None => None,
     }
     .unwrap_or_else(|| "Former member".into()))
 }
 
-async fn view(db: &impl ConnectionTrait, loaded: &Loaded, standing: &Standing) -> AppResult<MentorshipOut> {
+async fn view(
+    db: &impl ConnectionTrait,
+    loaded: &Loaded,
+    standing: &Standing,
+) -> AppResult<MentorshipOut> {
     let m = &loaded.m;
     let program = programs::find(db, &m.program_id).await?;
     let mut mentees = Vec::new();
     for x in &loaded.mentees {
-        mentees.push(MenteeMember { id: x.mentee_id.clone(), name: name_of(db, &x.mentee_id).await?, accepted: x.accepted });
+        mentees.push(MenteeMember {
+            id: x.mentee_id.clone(),
+            name: name_of(db, &x.mentee_id).await?,
+            accepted: x.accepted,
+        });
     }
     let part = match standing {
         Standing::Participant(p) => Some(*p),
@@ -168,7 +206,10 @@ async fn view(db: &impl ConnectionTrait, loaded: &Loaded, standing: &Standing) -
         program_id: m.program_id.clone(),
         program_name: program.name.clone(),
         program_kind: ProgramKind::parse(&program.kind).unwrap_or(ProgramKind::Traditional),
-        mentor: Member { id: m.mentor_id.clone(), name: name_of(db, &m.mentor_id).await? },
+        mentor: Member {
+            id: m.mentor_id.clone(),
+            name: name_of(db, &m.mentor_id).await?,
+        },
         mentor_accepted: m.mentor_accepted,
         mentees,
         status: loaded.status(),
@@ -185,7 +226,13 @@ async fn view(db: &impl ConnectionTrait, loaded: &Loaded, standing: &Standing) -
         decline_reason: part.and(m.decline_reason.clone()),
         end_note: part.and(m.end_note.clone()),
         allowed_actions: part.map(|p| allowed_for(loaded, p)).unwrap_or_default(),
-        my_role: part.map(|p| if p == Part::Mentor { Role::Mentor } else { Role::Mentee }),
+        my_role: part.map(|p| {
+            if p == Part::Mentor {
+                Role::Mentor
+            } else {
+                Role::Mentee
+            }
+        }),
     })
 }
 
@@ -214,7 +261,10 @@ async fn expire_due_in(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResu
     Ok(res.rows_affected)
 }
 
-async fn mentorship_ids_as_mentee(db: &impl ConnectionTrait, user_id: &str) -> AppResult<Vec<String>> {
+async fn mentorship_ids_as_mentee(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> AppResult<Vec<String>> {
     Ok(mentorship_mentee::Entity::find()
         .filter(mentorship_mentee::Column::MenteeId.eq(user_id))
         .all(db)
@@ -232,8 +282,16 @@ async fn open_between(db: &impl ConnectionTrait, a: &str, b: &str) -> AppResult<
         .filter(mentorship::Column::Status.is_in(S::strs(S::OPEN)))
         .filter(
             Condition::any()
-                .add(Condition::all().add(mentorship::Column::MentorId.eq(a)).add(mentorship::Column::Id.is_in(as_mentee_b)))
-                .add(Condition::all().add(mentorship::Column::MentorId.eq(b)).add(mentorship::Column::Id.is_in(as_mentee_a))),
+                .add(
+                    Condition::all()
+                        .add(mentorship::Column::MentorId.eq(a))
+                        .add(mentorship::Column::Id.is_in(as_mentee_b)),
+                )
+                .add(
+                    Condition::all()
+                        .add(mentorship::Column::MentorId.eq(b))
+                        .add(mentorship::Column::Id.is_in(as_mentee_a)),
+                ),
         )
         .one(db)
         .await?;
@@ -241,7 +299,11 @@ async fn open_between(db: &impl ConnectionTrait, a: &str, b: &str) -> AppResult<
 }
 
 /// Open requests and relationships a mentee has in a program.
-async fn mentee_load(db: &impl ConnectionTrait, program_id: &str, mentee_id: &str) -> AppResult<usize> {
+async fn mentee_load(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    mentee_id: &str,
+) -> AppResult<usize> {
     let ids = mentorship_ids_as_mentee(db, mentee_id).await?;
     Ok(mentorship::Entity::find()
         .filter(mentorship::Column::ProgramId.eq(program_id))
@@ -254,7 +316,11 @@ async fn mentee_load(db: &impl ConnectionTrait, program_id: &str, mentee_id: &st
 
 /// Locks the enrolments involved so concurrent writers on PostgreSQL queue up;
 /// on SQLite the store's writer slot already serialises them.
-async fn lock_enrollments(db: &impl ConnectionTrait, program_id: &str, people: &[&str]) -> AppResult<()> {
+async fn lock_enrollments(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    people: &[&str],
+) -> AppResult<()> {
     enrollment::Entity::find()
         .filter(enrollment::Column::ProgramId.eq(program_id))
         .filter(enrollment::Column::UserId.is_in(people.iter().map(|s| s.to_string())))
@@ -265,17 +331,33 @@ async fn lock_enrollments(db: &impl ConnectionTrait, program_id: &str, people: &
     Ok(())
 }
 
-async fn ensure_mentor_has_room(db: &impl ConnectionTrait, program: &program::Model, mentor_id: &str) -> AppResult<()> {
+async fn ensure_mentor_has_room(
+    db: &impl ConnectionTrait,
+    program: &program::Model,
+    mentor_id: &str,
+) -> AppResult<()> {
     let mentor = enrollment_of(db, &program.id, mentor_id, Role::Mentor)
         .await?
-        .ok_or_else(|| AppError::conflict("not_a_mentor", "this person no longer mentors in the program"))?;
+        .ok_or_else(|| {
+            AppError::conflict(
+                "not_a_mentor",
+                "this person no longer mentors in the program",
+            )
+        })?;
     if used_capacity(db, &program.id, mentor_id).await? >= capacity_of(program, &mentor) {
-        return Err(AppError::conflict("mentor_at_capacity", "this mentor has no room for another mentee right now"));
+        return Err(AppError::conflict(
+            "mentor_at_capacity",
+            "this mentor has no room for another mentee right now",
+        ));
     }
     Ok(())
 }
 
-pub async fn request(state: &AppState, caller: &Caller, input: &RequestIn) -> AppResult<MentorshipOut> {
+pub async fn request(
+    state: &AppState,
+    caller: &Caller,
+    input: &RequestIn,
+) -> AppResult<MentorshipOut> {
     let mut p = Problems::default();
     let intro = p.take("intro", text(&input.intro, 2000, true));
     let reasons = p.take("reasons", text(&input.reasons, 2000, false));
@@ -288,24 +370,43 @@ pub async fn request(state: &AppState, caller: &Caller, input: &RequestIn) -> Ap
     let program = programs::find(db, &input.program_id)
         .await
         .map_err(|_| AppError::field("program_id", "no such program"))?;
-    if enrollment_of(db, &program.id, caller.id(), Role::Mentee).await?.is_none() {
-        return Err(AppError::unprocessable("not_enrolled", "enrol in this program as a mentee before asking for a mentor"));
+    if enrollment_of(db, &program.id, caller.id(), Role::Mentee)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::unprocessable(
+            "not_enrolled",
+            "enrol in this program as a mentee before asking for a mentor",
+        ));
     }
-    if enrollment_of(db, &program.id, &input.mentor_id, Role::Mentor).await?.is_none() {
-        return Err(AppError::field("mentor_id", "this person is not a mentor in the program"));
+    if enrollment_of(db, &program.id, &input.mentor_id, Role::Mentor)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::field(
+            "mentor_id",
+            "this person is not a mentor in the program",
+        ));
     }
     let now = state.clock.now();
     let tx = state.store.write().await?;
     expire_due_in(&*tx, now).await?;
     lock_enrollments(&*tx, &program.id, &[caller.id(), &input.mentor_id]).await?;
     if open_between(&*tx, caller.id(), &input.mentor_id).await? {
-        return Err(AppError::conflict("duplicate", "you already have an open request or relationship with this person"));
+        return Err(AppError::conflict(
+            "duplicate",
+            "you already have an open request or relationship with this person",
+        ));
     }
     ensure_mentor_has_room(&*tx, &program, &input.mentor_id).await?;
-    if mentee_load(&*tx, &program.id, caller.id()).await? >= program.max_mentors_per_mentee as usize {
+    if mentee_load(&*tx, &program.id, caller.id()).await? >= program.max_mentors_per_mentee as usize
+    {
         return Err(AppError::conflict(
             "mentee_limit_reached",
-            format!("this program allows {} mentor(s) at a time, counting open requests", program.max_mentors_per_mentee),
+            format!(
+                "this program allows {} mentor(s) at a time, counting open requests",
+                program.max_mentors_per_mentee
+            ),
         ));
     }
     let m = mentorship::ActiveModel {
@@ -321,7 +422,9 @@ pub async fn request(state: &AppState, caller: &Caller, input: &RequestIn) -> Ap
         merged_into: Set(None),
         mentor_accepted: Set(false),
         created_at: Set(now),
-        expires_at: Set(Some(now + Duration::days(program.request_expiry_days as i64))),
+        expires_at: Set(Some(
+            now + Duration::days(program.request_expiry_days as i64),
+        )),
         started_at: Set(None),
         ended_at: Set(None),
         end_reason: Set(None),
@@ -336,7 +439,13 @@ pub async fn request(state: &AppState, caller: &Caller, input: &RequestIn) -> Ap
     Ok(out)
 }
 
-async fn add_mentee(db: &impl ConnectionTrait, mentorship_id: &str, mentee_id: &str, accepted: bool, now: DateTime<Utc>) -> AppResult<()> {
+async fn add_mentee(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    mentee_id: &str,
+    accepted: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     mentorship_mentee::ActiveModel {
         id: Set(new_id()),
         mentorship_id: Set(mentorship_id.to_string()),
@@ -361,22 +470,41 @@ pub struct ActionIn {
 }
 
 /// Runs one lifecycle action; checks and change happen in one transaction.
-pub async fn act(state: &AppState, caller: &Caller, id: &str, action: Action, input: &ActionIn) -> AppResult<MentorshipOut> {
+pub async fn act(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: Action,
+    input: &ActionIn,
+) -> AppResult<MentorshipOut> {
     let mut p = Problems::default();
     let reason = match action {
-        Action::Decline => p.take("reason", text(input.reason.as_deref().unwrap_or(""), 1000, false)),
-        Action::End => p.take("reason", EndReason::parse(input.reason.as_deref().unwrap_or("")).map(|r| r.as_str().to_string())),
+        Action::Decline => p.take(
+            "reason",
+            text(input.reason.as_deref().unwrap_or(""), 1000, false),
+        ),
+        Action::End => p.take(
+            "reason",
+            EndReason::parse(input.reason.as_deref().unwrap_or("")).map(|r| r.as_str().to_string()),
+        ),
         _ => None,
     };
-    let note = p.take("note", text(input.note.as_deref().unwrap_or(""), 2000, false));
-    let reflection = p.take("reflection", text(input.reflection.as_deref().unwrap_or(""), 5000, false));
+    let note = p.take(
+        "note",
+        text(input.note.as_deref().unwrap_or(""), 2000, false),
+    );
+    let reflection = p.take(
+        "reflection",
+        text(input.reflection.as_deref().unwrap_or(""), 5000, false),
+    );
     p.finish()?;
 
     let now = state.clock.now();
     let tx = state.store.write().await?;
     expire_due_in(&*tx, now).await?;
     let (mut loaded, standing) = load_visible(&*tx, caller, id, true).await?;
-    let part = participant(&standing).map_err(|_| AppError::forbidden("only the people in this mentorship can do this"))?;
+    let part = participant(&standing)
+        .map_err(|_| AppError::forbidden("only the people in this mentorship can do this"))?;
     let status = loaded.status();
     let outcome = match decide(status, action, part) {
         Ok(o) => o,
@@ -407,7 +535,11 @@ pub async fn act(state: &AppState, caller: &Caller, id: &str, action: Action, in
                 row.mentor_accepted = Set(true);
                 loaded.m.mentor_accepted = true;
             } else {
-                for x in loaded.mentees.iter_mut().filter(|x| x.mentee_id.as_deref() == Some(caller.id())) {
+                for x in loaded
+                    .mentees
+                    .iter_mut()
+                    .filter(|x| x.mentee_id.as_deref() == Some(caller.id()))
+                {
                     let mut am = x.clone().into_active_model();
                     am.accepted = Set(true);
                     am.update(&*tx).await?;
@@ -443,14 +575,22 @@ pub async fn act(state: &AppState, caller: &Caller, id: &str, action: Action, in
             save_reflection(&*tx, &loaded.m.id, caller.id(), text, now).await?;
         }
     }
-    let answer = load(&*tx, &answer_id, false).await?.ok_or(AppError::NotFound("mentorship"))?;
+    let answer = load(&*tx, &answer_id, false)
+        .await?
+        .ok_or(AppError::NotFound("mentorship"))?;
     let out = view(&*tx, &answer, &Standing::Participant(part)).await?;
     tx.commit().await?;
     Ok(out)
 }
 
 /// Group programs keep one mentorship per mentor; an accepted request joins it.
-async fn merge_into_group(db: &impl ConnectionTrait, program: &program::Model, mentor_id: &str, request: &Loaded, now: DateTime<Utc>) -> AppResult<String> {
+async fn merge_into_group(
+    db: &impl ConnectionTrait,
+    program: &program::Model,
+    mentor_id: &str,
+    request: &Loaded,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
     let existing = mentorship::Entity::find()
         .filter(mentorship::Column::ProgramId.eq(program.id.as_str()))
         .filter(mentorship::Column::MentorId.eq(mentor_id))
@@ -500,18 +640,28 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<Mento
 }
 
 /// The caller's mentorships, newest first, optionally of one status.
-pub async fn mine(state: &AppState, caller: &Caller, status: Option<&str>) -> AppResult<Vec<MentorshipOut>> {
+pub async fn mine(
+    state: &AppState,
+    caller: &Caller,
+    status: Option<&str>,
+) -> AppResult<Vec<MentorshipOut>> {
     expire_due(state).await?;
     let db = &state.store.db;
     let as_mentee = mentorship_ids_as_mentee(db, caller.id()).await?;
     let mut q = mentorship::Entity::find().filter(
-        Condition::any().add(mentorship::Column::MentorId.eq(caller.id())).add(mentorship::Column::Id.is_in(as_mentee)),
+        Condition::any()
+            .add(mentorship::Column::MentorId.eq(caller.id()))
+            .add(mentorship::Column::Id.is_in(as_mentee)),
     );
     if let Some(status) = status {
         let status = S::parse(status).map_err(|e| AppError::field("status", e))?;
         q = q.filter(mentorship::Column::Status.eq(status.as_str()));
     }
-    let rows = q.order_by_desc(mentorship::Column::CreatedAt).order_by_asc(mentorship::Column::Id).all(db).await?;
+    let rows = q
+        .order_by_desc(mentorship::Column::CreatedAt)
+        .order_by_asc(mentorship::Column::Id)
+        .all(db)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for m in rows {
         if let Some(loaded) = load(db, &m.id, false).await? {
@@ -524,12 +674,18 @@ pub async fn mine(state: &AppState, caller: &Caller, status: Option<&str>) -> Ap
 }
 
 /// Relationships of a program, for those who run it: who, status, dates; no content.
-pub async fn of_program(state: &AppState, caller: &Caller, program_id: &str) -> AppResult<Vec<MentorshipOut>> {
+pub async fn of_program(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+) -> AppResult<Vec<MentorshipOut>> {
     expire_due(state).await?;
     let db = &state.store.db;
     programs::find(db, program_id).await?;
     if !programs::can_run(db, caller, program_id).await? {
-        return Err(AppError::forbidden("only this program's coordinators can do this"));
+        return Err(AppError::forbidden(
+            "only this program's coordinators can do this",
+        ));
     }
     let rows = mentorship::Entity::find()
         .filter(mentorship::Column::ProgramId.eq(program_id))
@@ -576,7 +732,11 @@ pub struct AgreementOut {
     pub fully_signed: bool,
 }
 
-async fn agreement_view(db: &impl ConnectionTrait, loaded: &Loaded, a: agreement::Model) -> AppResult<AgreementOut> {
+async fn agreement_view(
+    db: &impl ConnectionTrait,
+    loaded: &Loaded,
+    a: agreement::Model,
+) -> AppResult<AgreementOut> {
     let sigs = agreement_signature::Entity::find()
         .filter(agreement_signature::Column::MentorshipId.eq(a.mentorship_id.as_str()))
         .order_by_asc(agreement_signature::Column::SignedAt)
@@ -595,7 +755,11 @@ async fn agreement_view(db: &impl ConnectionTrait, loaded: &Loaded, a: agreement
         updated_by: a.updated_by,
         updated_at: a.updated_at,
         signed_by: sigs.iter().map(|s| s.user_id.clone()).collect(),
-        signed_at: if fully { sigs.iter().map(|s| s.signed_at).max() } else { None },
+        signed_at: if fully {
+            sigs.iter().map(|s| s.signed_at).max()
+        } else {
+            None
+        },
         fully_signed: fully,
     })
 }
@@ -604,23 +768,40 @@ pub async fn get_agreement(state: &AppState, caller: &Caller, id: &str) -> AppRe
     let db = &state.store.db;
     let (loaded, standing) = load_visible(db, caller, id, false).await?;
     participant(&standing)?;
-    let a = agreement::Entity::find_by_id(id.to_string()).one(db).await?.ok_or(AppError::NotFound("agreement"))?;
+    let a = agreement::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("agreement"))?;
     agreement_view(db, &loaded, a).await
 }
 
 fn ensure_running(loaded: &Loaded) -> AppResult<()> {
     match loaded.status() {
         S::Active | S::Paused => Ok(()),
-        other => Err(AppError::conflict("invalid_transition", format!("the agreement of a {other} mentorship cannot change"))),
+        other => Err(AppError::conflict(
+            "invalid_transition",
+            format!("the agreement of a {other} mentorship cannot change"),
+        )),
     }
 }
 
 /// Writes the agreement; any change to a signed text clears the signatures.
-pub async fn put_agreement(state: &AppState, caller: &Caller, id: &str, input: &AgreementIn) -> AppResult<AgreementOut> {
+pub async fn put_agreement(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &AgreementIn,
+) -> AppResult<AgreementOut> {
     let mut p = Problems::default();
     let goals = p.take("goals", text(&input.goals, 5000, true));
-    let cadence = p.take("cadence_days", domain::in_range(input.cadence_days.unwrap_or(14), 1, 365));
-    let minutes = p.take("meeting_minutes", domain::in_range(input.meeting_minutes.unwrap_or(60), 5, 480));
+    let cadence = p.take(
+        "cadence_days",
+        domain::in_range(input.cadence_days.unwrap_or(14), 1, 365),
+    );
+    let minutes = p.take(
+        "meeting_minutes",
+        domain::in_range(input.meeting_minutes.unwrap_or(60), 5, 480),
+    );
     let channel = p.take("channel", text(&input.channel, 200, false));
     let boundaries = p.take("boundaries", text(&input.boundaries, 5000, false));
     let confidentiality = p.take("confidentiality", text(&input.confidentiality, 5000, false));
@@ -641,7 +822,9 @@ pub async fn put_agreement(state: &AppState, caller: &Caller, id: &str, input: &
         updated_by: caller.id().to_string(),
         updated_at: now,
     };
-    let old = agreement::Entity::find_by_id(id.to_string()).one(&*tx).await?;
+    let old = agreement::Entity::find_by_id(id.to_string())
+        .one(&*tx)
+        .await?;
     let saved = match old {
         Some(old) if same_terms(&old, &new) => old,
         Some(_) => {
@@ -659,11 +842,28 @@ pub async fn put_agreement(state: &AppState, caller: &Caller, id: &str, input: &
 }
 
 fn same_terms(a: &agreement::Model, b: &agreement::Model) -> bool {
-    (&a.goals, a.cadence_days, a.meeting_minutes, &a.channel, &a.boundaries, &a.confidentiality)
-        == (&b.goals, b.cadence_days, b.meeting_minutes, &b.channel, &b.boundaries, &b.confidentiality)
+    (
+        &a.goals,
+        a.cadence_days,
+        a.meeting_minutes,
+        &a.channel,
+        &a.boundaries,
+        &a.confidentiality,
+    ) == (
+        &b.goals,
+        b.cadence_days,
+        b.meeting_minutes,
+        &b.channel,
+        &b.boundaries,
+        &b.confidentiality,
+    )
 }
 
-pub async fn sign_agreement(state: &AppState, caller: &Caller, id: &str) -> AppResult<AgreementOut> {
+pub async fn sign_agreement(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<AgreementOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (loaded, standing) = load_visible(&*tx, caller, id, true).await?;
@@ -672,8 +872,13 @@ pub async fn sign_agreement(state: &AppState, caller: &Caller, id: &str) -> AppR
     let a = agreement::Entity::find_by_id(id.to_string())
         .one(&*tx)
         .await?
-        .ok_or_else(|| AppError::conflict("no_agreement", "write the agreement before signing it"))?;
-    let already = agreement_signature::Entity::find_by_id((id.to_string(), caller.id().to_string())).one(&*tx).await?;
+        .ok_or_else(|| {
+            AppError::conflict("no_agreement", "write the agreement before signing it")
+        })?;
+    let already =
+        agreement_signature::Entity::find_by_id((id.to_string(), caller.id().to_string()))
+            .one(&*tx)
+            .await?;
     if already.is_none() {
         agreement_signature::ActiveModel {
             mentorship_id: Set(id.to_string()),
@@ -701,29 +906,55 @@ pub struct ReflectionOut {
     pub written_at: DateTime<Utc>,
 }
 
-async fn save_reflection(db: &impl ConnectionTrait, mentorship_id: &str, user_id: &str, text: String, now: DateTime<Utc>) -> AppResult<reflection::Model> {
+async fn save_reflection(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    user_id: &str,
+    text: String,
+    now: DateTime<Utc>,
+) -> AppResult<reflection::Model> {
     let row = reflection::ActiveModel {
         mentorship_id: Set(mentorship_id.to_string()),
         user_id: Set(user_id.to_string()),
         text: Set(text),
         written_at: Set(now),
     };
-    let exists = reflection::Entity::find_by_id((mentorship_id.to_string(), user_id.to_string())).one(db).await?.is_some();
-    Ok(if exists { row.update(db).await? } else { row.insert(db).await? })
+    let exists = reflection::Entity::find_by_id((mentorship_id.to_string(), user_id.to_string()))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(if exists {
+        row.update(db).await?
+    } else {
+        row.insert(db).await?
+    })
 }
 
-pub async fn put_reflection(state: &AppState, caller: &Caller, id: &str, input: &ReflectionIn) -> AppResult<ReflectionOut> {
+pub async fn put_reflection(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &ReflectionIn,
+) -> AppResult<ReflectionOut> {
     let body = text(&input.text, 5000, true).map_err(|e| AppError::field("text", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (loaded, standing) = load_visible(&*tx, caller, id, false).await?;
     participant(&standing)?;
     if loaded.status() != S::Completed {
-        return Err(AppError::conflict("invalid_transition", "reflections are written once a mentorship is completed"));
+        return Err(AppError::conflict(
+            "invalid_transition",
+            "reflections are written once a mentorship is completed",
+        ));
     }
     let saved = save_reflection(&*tx, id, caller.id(), body, now).await?;
     tx.commit().await?;
-    Ok(ReflectionOut { mentorship_id: saved.mentorship_id, author_id: saved.user_id, text: saved.text, written_at: saved.written_at })
+    Ok(ReflectionOut {
+        mentorship_id: saved.mentorship_id,
+        author_id: saved.user_id,
+        text: saved.text,
+        written_at: saved.written_at,
+    })
 }
 
 /// A mentorship with everything the caller may read of it, for the export.
@@ -738,7 +969,9 @@ pub async fn export_for(state: &AppState, caller: &Caller) -> AppResult<Vec<Ment
     let db = &state.store.db;
     let mut out = Vec::new();
     for m in mine(state, caller, None).await? {
-        let loaded = load(db, &m.id, false).await?.ok_or(AppError::NotFound("mentorship"))?;
+        let loaded = load(db, &m.id, false)
+            .await?
+            .ok_or(AppError::NotFound("mentorship"))?;
         let agreement = match agreement::Entity::find_by_id(m.id.clone()).one(db).await? {
             Some(a) => Some(agreement_view(db, &loaded, a).await?),
             None => None,
@@ -748,15 +981,28 @@ pub async fn export_for(state: &AppState, caller: &Caller) -> AppResult<Vec<Ment
             .all(db)
             .await?
             .into_iter()
-            .map(|r| ReflectionOut { mentorship_id: r.mentorship_id, author_id: r.user_id, text: r.text, written_at: r.written_at })
+            .map(|r| ReflectionOut {
+                mentorship_id: r.mentorship_id,
+                author_id: r.user_id,
+                text: r.text,
+                written_at: r.written_at,
+            })
             .collect();
-        out.push(MentorshipExport { mentorship: m, agreement, reflections });
+        out.push(MentorshipExport {
+            mentorship: m,
+            agreement,
+            reflections,
+        });
     }
     Ok(out)
 }
 
 /// Reflections of a mentorship, for its participants.
-pub async fn reflections(state: &AppState, caller: &Caller, id: &str) -> AppResult<Vec<ReflectionOut>> {
+pub async fn reflections(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<Vec<ReflectionOut>> {
     let db = &state.store.db;
     let (_, standing) = load_visible(db, caller, id, false).await?;
     participant(&standing)?;
@@ -766,7 +1012,12 @@ pub async fn reflections(state: &AppState, caller: &Caller, id: &str) -> AppResu
         .all(db)
         .await?
         .into_iter()
-        .map(|r| ReflectionOut { mentorship_id: r.mentorship_id, author_id: r.user_id, text: r.text, written_at: r.written_at })
+        .map(|r| ReflectionOut {
+            mentorship_id: r.mentorship_id,
+            author_id: r.user_id,
+            text: r.text,
+            written_at: r.written_at,
+        })
         .collect())
 }
 
@@ -775,7 +1026,9 @@ pub fn waiting_on(caller: &Caller, all: &[MentorshipOut]) -> Vec<MentorshipOut> 
     all.iter()
         .filter(|m| {
             (m.status == S::Requested && m.mentor.id.as_deref() == Some(caller.id()))
-                || (m.status == S::Proposed && m.allowed_actions.contains(&Action::Accept) && !accepted_by(m, caller.id()))
+                || (m.status == S::Proposed
+                    && m.allowed_actions.contains(&Action::Accept)
+                    && !accepted_by(m, caller.id()))
         })
         .cloned()
         .collect()
@@ -785,7 +1038,8 @@ pub fn accepted_by(m: &MentorshipOut, user_id: &str) -> bool {
     if m.mentor.id.as_deref() == Some(user_id) {
         m.mentor_accepted
     } else {
-        m.mentees.iter().any(|x| x.id.as_deref() == Some(user_id) && x.accepted)
+        m.mentees
+            .iter()
+            .any(|x| x.id.as_deref() == Some(user_id) && x.accepted)
     }
 }
-

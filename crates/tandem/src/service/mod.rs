@@ -3,8 +3,8 @@
 //! lives in one place.
 pub mod accounts;
 pub mod mentorships;
-pub mod programs;
 pub mod people;
+pub mod programs;
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,11 @@ impl PageQuery {
         let offset = self
             .cursor
             .as_deref()
-            .and_then(|c| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(c).ok())
+            .and_then(|c| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(c)
+                    .ok()
+            })
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|s| s.strip_prefix("o:").and_then(|n| n.parse().ok()))
             .unwrap_or(0);
@@ -49,7 +53,11 @@ pub struct Listing<T> {
 impl<T> Listing<T> {
     /// Cuts a page out of `all` (already in a stable order).
     pub fn paginate(all: Vec<T>, page: &Page) -> Listing<T> {
-        let rows = all.into_iter().skip(page.offset as usize).take(page.limit as usize + 1).collect();
+        let rows = all
+            .into_iter()
+            .skip(page.offset as usize)
+            .take(page.limit as usize + 1)
+            .collect();
         Listing::fetched(rows, page)
     }
 
@@ -58,7 +66,11 @@ impl<T> Listing<T> {
         let more = rows.len() as u64 > page.limit;
         rows.truncate(page.limit as usize);
         let next = page.offset + page.limit;
-        let next_cursor = more.then(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{next}")));
-        Listing { items: rows, next_cursor }
+        let next_cursor = more
+            .then(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{next}")));
+        Listing {
+            items: rows,
+            next_cursor,
+        }
     }
 }

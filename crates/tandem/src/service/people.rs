@@ -1,13 +1,19 @@
 //! Profiles, career plans, public profiles, the shortlist and the personal export.
 use crate::auth::Caller;
-use crate::domain::{self, in_range, labels, sentences, text, Email, LearningStyle, MeetingPreference, Problems, Seniority};
+use crate::domain::{
+    self, in_range, labels, sentences, text, Email, LearningStyle, MeetingPreference, Problems,
+    Seniority,
+};
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::UserOut;
 use crate::service::{mentorships, programs};
 use crate::store::entities::{coordinator, enrollment, plan, profile, shortlist_entry, user};
 use crate::store::{list_to_text, text_to_list};
 use crate::AppState;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use utoipa::ToSchema;
@@ -73,7 +79,10 @@ pub struct PersonOut {
     pub hours_per_month: Option<i64>,
 }
 
-fn optional_enum<T>(raw: &Option<String>, parse: fn(&str) -> Result<T, String>) -> Result<Option<String>, String> {
+fn optional_enum<T>(
+    raw: &Option<String>,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<Option<String>, String> {
     match raw.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => parse(v).map(|_| Some(v.to_string())),
@@ -107,19 +116,45 @@ impl ProfileData {
     /// Checks every field and returns the cleaned profile.
     pub fn validate(&self) -> AppResult<ProfileData> {
         let mut p = Problems::default();
-        let opt_num = |v: Option<i64>, min, max| v.map(|n| in_range(n, min, max).map(i64::from)).transpose();
+        let opt_num =
+            |v: Option<i64>, min, max| v.map(|n| in_range(n, min, max).map(i64::from)).transpose();
         let clean = ProfileData {
-            field: p.take("field", text(&self.field, 120, false)).unwrap_or_default(),
-            headline: p.take("headline", text(&self.headline, 200, false)).unwrap_or_default(),
-            bio: p.take("bio", text(&self.bio, 5000, false)).unwrap_or_default(),
-            known_for: p.take("known_for", text(&self.known_for, 300, false)).unwrap_or_default(),
-            years_experience: p.take("years_experience", opt_num(self.years_experience, 0, 70)).flatten(),
-            seniority: p.take("seniority", optional_enum(&self.seniority, Seniority::parse)).flatten(),
-            skills: p.take("skills", labels(&self.skills, 50)).unwrap_or_default(),
-            interests: p.take("interests", labels(&self.interests, 50)).unwrap_or_default(),
-            values: p.take("values", labels(&self.values, 30)).unwrap_or_default(),
-            education: p.take("education", text(&self.education, 300, false)).unwrap_or_default(),
-            languages: p.take("languages", labels(&self.languages, 20)).unwrap_or_default(),
+            field: p
+                .take("field", text(&self.field, 120, false))
+                .unwrap_or_default(),
+            headline: p
+                .take("headline", text(&self.headline, 200, false))
+                .unwrap_or_default(),
+            bio: p
+                .take("bio", text(&self.bio, 5000, false))
+                .unwrap_or_default(),
+            known_for: p
+                .take("known_for", text(&self.known_for, 300, false))
+                .unwrap_or_default(),
+            years_experience: p
+                .take("years_experience", opt_num(self.years_experience, 0, 70))
+                .flatten(),
+            seniority: p
+                .take(
+                    "seniority",
+                    optional_enum(&self.seniority, Seniority::parse),
+                )
+                .flatten(),
+            skills: p
+                .take("skills", labels(&self.skills, 50))
+                .unwrap_or_default(),
+            interests: p
+                .take("interests", labels(&self.interests, 50))
+                .unwrap_or_default(),
+            values: p
+                .take("values", labels(&self.values, 30))
+                .unwrap_or_default(),
+            education: p
+                .take("education", text(&self.education, 300, false))
+                .unwrap_or_default(),
+            languages: p
+                .take("languages", labels(&self.languages, 20))
+                .unwrap_or_default(),
             timezone: p
                 .take(
                     "timezone",
@@ -129,8 +164,12 @@ impl ProfileData {
                     },
                 )
                 .flatten(),
-            location: p.take("location", text(&self.location, 120, false)).unwrap_or_default(),
-            department: p.take("department", text(&self.department, 120, false)).unwrap_or_default(),
+            location: p
+                .take("location", text(&self.location, 120, false))
+                .unwrap_or_default(),
+            department: p
+                .take("department", text(&self.department, 120, false))
+                .unwrap_or_default(),
             manager_email: p
                 .take(
                     "manager_email",
@@ -140,11 +179,21 @@ impl ProfileData {
                     },
                 )
                 .flatten(),
-            learning_style: p.take("learning_style", optional_enum(&self.learning_style, LearningStyle::parse)).flatten(),
-            meeting_preference: p
-                .take("meeting_preference", optional_enum(&self.meeting_preference, MeetingPreference::parse))
+            learning_style: p
+                .take(
+                    "learning_style",
+                    optional_enum(&self.learning_style, LearningStyle::parse),
+                )
                 .flatten(),
-            hours_per_month: p.take("hours_per_month", opt_num(self.hours_per_month, 0, 200)).flatten(),
+            meeting_preference: p
+                .take(
+                    "meeting_preference",
+                    optional_enum(&self.meeting_preference, MeetingPreference::parse),
+                )
+                .flatten(),
+            hours_per_month: p
+                .take("hours_per_month", opt_num(self.hours_per_month, 0, 200))
+                .flatten(),
         };
         p.finish()?;
         Ok(clean)
@@ -163,7 +212,11 @@ pub async fn get_profile(state: &AppState, caller: &Caller) -> AppResult<Profile
     load_profile(&state.store.db, caller.id()).await
 }
 
-pub async fn put_profile(state: &AppState, caller: &Caller, input: &ProfileData) -> AppResult<ProfileData> {
+pub async fn put_profile(
+    state: &AppState,
+    caller: &Caller,
+    input: &ProfileData,
+) -> AppResult<ProfileData> {
     let p = input.validate()?;
     let row = profile::ActiveModel {
         user_id: Set(caller.id().to_string()),
@@ -188,7 +241,11 @@ pub async fn put_profile(state: &AppState, caller: &Caller, input: &ProfileData)
         updated_at: Set(state.clock.now()),
     };
     let tx = state.store.write().await?;
-    if profile::Entity::find_by_id(caller.id().to_string()).one(&*tx).await?.is_some() {
+    if profile::Entity::find_by_id(caller.id().to_string())
+        .one(&*tx)
+        .await?
+        .is_some()
+    {
         row.update(&*tx).await?;
     } else {
         row.insert(&*tx).await?;
@@ -213,10 +270,18 @@ pub async fn get_plan(state: &AppState, caller: &Caller) -> AppResult<PlanData> 
 pub async fn put_plan(state: &AppState, caller: &Caller, input: &PlanData) -> AppResult<PlanData> {
     let mut p = Problems::default();
     let clean = PlanData {
-        strengths: p.take("strengths", sentences(&input.strengths, 30)).unwrap_or_default(),
-        improve: p.take("improve", sentences(&input.improve, 30)).unwrap_or_default(),
-        short_term_goals: p.take("short_term_goals", sentences(&input.short_term_goals, 30)).unwrap_or_default(),
-        long_term_goals: p.take("long_term_goals", sentences(&input.long_term_goals, 30)).unwrap_or_default(),
+        strengths: p
+            .take("strengths", sentences(&input.strengths, 30))
+            .unwrap_or_default(),
+        improve: p
+            .take("improve", sentences(&input.improve, 30))
+            .unwrap_or_default(),
+        short_term_goals: p
+            .take("short_term_goals", sentences(&input.short_term_goals, 30))
+            .unwrap_or_default(),
+        long_term_goals: p
+            .take("long_term_goals", sentences(&input.long_term_goals, 30))
+            .unwrap_or_default(),
     };
     p.finish()?;
     let row = plan::ActiveModel {
@@ -228,7 +293,11 @@ pub async fn put_plan(state: &AppState, caller: &Caller, input: &PlanData) -> Ap
         updated_at: Set(state.clock.now()),
     };
     let tx = state.store.write().await?;
-    if plan::Entity::find_by_id(caller.id().to_string()).one(&*tx).await?.is_some() {
+    if plan::Entity::find_by_id(caller.id().to_string())
+        .one(&*tx)
+        .await?
+        .is_some()
+    {
         row.update(&*tx).await?;
     } else {
         row.insert(&*tx).await?;
@@ -261,7 +330,10 @@ async fn program_ids_of(db: &impl ConnectionTrait, user_id: &str) -> AppResult<H
 /// someone who shares a program with them.
 pub async fn can_see_person(state: &AppState, caller: &Caller, person_id: &str) -> AppResult<bool> {
     if caller.id() == person_id || caller.user.is_admin {
-        return Ok(user::Entity::find_by_id(person_id.to_string()).one(&state.store.db).await?.is_some());
+        return Ok(user::Entity::find_by_id(person_id.to_string())
+            .one(&state.store.db)
+            .await?
+            .is_some());
     }
     let mine = program_ids_of(&state.store.db, caller.id()).await?;
     let theirs = program_ids_of(&state.store.db, person_id).await?;
@@ -318,22 +390,50 @@ pub struct ShortlistItem {
     pub connection: String,
 }
 
-async fn shortlist_item(db: &impl ConnectionTrait, e: shortlist_entry::Model) -> AppResult<Option<ShortlistItem>> {
-    let Some(u) = user::Entity::find_by_id(e.person_id.clone()).one(db).await? else { return Ok(None) };
+async fn shortlist_item(
+    db: &impl ConnectionTrait,
+    e: shortlist_entry::Model,
+) -> AppResult<Option<ShortlistItem>> {
+    let Some(u) = user::Entity::find_by_id(e.person_id.clone())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
     let p = load_profile(db, &e.person_id).await?;
-    Ok(Some(ShortlistItem { person_id: u.id, name: u.name, field: p.field, known_for: p.known_for, connection: e.connection }))
+    Ok(Some(ShortlistItem {
+        person_id: u.id,
+        name: u.name,
+        field: p.field,
+        known_for: p.known_for,
+        connection: e.connection,
+    }))
 }
 
-pub async fn add_to_shortlist(state: &AppState, caller: &Caller, input: &ShortlistIn) -> AppResult<ShortlistItem> {
-    let connection = text(&input.connection, 300, false).map_err(|e| AppError::field("connection", e))?;
+pub async fn add_to_shortlist(
+    state: &AppState,
+    caller: &Caller,
+    input: &ShortlistIn,
+) -> AppResult<ShortlistItem> {
+    let connection =
+        text(&input.connection, 300, false).map_err(|e| AppError::field("connection", e))?;
     if input.person_id == caller.id() {
-        return Err(AppError::field("person_id", "you cannot shortlist yourself"));
+        return Err(AppError::field(
+            "person_id",
+            "you cannot shortlist yourself",
+        ));
     }
     if !can_see_person(state, caller, &input.person_id).await? {
-        return Err(AppError::field("person_id", "no such person in your programs"));
+        return Err(AppError::field(
+            "person_id",
+            "no such person in your programs",
+        ));
     }
     let tx = state.store.write().await?;
-    let existing = shortlist_entry::Entity::find_by_id((caller.id().to_string(), input.person_id.clone())).one(&*tx).await?;
+    let existing =
+        shortlist_entry::Entity::find_by_id((caller.id().to_string(), input.person_id.clone()))
+            .one(&*tx)
+            .await?;
     let saved = match existing {
         Some(e) => {
             let mut e = e.into_active_model();
@@ -351,7 +451,9 @@ pub async fn add_to_shortlist(state: &AppState, caller: &Caller, input: &Shortli
             .await?
         }
     };
-    let item = shortlist_item(&*tx, saved).await?.ok_or(AppError::NotFound("person"))?;
+    let item = shortlist_item(&*tx, saved)
+        .await?
+        .ok_or(AppError::NotFound("person"))?;
     tx.commit().await?;
     Ok(item)
 }
@@ -372,9 +474,16 @@ pub async fn shortlist(state: &AppState, caller: &Caller) -> AppResult<Vec<Short
     Ok(items)
 }
 
-pub async fn remove_from_shortlist(state: &AppState, caller: &Caller, person_id: &str) -> AppResult<()> {
+pub async fn remove_from_shortlist(
+    state: &AppState,
+    caller: &Caller,
+    person_id: &str,
+) -> AppResult<()> {
     let tx = state.store.write().await?;
-    let gone = shortlist_entry::Entity::delete_by_id((caller.id().to_string(), person_id.to_string())).exec(&*tx).await?;
+    let gone =
+        shortlist_entry::Entity::delete_by_id((caller.id().to_string(), person_id.to_string()))
+            .exec(&*tx)
+            .await?;
     tx.commit().await?;
     if gone.rows_affected == 0 {
         return Err(AppError::NotFound("shortlist entry"));

@@ -1,13 +1,21 @@
 //! Programs, coordinators, enrolment and the mentor directory.
 use crate::auth::Caller;
-use crate::domain::{self, default_weights, in_range, labels, text, MentorshipStatus, ProgramContext, ProgramKind, Problems, Role, Weights};
+use crate::domain::{
+    self, default_weights, in_range, labels, text, MentorshipStatus, Problems, ProgramContext,
+    ProgramKind, Role, Weights,
+};
 use crate::error::{AppError, AppResult};
 use crate::service::people::load_profile;
-use crate::store::entities::{coordinator, enrollment, mentorship, mentorship_mentee, program, user};
+use crate::store::entities::{
+    coordinator, enrollment, mentorship, mentorship_mentee, program, user,
+};
 use crate::store::{list_to_text, new_id, text_to_list};
 use crate::AppState;
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -94,7 +102,8 @@ impl From<&program::Model> for ProgramOut {
 }
 
 fn date(raw: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| "must be a date written YYYY-MM-DD".into())
+    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| "must be a date written YYYY-MM-DD".into())
 }
 
 /// Applies the given fields over `base` and checks the whole; one rule set for create and patch.
@@ -218,31 +227,58 @@ pub async fn list(state: &AppState) -> AppResult<Vec<ProgramOut>> {
 }
 
 pub async fn find(db: &impl ConnectionTrait, id: &str) -> AppResult<program::Model> {
-    program::Entity::find_by_id(id.to_string()).one(db).await?.ok_or(AppError::NotFound("program"))
+    program::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("program"))
 }
 
 pub async fn get(state: &AppState, id: &str) -> AppResult<ProgramOut> {
     Ok(ProgramOut::from(&find(&state.store.db, id).await?))
 }
 
-pub async fn is_coordinator(db: &impl ConnectionTrait, program_id: &str, user_id: &str) -> AppResult<bool> {
-    Ok(coordinator::Entity::find_by_id((program_id.to_string(), user_id.to_string())).one(db).await?.is_some())
+pub async fn is_coordinator(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    user_id: &str,
+) -> AppResult<bool> {
+    Ok(
+        coordinator::Entity::find_by_id((program_id.to_string(), user_id.to_string()))
+            .one(db)
+            .await?
+            .is_some(),
+    )
 }
 
 /// Admins and the program's coordinators run a program.
-pub async fn can_run(db: &impl ConnectionTrait, caller: &Caller, program_id: &str) -> AppResult<bool> {
+pub async fn can_run(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    program_id: &str,
+) -> AppResult<bool> {
     Ok(caller.user.is_admin || is_coordinator(db, program_id, caller.id()).await?)
 }
 
-async fn require_runner(state: &AppState, caller: &Caller, program_id: &str) -> AppResult<program::Model> {
+async fn require_runner(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+) -> AppResult<program::Model> {
     let program = find(&state.store.db, program_id).await?;
     if !can_run(&state.store.db, caller, program_id).await? {
-        return Err(AppError::forbidden("only this program's coordinators can do this"));
+        return Err(AppError::forbidden(
+            "only this program's coordinators can do this",
+        ));
     }
     Ok(program)
 }
 
-pub async fn patch(state: &AppState, caller: &Caller, id: &str, input: &ProgramPatch) -> AppResult<ProgramOut> {
+pub async fn patch(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &ProgramPatch,
+) -> AppResult<ProgramOut> {
     let mut model = require_runner(state, caller, id).await?;
     apply(&mut model, input)?;
     let tx = state.store.write().await?;
@@ -269,7 +305,12 @@ pub struct PersonRef {
     pub name: String,
 }
 
-pub async fn add_coordinator(state: &AppState, caller: &Caller, program_id: &str, input: &CoordinatorIn) -> AppResult<CoordinatorOut> {
+pub async fn add_coordinator(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    input: &CoordinatorIn,
+) -> AppResult<CoordinatorOut> {
     require_admin(caller)?;
     find(&state.store.db, program_id).await?;
     let person = user::Entity::find_by_id(input.person_id.clone())
@@ -278,7 +319,10 @@ pub async fn add_coordinator(state: &AppState, caller: &Caller, program_id: &str
         .ok_or_else(|| AppError::field("person_id", "no account with this id"))?;
     let tx = state.store.write().await?;
     if is_coordinator(&*tx, program_id, &person.id).await? {
-        return Err(AppError::conflict("already_coordinator", format!("{} already coordinates this program", person.name)));
+        return Err(AppError::conflict(
+            "already_coordinator",
+            format!("{} already coordinates this program", person.name),
+        ));
     }
     let saved = coordinator::ActiveModel {
         program_id: Set(program_id.to_string()),
@@ -288,7 +332,14 @@ pub async fn add_coordinator(state: &AppState, caller: &Caller, program_id: &str
     .insert(&*tx)
     .await?;
     tx.commit().await?;
-    Ok(CoordinatorOut { program_id: saved.program_id, person: PersonRef { id: person.id, name: person.name }, created_at: saved.created_at })
+    Ok(CoordinatorOut {
+        program_id: saved.program_id,
+        person: PersonRef {
+            id: person.id,
+            name: person.name,
+        },
+        created_at: saved.created_at,
+    })
 }
 
 pub async fn coordinators(state: &AppState, program_id: &str) -> AppResult<Vec<PersonRef>> {
@@ -299,8 +350,14 @@ pub async fn coordinators(state: &AppState, program_id: &str) -> AppResult<Vec<P
         .await?;
     let mut out = Vec::new();
     for c in rows {
-        if let Some(u) = user::Entity::find_by_id(c.user_id).one(&state.store.db).await? {
-            out.push(PersonRef { id: u.id, name: u.name });
+        if let Some(u) = user::Entity::find_by_id(c.user_id)
+            .one(&state.store.db)
+            .await?
+        {
+            out.push(PersonRef {
+                id: u.id,
+                name: u.name,
+            });
         }
     }
     Ok(out)
@@ -336,7 +393,10 @@ fn enrollment_out(e: &enrollment::Model, name: String) -> EnrollmentOut {
     EnrollmentOut {
         id: e.id.clone(),
         program_id: e.program_id.clone(),
-        person: PersonRef { id: e.user_id.clone(), name },
+        person: PersonRef {
+            id: e.user_id.clone(),
+            name,
+        },
         role: Role::parse(&e.role).unwrap_or(Role::Mentee),
         capacity: e.capacity,
         wants_skills: text_to_list(&e.wants_skills),
@@ -345,7 +405,12 @@ fn enrollment_out(e: &enrollment::Model, name: String) -> EnrollmentOut {
     }
 }
 
-pub async fn enroll(state: &AppState, caller: &Caller, program_id: &str, input: &EnrollmentIn) -> AppResult<EnrollmentOut> {
+pub async fn enroll(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    input: &EnrollmentIn,
+) -> AppResult<EnrollmentOut> {
     let program = find(&state.store.db, program_id).await?;
     let mut p = Problems::default();
     let role = p.take("role", Role::parse(&input.role));
@@ -357,14 +422,20 @@ pub async fn enroll(state: &AppState, caller: &Caller, program_id: &str, input: 
         Some(c) => p.take("capacity", in_range(c, 1, 100)),
         None => None,
     };
-    let wants = p.take("wants_skills", labels(&input.wants_skills, 30)).unwrap_or_default();
-    let goals = p.take("goals_summary", text(&input.goals_summary, 2000, false)).unwrap_or_default();
+    let wants = p
+        .take("wants_skills", labels(&input.wants_skills, 30))
+        .unwrap_or_default();
+    let goals = p
+        .take("goals_summary", text(&input.goals_summary, 2000, false))
+        .unwrap_or_default();
     p.finish()?;
     let role = role.expect("checked");
     let person = match input.person_id.as_deref() {
         Some(other) if other != caller.id() => {
             if !can_run(&state.store.db, caller, program_id).await? {
-                return Err(AppError::forbidden("only this program's coordinators can enrol other people"));
+                return Err(AppError::forbidden(
+                    "only this program's coordinators can enrol other people",
+                ));
             }
             user::Entity::find_by_id(other.to_string())
                 .one(&state.store.db)
@@ -380,7 +451,10 @@ pub async fn enroll(state: &AppState, caller: &Caller, program_id: &str, input: 
         .all(&*tx)
         .await?;
     if existing.iter().any(|e| e.role == role.as_str()) {
-        return Err(AppError::conflict("already_enrolled", format!("{} is already enrolled as {role}", person.name)));
+        return Err(AppError::conflict(
+            "already_enrolled",
+            format!("{} is already enrolled as {role}", person.name),
+        ));
     }
     if !existing.is_empty() && program.kind != ProgramKind::Peer.as_str() {
         return Err(AppError::conflict(
@@ -404,16 +478,27 @@ pub async fn enroll(state: &AppState, caller: &Caller, program_id: &str, input: 
     Ok(enrollment_out(&saved, person.name))
 }
 
-async fn with_names(db: &impl ConnectionTrait, rows: Vec<enrollment::Model>) -> AppResult<Vec<EnrollmentOut>> {
+async fn with_names(
+    db: &impl ConnectionTrait,
+    rows: Vec<enrollment::Model>,
+) -> AppResult<Vec<EnrollmentOut>> {
     let mut out = Vec::with_capacity(rows.len());
     for e in rows {
-        let name = user::Entity::find_by_id(e.user_id.clone()).one(db).await?.map(|u| u.name).unwrap_or_default();
+        let name = user::Entity::find_by_id(e.user_id.clone())
+            .one(db)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_default();
         out.push(enrollment_out(&e, name));
     }
     Ok(out)
 }
 
-pub async fn enrollments(state: &AppState, caller: &Caller, program_id: &str) -> AppResult<Vec<EnrollmentOut>> {
+pub async fn enrollments(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+) -> AppResult<Vec<EnrollmentOut>> {
     require_runner(state, caller, program_id).await?;
     let rows = enrollment::Entity::find()
         .filter(enrollment::Column::ProgramId.eq(program_id))
@@ -451,7 +536,12 @@ pub async fn coordinated_by(state: &AppState, caller: &Caller) -> AppResult<Vec<
         .collect())
 }
 
-pub async fn enrollment_of(db: &impl ConnectionTrait, program_id: &str, user_id: &str, role: Role) -> AppResult<Option<enrollment::Model>> {
+pub async fn enrollment_of(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    user_id: &str,
+    role: Role,
+) -> AppResult<Option<enrollment::Model>> {
     Ok(enrollment::Entity::find()
         .filter(enrollment::Column::ProgramId.eq(program_id))
         .filter(enrollment::Column::UserId.eq(user_id))
@@ -466,11 +556,18 @@ pub fn capacity_of(program: &program::Model, mentor: &enrollment::Model) -> i64 
 }
 
 /// Mentees a mentor holds in a program: active, paused and proposed relationships.
-pub async fn used_capacity(db: &impl ConnectionTrait, program_id: &str, mentor_id: &str) -> AppResult<i64> {
+pub async fn used_capacity(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    mentor_id: &str,
+) -> AppResult<i64> {
     let ids: Vec<String> = mentorship::Entity::find()
         .filter(mentorship::Column::ProgramId.eq(program_id))
         .filter(mentorship::Column::MentorId.eq(mentor_id))
-        .filter(mentorship::Column::Status.is_in(MentorshipStatus::strs(MentorshipStatus::USING_CAPACITY)))
+        .filter(
+            mentorship::Column::Status
+                .is_in(MentorshipStatus::strs(MentorshipStatus::USING_CAPACITY)),
+        )
         .all(db)
         .await?
         .into_iter()
@@ -512,7 +609,12 @@ pub struct MentorCard {
 }
 
 /// The program's mentors, filtered; open to its participants and those who run it.
-pub async fn search_mentors(state: &AppState, caller: &Caller, program_id: &str, search: &MentorSearch) -> AppResult<Vec<MentorCard>> {
+pub async fn search_mentors(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    search: &MentorSearch,
+) -> AppResult<Vec<MentorCard>> {
     let program = find(&state.store.db, program_id).await?;
     let db = &state.store.db;
     let enrolled = enrollment::Entity::find()
@@ -522,7 +624,9 @@ pub async fn search_mentors(state: &AppState, caller: &Caller, program_id: &str,
         .await?
         .is_some();
     if !enrolled && !can_run(db, caller, program_id).await? {
-        return Err(AppError::forbidden("enrol in this program to browse its mentors"));
+        return Err(AppError::forbidden(
+            "enrol in this program to browse its mentors",
+        ));
     }
     let mentors = enrollment::Entity::find()
         .filter(enrollment::Column::ProgramId.eq(program_id))
@@ -530,11 +634,17 @@ pub async fn search_mentors(state: &AppState, caller: &Caller, program_id: &str,
         .order_by_asc(enrollment::Column::CreatedAt)
         .all(db)
         .await?;
-    let norm = |s: &Option<String>| s.as_deref().map(|v| v.trim().to_lowercase()).filter(|v| !v.is_empty());
+    let norm = |s: &Option<String>| {
+        s.as_deref()
+            .map(|v| v.trim().to_lowercase())
+            .filter(|v| !v.is_empty())
+    };
     let (q, skill, field) = (norm(&search.q), norm(&search.skill), norm(&search.field));
     let mut out = Vec::new();
     for e in mentors {
-        let Some(u) = user::Entity::find_by_id(e.user_id.clone()).one(db).await? else { continue };
+        let Some(u) = user::Entity::find_by_id(e.user_id.clone()).one(db).await? else {
+            continue;
+        };
         let p = load_profile(db, &u.id).await?;
         if let Some(skill) = &skill {
             if !p.skills.iter().any(|s| s.to_lowercase() == *skill) {
@@ -547,7 +657,16 @@ pub async fn search_mentors(state: &AppState, caller: &Caller, program_id: &str,
             }
         }
         if let Some(q) = &q {
-            let haystack = format!("{} {} {} {} {} {}", u.name, p.field, p.headline, p.known_for, p.bio, p.skills.join(" ")).to_lowercase();
+            let haystack = format!(
+                "{} {} {} {} {} {}",
+                u.name,
+                p.field,
+                p.headline,
+                p.known_for,
+                p.bio,
+                p.skills.join(" ")
+            )
+            .to_lowercase();
             if !q.split_whitespace().all(|word| haystack.contains(word)) {
                 continue;
             }
@@ -568,6 +687,11 @@ pub async fn search_mentors(state: &AppState, caller: &Caller, program_id: &str,
             open_slots: (capacity - used).max(0),
         });
     }
-    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    out.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.id.cmp(&b.id))
+    });
     Ok(out)
 }

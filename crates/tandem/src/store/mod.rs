@@ -48,7 +48,9 @@ impl Store {
             anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…");
         }
         let mut options = ConnectOptions::new(url.to_string());
-        options.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
+        options
+            .sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(30));
         if is_sqlite {
             options
                 .max_connections(8)
@@ -73,7 +75,9 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        Migrator::up(&self.db, None).await.context("running migrations")
+        Migrator::up(&self.db, None)
+            .await
+            .context("running migrations")
     }
 
     pub fn backend(&self) -> DatabaseBackend {
@@ -102,7 +106,12 @@ fn redact(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
             match creds.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &creds[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }

@@ -1,0 +1,271 @@
+//! Test harness: the real application, in process, on a fresh database per test.
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use tandem::config::Config;
+use tandem::AppState;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    _dir: Option<tempfile::TempDir>,
+    pg_drop: Option<(String, String)>,
+}
+
+pub fn fast_config(url: &str) -> Config {
+    let mut config = Config::for_database(url);
+    config.argon2_memory_kib = 1024;
+    config.argon2_iterations = 1;
+    config
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::sqlite_with(|_| {}).await
+    }
+
+    pub async fn sqlite_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = fast_config(&format!("sqlite://{}/tandem.db", dir.path().display()));
+        tweak(&mut config);
+        Self::start(config, Some(dir), None).await
+    }
+
+    /// A fresh PostgreSQL database, or None (and a note) when TANDEM_TEST_POSTGRES_URL is unset.
+    pub async fn postgres() -> Option<TestApp> {
+        Self::postgres_with(|_| {}).await
+    }
+
+    pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let Ok(base) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
+            eprintln!("skipped: TANDEM_TEST_POSTGRES_URL not set");
+            return None;
+        };
+        let name = format!("tandem_t_{}", uuid::Uuid::new_v4().simple());
+        exec_pg(&base, &format!("CREATE DATABASE {name}")).await;
+        let url = with_database(&base, &name);
+        let mut config = fast_config(&url);
+        tweak(&mut config);
+        Some(Self::start(config, None, Some((base, name))).await)
+    }
+
+    async fn start(
+        config: Config,
+        dir: Option<tempfile::TempDir>,
+        pg_drop: Option<(String, String)>,
+    ) -> TestApp {
+        let app = tandem::build(config).await.expect("app builds");
+        let router = app
+            .router()
+            .layer(MockConnectInfo(SocketAddr::from(([10, 0, 0, 7], 40000))));
+        TestApp {
+            router,
+            state: app.state,
+            _dir: dir,
+            pg_drop,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        assert!(status.as_u16() < 500, "server error {status}: {value}");
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Registers and signs in; returns (id, token).
+    pub async fn person(&self, name: &str) -> (String, String) {
+        let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+        let (s, user) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/register",
+                None,
+                Some(json!({"email": email, "password": "correct horse battery", "name": name})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{user}");
+        let (s, login) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": "correct horse battery"})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{login}");
+        (
+            user["id"].as_str().unwrap().to_string(),
+            login["token"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// A program created by `admin_token`; `extra` overrides the defaults.
+    pub async fn program(&self, admin_token: &str, kind: &str, extra: Value) -> String {
+        let mut body = json!({
+            "name": format!("{kind} program"), "description": "", "kind": kind, "context": "corporate",
+            "starts_on": "2027-01-01", "ends_on": "2027-06-30", "mentor_capacity": 2,
+            "cadence_days": 14, "max_mentors_per_mentee": 1, "request_expiry_days": 14,
+            "max_timezone_gap_hours": 12
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let (s, p) = self.post("/api/v1/programs", admin_token, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        p["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn enroll(&self, program: &str, token: &str, role: &str) {
+        let (s, e) = self
+            .post(
+                &format!("/api/v1/programs/{program}/enrollments"),
+                token,
+                json!({"role": role}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+    }
+
+    /// Sends a request from mentee to mentor; returns the mentorship id.
+    pub async fn request(&self, program: &str, mentee_token: &str, mentor_id: &str) -> String {
+        let (s, m) = self
+            .post(
+                "/api/v1/mentorships",
+                mentee_token,
+                request_body(program, mentor_id),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        m["id"].as_str().unwrap().to_string()
+    }
+}
+
+pub fn request_body(program: &str, mentor_id: &str) -> Value {
+    json!({"program_id": program, "mentor_id": mentor_id, "intro": "I am a junior engineer.",
+           "reasons": "You know distributed systems.", "ask": "A first 30-minute call?"})
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((base, name)) = self.pg_drop.take() {
+            // Dropping a database needs an async client; do it on a thread of its own.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap()
+                    .block_on(async move {
+                        exec_pg(
+                            &base,
+                            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                        )
+                        .await;
+                    })
+            })
+            .join();
+        }
+    }
+}
+
+fn with_database(base: &str, name: &str) -> String {
+    let (head, query) = base
+        .split_once('?')
+        .map(|(h, q)| (h, Some(q)))
+        .unwrap_or((base, None));
+    let after_scheme = head.find("://").map(|i| i + 3).unwrap_or(0);
+    let root = match head[after_scheme..].find('/') {
+        Some(slash) => &head[..after_scheme + slash],
+        None => head,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+async fn exec_pg(base: &str, sql: &str) {
+    use sea_orm::{ConnectionTrait, Database};
+    let db = Database::connect(base)
+        .await
+        .expect("connect to TANDEM_TEST_POSTGRES_URL");
+    db.execute_unprepared(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    db.close().await.ok();
+}
+
+/// Runs each listed test on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::TestApp::sqlite().await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::common::TestApp::postgres().await {
+                        super::$name(app).await
+                    }
+                }
+            )*
+        }
+    };
+}

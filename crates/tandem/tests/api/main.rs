@@ -1,0 +1,8 @@
+//! In-process API tests: every endpoint, each success, each refusal, each role
+//! that must be refused. Each runs on SQLite and, with TANDEM_TEST_POSTGRES_URL, on PostgreSQL.
+mod common;
+
+mod accounts;
+mod agreements;
+mod mentorships;
+mod programs;
