@@ -669,33 +669,25 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .map_err(describe)?;
 
     println!("\nDemo data is ready. Every demo account uses the password: {DEMO_PASSWORD}\n");
-    println!("  {:<28} {}", "admin@demo.tandem.test", "instance admin");
+    let accounts = [
+        ("admin@demo.tandem.test".to_string(), "instance admin"),
+        (
+            "coordinator@demo.tandem.test".to_string(),
+            "coordinator of all three programs",
+        ),
+        (
+            email_of(MENTORS[0].name),
+            "mentor with an active, signed mentorship",
+        ),
+        (email_of(MENTEES[0].0), "mentee in that mentorship"),
+        (email_of(MENTORS[3].name), "mentor with a request waiting"),
+        (email_of(MENTEES[4].0), "mentee with no mentor yet"),
+    ];
+    for (email, what) in accounts {
+        println!("  {email:<34} {what}");
+    }
     println!(
-        "  {:<28} {}",
-        "coordinator@demo.tandem.test", "coordinator of all three programs"
-    );
-    println!(
-        "  {:<28} {}",
-        email_of(MENTORS[0].name),
-        "mentor with an active, signed mentorship"
-    );
-    println!(
-        "  {:<28} {}",
-        email_of(MENTEES[0].0),
-        "mentee in that mentorship"
-    );
-    println!(
-        "  {:<28} {}",
-        email_of(MENTORS[3].name),
-        "mentor with a request waiting"
-    );
-    println!(
-        "  {:<28} {}",
-        email_of(MENTEES[4].0),
-        "mentee with no mentor yet"
-    );
-    println!(
-        "\n  …and {} more mentors and mentees (name.surname@demo.tandem.test).\n",
+        "\n  …and {} more mentors and mentees (firstname.lastname@demo.tandem.test).\n",
         MENTORS.len() + MENTEES.len() - 4
     );
     Ok(())

@@ -61,6 +61,7 @@ impl App {
         Router::new()
             .merge(api::router(self.state.clone()))
             .merge(web::router(self.state.clone()))
+            .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
             .layer(SetResponseHeaderLayer::overriding(
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),

@@ -2,7 +2,7 @@
 use super::{created, ApiJson};
 use crate::auth::{Caller, ClientIp, SESSION_COOKIE};
 use crate::error::{AppResult, ErrorBody};
-use crate::service::accounts::{self, LoginIn, LoginOut, RegisterIn, UserOut};
+use crate::service::accounts::{self, EraseIn, LoginIn, LoginOut, RegisterIn, UserOut};
 use crate::service::people::{
     self, ExportOut, PersonOut, PlanData, ProfileData, ShortlistIn, ShortlistItem,
 };
@@ -20,7 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(register))
         .routes(routes!(login))
         .routes(routes!(logout))
-        .routes(routes!(me))
+        .routes(routes!(me, erase))
         .routes(routes!(get_profile, put_profile))
         .routes(routes!(get_plan, put_plan))
         .routes(routes!(person))
@@ -87,6 +87,21 @@ async fn logout(State(state): State<AppState>, caller: Caller) -> AppResult<impl
     responses((status = 200, body = UserOut), (status = 401, body = ErrorBody)))]
 async fn me(caller: Caller) -> Json<UserOut> {
     Json(UserOut::from(&caller.user))
+}
+
+/// Erase your account: profile, plan, private notes and what you wrote go; your
+/// relationships end and show you as "Former member".
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), request_body = EraseIn,
+    responses((status = 204), (status = 422, description = "wrong password", body = ErrorBody)))]
+async fn erase(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<EraseIn>,
+) -> AppResult<impl IntoResponse> {
+    accounts::erase(&state, &caller, &input).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok((StatusCode::NO_CONTENT, headers))
 }
 
 /// Your profile.

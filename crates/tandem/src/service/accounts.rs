@@ -139,3 +139,34 @@ pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<Log
 pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
     auth::close_session(state, &caller.token).await
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EraseIn {
+    /// Your current password, to confirm.
+    pub password: String,
+}
+
+/// Erases the caller's account (SPEC §5): their relationships end with reason
+/// `account_erased` and show them as "Former member"; what others wrote stays.
+pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppResult<()> {
+    if !auth::verify_password(
+        state,
+        &input.password,
+        Some(caller.user.password_hash.clone()),
+    )
+    .await?
+    {
+        return Err(AppError::unprocessable(
+            "wrong_password",
+            "that is not your password; the account was not erased",
+        ));
+    }
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    crate::service::mentorships::end_all_for_erasure(&*tx, caller.id(), now).await?;
+    user::Entity::delete_by_id(caller.id().to_string())
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1021,6 +1021,28 @@ pub async fn reflections(
         .collect())
 }
 
+/// Ends every open relationship and request of a person who erases their account.
+pub async fn end_all_for_erasure(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let as_mentee = mentorship_ids_as_mentee(db, user_id).await?;
+    mentorship::Entity::update_many()
+        .col_expr(mentorship::Column::Status, Expr::value(S::Ended.as_str()))
+        .col_expr(mentorship::Column::EndReason, Expr::value("account_erased"))
+        .col_expr(mentorship::Column::EndedAt, Expr::value(now))
+        .filter(mentorship::Column::Status.is_in(S::strs(S::OPEN)))
+        .filter(
+            Condition::any()
+                .add(mentorship::Column::MentorId.eq(user_id))
+                .add(mentorship::Column::Id.is_in(as_mentee)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Used by the pages: requests waiting on the caller as mentor.
 pub fn waiting_on(caller: &Caller, all: &[MentorshipOut]) -> Vec<MentorshipOut> {
     all.iter()

@@ -17,7 +17,61 @@ on_both_databases!(
     people_are_visible_only_within_shared_programs,
     export_holds_everything_linked_to_me,
     openapi_docs_and_health_are_served,
+    erasing_an_account_ends_its_relationships_and_keeps_the_pair_record,
 );
+
+async fn erasing_an_account_ends_its_relationships_and_keeps_the_pair_record(app: TestApp) {
+    let (_, admin) = app.person("Admin").await;
+    let (mentor_id, mentor) = app.person("Mentor").await;
+    let (_, mentee) = app.person("Mentee").await;
+    let program = app.program(&admin, "traditional", json!({})).await;
+    app.enroll(&program, &mentor, "mentor").await;
+    app.enroll(&program, &mentee, "mentee").await;
+    let id = app.request(&program, &mentee, &mentor_id).await;
+    app.post(
+        &format!("/api/v1/mentorships/{id}/accept"),
+        &mentor,
+        json!({}),
+    )
+    .await;
+    let (s, e) = app
+        .call(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&mentee),
+            Some(json!({"password": "not my password"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, _) = app.get("/api/v1/me", &mentee).await;
+    assert_eq!(s, StatusCode::OK, "a refused erasure erases nothing");
+    let (s, _) = app
+        .call(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&mentee),
+            Some(json!({"password": "correct horse battery"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = app.get("/api/v1/me", &mentee).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "sessions end with the account");
+    let (s, m) = app.get(&format!("/api/v1/mentorships/{id}"), &mentor).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(m["status"], "ended");
+    assert_eq!(m["end_reason"], "account_erased");
+    assert_eq!(m["mentees"][0]["name"], "Former member");
+    assert!(m["mentees"][0]["id"].is_null());
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "mentee@example.org", "password": "correct horse battery"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
 
 async fn first_account_is_admin_and_later_ones_are_not(app: TestApp) {
     let (s, first) = app
