@@ -5,7 +5,10 @@ use crate::error::{AppError, AppResult};
 use crate::store::entities::user;
 use crate::store::new_id;
 use crate::AppState;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -68,6 +71,12 @@ pub async fn create_user(
 
     let password_hash = auth::hash_password(state, password.expose()).await?;
     let tx = state.store.write().await?;
+    if tx.get_database_backend() == DatabaseBackend::Postgres {
+        // "The first account is the admin" must hold with concurrent sign-ups too;
+        // SQLite's single writer already serialises them.
+        tx.execute_unprepared("LOCK TABLE users IN EXCLUSIVE MODE")
+            .await?;
+    }
     if user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&*tx)

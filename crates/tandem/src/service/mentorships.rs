@@ -185,6 +185,7 @@ async fn view(
     db: &impl ConnectionTrait,
     loaded: &Loaded,
     standing: &Standing,
+    viewer: &str,
 ) -> AppResult<MentorshipOut> {
     let m = &loaded.m;
     let program = programs::find(db, &m.program_id).await?;
@@ -225,7 +226,9 @@ async fn view(
         ask: content(&m.ask),
         decline_reason: part.and(m.decline_reason.clone()),
         end_note: part.and(m.end_note.clone()),
-        allowed_actions: part.map(|p| allowed_for(loaded, p)).unwrap_or_default(),
+        allowed_actions: part
+            .map(|p| allowed_for(loaded, p, viewer))
+            .unwrap_or_default(),
         my_role: part.map(|p| {
             if p == Part::Mentor {
                 Role::Mentor
@@ -236,9 +239,21 @@ async fn view(
     })
 }
 
-/// The state machine's answer, less what this participant already did.
-fn allowed_for(loaded: &Loaded, part: Part) -> Vec<Action> {
-    domain::allowed_actions(loaded.status(), part)
+/// The state machine's answer, less an acceptance this participant already gave.
+fn allowed_for(loaded: &Loaded, part: Part, user_id: &str) -> Vec<Action> {
+    let already_accepted = loaded.status() == S::Proposed
+        && match part {
+            Part::Mentor => loaded.m.mentor_accepted,
+            Part::Mentee => loaded
+                .mentees
+                .iter()
+                .any(|x| x.mentee_id.as_deref() == Some(user_id) && x.accepted),
+        };
+    let mut actions = domain::allowed_actions(loaded.status(), part);
+    if already_accepted {
+        actions.retain(|a| *a != Action::Accept);
+    }
+    actions
 }
 
 /// Requests past their `expires_at` become `expired`.
@@ -434,7 +449,13 @@ pub async fn request(
     .await?;
     add_mentee(&*tx, &m.id, caller.id(), true, now).await?;
     let loaded = load(&*tx, &m.id, false).await?.expect("just inserted");
-    let out = view(&*tx, &loaded, &Standing::Participant(Part::Mentee)).await?;
+    let out = view(
+        &*tx,
+        &loaded,
+        &Standing::Participant(Part::Mentee),
+        caller.id(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -578,7 +599,7 @@ pub async fn act(
     let answer = load(&*tx, &answer_id, false)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
-    let out = view(&*tx, &answer, &Standing::Participant(part)).await?;
+    let out = view(&*tx, &answer, &Standing::Participant(part), caller.id()).await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -636,7 +657,7 @@ async fn merge_into_group(
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<MentorshipOut> {
     expire_due(state).await?;
     let (loaded, standing) = load_visible(&state.store.db, caller, id, false).await?;
-    view(&state.store.db, &loaded, &standing).await
+    view(&state.store.db, &loaded, &standing, caller.id()).await
 }
 
 /// The caller's mentorships, newest first, optionally of one status.
@@ -666,7 +687,7 @@ pub async fn mine(
     for m in rows {
         if let Some(loaded) = load(db, &m.id, false).await? {
             if let Some(part) = loaded.part_of(caller.id()) {
-                out.push(view(db, &loaded, &Standing::Participant(part)).await?);
+                out.push(view(db, &loaded, &Standing::Participant(part), caller.id()).await?);
             }
         }
     }
@@ -695,7 +716,7 @@ pub async fn of_program(
     let mut out = Vec::new();
     for m in rows {
         if let Some(loaded) = load(db, &m.id, false).await? {
-            out.push(view(db, &loaded, &Standing::Overseer).await?);
+            out.push(view(db, &loaded, &Standing::Overseer, caller.id()).await?);
         }
     }
     Ok(out)

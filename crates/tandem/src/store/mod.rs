@@ -5,7 +5,7 @@ use anyhow::Context;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, TransactionTrait,
+    DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,14 +85,28 @@ impl Store {
     }
 
     /// Starts a transaction that will write. On SQLite it first waits for this
-    /// process's writer slot.
+    /// process's writer slot, then takes the write lock up front (`BEGIN
+    /// IMMEDIATE`), so a writer in another process makes it wait (busy timeout)
+    /// rather than fail half-way with SQLITE_BUSY.
     pub async fn write(&self) -> Result<WriteTx, sea_orm::DbErr> {
-        let guard = match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
+        let Some(lock) = &self.write_lock else {
+            return Ok(WriteTx {
+                txn: self.db.begin().await?,
+                _guard: None,
+            });
         };
-        let txn = self.db.begin().await?;
-        Ok(WriteTx { txn, _guard: guard })
+        let guard = lock.clone().lock_owned().await;
+        let txn = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        Ok(WriteTx {
+            txn,
+            _guard: Some(guard),
+        })
     }
 
     pub async fn ping(&self) -> bool {

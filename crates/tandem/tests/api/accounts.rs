@@ -513,3 +513,54 @@ mod throttling {
         }
     }
 }
+
+/// Two servers' connection pools registering at once on one database: every
+/// write waits its turn (none fails with SQLITE_BUSY), and exactly one account
+/// becomes the first admin.
+async fn concurrent_registrations_in_two_pools(url: String) {
+    let a = tandem::build(crate::common::fast_config(&url))
+        .await
+        .unwrap();
+    let b = tandem::build(crate::common::fast_config(&url))
+        .await
+        .unwrap();
+    let routers = [a.router(), b.router()];
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let router = routers[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            let body = json!({"email": format!("p{i}@example.org"), "password": "0123456789", "name": format!("P{i}")});
+            let req = Request::post("/api/v1/auth/register")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            tower::ServiceExt::oneshot(router, req).await.unwrap().status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::CREATED);
+    }
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let admins = tandem::store::entities::user::Entity::find()
+        .filter(tandem::store::entities::user::Column::IsAdmin.eq(true))
+        .count(&a.state.store.db)
+        .await
+        .unwrap();
+    assert_eq!(admins, 1, "exactly one first account");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_concurrent_registrations_in_two_pools() {
+    let dir = tempfile::tempdir().unwrap();
+    concurrent_registrations_in_two_pools(format!("sqlite://{}/shared.db", dir.path().display()))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_concurrent_registrations_in_two_pools() {
+    // The harness's fresh database; a second pool on the same URL plays the second server.
+    if let Some(app) = TestApp::postgres().await {
+        let url = app.state.config.database_url.clone();
+        concurrent_registrations_in_two_pools(url).await;
+    }
+}
