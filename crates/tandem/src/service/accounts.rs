@@ -5,7 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::entities::user;
 use crate::store::new_id;
 use crate::AppState;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -105,4 +105,27 @@ pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<Log
 
 pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
     auth::close_session(state, &caller.token).await
+}
+
+/// Every account, by name; for an instance admin choosing a coordinator.
+pub async fn all_accounts(state: &AppState, caller: &Caller) -> AppResult<Vec<UserOut>> {
+    crate::service::programs::require_admin(caller)?;
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Email)
+        .all(&state.store.db)
+        .await?;
+    Ok(users.iter().map(UserOut::from).collect())
+}
+
+/// The account with this e-mail, for an instance admin; a field error when there is none.
+pub async fn account_by_email(state: &AppState, caller: &Caller, email: &str) -> AppResult<UserOut> {
+    crate::service::programs::require_admin(caller)?;
+    let email = Email::parse(email).map_err(|e| AppError::field("email", e))?;
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.store.db)
+        .await?
+        .map(|u| UserOut::from(&u))
+        .ok_or_else(|| AppError::field("email", "no account with this e-mail; ask them to sign up first"))
 }
