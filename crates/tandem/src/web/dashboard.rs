@@ -36,12 +36,24 @@ struct Dashboard {
 }
 
 fn row(m: &MentorshipOut, me: &str) -> RelationshipRow {
-    let mentees: Vec<&str> = m.mentees.iter().filter(|x| x.id.as_deref() != Some(me)).map(|x| x.name.as_str()).collect();
-    let other = if m.my_role == Some(Role::Mentor) { mentees.join(", ") } else { m.mentor.name.clone() };
+    let mentees: Vec<&str> = m
+        .mentees
+        .iter()
+        .filter(|x| x.id.as_deref() != Some(me))
+        .map(|x| x.name.as_str())
+        .collect();
+    let other = if m.my_role == Some(Role::Mentor) {
+        mentees.join(", ")
+    } else {
+        m.mentor.name.clone()
+    };
     RelationshipRow {
         id: m.id.clone(),
         other,
-        my_role: m.my_role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        my_role: m
+            .my_role
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
         program: m.program_name.clone(),
         status: m.status.as_str().into(),
         since: day(m.started_at.unwrap_or(m.created_at)),
@@ -49,17 +61,33 @@ fn row(m: &MentorshipOut, me: &str) -> RelationshipRow {
 }
 
 pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
-    let mine = mentorships::mine(&state, &me.caller, None).await.map_err(me.fail())?;
+    let mine = mentorships::mine(&state, &me.caller, None)
+        .await
+        .map_err(me.fail())?;
     let waiting_on = mentorships::waiting_on(&me.caller, &mine);
-    let enrollments = programs::my_enrollments(&state, &me.caller).await.map_err(me.fail())?;
-    let coordinating = programs::coordinated_by(&state, &me.caller).await.map_err(me.fail())?;
-    let profile = people::get_profile(&state, &me.caller).await.map_err(me.fail())?;
+    let enrollments = programs::my_enrollments(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let coordinating = programs::coordinated_by(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let profile = people::get_profile(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
 
     let waiting_ids: Vec<&str> = waiting_on.iter().map(|m| m.id.as_str()).collect();
-    let requests = mine.iter().filter(|m| m.status == S::Requested && m.my_role == Some(Role::Mentee)).map(|m| row(m, me.id())).collect();
+    let requests = mine
+        .iter()
+        .filter(|m| m.status == S::Requested && m.my_role == Some(Role::Mentee))
+        .map(|m| row(m, me.id()))
+        .collect();
     let relationships = mine
         .iter()
-        .filter(|m| m.status != S::Requested && m.status != S::Merged && !waiting_ids.contains(&m.id.as_str()))
+        .filter(|m| {
+            m.status != S::Requested
+                && m.status != S::Merged
+                && !waiting_ids.contains(&m.id.as_str())
+        })
         .map(|m| row(m, me.id()))
         .collect();
 
@@ -72,12 +100,22 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
         });
     }
     if enrollments.is_empty() && coordinating.is_empty() {
-        steps.push(Step { text: "Enrol in a program as a mentor or a mentee.".into(), href: "/programs".into(), action: "See programs".into() });
+        steps.push(Step {
+            text: "Enrol in a program as a mentor or a mentee.".into(),
+            href: "/programs".into(),
+            action: "See programs".into(),
+        });
     }
     for e in enrollments.iter().filter(|e| e.role == Role::Mentee) {
-        let has_mentor = mine.iter().any(|m| m.program_id == e.program_id && m.my_role == Some(Role::Mentee) && S::OPEN.contains(&m.status));
+        let has_mentor = mine.iter().any(|m| {
+            m.program_id == e.program_id
+                && m.my_role == Some(Role::Mentee)
+                && S::OPEN.contains(&m.status)
+        });
         if !has_mentor {
-            let program = programs::get(&state, &e.program_id).await.map_err(me.fail())?;
+            let program = programs::get(&state, &e.program_id)
+                .await
+                .map_err(me.fail())?;
             steps.push(Step {
                 text: format!("Find a mentor in {}.", program.name),
                 href: format!("/programs/{}/mentors", e.program_id),
@@ -100,7 +138,10 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
                 action: "Sign agreement".into(),
             }),
             Err(AppError::NotFound(_)) => steps.push(Step {
-                text: format!("Write an agreement with {}: goals, cadence, channel, boundaries.", r.other),
+                text: format!(
+                    "Write an agreement with {}: goals, cadence, channel, boundaries.",
+                    r.other
+                ),
                 href: format!("/mentorships/{}#agreement", m.id),
                 action: "Write agreement".into(),
             }),

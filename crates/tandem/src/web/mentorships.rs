@@ -1,8 +1,13 @@
 //! Asking for mentorship, one relationship's page, its lifecycle actions and its agreement.
-use super::{back_with_error, capitalise, day, done, form_failure, humanise, ok, optional_day, optional_number, options, render, CsrfForm, Errors, Member, Opt, Page, WebError};
+use super::{
+    back_with_error, capitalise, day, done, form_failure, humanise, ok, optional_day,
+    optional_number, options, render, CsrfForm, Errors, Member, Opt, Page, WebError,
+};
 use crate::domain::{Action, EndReason, MentorshipStatus};
 use crate::error::AppError;
-use crate::service::mentorships::{self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, RequestIn};
+use crate::service::mentorships::{
+    self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, RequestIn,
+};
 use crate::service::{people, programs};
 use crate::AppState;
 use askama::Template;
@@ -32,9 +37,18 @@ struct RequestPage {
     errors: Errors,
 }
 
-async fn request_view(state: &AppState, me: &Member, program_id: &str, mentor_id: &str, form: RequestForm, errors: Errors) -> Result<RequestPage, WebError> {
+async fn request_view(
+    state: &AppState,
+    me: &Member,
+    program_id: &str,
+    mentor_id: &str,
+    form: RequestForm,
+    errors: Errors,
+) -> Result<RequestPage, WebError> {
     let program = programs::get(state, program_id).await.map_err(me.fail())?;
-    let mentor = people::person(state, &me.caller, mentor_id).await.map_err(me.fail())?;
+    let mentor = people::person(state, &me.caller, mentor_id)
+        .await
+        .map_err(me.fail())?;
     Ok(RequestPage {
         page: me.page(format!("Ask {} for mentorship", mentor.name), "programs"),
         program_id: program.id,
@@ -47,8 +61,20 @@ async fn request_view(state: &AppState, me: &Member, program_id: &str, mentor_id
     })
 }
 
-pub async fn request_page(State(state): State<AppState>, me: Member, Path((program_id, mentor_id)): Path<(String, String)>) -> Result<Response, WebError> {
-    let view = request_view(&state, &me, &program_id, &mentor_id, RequestForm::default(), Errors::default()).await?;
+pub async fn request_page(
+    State(state): State<AppState>,
+    me: Member,
+    Path((program_id, mentor_id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let view = request_view(
+        &state,
+        &me,
+        &program_id,
+        &mentor_id,
+        RequestForm::default(),
+        Errors::default(),
+    )
+    .await?;
     Ok(ok(&view))
 }
 
@@ -119,7 +145,13 @@ pub struct Actions {
 
 impl Actions {
     fn any(&self) -> bool {
-        self.accept || self.decline || self.withdraw || self.pause || self.resume || self.complete || self.end
+        self.accept
+            || self.decline
+            || self.withdraw
+            || self.pause
+            || self.resume
+            || self.complete
+            || self.end
     }
 }
 
@@ -196,11 +228,23 @@ fn name_for(m: &MentorshipOut, user_id: &str) -> String {
     if m.mentor.id.as_deref() == Some(user_id) {
         return m.mentor.name.clone();
     }
-    m.mentees.iter().find(|x| x.id.as_deref() == Some(user_id)).map(|x| x.name.clone()).unwrap_or_else(|| "Former member".into())
+    m.mentees
+        .iter()
+        .find(|x| x.id.as_deref() == Some(user_id))
+        .map(|x| x.name.clone())
+        .unwrap_or_else(|| "Former member".into())
 }
 
-async fn mentorship_view(state: &AppState, me: &Member, id: &str, form: Option<AgreementForm>, errors: Errors) -> Result<MentorshipPage, WebError> {
-    let m = mentorships::get(state, &me.caller, id).await.map_err(me.fail())?;
+async fn mentorship_view(
+    state: &AppState,
+    me: &Member,
+    id: &str,
+    form: Option<AgreementForm>,
+    errors: Errors,
+) -> Result<MentorshipPage, WebError> {
+    let m = mentorships::get(state, &me.caller, id)
+        .await
+        .map_err(me.fail())?;
     let is_participant = m.my_role.is_some();
     let agreement = if is_participant {
         match mentorships::get_agreement(state, &me.caller, id).await {
@@ -211,7 +255,8 @@ async fn mentorship_view(state: &AppState, me: &Member, id: &str, form: Option<A
     } else {
         None
     };
-    let awaiting_others = m.status == MentorshipStatus::Proposed && mentorships::accepted_by(&m, me.id());
+    let awaiting_others =
+        m.status == MentorshipStatus::Proposed && mentorships::accepted_by(&m, me.id());
     let allowed = |a: Action| m.allowed_actions.contains(&a);
     let actions = Actions {
         accept: allowed(Action::Accept) && !awaiting_others,
@@ -222,16 +267,23 @@ async fn mentorship_view(state: &AppState, me: &Member, id: &str, form: Option<A
         complete: allowed(Action::Complete),
         end: allowed(Action::End),
     };
-    let agreement_open = is_participant && matches!(m.status, MentorshipStatus::Active | MentorshipStatus::Paused);
+    let agreement_open = is_participant
+        && matches!(
+            m.status,
+            MentorshipStatus::Active | MentorshipStatus::Paused
+        );
     let form = match (form, &agreement) {
         (Some(f), _) => f,
         (None, Some(a)) => AgreementForm::from_agreement(a),
         (None, None) => {
-            let program = programs::get(state, &m.program_id).await.map_err(me.fail())?;
+            let program = programs::get(state, &m.program_id)
+                .await
+                .map_err(me.fail())?;
             AgreementForm {
                 cadence_days: program.cadence_days.to_string(),
                 meeting_minutes: "60".into(),
-                confidentiality: "What we discuss stays between us unless we both agree to share it.".into(),
+                confidentiality:
+                    "What we discuss stays between us unless we both agree to share it.".into(),
                 ..AgreementForm::default()
             }
         }
@@ -248,22 +300,42 @@ async fn mentorship_view(state: &AppState, me: &Member, id: &str, form: Option<A
         boundaries: a.boundaries,
         confidentiality: a.confidentiality,
     });
-    let title = format!("{} & {}", m.mentor.name, m.mentees.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", "));
+    let title = format!(
+        "{} & {}",
+        m.mentor.name,
+        m.mentees
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let view = MentorshipView {
         id: m.id.clone(),
         program_id: m.program_id.clone(),
         program_name: m.program_name.clone(),
         mentor: m.mentor.name.clone(),
-        mentees: m.mentees.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", "),
+        mentees: m
+            .mentees
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         status: m.status.as_str().into(),
         origin: humanise(m.origin.as_str()),
         created: day(m.created_at),
         started: optional_day(m.started_at),
         ended: optional_day(m.ended_at),
-        expires: if m.status == MentorshipStatus::Requested { optional_day(m.expires_at) } else { String::new() },
+        expires: if m.status == MentorshipStatus::Requested {
+            optional_day(m.expires_at)
+        } else {
+            String::new()
+        },
         end_reason: m.end_reason.as_deref().map(humanise).unwrap_or_default(),
         is_participant,
-        my_role: m.my_role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        my_role: m
+            .my_role
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
         intro: m.intro.clone().unwrap_or_default(),
         reasons: m.reasons.clone().unwrap_or_default(),
         ask: m.ask.clone().unwrap_or_default(),
@@ -284,8 +356,19 @@ async fn mentorship_view(state: &AppState, me: &Member, id: &str, form: Option<A
     })
 }
 
-pub async fn detail(State(state): State<AppState>, me: Member, Path(id): Path<String>) -> Result<Response, WebError> {
-    Ok(ok(&mentorship_view(&state, &me, &id, None, Errors::default()).await?))
+pub async fn detail(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    Ok(ok(&mentorship_view(
+        &state,
+        &me,
+        &id,
+        None,
+        Errors::default(),
+    )
+    .await?))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -297,9 +380,17 @@ pub struct ActionForm {
 }
 
 fn parse_action(raw: &str) -> Option<Action> {
-    [Action::Accept, Action::Decline, Action::Withdraw, Action::Pause, Action::Resume, Action::Complete, Action::End]
-        .into_iter()
-        .find(|a| a.as_str() == raw)
+    [
+        Action::Accept,
+        Action::Decline,
+        Action::Withdraw,
+        Action::Pause,
+        Action::Resume,
+        Action::Complete,
+        Action::End,
+    ]
+    .into_iter()
+    .find(|a| a.as_str() == raw)
 }
 
 pub async fn act(
@@ -313,35 +404,65 @@ pub async fn act(
     };
     let back = format!("/mentorships/{id}");
     let some = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
-    let input = ActionIn { reason: some(&form.reason), note: some(&form.note), reflection: some(&form.reflection) };
+    let input = ActionIn {
+        reason: some(&form.reason),
+        note: some(&form.note),
+        reflection: some(&form.reflection),
+    };
     match mentorships::act(&state, &me.caller, &id, action, &input).await {
         Ok(m) => {
             let message = match (action, m.status) {
-                (Action::Accept, MentorshipStatus::Active) => "Accepted — the mentorship is active. Next: write your agreement together.".to_string(),
-                (Action::Accept, _) => "You accepted. The mentorship starts once everyone has accepted.".to_string(),
+                (Action::Accept, MentorshipStatus::Active) => {
+                    "Accepted — the mentorship is active. Next: write your agreement together."
+                        .to_string()
+                }
+                (Action::Accept, _) => {
+                    "You accepted. The mentorship starts once everyone has accepted.".to_string()
+                }
                 _ => format!("The mentorship is {}.", action.past()),
             };
-            Ok(done(&state, &format!("/mentorships/{}", m.id), capitalise(&message)))
+            Ok(done(
+                &state,
+                &format!("/mentorships/{}", m.id),
+                capitalise(&message),
+            ))
         }
         Err(err) => Ok(back_with_error(&state, &back, err, me.fail())),
     }
 }
 
-pub async fn save_agreement(State(state): State<AppState>, me: Member, Path(id): Path<String>, CsrfForm(form): CsrfForm<AgreementForm>) -> Result<Response, WebError> {
+pub async fn save_agreement(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<AgreementForm>,
+) -> Result<Response, WebError> {
     let result = match form.to_input() {
         Ok(input) => mentorships::put_agreement(&state, &me.caller, &id, &input).await,
         Err(errors) => Err(AppError::Validation(errors.0)),
     };
     match result {
         Ok(a) => {
-            let message = if a.signed_by.is_empty() { "Agreement saved. Read it through, then both of you sign it." } else { "Agreement saved." };
-            Ok(done(&state, &format!("/mentorships/{id}#agreement"), message))
+            let message = if a.signed_by.is_empty() {
+                "Agreement saved. Read it through, then both of you sign it."
+            } else {
+                "Agreement saved."
+            };
+            Ok(done(
+                &state,
+                &format!("/mentorships/{id}#agreement"),
+                message,
+            ))
         }
         Err(err) => {
             let failure = form_failure(err, me.fail())?;
             let mut view = mentorship_view(&state, &me, &id, Some(form), failure.errors).await?;
             view.page.flash = Some(failure.banner);
-            let status = if failure.status == StatusCode::OK { StatusCode::UNPROCESSABLE_ENTITY } else { failure.status };
+            let status = if failure.status == StatusCode::OK {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                failure.status
+            };
             Ok(render(status, &view))
         }
     }
@@ -350,11 +471,24 @@ pub async fn save_agreement(State(state): State<AppState>, me: Member, Path(id):
 #[derive(Debug, Default, Deserialize)]
 pub struct Empty {}
 
-pub async fn sign_agreement(State(state): State<AppState>, me: Member, Path(id): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, WebError> {
+pub async fn sign_agreement(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
     let back = format!("/mentorships/{id}#agreement");
     match mentorships::sign_agreement(&state, &me.caller, &id).await {
-        Ok(a) if a.fully_signed => Ok(done(&state, &back, "Signed — everyone has signed the agreement.")),
-        Ok(_) => Ok(done(&state, &back, "Signed. The agreement is complete once everyone has signed.")),
+        Ok(a) if a.fully_signed => Ok(done(
+            &state,
+            &back,
+            "Signed — everyone has signed the agreement.",
+        )),
+        Ok(_) => Ok(done(
+            &state,
+            &back,
+            "Signed. The agreement is complete once everyone has signed.",
+        )),
         Err(err) => Ok(back_with_error(&state, &back, err, me.fail())),
     }
 }

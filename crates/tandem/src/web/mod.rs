@@ -38,36 +38,63 @@ pub fn router(state: AppState) -> Router {
         .route("/signin", get(accounts::signin_page).post(accounts::signin))
         .route("/signout", post(accounts::signout))
         .route("/dashboard", get(dashboard::dashboard))
-        .route("/profile", get(profile::profile_page).post(profile::save_profile))
+        .route(
+            "/profile",
+            get(profile::profile_page).post(profile::save_profile),
+        )
         .route("/profile/plan", post(profile::save_plan))
         .route("/programs", get(programs::list))
         .route("/programs/{id}", get(programs::detail))
         .route("/programs/{id}/enroll", post(programs::enroll))
-        .route("/programs/{id}/coordinators", post(programs::appoint_coordinator))
+        .route(
+            "/programs/{id}/coordinators",
+            post(programs::appoint_coordinator),
+        )
         .route("/programs/{id}/enrollments", get(programs::enrollments))
         .route("/programs/{id}/mentors", get(programs::mentors))
         .route(
             "/programs/{id}/mentors/{mentor_id}/request",
             get(mentorships::request_page).post(mentorships::send_request),
         )
-        .route("/admin/programs/new", get(programs::new_program_page).post(programs::create_program))
-        .route("/shortlist", get(shortlist::shortlist_page).post(shortlist::add))
+        .route(
+            "/admin/programs/new",
+            get(programs::new_program_page).post(programs::create_program),
+        )
+        .route(
+            "/shortlist",
+            get(shortlist::shortlist_page).post(shortlist::add),
+        )
         .route("/shortlist/{person_id}/remove", post(shortlist::remove))
         .route("/mentorships/{id}", get(mentorships::detail))
         .route("/mentorships/{id}/actions/{action}", post(mentorships::act))
-        .route("/mentorships/{id}/agreement", post(mentorships::save_agreement))
-        .route("/mentorships/{id}/agreement/sign", post(mentorships::sign_agreement))
+        .route(
+            "/mentorships/{id}/agreement",
+            post(mentorships::save_agreement),
+        )
+        .route(
+            "/mentorships/{id}/agreement/sign",
+            post(mentorships::sign_agreement),
+        )
         .route("/static/app.css", get(stylesheet))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), page_cookies))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .with_state(state)
 }
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         STYLESHEET,
     )
 }
@@ -80,11 +107,25 @@ async fn not_found(visitor: Visitor) -> Response {
 #[derive(Clone)]
 struct CsrfToken(String);
 
-fn cookie_header(state: &AppState, name: &str, value: &str, same_site: &str, max_age: Option<u64>) -> HeaderValue {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}{age}{secure}"))
-        .expect("cookie values are URL-safe")
+fn cookie_header(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    same_site: &str,
+    max_age: Option<u64>,
+) -> HeaderValue {
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}{age}{secure}"
+    ))
+    .expect("cookie values are URL-safe")
 }
 
 /// Issues the CSRF cookie on pages when the browser has none, and drops a flash
@@ -106,10 +147,16 @@ async fn page_cookies(State(state): State<AppState>, mut req: Request, next: Nex
     let had_flash = auth::header_cookie(req.headers(), FLASH_COOKIE).is_some();
     let mut res = next.run(req).await;
     if let Some(token) = issued {
-        res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, CSRF_COOKIE, &token, "Strict", None));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            cookie_header(&state, CSRF_COOKIE, &token, "Strict", None),
+        );
     }
     if had_flash && is_get && !res.status().is_redirection() {
-        res.headers_mut().append(header::SET_COOKIE, cookie_header(&state, FLASH_COOKIE, "", "Lax", Some(0)));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            cookie_header(&state, FLASH_COOKIE, "", "Lax", Some(0)),
+        );
     }
     res
 }
@@ -123,7 +170,10 @@ pub struct Flash {
 
 impl Flash {
     pub fn error(text: impl Into<String>) -> Flash {
-        Flash { ok: false, text: text.into() }
+        Flash {
+            ok: false,
+            text: text.into(),
+        }
     }
 }
 
@@ -131,7 +181,10 @@ fn read_flash(headers: &HeaderMap) -> Option<Flash> {
     let raw = auth::header_cookie(headers, FLASH_COOKIE)?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).ok()?;
     let (kind, text) = pairs.into_iter().next()?;
-    Some(Flash { ok: kind == "ok", text: text.chars().take(300).collect() })
+    Some(Flash {
+        ok: kind == "ok",
+        text: text.chars().take(300).collect(),
+    })
 }
 
 /// 303 to `to`, with a message for the page it lands on.
@@ -139,12 +192,22 @@ pub fn redirect_with(state: &AppState, to: &str, flash: Flash) -> Response {
     let kind = if flash.ok { "ok" } else { "error" };
     let value = serde_urlencoded::to_string([(kind, flash.text.as_str())]).unwrap_or_default();
     let mut res = Redirect::to(to).into_response();
-    res.headers_mut().append(header::SET_COOKIE, cookie_header(state, FLASH_COOKIE, &value, "Lax", Some(120)));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(state, FLASH_COOKIE, &value, "Lax", Some(120)),
+    );
     res
 }
 
 pub fn done(state: &AppState, to: &str, text: impl Into<String>) -> Response {
-    redirect_with(state, to, Flash { ok: true, text: text.into() })
+    redirect_with(
+        state,
+        to,
+        Flash {
+            ok: true,
+            text: text.into(),
+        },
+    )
 }
 
 /// A same-site path to return to; anything else (other hosts, `//evil`, `/\evil`) is dropped.
@@ -186,31 +249,53 @@ impl Visitor {
         Page {
             title: title.into(),
             nav,
-            user: self.caller.as_ref().map(|c| UserView { id: c.user.id.clone(), name: c.user.name.clone(), is_admin: c.user.is_admin }),
+            user: self.caller.as_ref().map(|c| UserView {
+                id: c.user.id.clone(),
+                name: c.user.name.clone(),
+                is_admin: c.user.is_admin,
+            }),
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),
         }
     }
 
     pub fn fail(&self, err: AppError) -> WebError {
-        WebError { page: self.page("", ""), err }
+        WebError {
+            page: self.page("", ""),
+            err,
+        }
     }
 }
 
 impl FromRequestParts<AppState> for Visitor {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
         let flash = read_flash(&parts.headers);
         let caller = match auth::token_from(parts) {
             Some(token) => auth::caller_for_token(state, &token).await.map_err(|e| {
-                let v = Visitor { caller: None, csrf: csrf.clone(), flash: None };
+                let v = Visitor {
+                    caller: None,
+                    csrf: csrf.clone(),
+                    flash: None,
+                };
                 v.fail(e).into_response()
             })?,
             None => None,
         };
-        Ok(Visitor { caller, csrf, flash })
+        Ok(Visitor {
+            caller,
+            csrf,
+            flash,
+        })
     }
 }
 
@@ -238,7 +323,10 @@ impl Member {
 impl FromRequestParts<AppState> for Member {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let mut visitor = Visitor::from_request_parts(parts, state).await?;
         match visitor.caller.take() {
             Some(caller) => {
@@ -254,7 +342,11 @@ fn signin_redirect(parts: &Parts) -> Response {
     if parts.method != Method::GET {
         return Redirect::to("/signin").into_response();
     }
-    let here = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/dashboard");
+    let here = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/dashboard");
     let query = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
     Redirect::to(&format!("/signin?{query}")).into_response()
 }
@@ -293,7 +385,14 @@ impl IntoResponse for WebError {
         };
         page.title = heading.clone();
         page.flash = None;
-        render(err.status(), &ErrorPage { page, heading, message })
+        render(
+            err.status(),
+            &ErrorPage {
+                page,
+                heading,
+                message,
+            },
+        )
     }
 }
 
@@ -303,7 +402,11 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "something went wrong on our side; please try again").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "something went wrong on our side; please try again",
+            )
+                .into_response()
         }
     }
 }
@@ -329,31 +432,62 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let cookie = auth::header_cookie(req.headers(), CSRF_COOKIE).unwrap_or_default();
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| bare_error(StatusCode::BAD_REQUEST, "The form could not be read."))?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| bare_error(StatusCode::BAD_REQUEST, "The form could not be read."))?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| bare_error(StatusCode::BAD_REQUEST, "The form could not be read."))?;
-        let sent = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or_default();
+        let sent = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
         if cookie.is_empty() || !same_token(&cookie, sent) {
             return Err(bare_error(
                 StatusCode::FORBIDDEN,
                 "This form expired or did not come from Tandem. Go back, reload the page and try again.",
             ));
         }
-        let value = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|e| bare_error(StatusCode::BAD_REQUEST, &format!("The form could not be read: {e}.")))?;
+        let value = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            bare_error(
+                StatusCode::BAD_REQUEST,
+                &format!("The form could not be read: {e}."),
+            )
+        })?;
         Ok(CsrfForm(value))
     }
 }
 
 /// Compares in time independent of where the strings differ.
 fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 fn bare_error(status: StatusCode, message: &str) -> Response {
-    let page = Page { title: "Form refused".into(), nav: "", user: None, csrf: String::new(), flash: None };
-    let heading = if status == StatusCode::FORBIDDEN { "Form refused" } else { "Bad request" };
-    render(status, &ErrorPage { page, heading: heading.into(), message: message.into() })
+    let page = Page {
+        title: "Form refused".into(),
+        nav: "",
+        user: None,
+        csrf: String::new(),
+        flash: None,
+    };
+    let heading = if status == StatusCode::FORBIDDEN {
+        "Form refused"
+    } else {
+        "Bad request"
+    };
+    render(
+        status,
+        &ErrorPage {
+            page,
+            heading: heading.into(),
+            message: message.into(),
+        },
+    )
 }
 
 /// Per-field messages for a form, plus how to show the rest.
@@ -365,14 +499,20 @@ impl Errors {
         self.0.get(field)
     }
     pub fn add(&mut self, field: &str, problem: impl Into<String>) {
-        self.0.entry(field.to_string()).or_insert_with(|| problem.into());
+        self.0
+            .entry(field.to_string())
+            .or_insert_with(|| problem.into());
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
     /// Every problem on one line, for forms too small to mark fields.
     pub fn summary(&self) -> String {
-        self.0.iter().map(|(k, v)| format!("{}: {v}", k.replace('_', " "))).collect::<Vec<_>>().join("; ")
+        self.0
+            .iter()
+            .map(|(k, v)| format!("{}: {v}", k.replace('_', " ")))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -385,7 +525,10 @@ pub struct Failure {
 
 /// Splits a service error into what a form shows; errors that are not about
 /// the form (signed out, not found) become their own page.
-pub fn form_failure(err: AppError, fail: impl Fn(AppError) -> WebError) -> Result<Failure, WebError> {
+pub fn form_failure(
+    err: AppError,
+    fail: impl Fn(AppError) -> WebError,
+) -> Result<Failure, WebError> {
     match err {
         AppError::Validation(fields) => Ok(Failure {
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -393,27 +536,50 @@ pub fn form_failure(err: AppError, fail: impl Fn(AppError) -> WebError) -> Resul
             banner: Flash::error("Some fields need your attention; see the messages below."),
         }),
         AppError::Unauthorized | AppError::NotFound(_) | AppError::Other(_) => Err(fail(err)),
-        other => Ok(Failure { status: other.status(), errors: Errors::default(), banner: Flash::error(capitalise(&other.public_message())) }),
+        other => Ok(Failure {
+            status: other.status(),
+            errors: Errors::default(),
+            banner: Flash::error(capitalise(&other.public_message())),
+        }),
     }
 }
 
 /// After a small action form fails: back to the page with the reason on top.
-pub fn back_with_error(state: &AppState, to: &str, err: AppError, fail: impl Fn(AppError) -> WebError) -> Response {
+pub fn back_with_error(
+    state: &AppState,
+    to: &str,
+    err: AppError,
+    fail: impl Fn(AppError) -> WebError,
+) -> Response {
     match err {
-        AppError::Validation(fields) => redirect_with(state, to, Flash::error(capitalise(&Errors(fields).summary()))),
-        AppError::Unauthorized | AppError::NotFound(_) | AppError::Other(_) => fail(err).into_response(),
+        AppError::Validation(fields) => redirect_with(
+            state,
+            to,
+            Flash::error(capitalise(&Errors(fields).summary())),
+        ),
+        AppError::Unauthorized | AppError::NotFound(_) | AppError::Other(_) => {
+            fail(err).into_response()
+        }
         other => redirect_with(state, to, Flash::error(capitalise(&other.public_message()))),
     }
 }
 
 /// `a, b ,c` → `["a", "b", "c"]`
 pub fn split_list(raw: &str) -> Vec<String> {
-    raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// One entry per non-empty line.
 pub fn split_lines(raw: &str) -> Vec<String> {
-    raw.lines().map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    raw.lines()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// An optional whole number typed into a text box; the problem is recorded under `field`.
@@ -441,7 +607,14 @@ pub struct Opt {
 
 /// Options from a domain enum's wire names, with `current` selected.
 pub fn options(values: impl IntoIterator<Item = &'static str>, current: &str) -> Vec<Opt> {
-    values.into_iter().map(|v| Opt { value: v.into(), label: humanise(v), selected: v == current }).collect()
+    values
+        .into_iter()
+        .map(|v| Opt {
+            value: v.into(),
+            label: humanise(v),
+            selected: v == current,
+        })
+        .collect()
 }
 
 /// `reading_writing` → `Reading writing`

@@ -1,5 +1,8 @@
 //! The profile and career-plan page.
-use super::{done, form_failure, ok, options, optional_number, render, split_lines, split_list, CsrfForm, Errors, Member, Opt, Page, WebError};
+use super::{
+    done, form_failure, ok, optional_number, options, render, split_lines, split_list, CsrfForm,
+    Errors, Member, Opt, Page, WebError,
+};
 use crate::domain::{LearningStyle, MeetingPreference, Seniority};
 use crate::error::AppError;
 use crate::service::people::{self, PlanData, ProfileData};
@@ -68,7 +71,11 @@ impl ProfileForm {
             headline: self.headline.clone(),
             bio: self.bio.clone(),
             known_for: self.known_for.clone(),
-            years_experience: optional_number(&self.years_experience, "years_experience", &mut errors),
+            years_experience: optional_number(
+                &self.years_experience,
+                "years_experience",
+                &mut errors,
+            ),
             seniority: some(&self.seniority),
             skills: split_list(&self.skills),
             interests: split_list(&self.interests),
@@ -133,11 +140,23 @@ struct ProfilePage {
     meeting_preferences: Vec<Opt>,
 }
 
-fn profile_view(page: Page, form: ProfileForm, errors: Errors, plan: PlanForm, plan_errors: Errors) -> ProfilePage {
+fn profile_view(
+    page: Page,
+    form: ProfileForm,
+    errors: Errors,
+    plan: PlanForm,
+    plan_errors: Errors,
+) -> ProfilePage {
     ProfilePage {
         seniorities: options(Seniority::ALL.iter().map(|s| s.as_str()), &form.seniority),
-        learning_styles: options(LearningStyle::ALL.iter().map(|s| s.as_str()), &form.learning_style),
-        meeting_preferences: options(MeetingPreference::ALL.iter().map(|s| s.as_str()), &form.meeting_preference),
+        learning_styles: options(
+            LearningStyle::ALL.iter().map(|s| s.as_str()),
+            &form.learning_style,
+        ),
+        meeting_preferences: options(
+            MeetingPreference::ALL.iter().map(|s| s.as_str()),
+            &form.meeting_preference,
+        ),
         page,
         form,
         errors,
@@ -147,8 +166,12 @@ fn profile_view(page: Page, form: ProfileForm, errors: Errors, plan: PlanForm, p
 }
 
 pub async fn profile_page(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
-    let profile = people::get_profile(&state, &me.caller).await.map_err(me.fail())?;
-    let plan = people::get_plan(&state, &me.caller).await.map_err(me.fail())?;
+    let profile = people::get_profile(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let plan = people::get_plan(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
     let view = profile_view(
         me.page("Your profile", "profile"),
         ProfileForm::from_data(&profile),
@@ -159,7 +182,11 @@ pub async fn profile_page(State(state): State<AppState>, me: Member) -> Result<R
     Ok(ok(&view))
 }
 
-pub async fn save_profile(State(state): State<AppState>, me: Member, CsrfForm(form): CsrfForm<ProfileForm>) -> Result<Response, WebError> {
+pub async fn save_profile(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, WebError> {
     let result = match form.to_data() {
         Ok(data) => people::put_profile(&state, &me.caller, &data).await,
         Err(errors) => Err(AppError::Validation(errors.0)),
@@ -168,25 +195,49 @@ pub async fn save_profile(State(state): State<AppState>, me: Member, CsrfForm(fo
         Ok(_) => Ok(done(&state, "/profile", "Your profile is saved.")),
         Err(err) => {
             let failure = form_failure(err, me.fail())?;
-            let plan = people::get_plan(&state, &me.caller).await.map_err(me.fail())?;
+            let plan = people::get_plan(&state, &me.caller)
+                .await
+                .map_err(me.fail())?;
             let mut page = me.page("Your profile", "profile");
             page.flash = Some(failure.banner);
-            let view = profile_view(page, form, failure.errors, PlanForm::from_data(&plan), Errors::default());
+            let view = profile_view(
+                page,
+                form,
+                failure.errors,
+                PlanForm::from_data(&plan),
+                Errors::default(),
+            );
             Ok(render(failure.status, &view))
         }
     }
 }
 
-pub async fn save_plan(State(state): State<AppState>, me: Member, CsrfForm(form): CsrfForm<PlanForm>) -> Result<Response, WebError> {
+pub async fn save_plan(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Result<Response, WebError> {
     match people::put_plan(&state, &me.caller, &form.to_data()).await {
         Ok(_) => Ok(done(&state, "/profile#plan", "Your career plan is saved.")),
         Err(err) => {
             let failure = form_failure(err, me.fail())?;
-            let profile = people::get_profile(&state, &me.caller).await.map_err(me.fail())?;
+            let profile = people::get_profile(&state, &me.caller)
+                .await
+                .map_err(me.fail())?;
             let mut page = me.page("Your profile", "profile");
             page.flash = Some(failure.banner);
-            let status = if failure.status == StatusCode::OK { StatusCode::UNPROCESSABLE_ENTITY } else { failure.status };
-            let view = profile_view(page, ProfileForm::from_data(&profile), Errors::default(), form, failure.errors);
+            let status = if failure.status == StatusCode::OK {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                failure.status
+            };
+            let view = profile_view(
+                page,
+                ProfileForm::from_data(&profile),
+                Errors::default(),
+                form,
+                failure.errors,
+            );
             Ok(render(status, &view))
         }
     }

@@ -1,9 +1,14 @@
 //! Programs: the list, one program, enrolment, the mentor directory, and what
 //! coordinators and admins run (enrolments, coordinators, new programs).
-use super::{back_with_error, day, done, form_failure, humanise, ok, optional_day, options, optional_number, render, safe_next, split_list, CsrfForm, Errors, Member, Opt, Page, WebError};
+use super::{
+    back_with_error, day, done, form_failure, humanise, ok, optional_day, optional_number, options,
+    render, safe_next, split_list, CsrfForm, Errors, Member, Opt, Page, WebError,
+};
 use crate::domain::{default_weights, ProgramContext, ProgramKind, Role, CRITERIA};
 use crate::error::AppError;
-use crate::service::programs::{self, CoordinatorIn, EnrollmentIn, MentorSearch, ProgramIn, ProgramOut};
+use crate::service::programs::{
+    self, CoordinatorIn, EnrollmentIn, MentorSearch, ProgramIn, ProgramOut,
+};
 use crate::service::{accounts, mentorships, people};
 use crate::AppState;
 use askama::Template;
@@ -49,7 +54,11 @@ impl ProgramView {
             description: p.description.clone(),
             kind: humanise(p.kind.as_str()),
             context: humanise(p.context.as_str()),
-            dates: format!("{} – {}", p.starts_on.format("%-d %b %Y"), p.ends_on.format("%-d %b %Y")),
+            dates: format!(
+                "{} – {}",
+                p.starts_on.format("%-d %b %Y"),
+                p.ends_on.format("%-d %b %Y")
+            ),
             mentor_capacity: p.mentor_capacity,
             cadence_days: p.cadence_days,
             max_mentors_per_mentee: p.max_mentors_per_mentee,
@@ -64,9 +73,15 @@ impl ProgramView {
     }
 }
 
-async fn my_roles_by_program(state: &AppState, me: &Member) -> Result<BTreeMap<String, Vec<Role>>, WebError> {
+async fn my_roles_by_program(
+    state: &AppState,
+    me: &Member,
+) -> Result<BTreeMap<String, Vec<Role>>, WebError> {
     let mut roles: BTreeMap<String, Vec<Role>> = BTreeMap::new();
-    for e in programs::my_enrollments(state, &me.caller).await.map_err(me.fail())? {
+    for e in programs::my_enrollments(state, &me.caller)
+        .await
+        .map_err(me.fail())?
+    {
         roles.entry(e.program_id).or_default().push(e.role);
     }
     Ok(roles)
@@ -83,13 +98,27 @@ struct ProgramsPage {
 pub async fn list(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
     let all = programs::list(&state).await.map_err(me.fail())?;
     let roles = my_roles_by_program(&state, &me).await?;
-    let coordinating: Vec<String> =
-        programs::coordinated_by(&state, &me.caller).await.map_err(me.fail())?.into_iter().map(|p| p.id).collect();
+    let coordinating: Vec<String> = programs::coordinated_by(&state, &me.caller)
+        .await
+        .map_err(me.fail())?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     let views = all
         .iter()
-        .map(|p| ProgramView::new(p, roles.get(&p.id).map(Vec::as_slice).unwrap_or(&[]), coordinating.contains(&p.id)))
+        .map(|p| {
+            ProgramView::new(
+                p,
+                roles.get(&p.id).map(Vec::as_slice).unwrap_or(&[]),
+                coordinating.contains(&p.id),
+            )
+        })
         .collect();
-    Ok(ok(&ProgramsPage { page: me.page("Programs", "programs"), programs: views, is_admin: me.caller.user.is_admin }))
+    Ok(ok(&ProgramsPage {
+        page: me.page("Programs", "programs"),
+        programs: views,
+        is_admin: me.caller.user.is_admin,
+    }))
 }
 
 #[derive(Template)]
@@ -103,24 +132,40 @@ struct ProgramPage {
     accounts: Vec<Opt>,
 }
 
-pub async fn detail(State(state): State<AppState>, me: Member, Path(id): Path<String>) -> Result<Response, WebError> {
+pub async fn detail(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let program = programs::get(&state, &id).await.map_err(me.fail())?;
     let roles = my_roles_by_program(&state, &me).await?;
-    let coordinators = programs::coordinators(&state, &id).await.map_err(me.fail())?;
+    let coordinators = programs::coordinators(&state, &id)
+        .await
+        .map_err(me.fail())?;
     let coordinating = coordinators.iter().any(|c| c.id == me.id());
-    let can_run = programs::can_run(&state.store.db, &me.caller, &id).await.map_err(me.fail())?;
+    let can_run = programs::can_run(&state.store.db, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
     let accounts = if me.caller.user.is_admin {
         accounts::all_accounts(&state, &me.caller)
             .await
             .map_err(me.fail())?
             .into_iter()
             .filter(|u| !coordinators.iter().any(|c| c.id == u.id))
-            .map(|u| Opt { label: format!("{} <{}>", u.name, u.email), value: u.id, selected: false })
+            .map(|u| Opt {
+                label: format!("{} <{}>", u.name, u.email),
+                value: u.id,
+                selected: false,
+            })
             .collect()
     } else {
         Vec::new()
     };
-    let view = ProgramView::new(&program, roles.get(&id).map(Vec::as_slice).unwrap_or(&[]), coordinating);
+    let view = ProgramView::new(
+        &program,
+        roles.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+        coordinating,
+    );
     Ok(ok(&ProgramPage {
         page: me.page(program.name.clone(), "programs"),
         program: view,
@@ -141,12 +186,24 @@ pub struct EnrollForm {
     back: String,
 }
 
-pub async fn enroll(State(state): State<AppState>, me: Member, Path(id): Path<String>, CsrfForm(form): CsrfForm<EnrollForm>) -> Result<Response, WebError> {
-    let back = safe_next(&form.back).map(String::from).unwrap_or_else(|| format!("/programs/{id}"));
+pub async fn enroll(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<EnrollForm>,
+) -> Result<Response, WebError> {
+    let back = safe_next(&form.back)
+        .map(String::from)
+        .unwrap_or_else(|| format!("/programs/{id}"));
     let mut errors = Errors::default();
     let capacity = optional_number(&form.capacity, "capacity", &mut errors);
     if !errors.is_empty() {
-        return Ok(back_with_error(&state, &back, AppError::Validation(errors.0), me.fail()));
+        return Ok(back_with_error(
+            &state,
+            &back,
+            AppError::Validation(errors.0),
+            me.fail(),
+        ));
     }
     let input = EnrollmentIn {
         role: form.role.clone(),
@@ -158,8 +215,19 @@ pub async fn enroll(State(state): State<AppState>, me: Member, Path(id): Path<St
     match programs::enroll(&state, &me.caller, &id, &input).await {
         Ok(e) => {
             let program = programs::get(&state, &id).await.map_err(me.fail())?;
-            let next = if e.role == Role::Mentee { " Next: find a mentor in its directory." } else { " Mentees can now find you in its directory." };
-            Ok(done(&state, &format!("/programs/{id}"), format!("You are enrolled in {} as a {}.{next}", program.name, e.role)))
+            let next = if e.role == Role::Mentee {
+                " Next: find a mentor in its directory."
+            } else {
+                " Mentees can now find you in its directory."
+            };
+            Ok(done(
+                &state,
+                &format!("/programs/{id}"),
+                format!(
+                    "You are enrolled in {} as a {}.{next}",
+                    program.name, e.role
+                ),
+            ))
         }
         Err(err) => Ok(back_with_error(&state, &back, err, me.fail())),
     }
@@ -191,7 +259,11 @@ pub async fn appoint_coordinator(
         return Ok(back_with_error(&state, &back, err, me.fail()));
     };
     match programs::add_coordinator(&state, &me.caller, &id, &CoordinatorIn { person_id }).await {
-        Ok(c) => Ok(done(&state, &back, format!("{} now coordinates this program.", c.person.name))),
+        Ok(c) => Ok(done(
+            &state,
+            &back,
+            format!("{} now coordinates this program.", c.person.name),
+        )),
         Err(err) => Ok(back_with_error(&state, &back, err, me.fail())),
     }
 }
@@ -223,10 +295,18 @@ struct EnrollmentsPage {
     relationships: Vec<RelationshipRow>,
 }
 
-pub async fn enrollments(State(state): State<AppState>, me: Member, Path(id): Path<String>) -> Result<Response, WebError> {
+pub async fn enrollments(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let program = programs::get(&state, &id).await.map_err(me.fail())?;
-    let rows = programs::enrollments(&state, &me.caller, &id).await.map_err(me.fail())?;
-    let pairs = mentorships::of_program(&state, &me.caller, &id).await.map_err(me.fail())?;
+    let rows = programs::enrollments(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
+    let pairs = mentorships::of_program(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
     let enrollments = rows
         .into_iter()
         .map(|e| EnrollmentRow {
@@ -245,14 +325,24 @@ pub async fn enrollments(State(state): State<AppState>, me: Member, Path(id): Pa
         .map(|m| RelationshipRow {
             id: m.id,
             mentor: m.mentor.name,
-            mentees: m.mentees.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", "),
+            mentees: m
+                .mentees
+                .iter()
+                .map(|x| x.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             status: m.status.as_str().into(),
             created: day(m.created_at),
             started: optional_day(m.started_at),
             ended: optional_day(m.ended_at),
         })
         .collect();
-    Ok(ok(&EnrollmentsPage { page: me.page(format!("Enrolments · {}", program.name), "programs"), program, enrollments, relationships }))
+    Ok(ok(&EnrollmentsPage {
+        page: me.page(format!("Enrolments · {}", program.name), "programs"),
+        program,
+        enrollments,
+        relationships,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -286,13 +376,30 @@ struct MentorsPage {
     back: String,
 }
 
-pub async fn mentors(State(state): State<AppState>, me: Member, Path(id): Path<String>, Query(query): Query<SearchQuery>) -> Result<Response, WebError> {
+pub async fn mentors(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, WebError> {
     let program = programs::get(&state, &id).await.map_err(me.fail())?;
-    let search = MentorSearch { q: Some(query.q.clone()), skill: Some(query.skill.clone()), field: Some(query.field.clone()) };
-    let found = programs::search_mentors(&state, &me.caller, &id, &search).await.map_err(me.fail())?;
-    let shortlist = people::shortlist(&state, &me.caller).await.map_err(me.fail())?;
+    let search = MentorSearch {
+        q: Some(query.q.clone()),
+        skill: Some(query.skill.clone()),
+        field: Some(query.field.clone()),
+    };
+    let found = programs::search_mentors(&state, &me.caller, &id, &search)
+        .await
+        .map_err(me.fail())?;
+    let shortlist = people::shortlist(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
     let roles = my_roles_by_program(&state, &me).await?;
-    let coordinating = programs::coordinators(&state, &id).await.map_err(me.fail())?.iter().any(|c| c.id == me.id());
+    let coordinating = programs::coordinators(&state, &id)
+        .await
+        .map_err(me.fail())?
+        .iter()
+        .any(|c| c.id == me.id());
     let mentors = found
         .into_iter()
         .map(|c| MentorView {
@@ -308,11 +415,25 @@ pub async fn mentors(State(state): State<AppState>, me: Member, Path(id): Path<S
             capacity: c.capacity,
         })
         .collect();
-    let back = serde_urlencoded::to_string([("q", &query.q), ("skill", &query.skill), ("field", &query.field)])
-        .map(|qs| format!("/programs/{id}/mentors?{qs}"))
-        .unwrap_or_else(|_| format!("/programs/{id}/mentors"));
-    let view = ProgramView::new(&program, roles.get(&id).map(Vec::as_slice).unwrap_or(&[]), coordinating);
-    Ok(ok(&MentorsPage { page: me.page(format!("Mentors · {}", program.name), "programs"), program: view, query, mentors, back }))
+    let back = serde_urlencoded::to_string([
+        ("q", &query.q),
+        ("skill", &query.skill),
+        ("field", &query.field),
+    ])
+    .map(|qs| format!("/programs/{id}/mentors?{qs}"))
+    .unwrap_or_else(|_| format!("/programs/{id}/mentors"));
+    let view = ProgramView::new(
+        &program,
+        roles.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+        coordinating,
+    );
+    Ok(ok(&MentorsPage {
+        page: me.page(format!("Mentors · {}", program.name), "programs"),
+        program: view,
+        query,
+        mentors,
+        back,
+    }))
 }
 
 /// The new-program form as typed; weights arrive as `weight_<criterion>`.
@@ -348,7 +469,10 @@ impl Default for ProgramForm {
             max_mentors_per_mentee: "1".into(),
             request_expiry_days: "14".into(),
             max_timezone_gap_hours: "12".into(),
-            rest: default_weights().into_iter().map(|(k, v)| (format!("weight_{k}"), v.to_string())).collect(),
+            rest: default_weights()
+                .into_iter()
+                .map(|(k, v)| (format!("weight_{k}"), v.to_string()))
+                .collect(),
         }
     }
 }
@@ -372,9 +496,21 @@ impl ProgramForm {
             ends_on: self.ends_on.clone(),
             mentor_capacity: optional_number(&self.mentor_capacity, "mentor_capacity", &mut errors),
             cadence_days: optional_number(&self.cadence_days, "cadence_days", &mut errors),
-            max_mentors_per_mentee: optional_number(&self.max_mentors_per_mentee, "max_mentors_per_mentee", &mut errors),
-            request_expiry_days: optional_number(&self.request_expiry_days, "request_expiry_days", &mut errors),
-            max_timezone_gap_hours: optional_number(&self.max_timezone_gap_hours, "max_timezone_gap_hours", &mut errors),
+            max_mentors_per_mentee: optional_number(
+                &self.max_mentors_per_mentee,
+                "max_mentors_per_mentee",
+                &mut errors,
+            ),
+            request_expiry_days: optional_number(
+                &self.request_expiry_days,
+                "request_expiry_days",
+                &mut errors,
+            ),
+            max_timezone_gap_hours: optional_number(
+                &self.max_timezone_gap_hours,
+                "max_timezone_gap_hours",
+                &mut errors,
+            ),
             weights,
         };
         if errors.is_empty() {
@@ -385,7 +521,10 @@ impl ProgramForm {
     }
 
     fn weight(&self, criterion: &str) -> String {
-        self.rest.get(&format!("weight_{criterion}")).cloned().unwrap_or_default()
+        self.rest
+            .get(&format!("weight_{criterion}"))
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -409,10 +548,17 @@ struct NewProgramPage {
 fn new_program_view(page: Page, form: ProgramForm, errors: Errors) -> NewProgramPage {
     NewProgramPage {
         kinds: options(ProgramKind::ALL.iter().map(|k| k.as_str()), &form.kind),
-        contexts: options(ProgramContext::ALL.iter().map(|c| c.as_str()), &form.context),
+        contexts: options(
+            ProgramContext::ALL.iter().map(|c| c.as_str()),
+            &form.context,
+        ),
         weights: CRITERIA
             .iter()
-            .map(|(c, _)| WeightField { id: format!("weight_{c}"), label: humanise(c), value: form.weight(c) })
+            .map(|(c, _)| WeightField {
+                id: format!("weight_{c}"),
+                label: humanise(c),
+                value: form.weight(c),
+            })
             .collect(),
         page,
         form,
@@ -422,21 +568,36 @@ fn new_program_view(page: Page, form: ProgramForm, errors: Errors) -> NewProgram
 
 pub async fn new_program_page(me: Member) -> Result<Response, WebError> {
     programs::require_admin(&me.caller).map_err(me.fail())?;
-    Ok(ok(&new_program_view(me.page("New program", "admin"), ProgramForm::default(), Errors::default())))
+    Ok(ok(&new_program_view(
+        me.page("New program", "admin"),
+        ProgramForm::default(),
+        Errors::default(),
+    )))
 }
 
-pub async fn create_program(State(state): State<AppState>, me: Member, CsrfForm(form): CsrfForm<ProgramForm>) -> Result<Response, WebError> {
+pub async fn create_program(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<ProgramForm>,
+) -> Result<Response, WebError> {
     let result = match form.to_input() {
         Ok(input) => programs::create(&state, &me.caller, &input).await,
         Err(errors) => Err(AppError::Validation(errors.0)),
     };
     match result {
-        Ok(p) => Ok(done(&state, &format!("/programs/{}", p.id), format!("{} is created. Appoint a coordinator below.", p.name))),
+        Ok(p) => Ok(done(
+            &state,
+            &format!("/programs/{}", p.id),
+            format!("{} is created. Appoint a coordinator below.", p.name),
+        )),
         Err(err) => {
             let failure = form_failure(err, me.fail())?;
             let mut page = me.page("New program", "admin");
             page.flash = Some(failure.banner);
-            Ok(render(failure.status, &new_program_view(page, form, failure.errors)))
+            Ok(render(
+                failure.status,
+                &new_program_view(page, form, failure.errors),
+            ))
         }
     }
 }

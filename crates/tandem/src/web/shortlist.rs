@@ -14,9 +14,17 @@ struct ShortlistPage {
     items: Vec<ShortlistItem>,
 }
 
-pub async fn shortlist_page(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
-    let items = people::shortlist(&state, &me.caller).await.map_err(me.fail())?;
-    Ok(ok(&ShortlistPage { page: me.page("Your shortlist", "shortlist"), items }))
+pub async fn shortlist_page(
+    State(state): State<AppState>,
+    me: Member,
+) -> Result<Response, WebError> {
+    let items = people::shortlist(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    Ok(ok(&ShortlistPage {
+        page: me.page("Your shortlist", "shortlist"),
+        items,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -27,11 +35,22 @@ pub struct AddForm {
     back: String,
 }
 
-pub async fn add(State(state): State<AppState>, me: Member, CsrfForm(form): CsrfForm<AddForm>) -> Result<Response, WebError> {
+pub async fn add(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<AddForm>,
+) -> Result<Response, WebError> {
     let back = safe_next(&form.back).unwrap_or("/shortlist").to_string();
-    let input = ShortlistIn { person_id: form.person_id, connection: form.connection };
+    let input = ShortlistIn {
+        person_id: form.person_id,
+        connection: form.connection,
+    };
     match people::add_to_shortlist(&state, &me.caller, &input).await {
-        Ok(item) => Ok(done(&state, &back, format!("{} is on your shortlist.", item.name))),
+        Ok(item) => Ok(done(
+            &state,
+            &back,
+            format!("{} is on your shortlist.", item.name),
+        )),
         Err(err) => Ok(back_with_error(&state, &back, err, me.fail())),
     }
 }
@@ -39,7 +58,12 @@ pub async fn add(State(state): State<AppState>, me: Member, CsrfForm(form): Csrf
 #[derive(Debug, Default, Deserialize)]
 pub struct Empty {}
 
-pub async fn remove(State(state): State<AppState>, me: Member, Path(person_id): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, WebError> {
+pub async fn remove(
+    State(state): State<AppState>,
+    me: Member,
+    Path(person_id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
     match people::remove_from_shortlist(&state, &me.caller, &person_id).await {
         Ok(()) => Ok(done(&state, "/shortlist", "Removed from your shortlist.")),
         Err(err) => Ok(back_with_error(&state, "/shortlist", err, me.fail())),
