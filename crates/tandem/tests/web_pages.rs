@@ -10,10 +10,15 @@ use tower::ServiceExt;
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 async fn app() -> (Router, tempfile::TempDir) {
+    app_with(|_| {}).await
+}
+
+async fn app_with(adjust: impl FnOnce(&mut Config)) -> (Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::for_database(&format!("sqlite://{}/t.db", dir.path().display()));
     config.argon2_memory_kib = 1024;
     config.argon2_iterations = 1;
+    adjust(&mut config);
     let app = tandem::build(config).await.expect("app builds");
     (app.router(), dir)
 }
@@ -582,4 +587,44 @@ async fn a_request_is_accepted_and_the_agreement_signed_through_the_pages() {
     let mut stranger = Browser::new(&router);
     stranger.sign_up("Sam Stranger", "sam@example.org").await;
     assert_eq!(stranger.get(&page).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_throttled_with_a_clear_message() {
+    let (router, _dir) = app_with(|c| c.login_max_failures_per_account = 2).await;
+    let mut ada = Browser::new(&router);
+    ada.sign_up("Ada", "ada@example.org").await;
+    ada.post("/signout", &[]).await;
+    ada.get("/signin").await;
+    for _ in 0..2 {
+        let wrong = ada
+            .post(
+                "/signin",
+                &[
+                    ("email", "ada@example.org"),
+                    ("password", "not the password"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    let throttled = ada
+        .post(
+            "/signin",
+            &[
+                ("email", "ada@example.org"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        throttled
+            .body
+            .contains("Too many failed attempts, try again in 15 minutes"),
+        "{}",
+        throttled.body
+    );
+    assert!(throttled.headers.contains_key(header::RETRY_AFTER));
+    assert!(throttled.set_cookie("tandem_session").is_none());
 }
