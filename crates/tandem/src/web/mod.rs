@@ -261,7 +261,7 @@ impl Visitor {
 
     pub fn fail(&self, err: AppError) -> WebError {
         WebError {
-            page: self.page("", ""),
+            page: Box::new(self.page("", "")),
             err,
         }
     }
@@ -353,7 +353,7 @@ fn signin_redirect(parts: &Parts) -> Response {
 
 /// A service error shown as a page in the layout (or a redirect to sign in).
 pub struct WebError {
-    page: Page,
+    page: Box<Page>,
     err: AppError,
 }
 
@@ -367,7 +367,8 @@ struct ErrorPage {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let WebError { mut page, err } = self;
+        let WebError { page, err } = self;
+        let mut page = *page;
         if let AppError::Unauthorized = err {
             return Redirect::to("/signin").into_response();
         }
