@@ -142,8 +142,12 @@ pub fn token_from(parts: &Parts) -> Option<String> {
 }
 
 pub fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+    header_cookie(&parts.headers, name)
+}
+
+/// A cookie's value from a request's `Cookie` headers.
+pub fn header_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

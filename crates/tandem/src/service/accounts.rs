@@ -7,7 +7,7 @@ use crate::store::new_id;
 use crate::AppState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -178,4 +178,36 @@ pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppRes
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Every account, by name; for an instance admin choosing a coordinator.
+pub async fn all_accounts(state: &AppState, caller: &Caller) -> AppResult<Vec<UserOut>> {
+    crate::service::programs::require_admin(caller)?;
+    let users = user::Entity::find()
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Email)
+        .all(&state.store.db)
+        .await?;
+    Ok(users.iter().map(UserOut::from).collect())
+}
+
+/// The account with this e-mail, for an instance admin; a field error when there is none.
+pub async fn account_by_email(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+) -> AppResult<UserOut> {
+    crate::service::programs::require_admin(caller)?;
+    let email = Email::parse(email).map_err(|e| AppError::field("email", e))?;
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.store.db)
+        .await?
+        .map(|u| UserOut::from(&u))
+        .ok_or_else(|| {
+            AppError::field(
+                "email",
+                "no account with this e-mail; ask them to sign up first",
+            )
+        })
 }

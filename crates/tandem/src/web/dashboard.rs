@@ -1,0 +1,160 @@
+//! The signed-in home: relationships, what waits on the caller, and next steps.
+use super::{day, ok, Member, Page, WebError};
+use crate::domain::{MentorshipStatus as S, Role};
+use crate::error::AppError;
+use crate::service::mentorships::{self, MentorshipOut};
+use crate::service::{people, programs};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+pub struct RelationshipRow {
+    pub id: String,
+    pub other: String,
+    pub my_role: String,
+    pub program: String,
+    pub status: String,
+    pub since: String,
+}
+
+pub struct Step {
+    pub text: String,
+    pub href: String,
+    pub action: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct Dashboard {
+    page: Page,
+    name: String,
+    relationships: Vec<RelationshipRow>,
+    waiting: Vec<RelationshipRow>,
+    requests: Vec<RelationshipRow>,
+    steps: Vec<Step>,
+}
+
+fn row(m: &MentorshipOut, me: &str) -> RelationshipRow {
+    let mentees: Vec<&str> = m
+        .mentees
+        .iter()
+        .filter(|x| x.id.as_deref() != Some(me))
+        .map(|x| x.name.as_str())
+        .collect();
+    let other = if m.my_role == Some(Role::Mentor) {
+        mentees.join(", ")
+    } else {
+        m.mentor.name.clone()
+    };
+    RelationshipRow {
+        id: m.id.clone(),
+        other,
+        my_role: m
+            .my_role
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+        program: m.program_name.clone(),
+        status: m.status.as_str().into(),
+        since: day(m.started_at.unwrap_or(m.created_at)),
+    }
+}
+
+pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
+    let mine = mentorships::mine(&state, &me.caller, None)
+        .await
+        .map_err(me.fail())?;
+    let waiting_on = mentorships::waiting_on(&me.caller, &mine);
+    let enrollments = programs::my_enrollments(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let coordinating = programs::coordinated_by(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let profile = people::get_profile(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+
+    let waiting_ids: Vec<&str> = waiting_on.iter().map(|m| m.id.as_str()).collect();
+    let requests = mine
+        .iter()
+        .filter(|m| m.status == S::Requested && m.my_role == Some(Role::Mentee))
+        .map(|m| row(m, me.id()))
+        .collect();
+    let relationships = mine
+        .iter()
+        .filter(|m| {
+            m.status != S::Requested
+                && m.status != S::Merged
+                && !waiting_ids.contains(&m.id.as_str())
+        })
+        .map(|m| row(m, me.id()))
+        .collect();
+
+    let mut steps = Vec::new();
+    if profile.field.is_empty() && profile.headline.is_empty() && profile.skills.is_empty() {
+        steps.push(Step {
+            text: "Complete your profile so mentors and mentees can see who you are.".into(),
+            href: "/profile".into(),
+            action: "Edit profile".into(),
+        });
+    }
+    if enrollments.is_empty() && coordinating.is_empty() {
+        steps.push(Step {
+            text: "Enrol in a program as a mentor or a mentee.".into(),
+            href: "/programs".into(),
+            action: "See programs".into(),
+        });
+    }
+    for e in enrollments.iter().filter(|e| e.role == Role::Mentee) {
+        let has_mentor = mine.iter().any(|m| {
+            m.program_id == e.program_id
+                && m.my_role == Some(Role::Mentee)
+                && S::OPEN.contains(&m.status)
+        });
+        if !has_mentor {
+            let program = programs::get(&state, &e.program_id)
+                .await
+                .map_err(me.fail())?;
+            steps.push(Step {
+                text: format!("Find a mentor in {}.", program.name),
+                href: format!("/programs/{}/mentors", e.program_id),
+                action: "Browse mentors".into(),
+            });
+        }
+    }
+    for m in mine.iter().filter(|m| m.status == S::Active) {
+        let r = row(m, me.id());
+        match mentorships::get_agreement(&state, &me.caller, &m.id).await {
+            Ok(a) if a.fully_signed => {}
+            Ok(a) if a.signed_by.iter().any(|id| id == me.id()) => steps.push(Step {
+                text: format!("Your agreement with {} waits for their signature.", r.other),
+                href: format!("/mentorships/{}#agreement", m.id),
+                action: "View agreement".into(),
+            }),
+            Ok(_) => steps.push(Step {
+                text: format!("Read and sign your agreement with {}.", r.other),
+                href: format!("/mentorships/{}#agreement", m.id),
+                action: "Sign agreement".into(),
+            }),
+            Err(AppError::NotFound(_)) => steps.push(Step {
+                text: format!(
+                    "Write an agreement with {}: goals, cadence, channel, boundaries.",
+                    r.other
+                ),
+                href: format!("/mentorships/{}#agreement", m.id),
+                action: "Write agreement".into(),
+            }),
+            Err(e) => return Err(me.fail()(e)),
+        }
+    }
+
+    Ok(ok(&Dashboard {
+        page: me.page("Dashboard", "dashboard"),
+        name: me.caller.user.name.clone(),
+        waiting: waiting_on.iter().map(|m| row(m, me.id())).collect(),
+        relationships,
+        requests,
+        steps,
+    }))
+}

@@ -1,0 +1,494 @@
+//! Asking for mentorship, one relationship's page, its lifecycle actions and its agreement.
+use super::{
+    back_with_error, capitalise, day, done, form_failure, humanise, ok, optional_day,
+    optional_number, options, render, CsrfForm, Errors, Member, Opt, Page, WebError,
+};
+use crate::domain::{Action, EndReason, MentorshipStatus};
+use crate::error::AppError;
+use crate::service::mentorships::{
+    self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, RequestIn,
+};
+use crate::service::{people, programs};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RequestForm {
+    intro: String,
+    reasons: String,
+    ask: String,
+}
+
+#[derive(Template)]
+#[template(path = "request.html")]
+struct RequestPage {
+    page: Page,
+    program_id: String,
+    program_name: String,
+    mentor_id: String,
+    mentor_name: String,
+    mentor_headline: String,
+    form: RequestForm,
+    errors: Errors,
+}
+
+async fn request_view(
+    state: &AppState,
+    me: &Member,
+    program_id: &str,
+    mentor_id: &str,
+    form: RequestForm,
+    errors: Errors,
+) -> Result<RequestPage, WebError> {
+    let program = programs::get(state, program_id).await.map_err(me.fail())?;
+    let mentor = people::person(state, &me.caller, mentor_id)
+        .await
+        .map_err(me.fail())?;
+    Ok(RequestPage {
+        page: me.page(format!("Ask {} for mentorship", mentor.name), "programs"),
+        program_id: program.id,
+        program_name: program.name,
+        mentor_id: mentor.id,
+        mentor_name: mentor.name,
+        mentor_headline: mentor.headline,
+        form,
+        errors,
+    })
+}
+
+pub async fn request_page(
+    State(state): State<AppState>,
+    me: Member,
+    Path((program_id, mentor_id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let view = request_view(
+        &state,
+        &me,
+        &program_id,
+        &mentor_id,
+        RequestForm::default(),
+        Errors::default(),
+    )
+    .await?;
+    Ok(ok(&view))
+}
+
+pub async fn send_request(
+    State(state): State<AppState>,
+    me: Member,
+    Path((program_id, mentor_id)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<RequestForm>,
+) -> Result<Response, WebError> {
+    let input = RequestIn {
+        program_id: program_id.clone(),
+        mentor_id: mentor_id.clone(),
+        intro: form.intro.clone(),
+        reasons: form.reasons.clone(),
+        ask: form.ask.clone(),
+    };
+    match mentorships::request(&state, &me.caller, &input).await {
+        Ok(m) => Ok(done(
+            &state,
+            &format!("/mentorships/{}", m.id),
+            format!("Your request is on its way to {}. You will see their answer here and on your dashboard.", m.mentor.name),
+        )),
+        Err(err) => {
+            let failure = form_failure(err, me.fail())?;
+            let mut view = request_view(&state, &me, &program_id, &mentor_id, form, failure.errors).await?;
+            view.page.flash = Some(failure.banner);
+            Ok(render(failure.status, &view))
+        }
+    }
+}
+
+/// A relationship as its page shows it.
+pub struct MentorshipView {
+    pub id: String,
+    pub program_id: String,
+    pub program_name: String,
+    pub mentor: String,
+    pub mentees: String,
+    pub status: String,
+    pub origin: String,
+    pub created: String,
+    pub started: String,
+    pub ended: String,
+    pub expires: String,
+    pub end_reason: String,
+    pub is_participant: bool,
+    pub my_role: String,
+    pub intro: String,
+    pub reasons: String,
+    pub ask: String,
+    pub decline_reason: String,
+    pub end_note: String,
+    /// The caller accepted a proposed match and waits for the others.
+    pub awaiting_others: bool,
+}
+
+/// Which action forms to show: the state machine's `allowed_actions`.
+#[derive(Default)]
+pub struct Actions {
+    pub accept: bool,
+    pub decline: bool,
+    pub withdraw: bool,
+    pub pause: bool,
+    pub resume: bool,
+    pub complete: bool,
+    pub end: bool,
+}
+
+impl Actions {
+    fn any(&self) -> bool {
+        self.accept
+            || self.decline
+            || self.withdraw
+            || self.pause
+            || self.resume
+            || self.complete
+            || self.end
+    }
+}
+
+pub struct AgreementView {
+    pub goals: String,
+    pub cadence_days: i32,
+    pub meeting_minutes: i32,
+    pub channel: String,
+    pub boundaries: String,
+    pub confidentiality: String,
+    pub updated: String,
+    pub signed_by: Vec<String>,
+    pub fully_signed: bool,
+    pub i_signed: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AgreementForm {
+    goals: String,
+    cadence_days: String,
+    meeting_minutes: String,
+    channel: String,
+    boundaries: String,
+    confidentiality: String,
+}
+
+impl AgreementForm {
+    fn from_agreement(a: &AgreementOut) -> AgreementForm {
+        AgreementForm {
+            goals: a.goals.clone(),
+            cadence_days: a.cadence_days.to_string(),
+            meeting_minutes: a.meeting_minutes.to_string(),
+            channel: a.channel.clone(),
+            boundaries: a.boundaries.clone(),
+            confidentiality: a.confidentiality.clone(),
+        }
+    }
+
+    fn to_input(&self) -> Result<AgreementIn, Errors> {
+        let mut errors = Errors::default();
+        let input = AgreementIn {
+            goals: self.goals.clone(),
+            cadence_days: optional_number(&self.cadence_days, "cadence_days", &mut errors),
+            meeting_minutes: optional_number(&self.meeting_minutes, "meeting_minutes", &mut errors),
+            channel: self.channel.clone(),
+            boundaries: self.boundaries.clone(),
+            confidentiality: self.confidentiality.clone(),
+        };
+        if errors.is_empty() {
+            Ok(input)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mentorship.html")]
+struct MentorshipPage {
+    page: Page,
+    m: MentorshipView,
+    actions: Actions,
+    has_actions: bool,
+    end_reasons: Vec<Opt>,
+    agreement: Option<AgreementView>,
+    /// Active or paused: the agreement may be written and signed.
+    agreement_open: bool,
+    form: AgreementForm,
+    errors: Errors,
+}
+
+fn name_for(m: &MentorshipOut, user_id: &str) -> String {
+    if m.mentor.id.as_deref() == Some(user_id) {
+        return m.mentor.name.clone();
+    }
+    m.mentees
+        .iter()
+        .find(|x| x.id.as_deref() == Some(user_id))
+        .map(|x| x.name.clone())
+        .unwrap_or_else(|| "Former member".into())
+}
+
+async fn mentorship_view(
+    state: &AppState,
+    me: &Member,
+    id: &str,
+    form: Option<AgreementForm>,
+    errors: Errors,
+) -> Result<MentorshipPage, WebError> {
+    let m = mentorships::get(state, &me.caller, id)
+        .await
+        .map_err(me.fail())?;
+    let is_participant = m.my_role.is_some();
+    let agreement = if is_participant {
+        match mentorships::get_agreement(state, &me.caller, id).await {
+            Ok(a) => Some(a),
+            Err(AppError::NotFound(_)) => None,
+            Err(e) => return Err(me.fail()(e)),
+        }
+    } else {
+        None
+    };
+    let awaiting_others =
+        m.status == MentorshipStatus::Proposed && mentorships::accepted_by(&m, me.id());
+    let allowed = |a: Action| m.allowed_actions.contains(&a);
+    let actions = Actions {
+        accept: allowed(Action::Accept) && !awaiting_others,
+        decline: allowed(Action::Decline),
+        withdraw: allowed(Action::Withdraw),
+        pause: allowed(Action::Pause),
+        resume: allowed(Action::Resume),
+        complete: allowed(Action::Complete),
+        end: allowed(Action::End),
+    };
+    let agreement_open = is_participant
+        && matches!(
+            m.status,
+            MentorshipStatus::Active | MentorshipStatus::Paused
+        );
+    let form = match (form, &agreement) {
+        (Some(f), _) => f,
+        (None, Some(a)) => AgreementForm::from_agreement(a),
+        (None, None) => {
+            let program = programs::get(state, &m.program_id)
+                .await
+                .map_err(me.fail())?;
+            AgreementForm {
+                cadence_days: program.cadence_days.to_string(),
+                meeting_minutes: "60".into(),
+                confidentiality:
+                    "What we discuss stays between us unless we both agree to share it.".into(),
+                ..AgreementForm::default()
+            }
+        }
+    };
+    let agreement = agreement.map(|a| AgreementView {
+        signed_by: a.signed_by.iter().map(|uid| name_for(&m, uid)).collect(),
+        i_signed: a.signed_by.iter().any(|uid| uid == me.id()),
+        fully_signed: a.fully_signed,
+        updated: day(a.updated_at),
+        goals: a.goals,
+        cadence_days: a.cadence_days,
+        meeting_minutes: a.meeting_minutes,
+        channel: a.channel,
+        boundaries: a.boundaries,
+        confidentiality: a.confidentiality,
+    });
+    let title = format!(
+        "{} & {}",
+        m.mentor.name,
+        m.mentees
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let view = MentorshipView {
+        id: m.id.clone(),
+        program_id: m.program_id.clone(),
+        program_name: m.program_name.clone(),
+        mentor: m.mentor.name.clone(),
+        mentees: m
+            .mentees
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        status: m.status.as_str().into(),
+        origin: humanise(m.origin.as_str()),
+        created: day(m.created_at),
+        started: optional_day(m.started_at),
+        ended: optional_day(m.ended_at),
+        expires: if m.status == MentorshipStatus::Requested {
+            optional_day(m.expires_at)
+        } else {
+            String::new()
+        },
+        end_reason: m.end_reason.as_deref().map(humanise).unwrap_or_default(),
+        is_participant,
+        my_role: m
+            .my_role
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+        intro: m.intro.clone().unwrap_or_default(),
+        reasons: m.reasons.clone().unwrap_or_default(),
+        ask: m.ask.clone().unwrap_or_default(),
+        decline_reason: m.decline_reason.clone().unwrap_or_default(),
+        end_note: m.end_note.clone().unwrap_or_default(),
+        awaiting_others,
+    };
+    Ok(MentorshipPage {
+        page: me.page(title, "dashboard"),
+        m: view,
+        has_actions: actions.any(),
+        actions,
+        end_reasons: options(EndReason::ALL.iter().map(|r| r.as_str()), ""),
+        agreement,
+        agreement_open,
+        form,
+        errors,
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    Ok(ok(&mentorship_view(
+        &state,
+        &me,
+        &id,
+        None,
+        Errors::default(),
+    )
+    .await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    reason: String,
+    note: String,
+    reflection: String,
+}
+
+fn parse_action(raw: &str) -> Option<Action> {
+    [
+        Action::Accept,
+        Action::Decline,
+        Action::Withdraw,
+        Action::Pause,
+        Action::Resume,
+        Action::Complete,
+        Action::End,
+    ]
+    .into_iter()
+    .find(|a| a.as_str() == raw)
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    me: Member,
+    Path((id, action)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ActionForm>,
+) -> Result<Response, WebError> {
+    let Some(action) = parse_action(&action) else {
+        return Err(me.fail()(AppError::NotFound("action")));
+    };
+    let back = format!("/mentorships/{id}");
+    let some = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
+    let input = ActionIn {
+        reason: some(&form.reason),
+        note: some(&form.note),
+        reflection: some(&form.reflection),
+    };
+    match mentorships::act(&state, &me.caller, &id, action, &input).await {
+        Ok(m) => {
+            let message = match (action, m.status) {
+                (Action::Accept, MentorshipStatus::Active) => {
+                    "Accepted — the mentorship is active. Next: write your agreement together."
+                        .to_string()
+                }
+                (Action::Accept, _) => {
+                    "You accepted. The mentorship starts once everyone has accepted.".to_string()
+                }
+                _ => format!("The mentorship is {}.", action.past()),
+            };
+            Ok(done(
+                &state,
+                &format!("/mentorships/{}", m.id),
+                capitalise(&message),
+            ))
+        }
+        Err(err) => Ok(back_with_error(&state, &back, err, me.fail())),
+    }
+}
+
+pub async fn save_agreement(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<AgreementForm>,
+) -> Result<Response, WebError> {
+    let result = match form.to_input() {
+        Ok(input) => mentorships::put_agreement(&state, &me.caller, &id, &input).await,
+        Err(errors) => Err(AppError::Validation(errors.0)),
+    };
+    match result {
+        Ok(a) => {
+            let message = if a.signed_by.is_empty() {
+                "Agreement saved. Read it through, then both of you sign it."
+            } else {
+                "Agreement saved."
+            };
+            Ok(done(
+                &state,
+                &format!("/mentorships/{id}#agreement"),
+                message,
+            ))
+        }
+        Err(err) => {
+            let failure = form_failure(err, me.fail())?;
+            let mut view = mentorship_view(&state, &me, &id, Some(form), failure.errors).await?;
+            view.page.flash = Some(failure.banner);
+            let status = if failure.status == StatusCode::OK {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                failure.status
+            };
+            Ok(render(status, &view))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
+
+pub async fn sign_agreement(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    let back = format!("/mentorships/{id}#agreement");
+    match mentorships::sign_agreement(&state, &me.caller, &id).await {
+        Ok(a) if a.fully_signed => Ok(done(
+            &state,
+            &back,
+            "Signed — everyone has signed the agreement.",
+        )),
+        Ok(_) => Ok(done(
+            &state,
+            &back,
+            "Signed. The agreement is complete once everyone has signed.",
+        )),
+        Err(err) => Ok(back_with_error(&state, &back, err, me.fail())),
+    }
+}

@@ -1,0 +1,244 @@
+//! The profile and career-plan page.
+use super::{
+    done, form_failure, ok, optional_number, options, render, split_lines, split_list, CsrfForm,
+    Errors, Member, Opt, Page, WebError,
+};
+use crate::domain::{LearningStyle, MeetingPreference, Seniority};
+use crate::error::AppError;
+use crate::service::people::{self, PlanData, ProfileData};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+/// The profile as typed into the form: lists comma-separated, numbers as text.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    field: String,
+    headline: String,
+    bio: String,
+    known_for: String,
+    years_experience: String,
+    seniority: String,
+    skills: String,
+    interests: String,
+    values: String,
+    education: String,
+    languages: String,
+    timezone: String,
+    location: String,
+    department: String,
+    manager_email: String,
+    learning_style: String,
+    meeting_preference: String,
+    hours_per_month: String,
+}
+
+impl ProfileForm {
+    fn from_data(p: &ProfileData) -> ProfileForm {
+        let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        ProfileForm {
+            field: p.field.clone(),
+            headline: p.headline.clone(),
+            bio: p.bio.clone(),
+            known_for: p.known_for.clone(),
+            years_experience: num(p.years_experience),
+            seniority: p.seniority.clone().unwrap_or_default(),
+            skills: p.skills.join(", "),
+            interests: p.interests.join(", "),
+            values: p.values.join(", "),
+            education: p.education.clone(),
+            languages: p.languages.join(", "),
+            timezone: p.timezone.clone().unwrap_or_default(),
+            location: p.location.clone(),
+            department: p.department.clone(),
+            manager_email: p.manager_email.clone().unwrap_or_default(),
+            learning_style: p.learning_style.clone().unwrap_or_default(),
+            meeting_preference: p.meeting_preference.clone().unwrap_or_default(),
+            hours_per_month: num(p.hours_per_month),
+        }
+    }
+
+    /// The service's input; numbers that are not numbers are reported here.
+    fn to_data(&self) -> Result<ProfileData, Errors> {
+        let mut errors = Errors::default();
+        let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let data = ProfileData {
+            field: self.field.clone(),
+            headline: self.headline.clone(),
+            bio: self.bio.clone(),
+            known_for: self.known_for.clone(),
+            years_experience: optional_number(
+                &self.years_experience,
+                "years_experience",
+                &mut errors,
+            ),
+            seniority: some(&self.seniority),
+            skills: split_list(&self.skills),
+            interests: split_list(&self.interests),
+            values: split_list(&self.values),
+            education: self.education.clone(),
+            languages: split_list(&self.languages),
+            timezone: some(&self.timezone),
+            location: self.location.clone(),
+            department: self.department.clone(),
+            manager_email: some(&self.manager_email),
+            learning_style: some(&self.learning_style),
+            meeting_preference: some(&self.meeting_preference),
+            hours_per_month: optional_number(&self.hours_per_month, "hours_per_month", &mut errors),
+        };
+        if errors.is_empty() {
+            Ok(data)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The plan as typed: one entry per line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PlanForm {
+    strengths: String,
+    improve: String,
+    short_term_goals: String,
+    long_term_goals: String,
+}
+
+impl PlanForm {
+    fn from_data(p: &PlanData) -> PlanForm {
+        PlanForm {
+            strengths: p.strengths.join("\n"),
+            improve: p.improve.join("\n"),
+            short_term_goals: p.short_term_goals.join("\n"),
+            long_term_goals: p.long_term_goals.join("\n"),
+        }
+    }
+    fn to_data(&self) -> PlanData {
+        PlanData {
+            strengths: split_lines(&self.strengths),
+            improve: split_lines(&self.improve),
+            short_term_goals: split_lines(&self.short_term_goals),
+            long_term_goals: split_lines(&self.long_term_goals),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    page: Page,
+    form: ProfileForm,
+    errors: Errors,
+    plan: PlanForm,
+    plan_errors: Errors,
+    seniorities: Vec<Opt>,
+    learning_styles: Vec<Opt>,
+    meeting_preferences: Vec<Opt>,
+}
+
+fn profile_view(
+    page: Page,
+    form: ProfileForm,
+    errors: Errors,
+    plan: PlanForm,
+    plan_errors: Errors,
+) -> ProfilePage {
+    ProfilePage {
+        seniorities: options(Seniority::ALL.iter().map(|s| s.as_str()), &form.seniority),
+        learning_styles: options(
+            LearningStyle::ALL.iter().map(|s| s.as_str()),
+            &form.learning_style,
+        ),
+        meeting_preferences: options(
+            MeetingPreference::ALL.iter().map(|s| s.as_str()),
+            &form.meeting_preference,
+        ),
+        page,
+        form,
+        errors,
+        plan,
+        plan_errors,
+    }
+}
+
+pub async fn profile_page(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
+    let profile = people::get_profile(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let plan = people::get_plan(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let view = profile_view(
+        me.page("Your profile", "profile"),
+        ProfileForm::from_data(&profile),
+        Errors::default(),
+        PlanForm::from_data(&plan),
+        Errors::default(),
+    );
+    Ok(ok(&view))
+}
+
+pub async fn save_profile(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, WebError> {
+    let result = match form.to_data() {
+        Ok(data) => people::put_profile(&state, &me.caller, &data).await,
+        Err(errors) => Err(AppError::Validation(errors.0)),
+    };
+    match result {
+        Ok(_) => Ok(done(&state, "/profile", "Your profile is saved.")),
+        Err(err) => {
+            let failure = form_failure(err, me.fail())?;
+            let plan = people::get_plan(&state, &me.caller)
+                .await
+                .map_err(me.fail())?;
+            let mut page = me.page("Your profile", "profile");
+            page.flash = Some(failure.banner);
+            let view = profile_view(
+                page,
+                form,
+                failure.errors,
+                PlanForm::from_data(&plan),
+                Errors::default(),
+            );
+            Ok(render(failure.status, &view))
+        }
+    }
+}
+
+pub async fn save_plan(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<PlanForm>,
+) -> Result<Response, WebError> {
+    match people::put_plan(&state, &me.caller, &form.to_data()).await {
+        Ok(_) => Ok(done(&state, "/profile#plan", "Your career plan is saved.")),
+        Err(err) => {
+            let failure = form_failure(err, me.fail())?;
+            let profile = people::get_profile(&state, &me.caller)
+                .await
+                .map_err(me.fail())?;
+            let mut page = me.page("Your profile", "profile");
+            page.flash = Some(failure.banner);
+            let status = if failure.status == StatusCode::OK {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                failure.status
+            };
+            let view = profile_view(
+                page,
+                ProfileForm::from_data(&profile),
+                Errors::default(),
+                form,
+                failure.errors,
+            );
+            Ok(render(status, &view))
+        }
+    }
+}
