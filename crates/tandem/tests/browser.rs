@@ -1,0 +1,486 @@
+//! Browser tests: a real Chromium, driven through ChromeDriver, walks the pages
+//! from sign-up to a signed agreement. Skipped (with a note) only where
+//! chromedriver is absent; CI sets TANDEM_REQUIRE_BROWSER=1 so it never skips.
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener as StdListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tandem::config::Config;
+
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn find_chromedriver() -> Option<String> {
+    if let Ok(path) = std::env::var("CHROMEDRIVER") {
+        return Some(path);
+    }
+    let paths = std::env::var("PATH").unwrap_or_default();
+    std::env::split_paths(&paths)
+        .chain(["/usr/bin".into(), "/usr/lib/chromium".into()])
+        .map(|dir| dir.join("chromedriver"))
+        .find(|p| p.is_file())
+        .map(|p| p.display().to_string())
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_driver() -> Option<Driver> {
+    let Some(path) = find_chromedriver() else {
+        if std::env::var_os("TANDEM_REQUIRE_BROWSER").is_some() {
+            panic!("chromedriver not found, and TANDEM_REQUIRE_BROWSER is set");
+        }
+        eprintln!("skipped: chromedriver not found");
+        return None;
+    };
+    let port = free_port();
+    let child = Command::new(&path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {path}: {e}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Some(Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    })
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    let mut chrome = serde_json::json!({
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-sync", "--window-size=1280,1000"]
+    });
+    for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
+        if std::path::Path::new(candidate).exists() {
+            chrome["binary"] = candidate.into();
+            break;
+        }
+    }
+    caps.insert("goog:chromeOptions".into(), chrome);
+    ClientBuilder::rustls()
+        .expect("TLS roots")
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a browser session")
+}
+
+/// Serves the real application on a free port until the returned sender is dropped.
+async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let mut config = Config::for_database(database_url);
+    config.argon2_memory_kib = 1024;
+    config.argon2_iterations = 1;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    config.base_url = base.clone();
+    let app = tandem::build(config).await.expect("app builds");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        app.run(listener, async move {
+            let _ = rx.await;
+        })
+        .await
+        .expect("server runs");
+    });
+    (base, tx)
+}
+
+struct Page<'a> {
+    client: &'a Client,
+    base: &'a str,
+}
+
+impl Page<'_> {
+    async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+    async fn fill(&self, css: &str, value: &str) {
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        el.clear().await.ok();
+        el.send_keys(value).await.unwrap();
+    }
+    async fn select(&self, css: &str, value: &str) {
+        let el = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        el.select_by_value(value).await.unwrap();
+    }
+    async fn click(&self, css: &str) {
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        el.click().await.unwrap();
+    }
+    /// The page's text; empty while a navigation replaces the document.
+    async fn text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
+    async fn expect_text(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text().await;
+            if text.contains(needle) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "expected {needle:?} on {} but the page says:\n{text}",
+                    self.path().await
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Page<'_> {
+    /// Date inputs take typed keys in the browser's locale; set the value directly.
+    async fn set_value(&self, id: &str, value: &str) {
+        self.client
+            .execute(
+                "document.getElementById(arguments[0]).value = arguments[1];",
+                vec![id.into(), value.into()],
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn sign_up(&self, name: &str, email: &str) {
+        self.open("/signup").await;
+        self.fill("#signup-form [name=name]", name).await;
+        self.fill("#signup-form [name=email]", email).await;
+        self.fill("#signup-form [name=password]", "correct horse battery")
+            .await;
+        self.click("#signup-submit").await;
+        self.expect_text(name).await;
+        assert_eq!(self.path().await, "/dashboard");
+    }
+
+    async fn profile(&self, field: &str, skills: &str, seniority: &str) {
+        self.open("/profile").await;
+        self.fill("#field", field).await;
+        self.fill("#headline", &format!("{field} person")).await;
+        self.fill("#known_for", "Shipping things that last").await;
+        self.fill("#skills", skills).await;
+        self.fill("#languages", "English").await;
+        self.fill("#timezone", "Europe/Berlin").await;
+        self.select("#seniority", seniority).await;
+        self.click("#profile-save").await;
+        self.expect_text("saved").await;
+    }
+
+    /// The id in a path like `/mentorships/{id}`.
+    async fn id_after(&self, prefix: &str) -> String {
+        let path = self.path().await;
+        path.strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("expected {prefix}…, at {path}"))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}
+
+/// Sign-up → profile → enrol → search → request → the mentor accepts → both sign.
+async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let (base, _stop) = serve(database_url).await;
+    let mentor_browser = browser(&driver).await;
+    let mentee_browser = browser(&driver).await;
+    let mentor = Page {
+        client: &mentor_browser,
+        base: &base,
+    };
+    let mentee = Page {
+        client: &mentee_browser,
+        base: &base,
+    };
+
+    // The first account is the instance admin: it creates the program.
+    mentor.sign_up("Ada Admin", "ada@example.org").await;
+    mentor.open("/admin/programs/new").await;
+    mentor
+        .fill("#program-form [name=name]", "Rust Mentoring 2027")
+        .await;
+    mentor
+        .fill(
+            "#program-form [name=description]",
+            "One mentor, one mentee, six months.",
+        )
+        .await;
+    mentor
+        .select("#program-form [name=kind]", "traditional")
+        .await;
+    mentor
+        .select("#program-form [name=context]", "corporate")
+        .await;
+    mentor.set_value("starts_on", "2027-01-11").await;
+    mentor.set_value("ends_on", "2027-07-09").await;
+    mentor.click("#program-create").await;
+    mentor.expect_text("Rust Mentoring 2027 is created").await;
+    let program_id = mentor.id_after("/programs/").await;
+    mentor.click("#signout-submit").await;
+
+    // The mentor signs up, describes themself and enrols.
+    mentor.sign_up("Marta Mentor", "marta@example.org").await;
+    mentor
+        .profile(
+            "Software Engineering",
+            "rust, distributed systems, leadership",
+            "lead",
+        )
+        .await;
+    mentor.open(&format!("/programs/{program_id}")).await;
+    mentor.click("#enroll-mentor-submit").await;
+    mentor.expect_text("mentor").await;
+
+    // The mentee signs up, enrols, finds the mentor and asks.
+    mentee.sign_up("Max Mentee", "max@example.org").await;
+    mentee
+        .profile("Software Engineering", "python", "junior")
+        .await;
+    mentee.open(&format!("/programs/{program_id}")).await;
+    mentee
+        .fill(
+            "#enroll-mentee-form [name=wants_skills]",
+            "rust, leadership",
+        )
+        .await;
+    mentee
+        .fill(
+            "#enroll-mentee-form [name=goals_summary]",
+            "Become a confident backend engineer",
+        )
+        .await;
+    mentee.click("#enroll-mentee-submit").await;
+    mentee.expect_text("mentee").await;
+    mentee
+        .open(&format!("/programs/{program_id}/mentors"))
+        .await;
+    mentee
+        .fill("#mentor-search-form [name=skill]", "rust")
+        .await;
+    mentee.click("#mentor-search-submit").await;
+    mentee.expect_text("Marta Mentor").await;
+    let card = mentee_browser
+        .find(Locator::Css("#mentor-results [id^=mentor-]"))
+        .await
+        .unwrap();
+    let mentor_id = card
+        .attr("id")
+        .await
+        .unwrap()
+        .unwrap()
+        .trim_start_matches("mentor-")
+        .to_string();
+    mentee
+        .fill(
+            &format!("#connection-{mentor_id}"),
+            "Heard her talk at RustConf",
+        )
+        .await;
+    mentee.click(&format!("#shortlist-add-{mentor_id}")).await;
+    mentee.open("/shortlist").await;
+    let mut headers = Vec::new();
+    for th in mentee_browser
+        .find_all(Locator::Css("#shortlist-table thead th"))
+        .await
+        .unwrap()
+    {
+        headers.push(
+            th.prop("textContent")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        );
+    }
+    assert_eq!(
+        &headers[..4],
+        ["Name", "Field", "Known for", "Connection to you"]
+    );
+    let table = mentee_browser
+        .find(Locator::Css("#shortlist-table tbody"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Marta Mentor",
+        "Software Engineering",
+        "Shipping things that last",
+        "Heard her talk at RustConf",
+    ] {
+        assert!(
+            table.contains(expected),
+            "shortlist lacks {expected:?}:\n{table}"
+        );
+    }
+    mentee
+        .open(&format!("/programs/{program_id}/mentors?skill=rust"))
+        .await;
+    mentee.click(&format!("#ask-{mentor_id}")).await;
+    mentee
+        .fill(
+            "#request-form [name=intro]",
+            "I'm Max, a junior backend engineer in Berlin.",
+        )
+        .await;
+    mentee
+        .fill(
+            "#request-form [name=reasons]",
+            "You built the systems I want to learn to build.",
+        )
+        .await;
+    mentee
+        .fill("#request-form [name=ask]", "A first 30-minute video call?")
+        .await;
+    mentee.click("#request-submit").await;
+    let mentorship_id = mentee.id_after("/mentorships/").await;
+    let status = mentee_browser
+        .find(Locator::Css("#mentorship-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status.trim(), "requested");
+
+    // The mentor sees the request waiting, reads it and accepts.
+    mentor.open("/dashboard").await;
+    mentor.click(&format!("#waiting-{mentorship_id}")).await;
+    mentor
+        .expect_text("You built the systems I want to learn to build.")
+        .await;
+    mentor.click("#action-accept").await;
+    mentor.expect_text("active").await;
+    let status = mentor_browser
+        .find(Locator::Css("#mentorship-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status.trim(), "active");
+
+    // The mentor writes the agreement and signs; the mentee signs too.
+    mentor
+        .fill(
+            "#agreement-form [name=goals]",
+            "Design and ship one service end to end.",
+        )
+        .await;
+    mentor
+        .fill("#agreement-form [name=cadence_days]", "14")
+        .await;
+    mentor
+        .fill("#agreement-form [name=meeting_minutes]", "45")
+        .await;
+    mentor
+        .fill("#agreement-form [name=channel]", "Video call")
+        .await;
+    mentor
+        .fill("#agreement-form [name=boundaries]", "No weekends")
+        .await;
+    mentor
+        .fill("#agreement-form [name=confidentiality]", "Stays between us")
+        .await;
+    mentor.click("#agreement-save").await;
+    mentor
+        .expect_text("Design and ship one service end to end.")
+        .await;
+    mentor.click("#agreement-sign").await;
+    mentor.expect_text("not fully signed").await;
+    mentee.open(&format!("/mentorships/{mentorship_id}")).await;
+    mentee
+        .expect_text("Design and ship one service end to end.")
+        .await;
+    mentee.click("#agreement-sign").await;
+    mentee.expect_text("signed by everyone").await;
+    mentor.open(&format!("/mentorships/{mentorship_id}")).await;
+    let state = mentor_browser
+        .find(Locator::Css("#agreement-state"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(state.trim(), "signed by everyone");
+
+    mentor_browser.close().await.ok();
+    mentee_browser.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_walk_from_sign_up_to_signed_agreement() {
+    let dir = tempfile::tempdir().unwrap();
+    walk_from_sign_up_to_signed_agreement(&format!("sqlite://{}/browser.db", dir.path().display()))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_walk_from_sign_up_to_signed_agreement() {
+    let Ok(base) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
+        eprintln!("skipped: TANDEM_TEST_POSTGRES_URL not set");
+        return;
+    };
+    use sea_orm::{ConnectionTrait, Database};
+    let name = format!("tandem_browser_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(&base).await.unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let url = match base.rsplit_once('/') {
+        Some((root, _)) => format!("{root}/{name}"),
+        None => panic!("TANDEM_TEST_POSTGRES_URL needs a database path"),
+    };
+    walk_from_sign_up_to_signed_agreement(&url).await;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .ok();
+}
