@@ -84,6 +84,17 @@ pub struct MentorshipOut {
     pub my_role: Option<Role>,
 }
 
+impl MentorshipOut {
+    /// The mentees' names, comma-separated, for tables.
+    pub fn mentee_names(&self) -> String {
+        self.mentees
+            .iter()
+            .map(|x| x.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 struct Loaded {
     m: mentorship::Model,
     mentees: Vec<mentorship_mentee::Model>,
@@ -287,6 +298,14 @@ async fn mentorship_ids_as_mentee(
         .into_iter()
         .map(|x| x.mentorship_id)
         .collect())
+}
+
+/// Mentorships in which the person takes part, as mentor or as mentee.
+async fn involving(db: &impl ConnectionTrait, user_id: &str) -> AppResult<Condition> {
+    let as_mentee = mentorship_ids_as_mentee(db, user_id).await?;
+    Ok(Condition::any()
+        .add(mentorship::Column::MentorId.eq(user_id))
+        .add(mentorship::Column::Id.is_in(as_mentee)))
 }
 
 /// An open request or relationship between the two people, whoever mentors whom.
@@ -668,12 +687,7 @@ pub async fn mine(
 ) -> AppResult<Vec<MentorshipOut>> {
     expire_due(state).await?;
     let db = &state.store.db;
-    let as_mentee = mentorship_ids_as_mentee(db, caller.id()).await?;
-    let mut q = mentorship::Entity::find().filter(
-        Condition::any()
-            .add(mentorship::Column::MentorId.eq(caller.id()))
-            .add(mentorship::Column::Id.is_in(as_mentee)),
-    );
+    let mut q = mentorship::Entity::find().filter(involving(db, caller.id()).await?);
     if let Some(status) = status {
         let status = S::parse(status).map_err(|e| AppError::field("status", e))?;
         q = q.filter(mentorship::Column::Status.eq(status.as_str()));
@@ -970,12 +984,32 @@ pub async fn put_reflection(
     }
     let saved = save_reflection(&*tx, id, caller.id(), body, now).await?;
     tx.commit().await?;
-    Ok(ReflectionOut {
-        mentorship_id: saved.mentorship_id,
-        author_id: saved.user_id,
-        text: saved.text,
-        written_at: saved.written_at,
-    })
+    Ok(ReflectionOut::from(saved))
+}
+
+impl From<reflection::Model> for ReflectionOut {
+    fn from(r: reflection::Model) -> Self {
+        ReflectionOut {
+            mentorship_id: r.mentorship_id,
+            author_id: r.user_id,
+            text: r.text,
+            written_at: r.written_at,
+        }
+    }
+}
+
+async fn reflections_of(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+) -> AppResult<Vec<ReflectionOut>> {
+    Ok(reflection::Entity::find()
+        .filter(reflection::Column::MentorshipId.eq(mentorship_id))
+        .order_by_asc(reflection::Column::WrittenAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(ReflectionOut::from)
+        .collect())
 }
 
 /// A mentorship with everything the caller may read of it, for the export.
@@ -997,18 +1031,7 @@ pub async fn export_for(state: &AppState, caller: &Caller) -> AppResult<Vec<Ment
             Some(a) => Some(agreement_view(db, &loaded, a).await?),
             None => None,
         };
-        let reflections = reflection::Entity::find()
-            .filter(reflection::Column::MentorshipId.eq(m.id.as_str()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| ReflectionOut {
-                mentorship_id: r.mentorship_id,
-                author_id: r.user_id,
-                text: r.text,
-                written_at: r.written_at,
-            })
-            .collect();
+        let reflections = reflections_of(db, &m.id).await?;
         out.push(MentorshipExport {
             mentorship: m,
             agreement,
@@ -1027,19 +1050,7 @@ pub async fn reflections(
     let db = &state.store.db;
     let (_, standing) = load_visible(db, caller, id, false).await?;
     participant(&standing)?;
-    Ok(reflection::Entity::find()
-        .filter(reflection::Column::MentorshipId.eq(id))
-        .order_by_asc(reflection::Column::WrittenAt)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| ReflectionOut {
-            mentorship_id: r.mentorship_id,
-            author_id: r.user_id,
-            text: r.text,
-            written_at: r.written_at,
-        })
-        .collect())
+    reflections_of(db, id).await
 }
 
 /// Ends every open relationship and request of a person who erases their account.
@@ -1048,17 +1059,12 @@ pub async fn end_all_for_erasure(
     user_id: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let as_mentee = mentorship_ids_as_mentee(db, user_id).await?;
     mentorship::Entity::update_many()
         .col_expr(mentorship::Column::Status, Expr::value(S::Ended.as_str()))
         .col_expr(mentorship::Column::EndReason, Expr::value("account_erased"))
         .col_expr(mentorship::Column::EndedAt, Expr::value(now))
         .filter(mentorship::Column::Status.is_in(S::strs(S::OPEN)))
-        .filter(
-            Condition::any()
-                .add(mentorship::Column::MentorId.eq(user_id))
-                .add(mentorship::Column::Id.is_in(as_mentee)),
-        )
+        .filter(involving(db, user_id).await?)
         .exec(db)
         .await?;
     Ok(())

@@ -300,26 +300,13 @@ async fn mentorship_view(
         boundaries: a.boundaries,
         confidentiality: a.confidentiality,
     });
-    let title = format!(
-        "{} & {}",
-        m.mentor.name,
-        m.mentees
-            .iter()
-            .map(|x| x.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let title = format!("{} & {}", m.mentor.name, m.mentee_names());
     let view = MentorshipView {
         id: m.id.clone(),
         program_id: m.program_id.clone(),
         program_name: m.program_name.clone(),
         mentor: m.mentor.name.clone(),
-        mentees: m
-            .mentees
-            .iter()
-            .map(|x| x.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        mentees: m.mentee_names(),
         status: m.status.as_str().into(),
         origin: humanise(m.origin.as_str()),
         created: day(m.created_at),

@@ -323,14 +323,9 @@ pub async fn enrollments(
     let relationships = pairs
         .into_iter()
         .map(|m| RelationshipRow {
+            mentees: m.mentee_names(),
             id: m.id,
             mentor: m.mentor.name,
-            mentees: m
-                .mentees
-                .iter()
-                .map(|x| x.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
             status: m.status.as_str().into(),
             created: day(m.created_at),
             started: optional_day(m.started_at),
