@@ -464,6 +464,10 @@ async fn sqlite_walk_from_sign_up_to_signed_agreement() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_walk_from_sign_up_to_signed_agreement() {
     let Ok(base) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("TANDEM_REQUIRE_POSTGRES").is_none(),
+            "TANDEM_REQUIRE_POSTGRES is set but TANDEM_TEST_POSTGRES_URL is not"
+        );
         eprintln!("skipped: TANDEM_TEST_POSTGRES_URL not set");
         return;
     };

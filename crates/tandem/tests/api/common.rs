@@ -43,6 +43,10 @@ impl TestApp {
 
     pub async fn postgres_with(tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let Ok(base) = std::env::var("TANDEM_TEST_POSTGRES_URL") else {
+            assert!(
+                std::env::var_os("TANDEM_REQUIRE_POSTGRES").is_none(),
+                "TANDEM_REQUIRE_POSTGRES is set but TANDEM_TEST_POSTGRES_URL is not"
+            );
             eprintln!("skipped: TANDEM_TEST_POSTGRES_URL not set");
             return None;
         };
