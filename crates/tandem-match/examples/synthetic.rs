@@ -7,7 +7,11 @@
 //! /proc/self/clear_refs) for `stable` and `optimal`.
 
 use std::time::Instant;
-use tandem_match::{solve_optimal, solve_stable, stats, validate, Edge, Instance, InstanceBuilder};
+use tandem_match::{
+    candidates, solve_optimal, solve_stable, stats, validate, CandidateOptions, Edge, HardRules,
+    Instance, InstanceBuilder, LearningStyle, MeetingPreference, Mentee, Mentor, Profile,
+    ProgramKind, Seniority, Weights,
+};
 
 struct Rng(u64);
 
@@ -84,6 +88,139 @@ fn generate(n: usize, m: usize, deg: usize, cap: u32, seed: u64) -> Instance {
     b.finish()
 }
 
+/// A word drawn Zipf-like from `n` (`prefix` + rank).
+fn zipf_word(rng: &mut Rng, prefix: &str, n: u64) -> String {
+    // Inverse of a 1/(r+1) law, approximated by exponentiating a uniform.
+    let r = ((n as f64 + 1.0).powf(rng.unit()) - 1.0) as u64;
+    format!("{prefix}{}", r.min(n - 1))
+}
+
+fn synthetic_profile(rng: &mut Rng, id: usize) -> Profile {
+    let list = |rng: &mut Rng, prefix: &str, n: u64, k: u64| -> Vec<String> {
+        (0..1 + rng.below(k))
+            .map(|_| zipf_word(rng, prefix, n))
+            .collect()
+    };
+    let mut languages = vec![];
+    if rng.below(10) < 8 {
+        languages.push("en".to_string());
+    }
+    languages.push(["de", "fr", "es", "pt", "hi", "ja"][rng.below(6) as usize].to_string());
+    Profile {
+        id: format!("person-{id}"),
+        email: format!("person-{id}@example.org"),
+        manager_email: Some(format!("person-{}@example.org", rng.below(120_000))),
+        field: Some(zipf_word(rng, "field-", 30)),
+        seniority: Some(
+            [
+                Seniority::Junior,
+                Seniority::Mid,
+                Seniority::Senior,
+                Seniority::Lead,
+            ][rng.below(4) as usize],
+        ),
+        skills: list(rng, "skill-", 300, 8),
+        interests: list(rng, "interest-", 100, 4),
+        values: list(rng, "value-", 20, 3),
+        education: Some(zipf_word(rng, "degree-", 15)),
+        background: list(rng, "bg-", 10, 2),
+        languages,
+        utc_offset_minutes: Some(
+            [-480, -300, -180, 0, 60, 120, 180, 330, 480, 540, 600][rng.below(11) as usize],
+        ),
+        learning_style: Some(
+            [
+                LearningStyle::Visual,
+                LearningStyle::Auditory,
+                LearningStyle::ReadingWriting,
+                LearningStyle::Kinesthetic,
+            ][rng.below(4) as usize],
+        ),
+        meeting_preference: Some(
+            [
+                MeetingPreference::Video,
+                MeetingPreference::Any,
+                MeetingPreference::Phone,
+            ][rng.below(3) as usize],
+        ),
+        hours_per_month: Some(1 + rng.below(8) as u32),
+    }
+}
+
+fn profiles_benchmark(n: usize, m: usize) {
+    let mut rng = Rng(7);
+    let mentors: Vec<Mentor> = (0..m)
+        .map(|j| Mentor {
+            profile: synthetic_profile(&mut rng, j),
+            capacity: 5,
+        })
+        .collect();
+    let mentees: Vec<Mentee> = (0..n)
+        .map(|i| {
+            let profile = synthetic_profile(&mut rng, m + i);
+            let wants = (0..1 + rng.below(4))
+                .map(|_| zipf_word(&mut rng, "skill-", 300))
+                .collect();
+            Mentee {
+                profile,
+                wants_skills: wants,
+            }
+        })
+        .collect();
+    let rules = HardRules::new(6);
+    reset_peak();
+    let t = Instant::now();
+    let inst = candidates(
+        &mentees,
+        &mentors,
+        ProgramKind::Traditional,
+        &Weights::default(),
+        &rules,
+        &CandidateOptions {
+            scan: std::env::var("SCAN")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(200),
+            ..CandidateOptions::default()
+        },
+    );
+    let secs = t.elapsed().as_secs_f64();
+    let covered = (0..inst.mentors())
+        .filter(|&j| inst.edges().iter().any(|e| e.mentor == j as u32))
+        .count();
+    println!(
+        "candidates+scoring from profiles: {:.3} s, peak {} MB, {} edges, {} of {} mentees and {} of {} mentors with candidates",
+        secs,
+        peak_kb() / 1024,
+        inst.edge_count(),
+        (0..inst.mentees()).filter(|&i| !inst.edges_of(i).is_empty()).count(),
+        inst.mentees(),
+        covered,
+        inst.mentors()
+    );
+    if std::env::var_os("CANDIDATES_ONLY").is_some() {
+        return;
+    }
+    let t = Instant::now();
+    let o = solve_optimal(&inst);
+    let ot = stats(&inst, &o);
+    println!(
+        "  optimal on it: {:.3} s, pairs {}, total weight {:.2}",
+        t.elapsed().as_secs_f64(),
+        ot.pairs,
+        ot.total_weight as f64 / 100.0
+    );
+    let t = Instant::now();
+    let s = solve_stable(&inst);
+    let st = stats(&inst, &s);
+    println!(
+        "  stable on it:  {:.3} s, pairs {}, blocking pairs {}",
+        t.elapsed().as_secs_f64(),
+        st.pairs,
+        st.blocking_pairs
+    );
+}
+
 fn main() {
     let args: Vec<usize> = std::env::args()
         .skip(1)
@@ -91,6 +228,10 @@ fn main() {
         .collect();
     let n = args.first().copied().unwrap_or(100_000);
     let m = args.get(1).copied().unwrap_or(20_000);
+    if std::env::var_os("PROFILES_ONLY").is_some() {
+        profiles_benchmark(n, m);
+        return;
+    }
     let t = Instant::now();
     let inst = generate(n, m, 50, 5, 42);
     println!(
@@ -132,4 +273,7 @@ fn main() {
         ot.pairs,
         ot.total_weight as f64 / 100.0
     );
+
+    drop(inst);
+    profiles_benchmark(n, m);
 }

@@ -32,7 +32,7 @@ pub struct CandidateOptions {
     pub per_mentee: usize,
     /// Top mentees kept per mentor = this × the mentor's capacity (by the mentor's view). Default 5.
     pub per_capacity: usize,
-    /// Pairs scored per mentee (and per mentor in the mirror pass) at most. Default 4 × `per_mentee`.
+    /// Pairs scored per mentee (and per mentor in the mirror pass) at most. Default 2 × `per_mentee` (100); the mirror pass uses half, at least 2 × the mentor's limit.
     pub scan: usize,
     /// Worker threads; the result is the same for any value. Default: available cores, at most 4.
     pub threads: usize,
@@ -43,7 +43,7 @@ impl Default for CandidateOptions {
         CandidateOptions {
             per_mentee: 50,
             per_capacity: 5,
-            scan: 200,
+            scan: 100,
             threads: std::thread::available_parallelism()
                 .map_or(1, |n| n.get())
                 .min(4),
@@ -119,7 +119,11 @@ impl Pool {
         }
     }
 
+    /// The hard rules for a retrieved pair. Language and timezone are already guaranteed
+    /// by retrieval (every hit comes from the searcher's language block and timezone
+    /// band), so only the identity rules are checked here; debug builds re-check all.
     fn allowed(&self, i: usize, j: usize, max_gap: i32) -> bool {
+        debug_assert!(self.shares_language_and_band(i, j, max_gap));
         let (a, b) = (&self.mentee_who[i], &self.mentor_who[j]);
         if self.capacity[j] == 0 || (a.id != NONE && a.id == b.id) {
             return false;
@@ -129,19 +133,19 @@ impl Pool {
         {
             return false;
         }
-        let (me, mr) = (&self.mentees[i], &self.mentors[j]);
-        if common(&me.languages, &mr.languages) == 0 {
-            return false;
-        }
-        if let (Some(x), Some(y)) = (me.offset, mr.offset) {
-            if timezone_gap_minutes(x, y) > max_gap {
-                return false;
-            }
-        }
         if !self.previous.is_empty() && a.id != NONE && b.id != NONE {
             return self.previous.binary_search(&ordered(a.id, b.id)).is_err();
         }
         true
+    }
+
+    fn shares_language_and_band(&self, i: usize, j: usize, max_gap: i32) -> bool {
+        let (me, mr) = (&self.mentees[i], &self.mentors[j]);
+        let band = match (me.offset, mr.offset) {
+            (Some(x), Some(y)) => timezone_gap_minutes(x, y) <= max_gap,
+            _ => true,
+        };
+        band && common(me.languages(), mr.languages()) > 0
     }
 }
 
@@ -151,7 +155,7 @@ fn ordered(a: u32, b: u32) -> (u32, u32) {
 
 /// Search keys of a person: wanted skills (mentees) or skills (mentors), and the field.
 fn keys(c: &Compact, wanted: bool) -> Vec<u32> {
-    let mut k: Vec<u32> = (if wanted { &c.wants } else { &c.skills })
+    let mut k: Vec<u32> = (if wanted { c.wants() } else { c.skills() })
         .iter()
         .map(|&s| s * 2)
         .collect();
@@ -180,7 +184,7 @@ impl Index {
                 continue;
             }
             let off = c.offset.unwrap_or(UNKNOWN_OFFSET);
-            for &l in &c.languages {
+            for &l in c.languages() {
                 entries.push((NONE, l, off, p as u32));
                 for k in keys(c, wanted) {
                     entries.push((k, l, off, p as u32));
@@ -285,14 +289,32 @@ impl Scratch {
             for &k in ks {
                 self.ranges.clear();
                 index.ranges(k, l, offset, max_gap, &mut self.ranges);
-                for &(a, b) in &self.ranges {
-                    for &p in &index.people[a..b] {
-                        let c = &mut self.count[p as usize];
-                        if *c == 0 {
-                            self.touched.push(p);
+                // A popular key's block can hold thousands; read a bounded window of it,
+                // starting at a place fixed by the searcher, so the cost per key is bounded
+                // and different searchers see different parts.
+                let total: usize = self.ranges.iter().map(|(a, b)| b - a).sum();
+                let cap = scan.max(1);
+                let skip = if total > cap {
+                    spread(me, k ^ l.rotate_left(16)) as usize % total
+                } else {
+                    0
+                };
+                for t in 0..total.min(cap) {
+                    let mut pos = (skip + t) % total;
+                    let mut q = 0;
+                    for &(a, b) in &self.ranges {
+                        if pos < b - a {
+                            q = a + pos;
+                            break;
                         }
-                        *c += 1;
+                        pos -= b - a;
                     }
+                    let p = index.people[q];
+                    let c = &mut self.count[p as usize];
+                    if *c == 0 {
+                        self.touched.push(p);
+                    }
+                    *c += 1;
                 }
             }
         }
@@ -303,17 +325,28 @@ impl Scratch {
                 self.ranges.clear();
                 index.ranges(NONE, l, offset, max_gap, &mut self.ranges);
                 let total: usize = self.ranges.iter().map(|(a, b)| b - a).sum();
-                let want = scan.saturating_mul(2);
-                let step = total.div_ceil(want.max(1)).max(1);
+                let want = scan.saturating_mul(2).min(total);
+                if want == 0 {
+                    continue;
+                }
+                // Every `step`-th entry from a searcher-specific phase: bounded work, and
+                // no preference for low indices.
+                let step = (total / want).max(1);
                 let phase = spread(me, l) as usize % step;
-                let mut pos = 0usize;
-                for &(a, b) in &self.ranges {
-                    for q in a..b {
-                        if (pos + phase) % step == 0 {
-                            pool.push((spread(me, index.people[q]), index.people[q]));
-                        }
-                        pos += 1;
+                for t in 0..want {
+                    let mut pos = phase + t * step;
+                    if pos >= total {
+                        break;
                     }
+                    let mut q = 0;
+                    for &(a, b) in &self.ranges {
+                        if pos < b - a {
+                            q = a + pos;
+                            break;
+                        }
+                        pos -= b - a;
+                    }
+                    pool.push((spread(me, index.people[q]), index.people[q]));
                 }
             }
             pool.sort_unstable();
@@ -343,25 +376,43 @@ impl Scratch {
 /// A mentor's kept mentees: min-heap by (mentor view, lower mentee index wins).
 type Reverse3 = Reverse<(i32, Reverse<u32>, i32)>;
 
-fn offer(
-    heap: &mut BinaryHeap<Reverse3>,
-    limit: usize,
-    mentee: u32,
-    mentor_view: i32,
-    mentee_view: i32,
-) {
-    if limit == 0 {
-        return;
-    }
-    let item = Reverse((mentor_view, Reverse(mentee), mentee_view));
-    if heap.len() < limit {
-        if !heap.iter().any(|Reverse((_, Reverse(m), _))| *m == mentee) {
-            heap.push(item);
+/// Each mentor's best mentees so far (bounded heaps), with the worst kept key of every
+/// full heap in one flat array, so that most offers are refused without touching a heap.
+struct ReverseTop {
+    heaps: Vec<BinaryHeap<Reverse3>>,
+    /// For a full heap, its worst (mentor view, mentee); `None` while it has room.
+    floor: Vec<Option<(i32, Reverse<u32>)>>,
+}
+
+impl ReverseTop {
+    fn new(m: usize) -> Self {
+        ReverseTop {
+            heaps: vec![BinaryHeap::new(); m],
+            floor: vec![None; m],
         }
-    } else if let Some(worst) = heap.peek() {
-        if item < *worst && !heap.iter().any(|Reverse((_, Reverse(m), _))| *m == mentee) {
+    }
+
+    /// Offers mentee `i` with `(mentor_view, mentee_view)` to mentor `j`. `check` skips a
+    /// mentee already kept; a pass that scores each pair once does not need that scan.
+    fn offer(&mut self, j: usize, limit: usize, i: u32, views: (i32, i32), check: bool) {
+        let (mentor_view, mentee_view) = views;
+        if limit == 0 {
+            return;
+        }
+        let key = (mentor_view, Reverse(i));
+        if self.floor[j].is_some_and(|worst| key <= worst) {
+            return;
+        }
+        let heap = &mut self.heaps[j];
+        if check && heap.iter().any(|Reverse((_, Reverse(m), _))| *m == i) {
+            return;
+        }
+        if heap.len() == limit {
             heap.pop();
-            heap.push(item);
+        }
+        heap.push(Reverse((mentor_view, Reverse(i), mentee_view)));
+        if heap.len() == limit {
+            self.floor[j] = heap.peek().map(|Reverse((b, m, _))| (*b, *m));
         }
     }
 }
@@ -391,7 +442,7 @@ pub fn candidates(
 
     // Mentee side: top-k per mentee, and offers to each mentor's reverse heap.
     let chunk = n.div_ceil(threads).max(1);
-    let results: Vec<(Vec<Vec<Edge>>, Vec<BinaryHeap<Reverse3>>)> = std::thread::scope(|s| {
+    let results: Vec<(Vec<Vec<Edge>>, ReverseTop)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .step_by(chunk)
             .map(|from| {
@@ -401,7 +452,7 @@ pub fn candidates(
                     let to = (from + chunk).min(n);
                     let mut scratch = Scratch::new(m);
                     let mut found = Vec::new();
-                    let mut heaps: Vec<BinaryHeap<Reverse3>> = vec![BinaryHeap::new(); m];
+                    let mut heaps = ReverseTop::new(m);
                     let mut tops = Vec::with_capacity(to - from);
                     let mut scored: Vec<Edge> = Vec::new();
                     for i in from..to {
@@ -411,7 +462,7 @@ pub fn candidates(
                             mentor_index,
                             i as u32,
                             &ks,
-                            &me.languages,
+                            me.languages(),
                             me.offset,
                             max_gap,
                             options.scan,
@@ -429,7 +480,7 @@ pub fn candidates(
                                 mentee_score: a,
                                 mentor_score: b,
                             });
-                            offer(&mut heaps[ju], limit(ju), i as u32, b, a);
+                            heaps.offer(ju, limit(ju), i as u32, (b, a), false);
                         }
                         let k = options.per_mentee;
                         let rank = |e: &Edge| (Reverse(e.mentee_score), e.mentor);
@@ -451,12 +502,12 @@ pub fn candidates(
     });
 
     let mut top: Vec<Vec<Edge>> = Vec::with_capacity(n);
-    let mut heaps: Vec<BinaryHeap<Reverse3>> = vec![BinaryHeap::new(); m];
+    let mut kept = ReverseTop::new(m);
     for (tops, hs) in results {
         top.extend(tops);
-        for (j, h) in hs.into_iter().enumerate() {
+        for (j, h) in hs.heaps.into_iter().enumerate() {
             for Reverse((b, Reverse(i), a)) in h {
-                offer(&mut heaps[j], limit(j), i, b, a);
+                kept.offer(j, limit(j), i, (b, a), true);
             }
         }
     }
@@ -473,19 +524,18 @@ pub fn candidates(
                     let to = (from + chunk).min(m);
                     let mut scratch = Scratch::new(n);
                     let mut found = Vec::new();
-                    let mut out = Vec::with_capacity(to - from);
+                    let mut out = ReverseTop::new(to - from);
                     for j in from..to {
-                        let mut heap = BinaryHeap::new();
                         let lim = limit(j);
                         if lim > 0 {
                             let mr = &pool.mentors[j];
                             let ks = keys(mr, false);
-                            let scan = options.scan.max(2 * lim);
+                            let scan = (options.scan / 2).max(2 * lim);
                             scratch.retrieve(
                                 mentee_index,
                                 j as u32,
                                 &ks,
-                                &mr.languages,
+                                mr.languages(),
                                 mr.offset,
                                 max_gap,
                                 scan,
@@ -495,13 +545,12 @@ pub fn candidates(
                                 let iu = i as usize;
                                 if pool.allowed(iu, j, max_gap) {
                                     let (a, b, _) = views(&pool.mentees[iu], mr, kind, weights);
-                                    offer(&mut heap, lim, i, b, a);
+                                    out.offer(j - from, lim, i, (b, a), false);
                                 }
                             }
                         }
-                        out.push(heap);
                     }
-                    out
+                    out.heaps
                 })
             })
             .collect();
@@ -512,13 +561,13 @@ pub fn candidates(
     });
     for (j, h) in mirrored.into_iter().flatten().enumerate() {
         for Reverse((b, Reverse(i), a)) in h {
-            offer(&mut heaps[j], limit(j), i, b, a);
+            kept.offer(j, limit(j), i, (b, a), true);
         }
     }
 
     // Union: top-k per mentee ∪ reverse top per mentor, each mentee's edges by mentor index.
     let mut extra: Vec<(u32, Edge)> = Vec::new();
-    for (j, h) in heaps.into_iter().enumerate() {
+    for (j, h) in kept.heaps.into_iter().enumerate() {
         for Reverse((b, Reverse(i), a)) in h {
             extra.push((
                 i,

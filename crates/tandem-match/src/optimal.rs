@@ -78,10 +78,7 @@ pub fn solve_optimal(inst: &Instance) -> Assignment {
         }
         let mut rows = Csr::default();
         let mut row_mentee = Vec::new();
-        for i in 0..n {
-            if in_d[i] {
-                continue;
-            }
+        for (i, _) in in_d.iter().enumerate().filter(|(_, &d)| !d) {
             row_mentee.push(i as u32);
             for e in inst.edges_of(i) {
                 let c = col_of_mentor[e.mentor as usize];
@@ -232,12 +229,12 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
     loop {
         // BFS layers from free mentees over alternating paths.
         queue.clear();
-        for i in 0..n {
-            if mm.mentor_of[i] == NONE && inst.edges_of(i).len() > 0 {
-                dist[i] = 0;
+        for (i, d) in dist.iter_mut().enumerate() {
+            if mm.mentor_of[i] == NONE && !inst.edges_of(i).is_empty() {
+                *d = 0;
                 queue.push(i as u32);
             } else {
-                dist[i] = INF;
+                *d = INF;
             }
         }
         let mut found = false;
@@ -263,9 +260,7 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
             break;
         }
         // DFS for vertex-disjoint augmenting paths along the layers (iterative).
-        for i in 0..n {
-            it[i] = inst.offsets()[i];
-        }
+        it.copy_from_slice(&inst.offsets()[..n]);
         let mut augmented = false;
         for root in 0..n as u32 {
             if mm.mentor_of[root as usize] != NONE || dist[root as usize] != 0 {
@@ -348,7 +343,6 @@ impl Default for Csr {
 /// columns and stops at the first column with spare capacity.
 fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
     let nc = cap.len();
-    let nr = demand.len();
     let mut start = Vec::with_capacity(nc + 1);
     let mut acc = 0usize;
     for &c in cap {
@@ -364,8 +358,8 @@ fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
 
     // Greedy start on tight edges (u = 0, so tight means "a best edge of the row").
     let mut missing: Vec<(u32, u32)> = Vec::new(); // (row, units still needed)
-    for r in 0..nr {
-        let mut need = demand[r];
+    for (r, &need) in demand.iter().enumerate() {
+        let mut need = need;
         if need == 0 {
             continue;
         }

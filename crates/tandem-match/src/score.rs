@@ -7,7 +7,6 @@
 //! Missing information earns no points and says so.
 
 use crate::profile::{Mentee, Mentor, Profile, ProgramKind, Seniority, Weights, CRITERIA};
-use std::collections::BTreeMap;
 
 /// One criterion's share of the score and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,14 +40,13 @@ const ZERO: Frac = Frac(0, 1);
 const ONE: Frac = Frac(1, 1);
 
 /// A profile with its lists interned into sorted ids: what the fast path compares.
+///
+/// All six lists live in one allocation (`data`, split at `ends`): scoring a pair touches
+/// two such blocks, not twelve, which is what made candidate scoring cache-bound.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Compact {
-    pub skills: Vec<u32>,
-    pub wants: Vec<u32>,
-    pub values: Vec<u32>,
-    pub interests: Vec<u32>,
-    pub background: Vec<u32>,
-    pub languages: Vec<u32>,
+    data: Vec<u32>,
+    ends: [u32; 6],
     pub field: Option<u32>,
     pub seniority: Option<Seniority>,
     pub learning_style: Option<crate::LearningStyle>,
@@ -57,24 +55,56 @@ pub(crate) struct Compact {
     pub offset: Option<i32>,
 }
 
+impl Compact {
+    fn part(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.data[start..self.ends[k] as usize]
+    }
+    pub fn skills(&self) -> &[u32] {
+        self.part(0)
+    }
+    pub fn wants(&self) -> &[u32] {
+        self.part(1)
+    }
+    pub fn values(&self) -> &[u32] {
+        self.part(2)
+    }
+    pub fn interests(&self) -> &[u32] {
+        self.part(3)
+    }
+    pub fn background(&self) -> &[u32] {
+        self.part(4)
+    }
+    pub fn languages(&self) -> &[u32] {
+        self.part(5)
+    }
+}
+
 /// Lower-cased, trimmed form used for all comparisons.
 pub(crate) fn normalise(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
-/// Interns normalised words into dense ids; ids follow first appearance, so they are
-/// deterministic for a given input order.
+/// Interns normalised words into dense ids. Ids follow first appearance, so they are
+/// deterministic for a given input order whatever the hasher; the map is never iterated.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    ids: BTreeMap<String, u32>,
+    ids: std::collections::HashMap<String, u32>,
 }
 
 impl Interner {
     pub fn id(&mut self, s: &str) -> Option<u32> {
-        let key = normalise(s);
-        if key.is_empty() {
+        let t = s.trim();
+        if t.is_empty() {
             return None;
         }
+        // Most words are already lower case: look them up without allocating.
+        if !t.chars().any(char::is_uppercase) {
+            if let Some(&id) = self.ids.get(t) {
+                return Some(id);
+            }
+        }
+        let key = normalise(t);
         let next = self.ids.len() as u32;
         Some(*self.ids.entry(key).or_insert(next))
     }
@@ -98,13 +128,23 @@ impl Interner {
             background.sort_unstable();
             background.dedup();
         }
-        Compact {
-            skills: self.list(&p.skills),
-            wants: self.list(wants),
-            values: self.list(&p.values),
-            interests: self.list(&p.interests),
+        let parts = [
+            self.list(&p.skills),
+            self.list(wants),
+            self.list(&p.values),
+            self.list(&p.interests),
             background,
-            languages: self.list(&p.languages),
+            self.list(&p.languages),
+        ];
+        let mut data = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        let mut ends = [0u32; 6];
+        for (k, part) in parts.iter().enumerate() {
+            data.extend_from_slice(part);
+            ends[k] = data.len() as u32;
+        }
+        Compact {
+            data,
+            ends,
             field: p.field.as_deref().and_then(|f| self.id(f)),
             seniority: p.seniority,
             learning_style: p.learning_style,
@@ -171,14 +211,14 @@ fn share(shared: u32, of: usize) -> Frac {
 
 /// Per criterion (in [`CRITERIA`] order): the mentee's and the mentor's fraction.
 pub(crate) fn fractions(me: &Compact, mr: &Compact, kind: ProgramKind) -> [(Frac, Frac); 10] {
-    let skills = share(common(&me.wants, &mr.skills), me.wants.len());
+    let skills = share(common(me.wants(), mr.skills()), me.wants().len());
     let field = match (me.field, mr.field) {
         (Some(a), Some(b)) if a == b => ONE,
         _ => ZERO,
     };
-    let values_shared = common(&me.values, &mr.values);
-    let interests_shared = common(&me.interests, &mr.interests);
-    let background_shared = common(&me.background, &mr.background);
+    let values_shared = common(me.values(), mr.values());
+    let interests_shared = common(me.interests(), mr.interests());
+    let background_shared = common(me.background(), mr.background());
     let seniority = match (me.seniority, mr.seniority) {
         (Some(a), Some(b)) => seniority_fit(kind, a, b),
         _ => ZERO,
@@ -224,17 +264,17 @@ pub(crate) fn fractions(me: &Compact, mr: &Compact, kind: ProgramKind) -> [(Frac
         (skills, skills),
         (field, field),
         (
-            share(values_shared, me.values.len()),
-            share(values_shared, mr.values.len()),
+            share(values_shared, me.values().len()),
+            share(values_shared, mr.values().len()),
         ),
         (seniority, seniority),
         (
-            share(interests_shared, me.interests.len()),
-            share(interests_shared, mr.interests.len()),
+            share(interests_shared, me.interests().len()),
+            share(interests_shared, mr.interests().len()),
         ),
         (
-            share(background_shared, me.background.len()),
-            share(background_shared, mr.background.len()),
+            share(background_shared, me.background().len()),
+            share(background_shared, mr.background().len()),
         ),
         (learning, learning),
         (meeting, meeting),
@@ -243,14 +283,18 @@ pub(crate) fn fractions(me: &Compact, mr: &Compact, kind: ProgramKind) -> [(Frac
     ]
 }
 
-/// Points in hundredths of one criterion: round(10000 × w × f / W).
+/// Points in hundredths of one criterion: round(10000 × w × f / W), half up.
+///
+/// Computed in `f64`, which is exact here: the true value is a fraction with denominator
+/// at most `W × den` (< 10^7), so it is either a half-integer (represented exactly) or at
+/// least 10^-7 away from one, far beyond `f64` rounding error. Integer division per
+/// criterion was the largest cost of candidate scoring.
 fn points(weight: u8, total: u32, f: Frac) -> i32 {
-    if total == 0 {
+    if total == 0 || weight == 0 {
         return 0;
     }
-    let num = 20_000u64 * u64::from(weight) * u64::from(f.0);
-    let den = 2 * u64::from(total) * u64::from(f.1);
-    ((num + den / 2) / den) as i32
+    let v = 10_000.0 * f64::from(weight) * f64::from(f.0) / (f64::from(total) * f64::from(f.1));
+    (v + 0.5) as i32 // v ≥ 0, so truncation is floor
 }
 
 /// The mentee's and the mentor's view, and per criterion the shown points.
@@ -759,7 +803,7 @@ mod tests {
 
     #[test]
     fn weights_from_a_map_refuse_unknown_names() {
-        let mut map = BTreeMap::new();
+        let mut map = std::collections::BTreeMap::new();
         map.insert("skills".to_string(), 8u8);
         assert_eq!(Weights::from_map(&map).unwrap().get("skills"), Some(8));
         map.insert("luck".to_string(), 1);
