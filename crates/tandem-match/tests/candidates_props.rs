@@ -84,11 +84,11 @@ proptest! {
         let opts = CandidateOptions { per_mentee: 3, per_capacity: 2, scan: 100, threads: 1 };
         let inst = candidates(&mentees, &mentors, ProgramKind::Traditional, &w, &rules, &opts);
         prop_assert_eq!(inst.mentees(), mentees.len());
-        for i in 0..inst.mentees() {
+        for (i, me) in mentees.iter().enumerate() {
             for e in inst.edges_of(i) {
                 let mr = &mentors[e.mentor as usize];
-                prop_assert!(passes_hard_rules(&mentees[i], mr, &rules).is_ok());
-                let s = score(&mentees[i], mr, ProgramKind::Traditional, &w);
+                prop_assert!(passes_hard_rules(me, mr, &rules).is_ok());
+                let s = score(me, mr, ProgramKind::Traditional, &w);
                 prop_assert_eq!((e.mentee_score, e.mentor_score), (s.mentee_view, s.mentor_view));
             }
         }
