@@ -24,7 +24,7 @@ pub use instance::{
     count_blocking_pairs, score_from_decimal, score_to_decimal, stats, validate, Assignment, Edge,
     Instance, InstanceBuilder, InstanceError, Invalid, Stats, SCORE_SCALE,
 };
-pub use optimal::solve_optimal;
+pub use optimal::{solve_optimal, solve_optimal_with, OptimalMethod};
 pub use profile::{
     LearningStyle, MeetingPreference, Mentee, Mentor, Profile, ProgramKind, Seniority, Weights,
     CRITERIA,

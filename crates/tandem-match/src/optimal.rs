@@ -25,14 +25,39 @@ use std::collections::BinaryHeap;
 
 const NONE: u32 = u32::MAX;
 
+/// How [`solve_optimal_with`] solves the two parts; both are exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptimalMethod {
+    /// ε-scaling auction (default, fast on large instances).
+    Auction,
+    /// Successive shortest augmenting paths (simple; used as a cross-check).
+    ShortestPaths,
+}
+
 /// Solves `optimal`: maximum number of matched mentees, then maximum total
 /// `mentee_score + mentor_score`. Same input, same output.
 pub fn solve_optimal(inst: &Instance) -> Assignment {
+    solve_optimal_with(inst, OptimalMethod::Auction)
+}
+
+/// [`solve_optimal`] with a chosen method. Both give an optimal assignment; when several
+/// assignments are optimal they may pick different ones (each deterministically).
+pub fn solve_optimal_with(inst: &Instance, method: OptimalMethod) -> Assignment {
+    let (in_d, in_a) = decompose(inst);
+    if method == OptimalMethod::Auction {
+        if let Some(a) = solve_parts_auction(inst, &in_d, &in_a) {
+            return a;
+        }
+    }
+    solve_parts_ssp(inst, &in_d, &in_a)
+}
+
+/// Dulmage–Mendelsohn: `D` = mentees reachable from a mentee left unmatched by a maximum
+/// matching, `A` = mentors they reach (all full in every maximum matching).
+fn decompose(inst: &Instance) -> (Vec<bool>, Vec<bool>) {
     let n = inst.mentees();
     let m = inst.mentors();
-    let mut mm = max_cardinality(inst);
-
-    // Dulmage–Mendelsohn: D = mentees reachable from a free mentee, A = mentors they reach.
+    let mm = max_cardinality(inst);
     let mut in_d = vec![false; n];
     let mut in_a = vec![false; m];
     let mut queue: Vec<u32> = (0..n as u32)
@@ -59,9 +84,52 @@ pub fn solve_optimal(inst: &Instance) -> Assignment {
             }
         }
     }
-    drop(queue);
-    mm.free_memory();
+    (in_d, in_a)
+}
 
+/// Both parts by ε-scaling auction; `None` when scaled weights could overflow `i64`.
+fn solve_parts_auction(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Option<Assignment> {
+    let n = inst.mentees();
+    let m = inst.mentors();
+    let mut mentor_of: Vec<Option<u32>> = vec![None; n];
+    for part_d in [false, true] {
+        // Part C (part_d = false): mentees outside D, all matched, mentors outside A, with
+        // filler bidders for the places left empty. Part D: mentees of D fill the mentors
+        // of A; the rest go to a weight-0 "unmatched" pool.
+        let rows: Vec<u32> = (0..n as u32)
+            .filter(|&i| in_d[i as usize] == part_d)
+            .collect();
+        let mut col_of_mentor = vec![NONE; m];
+        let mut mentor_of_col = Vec::new();
+        let mut cap = Vec::new();
+        for j in 0..m {
+            // A mentor without places is no column at all (it could never be bid on).
+            if in_a[j] == part_d && inst.mentor_capacity()[j] > 0 {
+                col_of_mentor[j] = mentor_of_col.len() as u32;
+                mentor_of_col.push(j as u32);
+                cap.push(inst.mentor_capacity()[j]);
+            }
+        }
+        let places: u64 = cap.iter().map(|&c| u64::from(c)).sum();
+        let (pool, fillers) = if part_d {
+            (rows.len() as u64 - places, 0)
+        } else {
+            (0, places - rows.len() as u64)
+        };
+        let cols = auction(inst, &rows, &col_of_mentor, &cap, pool, fillers)?;
+        for (r, &c) in rows.iter().zip(&cols) {
+            if c != NONE {
+                mentor_of[*r as usize] = Some(mentor_of_col[c as usize]);
+            }
+        }
+    }
+    Some(Assignment { mentor_of })
+}
+
+/// Both parts by successive shortest augmenting paths.
+fn solve_parts_ssp(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Assignment {
+    let n = inst.mentees();
+    let m = inst.mentors();
     let mut mentor_of: Vec<Option<u32>> = vec![None; n];
 
     // Part C: every mentee outside D is matched, to a mentor outside A.
@@ -185,11 +253,6 @@ impl MaxMatching {
         self.held[s + self.load[j as usize] as usize] = i;
         self.load[j as usize] += 1;
         self.mentor_of[i as usize] = j;
-    }
-
-    fn free_memory(&mut self) {
-        self.held = Vec::new();
-        self.start = Vec::new();
     }
 }
 
@@ -496,6 +559,272 @@ fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
                 .collect()
         })
         .collect()
+}
+
+/// ε-scaling auction for a perfect transportation problem, exact on integer weights.
+///
+/// Bidders: the `rows` (mentees; their edges to mentors with a column in `col_of_mentor`)
+/// and `fillers` identical bidders that value every place at 0 (places left empty).
+/// Places: `cap[c]` per column, plus a column of `pool` places every row values at 0
+/// (mentee left unmatched). Bidders and places must be equally many. Returns each row's
+/// column (`NONE` for the pool), or `None` if scaled weights could overflow.
+///
+/// Why it is exact: each place has the price its holder bid, and a column's class price
+/// `v_c` is its cheapest place. Every bidder holds a place of a column that is within ε of
+/// its best at class prices (a bid raises the cheapest place to `best − second + ε`, the
+/// second taken over *other* columns; prices only rise, so earlier holders stay ε-happy).
+/// With all places taken, `π_b = max_c (a_bc − v_c)` and `v` are a dual solution within
+/// N·ε of the assignment. Weights are divided by their gcd and multiplied by N + 1, and the
+/// last phase has ε = 1, so the gap is below one unit of the original weights: optimal.
+/// Phases divide ε by [`EPS_FACTOR`] and keep prices and every assignment still ε-happy.
+fn auction(
+    inst: &Instance,
+    rows: &[u32],
+    col_of_mentor: &[u32],
+    cap: &[u32],
+    pool: u64,
+    fillers: u64,
+) -> Option<Vec<u32>> {
+    let real_cols = cap.len();
+    let pool_col = real_cols as u32;
+    let mut start: Vec<usize> = Vec::with_capacity(real_cols + 2);
+    let mut acc = 0usize;
+    for &c in cap {
+        start.push(acc);
+        acc += c as usize;
+    }
+    start.push(acc);
+    acc += usize::try_from(pool).ok()?;
+    start.push(acc);
+    let places = acc;
+    let nrows = rows.len();
+    let bidders = nrows + usize::try_from(fillers).ok()?;
+    debug_assert_eq!(places, bidders, "auction needs a perfect problem");
+    if places == 0 {
+        return Some(vec![NONE; nrows]);
+    }
+    let ncols = real_cols + usize::from(pool > 0);
+
+    // Compact edges of this part: (column, weight), the pool edge included.
+    let mut off = Vec::with_capacity(nrows + 1);
+    let mut ecol: Vec<u32> = Vec::new();
+    let mut ew: Vec<i64> = Vec::new();
+    off.push(0u32);
+    let mut g = 0i64;
+    for &r in rows {
+        for e in inst.edges_of(r as usize) {
+            let c = col_of_mentor[e.mentor as usize];
+            if c != NONE {
+                ecol.push(c);
+                ew.push(e.weight());
+                g = gcd(g, e.weight().abs());
+            }
+        }
+        if pool > 0 {
+            ecol.push(pool_col);
+            ew.push(0);
+        }
+        off.push(u32::try_from(ecol.len()).ok()?);
+    }
+    let scale = places as i64 + 1;
+    let g = g.max(1);
+    let (mut wmin, mut wmax) = (0i64, 0i64);
+    for w in ew.iter_mut() {
+        *w /= g;
+        wmin = wmin.min(*w);
+        wmax = wmax.max(*w);
+    }
+    let range = (wmax - wmin).checked_mul(scale)?.max(1);
+    // Prices stay within a few ranges of zero; keep a wide margin below i64::MAX.
+    if range > i64::MAX / 64 {
+        return None;
+    }
+    for w in ew.iter_mut() {
+        *w *= scale;
+    }
+
+    let mut price = vec![0i64; places];
+    let mut holder = vec![NONE; places];
+    let mut heap: Vec<u32> = (0..places as u32).collect(); // per-column min-heaps of places
+    let mut col_of_place = vec![0u32; places];
+    for c in 0..ncols {
+        for p in start[c]..start[c + 1] {
+            col_of_place[p] = c as u32;
+        }
+    }
+    let mut colmin = vec![0i64; ncols];
+    let mut place_of = vec![NONE; bidders];
+    // Fillers look for the cheapest column: a lazy min-heap of (class price, column).
+    let mut cheapest: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+    if fillers > 0 {
+        cheapest.extend((0..ncols as u32).map(|c| Reverse((0, c))));
+    }
+    let mut queue: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+
+    // (best value, its column, its weight, second-best value over other columns, weight
+    // of `own` column) at class prices.
+    let look = |b: usize, own: u32, colmin: &[i64]| -> (i64, u32, i64, i64, i64) {
+        let (mut best, mut best_col, mut best_w, mut second, mut own_w) =
+            (i64::MIN, NONE, 0, i64::MIN, 0);
+        for k in off[b] as usize..off[b + 1] as usize {
+            let c = ecol[k];
+            let w = ew[k];
+            let v = w - colmin[c as usize];
+            if c == own {
+                own_w = w;
+            }
+            if v > best {
+                second = best;
+                best = v;
+                best_col = c;
+                best_w = w;
+            } else if v > second {
+                second = v;
+            }
+        }
+        (best, best_col, best_w, second, own_w)
+    };
+
+    let mut eps = (range / 8).max(1);
+    loop {
+        // Keep assignments that are still ε-happy at class prices; everyone else bids.
+        queue.clear();
+        let global_min = if fillers > 0 {
+            class_min(&mut cheapest, &colmin, NONE).0
+        } else {
+            0
+        };
+        for b in 0..bidders {
+            let p = place_of[b];
+            if p == NONE {
+                queue.push_back(b as u32);
+                continue;
+            }
+            let c = col_of_place[p as usize];
+            let happy = if b < nrows {
+                let (best, _, _, _, own_w) = look(b, c, &colmin);
+                own_w - colmin[c as usize] >= best - eps
+            } else {
+                colmin[c as usize] <= global_min + eps
+            };
+            if !happy {
+                holder[p as usize] = NONE;
+                place_of[b] = NONE;
+                queue.push_back(b as u32);
+            }
+        }
+        while let Some(b) = queue.pop_front() {
+            let (col, raise) = if (b as usize) < nrows {
+                let (best, best_col, _, second, _) = look(b as usize, NONE, &colmin);
+                debug_assert!(best_col != NONE, "every row has an option");
+                let gap = if second == i64::MIN {
+                    range
+                } else {
+                    best - second
+                };
+                (best_col as usize, gap + eps)
+            } else {
+                let (v1, c1) = class_min(&mut cheapest, &colmin, NONE);
+                let (v2, _) = class_min(&mut cheapest, &colmin, c1);
+                let gap = if v2 == i64::MAX { range } else { v2 - v1 };
+                (c1 as usize, gap + eps)
+            };
+            // Take the column's cheapest place, evicting whoever paid least for it.
+            let p = heap[start[col]] as usize;
+            let old = holder[p];
+            if old != NONE {
+                place_of[old as usize] = NONE;
+                queue.push_back(old);
+            }
+            holder[p] = b;
+            place_of[b as usize] = p as u32;
+            price[p] += raise;
+            sift_down(&mut heap[start[col]..start[col + 1]], &price);
+            let new_min = price[heap[start[col]] as usize];
+            if new_min != colmin[col] {
+                colmin[col] = new_min;
+                if fillers > 0 {
+                    cheapest.push(Reverse((new_min, col as u32)));
+                }
+            }
+        }
+        if eps == 1 {
+            break;
+        }
+        eps = (eps / EPS_FACTOR).max(1);
+    }
+    Some(
+        (0..nrows)
+            .map(|b| {
+                let c = col_of_place[place_of[b] as usize];
+                if c == pool_col {
+                    NONE
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// The cheapest column (class price, column) other than `except`, from a lazy min-heap
+/// whose stale entries are dropped; `(i64::MAX, NONE)` if there is none.
+fn class_min(
+    heap: &mut BinaryHeap<Reverse<(i64, u32)>>,
+    colmin: &[i64],
+    except: u32,
+) -> (i64, u32) {
+    let mut set_aside = None;
+    let mut found = (i64::MAX, NONE);
+    while let Some(&Reverse((v, c))) = heap.peek() {
+        if colmin[c as usize] != v {
+            heap.pop();
+        } else if c == except {
+            // Keep one current entry of `except`; drop duplicates of it.
+            let top = heap.pop();
+            if set_aside.is_none() {
+                set_aside = top;
+            }
+        } else {
+            found = (v, c);
+            break;
+        }
+    }
+    if let Some(t) = set_aside {
+        heap.push(t);
+    }
+    found
+}
+
+/// How much ε shrinks per auction phase.
+const EPS_FACTOR: i64 = 8;
+
+/// Restores the min-heap property of a column's places after its root's price rose.
+fn sift_down(h: &mut [u32], price: &[i64]) {
+    let n = h.len();
+    let mut k = 0;
+    loop {
+        let l = 2 * k + 1;
+        if l >= n {
+            break;
+        }
+        let r = l + 1;
+        let key = |x: usize| (price[h[x] as usize], h[x]);
+        let c = if r < n && key(r) < key(l) { r } else { l };
+        if key(c) < key(k) {
+            h.swap(c, k);
+            k = c;
+        } else {
+            break;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use tandem_match::{
-    count_blocking_pairs, solve_optimal, solve_stable, stats, validate, Assignment, Edge, Instance,
+    count_blocking_pairs, solve_optimal, solve_optimal_with, solve_stable, stats, validate,
+    Assignment, Edge, Instance, OptimalMethod,
 };
 
 /// Small random instances: up to 7 mentees × 4 mentors, capacities 0–3, few distinct
@@ -77,6 +78,9 @@ proptest! {
         prop_assert!(validate(&inst, &a).is_ok());
         prop_assert_eq!(pairs_and_weight(&inst, &a), brute_force(&inst));
         prop_assert_eq!(solve_optimal(&inst), a);
+        let b = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
+        prop_assert!(validate(&inst, &b).is_ok());
+        prop_assert_eq!(pairs_and_weight(&inst, &b), brute_force(&inst));
     }
 
     #[test]
@@ -130,6 +134,12 @@ fn optimal_beats_stable_and_is_locally_optimal_on_medium_instances() {
         validate(&inst, &s).unwrap();
         assert_eq!(count_blocking_pairs(&inst, &s), 0);
         let (op, ow) = pairs_and_weight(&inst, &o);
+        let p = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
+        assert_eq!(
+            pairs_and_weight(&inst, &p),
+            (op, ow),
+            "seed {seed}: auction and shortest paths disagree"
+        );
         let (sp, sw) = pairs_and_weight(&inst, &s);
         assert!(
             op > sp || (op == sp && ow >= sw),
