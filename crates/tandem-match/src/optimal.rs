@@ -648,9 +648,7 @@ fn auction(
     let mut heap: Vec<u32> = (0..places as u32).collect(); // per-column min-heaps of places
     let mut col_of_place = vec![0u32; places];
     for c in 0..ncols {
-        for p in start[c]..start[c + 1] {
-            col_of_place[p] = c as u32;
-        }
+        col_of_place[start[c]..start[c + 1]].fill(c as u32);
     }
     let mut colmin = vec![0i64; ncols];
     let mut place_of = vec![NONE; bidders];
@@ -694,8 +692,8 @@ fn auction(
         } else {
             0
         };
-        for b in 0..bidders {
-            let p = place_of[b];
+        for (b, place) in place_of.iter_mut().enumerate() {
+            let p = *place;
             if p == NONE {
                 queue.push_back(b as u32);
                 continue;
@@ -709,7 +707,7 @@ fn auction(
             };
             if !happy {
                 holder[p as usize] = NONE;
-                place_of[b] = NONE;
+                *place = NONE;
                 queue.push_back(b as u32);
             }
         }
