@@ -7,12 +7,12 @@ use tandem_match::{
 };
 
 /// Small random instances: up to 7 mentees × 4 mentors, capacities 0–3, few distinct
-/// scores (many ties), zero scores, mentees without edges.
+/// scores (many ties), zero and negative scores, mentees without edges.
 fn small_instance() -> impl Strategy<Value = Instance> {
     (1usize..=4, 0usize..=7).prop_flat_map(|(m, n)| {
         let caps = prop::collection::vec(0u32..=3, m);
         let rows = prop::collection::vec(
-            prop::collection::vec((any::<bool>(), 0i32..=4, 0i32..=4), m),
+            prop::collection::vec((any::<bool>(), -1i32..=4, 0i32..=4), m),
             n,
         );
         (caps, rows).prop_map(|(caps, rows)| {
@@ -165,5 +165,23 @@ fn optimal_beats_stable_and_is_locally_optimal_on_medium_instances() {
                 }
             }
         }
+    }
+}
+
+/// Both exact methods agree on mid-size instances with larger capacities, where the
+/// auction's phases, filler bidders and unmatched pool all come into play.
+#[test]
+fn auction_and_shortest_paths_agree_on_larger_instances() {
+    for seed in 1..25u64 {
+        let inst = medium_instance(seed * 104_729 + 3, 400, 40, 12);
+        let a = solve_optimal(&inst);
+        let b = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
+        validate(&inst, &a).unwrap();
+        validate(&inst, &b).unwrap();
+        assert_eq!(
+            pairs_and_weight(&inst, &a),
+            pairs_and_weight(&inst, &b),
+            "seed {seed}"
+        );
     }
 }
