@@ -300,15 +300,22 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
                 *d = INF;
             }
         }
+        // Layers stop at the first one that reaches a mentor with a free place: only
+        // shortest augmenting paths are used in a phase.
         let mut found = false;
+        let mut limit = INF;
         let mut head = 0;
         while head < queue.len() {
             let i = queue[head] as usize;
             head += 1;
+            if dist[i] >= limit {
+                continue;
+            }
             for e in inst.edges_of(i) {
                 let j = e.mentor as usize;
                 if mm.load[j] < cap[j] {
                     found = true;
+                    limit = limit.min(dist[i] + 1);
                 } else {
                     for &k in mm.held(j) {
                         if dist[k as usize] == INF {
@@ -352,11 +359,10 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
                         advanced = true;
                         break;
                     }
-                    let next = mm
-                        .held(j)
-                        .iter()
-                        .copied()
-                        .find(|&k| dist[k as usize] == dist[iu] + 1);
+                    let next =
+                        mm.held(j).iter().copied().find(|&k| {
+                            dist[k as usize] == dist[iu] + 1 && dist[k as usize] < limit
+                        });
                     match next {
                         Some(k) => {
                             stack.push(k);
