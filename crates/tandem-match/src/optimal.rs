@@ -1,0 +1,872 @@
+//! `optimal`: the most matched mentees, and among those the largest total weight, exactly.
+//!
+//! The weight of a pair is `mentee_score + mentor_score` (integers, so the optimum is exact).
+//!
+//! Method, and why:
+//! 1. Hopcroft–Karp (with mentor capacities) finds the largest number of matched mentees.
+//! 2. The Dulmage–Mendelsohn (Gallai–Edmonds) decomposition of that matching splits the
+//!    problem in two independent parts. Let `D` be the mentees reachable from an unmatched
+//!    mentee by alternating paths and `A` the mentors they can reach. In *every* maximum
+//!    matching, the mentors in `A` are filled to capacity by mentees of `D`, and every other
+//!    mentee is matched to a mentor outside `A`. So the lexicographic optimum is
+//!    (best way to fill `A` from `D`) + (best way to match all other mentees outside `A`).
+//! 3. Each part is a transportation problem where one side must be fully served. Both are
+//!    solved exactly with successive shortest augmenting paths (Dijkstra on reduced costs
+//!    with column potentials, Jonker–Volgenant style), from a greedy start on tight edges.
+//!    Because every augmentation is guaranteed to succeed, no "big-M" constant is needed to
+//!    make cardinality win over weight, and searches stop at the nearest free column.
+//!
+//! Everything is on flat `u32`/`i64` arrays; ties are broken by index, so the output is
+//! deterministic.
+
+use crate::instance::{Assignment, Instance};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+const NONE: u32 = u32::MAX;
+
+/// How [`solve_optimal_with`] solves the two parts; both are exact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptimalMethod {
+    /// ε-scaling auction (default, fast on large instances).
+    Auction,
+    /// Successive shortest augmenting paths (simple; used as a cross-check).
+    ShortestPaths,
+}
+
+/// Solves `optimal`: maximum number of matched mentees, then maximum total
+/// `mentee_score + mentor_score`. Same input, same output.
+pub fn solve_optimal(inst: &Instance) -> Assignment {
+    solve_optimal_with(inst, OptimalMethod::Auction)
+}
+
+/// [`solve_optimal`] with a chosen method. Both give an optimal assignment; when several
+/// assignments are optimal they may pick different ones (each deterministically).
+pub fn solve_optimal_with(inst: &Instance, method: OptimalMethod) -> Assignment {
+    let (in_d, in_a) = decompose(inst);
+    if method == OptimalMethod::Auction {
+        if let Some(a) = solve_parts_auction(inst, &in_d, &in_a) {
+            return a;
+        }
+    }
+    solve_parts_ssp(inst, &in_d, &in_a)
+}
+
+/// Dulmage–Mendelsohn: `D` = mentees reachable from a mentee left unmatched by a maximum
+/// matching, `A` = mentors they reach (all full in every maximum matching).
+fn decompose(inst: &Instance) -> (Vec<bool>, Vec<bool>) {
+    let n = inst.mentees();
+    let m = inst.mentors();
+    let mm = max_cardinality(inst);
+    let mut in_d = vec![false; n];
+    let mut in_a = vec![false; m];
+    let mut queue: Vec<u32> = (0..n as u32)
+        .filter(|&i| mm.mentor_of[i as usize] == NONE)
+        .collect();
+    for &i in &queue {
+        in_d[i as usize] = true;
+    }
+    let mut head = 0;
+    while head < queue.len() {
+        let i = queue[head] as usize;
+        head += 1;
+        for e in inst.edges_of(i) {
+            let j = e.mentor as usize;
+            if !in_a[j] {
+                in_a[j] = true;
+                debug_assert_eq!(mm.load[j], inst.mentor_capacity()[j]);
+                for &k in mm.held(j) {
+                    if !in_d[k as usize] {
+                        in_d[k as usize] = true;
+                        queue.push(k);
+                    }
+                }
+            }
+        }
+    }
+    (in_d, in_a)
+}
+
+/// Both parts by ε-scaling auction; `None` when scaled weights could overflow `i64`.
+fn solve_parts_auction(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Option<Assignment> {
+    let n = inst.mentees();
+    let m = inst.mentors();
+    let mut mentor_of: Vec<Option<u32>> = vec![None; n];
+    for part_d in [false, true] {
+        // Part C (part_d = false): mentees outside D, all matched, mentors outside A, with
+        // filler bidders for the places left empty. Part D: mentees of D fill the mentors
+        // of A; the rest go to a weight-0 "unmatched" pool.
+        let rows: Vec<u32> = (0..n as u32)
+            .filter(|&i| in_d[i as usize] == part_d)
+            .collect();
+        let mut col_of_mentor = vec![NONE; m];
+        let mut mentor_of_col = Vec::new();
+        let mut cap = Vec::new();
+        for j in 0..m {
+            // A mentor without places is no column at all (it could never be bid on).
+            if in_a[j] == part_d && inst.mentor_capacity()[j] > 0 {
+                col_of_mentor[j] = mentor_of_col.len() as u32;
+                mentor_of_col.push(j as u32);
+                cap.push(inst.mentor_capacity()[j]);
+            }
+        }
+        let places: u64 = cap.iter().map(|&c| u64::from(c)).sum();
+        let (pool, fillers) = if part_d {
+            (rows.len() as u64 - places, 0)
+        } else {
+            (0, places - rows.len() as u64)
+        };
+        let cols = auction(inst, &rows, &col_of_mentor, &cap, pool, fillers)?;
+        for (r, &c) in rows.iter().zip(&cols) {
+            if c != NONE {
+                mentor_of[*r as usize] = Some(mentor_of_col[c as usize]);
+            }
+        }
+    }
+    Some(Assignment { mentor_of })
+}
+
+/// Both parts by successive shortest augmenting paths.
+fn solve_parts_ssp(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Assignment {
+    let n = inst.mentees();
+    let m = inst.mentors();
+    let mut mentor_of: Vec<Option<u32>> = vec![None; n];
+
+    // Part C: every mentee outside D is matched, to a mentor outside A.
+    {
+        let mut col_of_mentor = vec![NONE; m];
+        let mut mentor_of_col = Vec::new();
+        let mut cap = Vec::new();
+        for j in 0..m {
+            if !in_a[j] {
+                col_of_mentor[j] = mentor_of_col.len() as u32;
+                mentor_of_col.push(j as u32);
+                cap.push(inst.mentor_capacity()[j]);
+            }
+        }
+        let mut rows = Csr::default();
+        let mut row_mentee = Vec::new();
+        for (i, _) in in_d.iter().enumerate().filter(|(_, &d)| !d) {
+            row_mentee.push(i as u32);
+            for e in inst.edges_of(i) {
+                let c = col_of_mentor[e.mentor as usize];
+                if c != NONE {
+                    rows.col.push(c);
+                    rows.w.push(e.weight());
+                }
+            }
+            rows.offsets.push(rows.col.len() as u32);
+        }
+        drop(col_of_mentor);
+        let demand = vec![1u32; row_mentee.len()];
+        let sol = transport(&rows, &demand, &cap);
+        for (c, units) in sol.iter().enumerate() {
+            for &r in units {
+                mentor_of[row_mentee[r as usize] as usize] = Some(mentor_of_col[c]);
+            }
+        }
+    }
+
+    // Part D: mentors in A are filled to capacity by mentees of D.
+    {
+        let mut col_of_mentee = vec![NONE; n];
+        let mut mentee_of_col = Vec::new();
+        for i in 0..n {
+            if in_d[i] {
+                col_of_mentee[i] = mentee_of_col.len() as u32;
+                mentee_of_col.push(i as u32);
+            }
+        }
+        let mut row_of_mentor = vec![NONE; m];
+        let mut row_mentor = Vec::new();
+        for j in 0..m {
+            if in_a[j] {
+                row_of_mentor[j] = row_mentor.len() as u32;
+                row_mentor.push(j as u32);
+            }
+        }
+        // CSR by mentor, built by counting.
+        let mut offsets = vec![0u32; row_mentor.len() + 1];
+        for &i in &mentee_of_col {
+            for e in inst.edges_of(i as usize) {
+                offsets[row_of_mentor[e.mentor as usize] as usize + 1] += 1;
+            }
+        }
+        for r in 0..row_mentor.len() {
+            offsets[r + 1] += offsets[r];
+        }
+        let total = offsets[row_mentor.len()] as usize;
+        let mut fill = offsets.clone();
+        let mut col = vec![0u32; total];
+        let mut w = vec![0i64; total];
+        for (c, &i) in mentee_of_col.iter().enumerate() {
+            for e in inst.edges_of(i as usize) {
+                let r = row_of_mentor[e.mentor as usize] as usize;
+                let p = fill[r] as usize;
+                fill[r] += 1;
+                col[p] = c as u32;
+                w[p] = e.weight();
+            }
+        }
+        let rows = Csr { offsets, col, w };
+        let demand: Vec<u32> = row_mentor
+            .iter()
+            .map(|&j| inst.mentor_capacity()[j as usize])
+            .collect();
+        let cap = vec![1u32; mentee_of_col.len()];
+        let sol = transport(&rows, &demand, &cap);
+        for (c, units) in sol.iter().enumerate() {
+            for &r in units {
+                mentor_of[mentee_of_col[c] as usize] = Some(row_mentor[r as usize]);
+            }
+        }
+    }
+    Assignment { mentor_of }
+}
+
+/// A maximum-cardinality matching with per-mentor held lists.
+struct MaxMatching {
+    mentor_of: Vec<u32>,
+    load: Vec<u32>,
+    start: Vec<usize>,
+    held: Vec<u32>,
+}
+
+impl MaxMatching {
+    fn held(&self, j: usize) -> &[u32] {
+        &self.held[self.start[j]..self.start[j] + self.load[j] as usize]
+    }
+
+    fn assign(&mut self, i: u32, j: u32) {
+        let old = self.mentor_of[i as usize];
+        if old != NONE {
+            let s = self.start[old as usize];
+            let l = self.load[old as usize] as usize;
+            let pos = self.held[s..s + l]
+                .iter()
+                .position(|&k| k == i)
+                .expect("held");
+            self.held[s + pos] = self.held[s + l - 1];
+            self.load[old as usize] -= 1;
+        }
+        let s = self.start[j as usize];
+        self.held[s + self.load[j as usize] as usize] = i;
+        self.load[j as usize] += 1;
+        self.mentor_of[i as usize] = j;
+    }
+}
+
+/// Hopcroft–Karp with mentor capacities, from a greedy start.
+fn max_cardinality(inst: &Instance) -> MaxMatching {
+    let n = inst.mentees();
+    let m = inst.mentors();
+    let cap = inst.mentor_capacity();
+    let mut start = Vec::with_capacity(m + 1);
+    let mut acc = 0usize;
+    for &c in cap {
+        start.push(acc);
+        acc += c as usize;
+    }
+    start.push(acc);
+    let mut mm = MaxMatching {
+        mentor_of: vec![NONE; n],
+        load: vec![0; m],
+        start,
+        held: vec![0; acc],
+    };
+    for i in 0..n {
+        if let Some(e) = inst
+            .edges_of(i)
+            .iter()
+            .find(|e| mm.load[e.mentor as usize] < cap[e.mentor as usize])
+        {
+            mm.assign(i as u32, e.mentor);
+        }
+    }
+
+    const INF: u32 = u32::MAX;
+    let mut dist = vec![INF; n];
+    let mut queue: Vec<u32> = Vec::new();
+    let mut it = vec![0u32; n];
+    let mut stack: Vec<u32> = Vec::new();
+    loop {
+        // BFS layers from free mentees over alternating paths.
+        queue.clear();
+        for (i, d) in dist.iter_mut().enumerate() {
+            if mm.mentor_of[i] == NONE && !inst.edges_of(i).is_empty() {
+                *d = 0;
+                queue.push(i as u32);
+            } else {
+                *d = INF;
+            }
+        }
+        // Layers stop at the first one that reaches a mentor with a free place: only
+        // shortest augmenting paths are used in a phase.
+        let mut found = false;
+        let mut limit = INF;
+        let mut head = 0;
+        while head < queue.len() {
+            let i = queue[head] as usize;
+            head += 1;
+            if dist[i] >= limit {
+                continue;
+            }
+            for e in inst.edges_of(i) {
+                let j = e.mentor as usize;
+                if mm.load[j] < cap[j] {
+                    found = true;
+                    limit = limit.min(dist[i] + 1);
+                } else {
+                    for &k in mm.held(j) {
+                        if dist[k as usize] == INF {
+                            dist[k as usize] = dist[i] + 1;
+                            queue.push(k);
+                        }
+                    }
+                }
+            }
+        }
+        if !found {
+            break;
+        }
+        // DFS for vertex-disjoint augmenting paths along the layers (iterative).
+        it.copy_from_slice(&inst.offsets()[..n]);
+        let mut augmented = false;
+        for root in 0..n as u32 {
+            if mm.mentor_of[root as usize] != NONE || dist[root as usize] != 0 {
+                continue;
+            }
+            stack.clear();
+            stack.push(root);
+            while let Some(&i) = stack.last() {
+                let iu = i as usize;
+                let end = inst.offsets()[iu + 1];
+                let mut advanced = false;
+                while it[iu] < end {
+                    let j = inst.edges()[it[iu] as usize].mentor as usize;
+                    if mm.load[j] < cap[j] {
+                        // Augment: the top mentee moves to j, each one below to the mentor
+                        // the one above it left.
+                        let mut target = j as u32;
+                        for &k in stack.iter().rev() {
+                            let old = mm.mentor_of[k as usize];
+                            mm.assign(k, target);
+                            dist[k as usize] = INF;
+                            target = old;
+                        }
+                        stack.clear();
+                        augmented = true;
+                        advanced = true;
+                        break;
+                    }
+                    let next =
+                        mm.held(j).iter().copied().find(|&k| {
+                            dist[k as usize] == dist[iu] + 1 && dist[k as usize] < limit
+                        });
+                    match next {
+                        Some(k) => {
+                            stack.push(k);
+                            advanced = true;
+                            break;
+                        }
+                        None => it[iu] += 1,
+                    }
+                }
+                if !advanced {
+                    dist[iu] = INF; // dead end for this phase
+                    stack.pop();
+                }
+            }
+        }
+        if !augmented {
+            break;
+        }
+    }
+    mm
+}
+
+/// Rows with their edges (column, weight), CSR.
+struct Csr {
+    offsets: Vec<u32>,
+    col: Vec<u32>,
+    w: Vec<i64>,
+}
+
+impl Default for Csr {
+    fn default() -> Self {
+        Csr {
+            offsets: vec![0],
+            col: Vec::new(),
+            w: Vec::new(),
+        }
+    }
+}
+
+/// Maximum-weight transportation where every row `r` must get exactly `demand[r]` distinct
+/// columns and column `c` takes at most `cap[c]` rows. The caller guarantees feasibility.
+/// Returns, per column, the rows it holds.
+///
+/// Successive shortest augmenting paths on reduced costs `π_unit + u_c − w ≥ 0`, where
+/// `u_c ≥ 0` is a column potential (positive only on full columns) and the potential of
+/// a row unit holding column `c` is implicit, `w(r, c) − u_c`. Each Dijkstra runs over
+/// columns and stops at the first column with spare capacity.
+fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
+    let nc = cap.len();
+    let mut start = Vec::with_capacity(nc + 1);
+    let mut acc = 0usize;
+    for &c in cap {
+        start.push(acc);
+        acc += c as usize;
+    }
+    start.push(acc);
+    // Units held by each column: (row, weight of that edge).
+    let mut held: Vec<(u32, i64)> = vec![(0, 0); acc];
+    let mut len = vec![0u32; nc];
+    let mut u = vec![0i64; nc];
+    let edges_of = |r: usize| rows.offsets[r] as usize..rows.offsets[r + 1] as usize;
+
+    // Greedy start on tight edges (u = 0, so tight means "a best edge of the row").
+    let mut missing: Vec<(u32, u32)> = Vec::new(); // (row, units still needed)
+    for (r, &need) in demand.iter().enumerate() {
+        let mut need = need;
+        if need == 0 {
+            continue;
+        }
+        let range = edges_of(r);
+        if let Some(best) = rows.w[range.clone()].iter().copied().max() {
+            for p in range {
+                if need == 0 {
+                    break;
+                }
+                let c = rows.col[p] as usize;
+                if rows.w[p] == best && len[c] < cap[c] {
+                    held[start[c] + len[c] as usize] = (r as u32, best);
+                    len[c] += 1;
+                    need -= 1;
+                }
+            }
+        }
+        if need > 0 {
+            missing.push((r as u32, need));
+        }
+    }
+
+    const INF: i64 = i64::MAX;
+    let mut dist = vec![INF; nc];
+    let mut settled = vec![false; nc];
+    // pred[c] = (row, column that row's unit leaves or NONE for the source, edge weight)
+    let mut pred: Vec<(u32, u32, i64)> = vec![(NONE, NONE, 0); nc];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut done: Vec<(u32, i64)> = Vec::new();
+    let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+
+    for (s, need) in missing {
+        for _ in 0..need {
+            heap.clear();
+            touched.clear();
+            done.clear();
+            let range = edges_of(s as usize);
+            let Some(pi) = range
+                .clone()
+                .map(|p| rows.w[p] - u[rows.col[p] as usize])
+                .max()
+            else {
+                break;
+            };
+            for p in range {
+                let c = rows.col[p] as usize;
+                let d = pi + u[c] - rows.w[p];
+                if d < dist[c] {
+                    if dist[c] == INF {
+                        touched.push(c as u32);
+                    }
+                    dist[c] = d;
+                    pred[c] = (s, NONE, rows.w[p]);
+                    heap.push(Reverse((d, c as u32)));
+                }
+            }
+            let mut terminal = None;
+            while let Some(Reverse((d, c))) = heap.pop() {
+                let cu = c as usize;
+                if settled[cu] || d > dist[cu] {
+                    continue;
+                }
+                if len[cu] < cap[cu] {
+                    terminal = Some((c, d));
+                    break;
+                }
+                settled[cu] = true;
+                done.push((c, d));
+                for k in 0..len[cu] as usize {
+                    let (r, wrc) = held[start[cu] + k];
+                    let base = d + wrc - u[cu];
+                    for p in edges_of(r as usize) {
+                        let c2 = rows.col[p] as usize;
+                        if settled[c2] {
+                            continue;
+                        }
+                        let nd = base + u[c2] - rows.w[p];
+                        if nd < dist[c2] {
+                            if dist[c2] == INF {
+                                touched.push(c2 as u32);
+                            }
+                            dist[c2] = nd;
+                            pred[c2] = (r, c, rows.w[p]);
+                            heap.push(Reverse((nd, c2 as u32)));
+                        }
+                    }
+                }
+            }
+            let Some((t, big_d)) = terminal else {
+                // Infeasible: cannot happen for the parts built by `solve_optimal`.
+                debug_assert!(false, "transport: no augmenting path");
+                for &c in &touched {
+                    dist[c as usize] = INF;
+                    settled[c as usize] = false;
+                }
+                break;
+            };
+            // Dual update keeps reduced costs ≥ 0 and makes the path tight.
+            for &(c, d) in &done {
+                u[c as usize] += big_d - d;
+            }
+            // Augment along predecessors.
+            let mut c = t as usize;
+            loop {
+                let (r, from, w) = pred[c];
+                held[start[c] + len[c] as usize] = (r, w);
+                len[c] += 1;
+                if from == NONE {
+                    break;
+                }
+                let f = from as usize;
+                let s0 = start[f];
+                let l = len[f] as usize;
+                let pos = held[s0..s0 + l]
+                    .iter()
+                    .position(|&(rr, _)| rr == r)
+                    .expect("unit");
+                held[s0 + pos] = held[s0 + l - 1];
+                len[f] -= 1;
+                c = f;
+            }
+            for &c in &touched {
+                dist[c as usize] = INF;
+                settled[c as usize] = false;
+            }
+        }
+    }
+
+    (0..nc)
+        .map(|c| {
+            held[start[c]..start[c] + len[c] as usize]
+                .iter()
+                .map(|&(r, _)| r)
+                .collect()
+        })
+        .collect()
+}
+
+/// ε-scaling auction for a perfect transportation problem, exact on integer weights.
+///
+/// Bidders: the `rows` (mentees; their edges to mentors with a column in `col_of_mentor`)
+/// and `fillers` identical bidders that value every place at 0 (places left empty).
+/// Places: `cap[c]` per column, plus a column of `pool` places every row values at 0
+/// (mentee left unmatched). Bidders and places must be equally many. Returns each row's
+/// column (`NONE` for the pool), or `None` if scaled weights could overflow.
+///
+/// Why it is exact: each place has the price its holder bid, and a column's class price
+/// `v_c` is its cheapest place. Every bidder holds a place of a column that is within ε of
+/// its best at class prices (a bid raises the cheapest place to `best − second + ε`, the
+/// second taken over *other* columns; prices only rise, so earlier holders stay ε-happy).
+/// With all places taken, `π_b = max_c (a_bc − v_c)` and `v` are a dual solution within
+/// N·ε of the assignment. Weights are divided by their gcd and multiplied by N + 1, and the
+/// last phase has ε = 1, so the gap is below one unit of the original weights: optimal.
+/// Phases divide ε by [`EPS_FACTOR`] and keep prices and every assignment still ε-happy.
+fn auction(
+    inst: &Instance,
+    rows: &[u32],
+    col_of_mentor: &[u32],
+    cap: &[u32],
+    pool: u64,
+    fillers: u64,
+) -> Option<Vec<u32>> {
+    let real_cols = cap.len();
+    let pool_col = real_cols as u32;
+    let mut start: Vec<usize> = Vec::with_capacity(real_cols + 2);
+    let mut acc = 0usize;
+    for &c in cap {
+        start.push(acc);
+        acc += c as usize;
+    }
+    start.push(acc);
+    acc += usize::try_from(pool).ok()?;
+    start.push(acc);
+    let places = acc;
+    let nrows = rows.len();
+    let bidders = nrows + usize::try_from(fillers).ok()?;
+    debug_assert_eq!(places, bidders, "auction needs a perfect problem");
+    if places == 0 {
+        return Some(vec![NONE; nrows]);
+    }
+    let ncols = real_cols + usize::from(pool > 0);
+
+    // Compact edges of this part: (column, weight), the pool edge included.
+    let mut off = Vec::with_capacity(nrows + 1);
+    let mut ecol: Vec<u32> = Vec::new();
+    let mut ew: Vec<i64> = Vec::new();
+    off.push(0u32);
+    let mut g = 0i64;
+    for &r in rows {
+        for e in inst.edges_of(r as usize) {
+            let c = col_of_mentor[e.mentor as usize];
+            if c != NONE {
+                ecol.push(c);
+                ew.push(e.weight());
+                g = gcd(g, e.weight().abs());
+            }
+        }
+        if pool > 0 {
+            ecol.push(pool_col);
+            ew.push(0);
+        }
+        off.push(u32::try_from(ecol.len()).ok()?);
+    }
+    let scale = places as i64 + 1;
+    let g = g.max(1);
+    let (mut wmin, mut wmax) = (0i64, 0i64);
+    for w in ew.iter_mut() {
+        *w /= g;
+        wmin = wmin.min(*w);
+        wmax = wmax.max(*w);
+    }
+    let range = (wmax - wmin).checked_mul(scale)?.max(1);
+    // Prices stay within a few ranges of zero; keep a wide margin below i64::MAX.
+    if range > i64::MAX / 64 {
+        return None;
+    }
+    for w in ew.iter_mut() {
+        *w *= scale;
+    }
+
+    let mut price = vec![0i64; places];
+    let mut holder = vec![NONE; places];
+    let mut heap: Vec<u32> = (0..places as u32).collect(); // per-column min-heaps of places
+    let mut col_of_place = vec![0u32; places];
+    for c in 0..ncols {
+        col_of_place[start[c]..start[c + 1]].fill(c as u32);
+    }
+    let mut colmin = vec![0i64; ncols];
+    let mut place_of = vec![NONE; bidders];
+    // Fillers look for the cheapest column: a lazy min-heap of (class price, column).
+    let mut cheapest: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+    if fillers > 0 {
+        cheapest.extend((0..ncols as u32).map(|c| Reverse((0, c))));
+    }
+    let mut queue: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+
+    // (best value, its column, its weight, second-best value over other columns, weight
+    // of `own` column) at class prices.
+    let look = |b: usize, own: u32, colmin: &[i64]| -> (i64, u32, i64, i64, i64) {
+        let (mut best, mut best_col, mut best_w, mut second, mut own_w) =
+            (i64::MIN, NONE, 0, i64::MIN, 0);
+        for k in off[b] as usize..off[b + 1] as usize {
+            let c = ecol[k];
+            let w = ew[k];
+            let v = w - colmin[c as usize];
+            if c == own {
+                own_w = w;
+            }
+            if v > best {
+                second = best;
+                best = v;
+                best_col = c;
+                best_w = w;
+            } else if v > second {
+                second = v;
+            }
+        }
+        (best, best_col, best_w, second, own_w)
+    };
+
+    let mut eps = (range / 8).max(1);
+    loop {
+        // Keep assignments that are still ε-happy at class prices; everyone else bids.
+        queue.clear();
+        let global_min = if fillers > 0 {
+            class_min(&mut cheapest, &colmin, NONE).0
+        } else {
+            0
+        };
+        for (b, place) in place_of.iter_mut().enumerate() {
+            let p = *place;
+            if p == NONE {
+                queue.push_back(b as u32);
+                continue;
+            }
+            let c = col_of_place[p as usize];
+            let happy = if b < nrows {
+                let (best, _, _, _, own_w) = look(b, c, &colmin);
+                own_w - colmin[c as usize] >= best - eps
+            } else {
+                colmin[c as usize] <= global_min + eps
+            };
+            if !happy {
+                holder[p as usize] = NONE;
+                *place = NONE;
+                queue.push_back(b as u32);
+            }
+        }
+        while let Some(b) = queue.pop_front() {
+            let (col, raise) = if (b as usize) < nrows {
+                let (best, best_col, _, second, _) = look(b as usize, NONE, &colmin);
+                debug_assert!(best_col != NONE, "every row has an option");
+                let gap = if second == i64::MIN {
+                    range
+                } else {
+                    best - second
+                };
+                (best_col as usize, gap + eps)
+            } else {
+                let (v1, c1) = class_min(&mut cheapest, &colmin, NONE);
+                let (v2, _) = class_min(&mut cheapest, &colmin, c1);
+                let gap = if v2 == i64::MAX { range } else { v2 - v1 };
+                (c1 as usize, gap + eps)
+            };
+            // Take the column's cheapest place, evicting whoever paid least for it.
+            let p = heap[start[col]] as usize;
+            let old = holder[p];
+            if old != NONE {
+                place_of[old as usize] = NONE;
+                queue.push_back(old);
+            }
+            holder[p] = b;
+            place_of[b as usize] = p as u32;
+            price[p] += raise;
+            sift_down(&mut heap[start[col]..start[col + 1]], &price);
+            let new_min = price[heap[start[col]] as usize];
+            if new_min != colmin[col] {
+                colmin[col] = new_min;
+                if fillers > 0 {
+                    cheapest.push(Reverse((new_min, col as u32)));
+                }
+            }
+        }
+        if eps == 1 {
+            break;
+        }
+        eps = (eps / EPS_FACTOR).max(1);
+    }
+    Some(
+        (0..nrows)
+            .map(|b| {
+                let c = col_of_place[place_of[b] as usize];
+                if c == pool_col {
+                    NONE
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+/// The cheapest column (class price, column) other than `except`, from a lazy min-heap
+/// whose stale entries are dropped; `(i64::MAX, NONE)` if there is none.
+fn class_min(
+    heap: &mut BinaryHeap<Reverse<(i64, u32)>>,
+    colmin: &[i64],
+    except: u32,
+) -> (i64, u32) {
+    let mut set_aside = None;
+    let mut found = (i64::MAX, NONE);
+    while let Some(&Reverse((v, c))) = heap.peek() {
+        if colmin[c as usize] != v {
+            heap.pop();
+        } else if c == except {
+            // Keep one current entry of `except`; drop duplicates of it.
+            let top = heap.pop();
+            if set_aside.is_none() {
+                set_aside = top;
+            }
+        } else {
+            found = (v, c);
+            break;
+        }
+    }
+    if let Some(t) = set_aside {
+        heap.push(t);
+    }
+    found
+}
+
+/// How much ε shrinks per auction phase.
+const EPS_FACTOR: i64 = 8;
+
+/// Restores the min-heap property of a column's places after its root's price rose.
+fn sift_down(h: &mut [u32], price: &[i64]) {
+    let n = h.len();
+    let mut k = 0;
+    loop {
+        let l = 2 * k + 1;
+        if l >= n {
+            break;
+        }
+        let r = l + 1;
+        let key = |x: usize| (price[h[x] as usize], h[x]);
+        let c = if r < n && key(r) < key(l) { r } else { l };
+        if key(c) < key(k) {
+            h.swap(c, k);
+            k = c;
+        } else {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instance::{stats, validate, Edge};
+
+    fn e(mentor: u32, a: i32, b: i32) -> Edge {
+        Edge {
+            mentor,
+            mentee_score: a,
+            mentor_score: b,
+        }
+    }
+
+    #[test]
+    fn cardinality_beats_weight() {
+        // Mentee 0 could take mentor 0 for 200, but then mentee 1 (only mentor 0) is left out.
+        let inst = Instance::new(
+            vec![1, 1],
+            vec![vec![e(0, 100, 100), e(1, 1, 1)], vec![e(0, 1, 1)]],
+        )
+        .unwrap();
+        let a = solve_optimal(&inst);
+        validate(&inst, &a).unwrap();
+        assert_eq!(a.mentor_of, vec![Some(1), Some(0)]);
+        assert_eq!(stats(&inst, &a).total_weight, 4);
+    }
+
+    #[test]
+    fn weight_decides_among_maximum_matchings() {
+        let inst = Instance::new(vec![1], vec![vec![e(0, 10, 10)], vec![e(0, 30, 0)]]).unwrap();
+        assert_eq!(solve_optimal(&inst).mentor_of, vec![None, Some(0)]);
+    }
+
+    #[test]
+    fn empty_instance() {
+        let inst = Instance::new(vec![], vec![]).unwrap();
+        assert!(solve_optimal(&inst).mentor_of.is_empty());
+    }
+}
