@@ -1,5 +1,6 @@
 //! The JSON API of SPEC §5, its OpenAPI document and the health probes.
 pub mod accounts;
+pub mod matching;
 pub mod mentorships;
 pub mod programs;
 
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(programs::routes())
         .merge(mentorships::routes())
+        .merge(matching::routes())
         .split_for_parts();
     let doc_json = doc.clone();
     Router::new()

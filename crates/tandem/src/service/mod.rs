@@ -2,6 +2,7 @@
 //! returns a view. The JSON API and the HTML pages both call these, so a rule
 //! lives in one place.
 pub mod accounts;
+pub mod matching;
 pub mod mentorships;
 pub mod people;
 pub mod programs;

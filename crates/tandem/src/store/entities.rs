@@ -262,3 +262,43 @@ pub mod reflection {
     }
     no_relations!();
 }
+
+pub mod round {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rounds")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub program_id: String,
+        pub objective: String,
+        pub min_score: i32,
+        pub status: String,
+        pub created_by: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub published_at: Option<DateTimeUtc>,
+        pub unmatched_mentee_ids: String,
+        pub blocking_pairs: i32,
+    }
+    no_relations!();
+}
+
+pub mod round_pair {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "round_pairs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub round_id: String,
+        pub mentor_id: String,
+        pub mentee_id: String,
+        /// Hundredths of a point.
+        pub score: i32,
+        pub mentee_score: i32,
+        pub mentor_score: i32,
+        /// JSON array of {criterion, points, detail}.
+        pub explanation: String,
+    }
+    no_relations!();
+}

@@ -4,5 +4,6 @@ mod common;
 
 mod accounts;
 mod agreements;
+mod matching;
 mod mentorships;
 mod programs;
