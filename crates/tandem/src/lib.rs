@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod matchfile;
 pub mod service;
 pub mod store;
 pub mod web;

@@ -26,11 +26,118 @@ enum Command {
         #[command(flatten)]
         config: Config,
     },
+    /// Run the matching engine on files (for scripting and benchmarks).
+    ///
+    /// Either `--mentors` and `--edges` (scores given), or `--people` (profiles; candidates
+    /// and scores are computed with the hard rules). Writes `mentee,mentor` rows to `--out`
+    /// and prints one JSON line of figures on stdout; progress goes to stderr.
+    #[command(after_long_help = MATCH_FILES_HELP)]
+    Match(MatchArgs),
     /// Manage accounts.
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+const MATCH_FILES_HELP: &str = "\
+FILES
+  mentors.csv  header `mentor,capacity`: one row per mentor, capacity a whole number.
+  edges.csv    header `mentee,mentor,mentee_score,mentor_score`: the pairs that may be
+               matched; ids are strings, scores decimals. `optimal` maximises matched
+               mentees, then the sum of mentee_score + mentor_score; `stable` ranks mentors
+               by mentee_score on the mentee's side and mentees by mentor_score on the
+               mentor's side.
+  people.csv   header `id,role,capacity,email,manager_email,field,seniority,skills,
+               wants_skills,interests,values,education,languages,timezone,learning_style,
+               meeting_preference,hours_per_month`: role is mentor or mentee; lists are
+               `;`-separated; timezone is an IANA name; capacity is for mentors.
+
+EXAMPLES
+  tandem match --mentors mentors.csv --edges edges.csv --objective optimal --out pairs.csv
+  tandem match --people people.csv --kind traditional --objective stable --out pairs.csv";
+
+#[derive(clap::Args)]
+struct MatchArgs {
+    /// `mentor,capacity` CSV (with --edges).
+    #[arg(long, requires = "edges", conflicts_with = "people")]
+    mentors: Option<std::path::PathBuf>,
+    /// `mentee,mentor,mentee_score,mentor_score` CSV (with --mentors).
+    #[arg(long, requires = "mentors")]
+    edges: Option<std::path::PathBuf>,
+    /// A people CSV with profiles instead of scored edges.
+    #[arg(long, required_unless_present = "mentors")]
+    people: Option<std::path::PathBuf>,
+    /// What to maximise.
+    #[arg(long, value_enum)]
+    objective: tandem::matchfile::Objective,
+    /// Where to write the `mentee,mentor` rows.
+    #[arg(long)]
+    out: std::path::PathBuf,
+    /// With --people: the program kind, which sets the seniority direction.
+    #[arg(long, value_enum, default_value = "traditional")]
+    kind: KindArg,
+    /// With --people: the largest time-zone gap allowed, in hours.
+    #[arg(long, default_value_t = 12)]
+    max_timezone_gap_hours: u32,
+    /// With --people: candidate mentors kept per mentee.
+    #[arg(long, default_value_t = 50)]
+    candidates: usize,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    Traditional,
+    Peer,
+    Reverse,
+    Group,
+}
+
+fn run_match(args: MatchArgs) -> anyhow::Result<()> {
+    use std::time::Instant;
+    use tandem::matchfile::{self, PeopleOptions, Progress};
+    let progress = Progress::new(args.quiet);
+    let started = Instant::now();
+    let (problem, candidate_seconds) = match (&args.mentors, &args.edges, &args.people) {
+        (Some(mentors), Some(edges), _) => {
+            (matchfile::load_edges(mentors, edges, &progress)?, None)
+        }
+        (_, _, Some(people)) => {
+            let kind = match args.kind {
+                KindArg::Traditional => tandem_match::ProgramKind::Traditional,
+                KindArg::Peer => tandem_match::ProgramKind::Peer,
+                KindArg::Reverse => tandem_match::ProgramKind::Reverse,
+                KindArg::Group => tandem_match::ProgramKind::Group,
+            };
+            let options = PeopleOptions {
+                kind,
+                max_timezone_gap_hours: args.max_timezone_gap_hours,
+                weights: tandem_match::Weights::default(),
+                candidates_per_mentee: args.candidates,
+                at: chrono::Utc::now(),
+            };
+            let (problem, seconds) = matchfile::load_people(people, &options, &progress)?;
+            (problem, Some(seconds))
+        }
+        _ => anyhow::bail!("give --mentors and --edges, or --people"),
+    };
+    let load_seconds = started.elapsed().as_secs_f64() - candidate_seconds.unwrap_or(0.0);
+    progress.say("solving");
+    let solving = Instant::now();
+    let assignment = matchfile::solve(&problem, args.objective);
+    let solve_seconds = solving.elapsed().as_secs_f64();
+    progress.say(format_args!(
+        "solved in {solve_seconds:.3}s; writing {}",
+        args.out.display()
+    ));
+    matchfile::write_assignment(&args.out, &problem, &assignment)?;
+    let mut summary = matchfile::summary(&problem, &assignment, load_seconds, solve_seconds);
+    summary.candidate_seconds = candidate_seconds;
+    println!("{}", serde_json::to_string(&summary)?);
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -52,16 +159,35 @@ enum UserCommand {
     },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // `{:#}` prints the whole chain of context on one line, without a backtrace.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,tower_http=info".into()),
         )
         .with_target(false)
+        .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
+        Command::Match(args) => run_match(args),
         Command::Serve { config, demo } => {
             let bind = config.bind.clone();
             let app = tandem::build(config).await?;

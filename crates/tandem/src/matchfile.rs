@@ -1,0 +1,501 @@
+//! `tandem match`: the matching engine on files, for scripting and benchmarks.
+//!
+//! Two inputs. Assignment only: `mentors.csv` (`mentor,capacity`) and `edges.csv`
+//! (`mentee,mentor,mentee_score,mentor_score`). Or people: one `people.csv` with
+//! profiles, from which candidates and scores are computed first.
+use anyhow::{bail, Context};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+use tandem_match as engine;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Objective {
+    /// Most mentees matched, then the highest sum of mentee_score + mentor_score.
+    Optimal,
+    /// Mentee-proposing deferred acceptance: no blocking pair.
+    Stable,
+}
+
+/// What `tandem match` prints on stdout, as one JSON line.
+#[derive(Debug, serde::Serialize)]
+pub struct Summary {
+    pub pairs: usize,
+    pub matched_mentees: usize,
+    pub total_score: f64,
+    pub blocking_pairs: usize,
+    pub load_seconds: f64,
+    pub solve_seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_seconds: Option<f64>,
+}
+
+/// A loaded problem: the instance and the ids behind its indices.
+pub struct Problem {
+    pub instance: engine::Instance,
+    pub mentee_ids: Vec<String>,
+    pub mentor_ids: Vec<String>,
+}
+
+/// Progress for long runs, on stderr, so stdout stays one JSON line.
+pub struct Progress {
+    quiet: bool,
+    started: Instant,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Self {
+        Progress {
+            quiet,
+            started: Instant::now(),
+        }
+    }
+    pub fn say(&self, what: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("[{:>7.2}s] {what}", self.started.elapsed().as_secs_f64());
+        }
+    }
+}
+
+fn reader(path: &Path) -> anyhow::Result<csv::Reader<std::fs::File>> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("cannot open {}", path.display()))
+}
+
+fn expect_header(
+    path: &Path,
+    rdr: &mut csv::Reader<std::fs::File>,
+    want: &[&str],
+) -> anyhow::Result<()> {
+    let got = rdr
+        .byte_headers()
+        .with_context(|| format!("{}: cannot read the header", path.display()))?;
+    let got: Vec<String> = got
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect();
+    if got != want {
+        bail!(
+            "{}: line 1: the header must be `{}`, found `{}`",
+            path.display(),
+            want.join(","),
+            got.join(",")
+        );
+    }
+    Ok(())
+}
+
+fn line_of(record: &csv::ByteRecord) -> u64 {
+    record.position().map(|p| p.line()).unwrap_or(0)
+}
+
+fn field<'r>(
+    path: &Path,
+    record: &'r csv::ByteRecord,
+    k: usize,
+    name: &str,
+) -> anyhow::Result<&'r str> {
+    let raw = record.get(k).with_context(|| {
+        format!(
+            "{}: line {}: missing the `{name}` column",
+            path.display(),
+            line_of(record)
+        )
+    })?;
+    let text = std::str::from_utf8(raw).with_context(|| {
+        format!(
+            "{}: line {}: `{name}` is not UTF-8",
+            path.display(),
+            line_of(record)
+        )
+    })?;
+    if text.is_empty() {
+        bail!(
+            "{}: line {}: `{name}` is empty",
+            path.display(),
+            line_of(record)
+        );
+    }
+    Ok(text)
+}
+
+fn score(path: &Path, record: &csv::ByteRecord, k: usize, name: &str) -> anyhow::Result<i32> {
+    let text = field(path, record, k, name)?;
+    text.parse::<f64>()
+        .ok()
+        .and_then(engine::score_from_decimal)
+        .with_context(|| {
+            format!(
+                "{}: line {}: `{name}` must be a number, found {text:?}",
+                path.display(),
+                line_of(record)
+            )
+        })
+}
+
+/// Reads `mentors.csv` and `edges.csv` into an instance.
+pub fn load_edges(
+    mentors_path: &Path,
+    edges_path: &Path,
+    progress: &Progress,
+) -> anyhow::Result<Problem> {
+    let mut rdr = reader(mentors_path)?;
+    expect_header(mentors_path, &mut rdr, &["mentor", "capacity"])?;
+    let mut mentor_ids = Vec::new();
+    let mut mentor_index: HashMap<String, u32> = HashMap::new();
+    let mut capacity = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while rdr
+        .read_byte_record(&mut record)
+        .with_context(|| format!("{}: malformed CSV", mentors_path.display()))?
+    {
+        let id = field(mentors_path, &record, 0, "mentor")?;
+        let cap_text = field(mentors_path, &record, 1, "capacity")?;
+        let cap: u32 = cap_text.parse().with_context(|| {
+            format!(
+                "{}: line {}: `capacity` must be a whole number ≥ 0, found {cap_text:?}",
+                mentors_path.display(),
+                line_of(&record)
+            )
+        })?;
+        if mentor_index
+            .insert(id.to_string(), mentor_ids.len() as u32)
+            .is_some()
+        {
+            bail!(
+                "{}: line {}: mentor {id:?} is listed twice",
+                mentors_path.display(),
+                line_of(&record)
+            );
+        }
+        mentor_ids.push(id.to_string());
+        capacity.push(cap);
+    }
+    progress.say(format_args!("{} mentors read", mentor_ids.len()));
+
+    let mut rdr = reader(edges_path)?;
+    expect_header(
+        edges_path,
+        &mut rdr,
+        &["mentee", "mentor", "mentee_score", "mentor_score"],
+    )?;
+    let mut mentee_ids: Vec<String> = Vec::new();
+    let mut mentee_index: HashMap<String, u32> = HashMap::new();
+    let mut owners: Vec<u32> = Vec::new();
+    let mut edges: Vec<engine::Edge> = Vec::new();
+    while rdr
+        .read_byte_record(&mut record)
+        .with_context(|| format!("{}: malformed CSV", edges_path.display()))?
+    {
+        let mentee = field(edges_path, &record, 0, "mentee")?;
+        let mentor = field(edges_path, &record, 1, "mentor")?;
+        let Some(&j) = mentor_index.get(mentor) else {
+            bail!(
+                "{}: line {}: mentor {mentor:?} is not in {}",
+                edges_path.display(),
+                line_of(&record),
+                mentors_path.display()
+            );
+        };
+        let i = match mentee_index.get(mentee) {
+            Some(&i) => i,
+            None => {
+                let i = mentee_ids.len() as u32;
+                mentee_index.insert(mentee.to_string(), i);
+                mentee_ids.push(mentee.to_string());
+                i
+            }
+        };
+        let edge = engine::Edge {
+            mentor: j,
+            mentee_score: score(edges_path, &record, 2, "mentee_score")?,
+            mentor_score: score(edges_path, &record, 3, "mentor_score")?,
+        };
+        owners.push(i);
+        edges.push(edge);
+        if edges.len() % 1_000_000 == 0 {
+            progress.say(format_args!("{} edges read", edges.len()));
+        }
+    }
+    progress.say(format_args!(
+        "{} edges of {} mentees read",
+        edges.len(),
+        mentee_ids.len()
+    ));
+    drop(mentee_index);
+
+    // Counting sort into CSR by mentee, keeping file order within a mentee.
+    let n = mentee_ids.len();
+    let mut offsets = vec![0u32; n + 1];
+    for &i in &owners {
+        offsets[i as usize + 1] += 1;
+    }
+    for k in 0..n {
+        offsets[k + 1] += offsets[k];
+    }
+    let mut next = offsets.clone();
+    let mut sorted = vec![
+        engine::Edge {
+            mentor: 0,
+            mentee_score: 0,
+            mentor_score: 0
+        };
+        edges.len()
+    ];
+    for (e, &i) in edges.into_iter().zip(&owners) {
+        let at = &mut next[i as usize];
+        sorted[*at as usize] = e;
+        *at += 1;
+    }
+    drop(owners);
+    let instance = engine::Instance::from_csr(capacity, offsets, sorted).map_err(|e| match e {
+        engine::InstanceError::DuplicateEdge { mentee, mentor } => anyhow::anyhow!(
+            "{}: the pair mentee {:?}, mentor {:?} appears more than once",
+            edges_path.display(),
+            mentee_ids[mentee as usize],
+            mentor_ids[mentor as usize]
+        ),
+        other => anyhow::anyhow!("{}: {other}", edges_path.display()),
+    })?;
+    Ok(Problem {
+        instance,
+        mentee_ids,
+        mentor_ids,
+    })
+}
+
+/// Solves and writes `mentee,mentor` rows; returns the summary without timings.
+pub fn solve(problem: &Problem, objective: Objective) -> engine::Assignment {
+    match objective {
+        Objective::Optimal => engine::solve_optimal(&problem.instance),
+        Objective::Stable => engine::solve_stable(&problem.instance),
+    }
+}
+
+pub fn write_assignment(
+    path: &Path,
+    problem: &Problem,
+    assignment: &engine::Assignment,
+) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    writeln!(out, "mentee,mentor")?;
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
+    for (i, m) in assignment.mentor_of.iter().enumerate() {
+        if let Some(j) = m {
+            w.write_record([
+                problem.mentee_ids[i].as_str(),
+                problem.mentor_ids[*j as usize].as_str(),
+            ])?;
+        }
+    }
+    w.flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+pub fn summary(
+    problem: &Problem,
+    assignment: &engine::Assignment,
+    load_seconds: f64,
+    solve_seconds: f64,
+) -> Summary {
+    let stats = engine::stats(&problem.instance, assignment);
+    Summary {
+        pairs: stats.pairs,
+        matched_mentees: stats.pairs,
+        total_score: engine::score_to_decimal(stats.total_weight),
+        blocking_pairs: stats.blocking_pairs,
+        load_seconds,
+        solve_seconds,
+        candidate_seconds: None,
+    }
+}
+
+/// The people file: one row per person and role.
+pub const PEOPLE_HEADER: &[&str] = &[
+    "id",
+    "role",
+    "capacity",
+    "email",
+    "manager_email",
+    "field",
+    "seniority",
+    "skills",
+    "wants_skills",
+    "interests",
+    "values",
+    "education",
+    "languages",
+    "timezone",
+    "learning_style",
+    "meeting_preference",
+    "hours_per_month",
+];
+
+/// Program settings for a people file.
+pub struct PeopleOptions {
+    pub kind: engine::ProgramKind,
+    pub max_timezone_gap_hours: u32,
+    pub weights: engine::Weights,
+    pub candidates_per_mentee: usize,
+    /// The instant at which time-zone offsets are taken.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+fn list(text: &str) -> Vec<String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn optional<T>(
+    path: &Path,
+    record: &csv::StringRecord,
+    k: usize,
+    name: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> anyhow::Result<Option<T>> {
+    let text = record.get(k).unwrap_or("").trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse(text).map(Some).with_context(|| {
+        format!(
+            "{}: line {}: `{name}` has an unknown value {text:?}",
+            path.display(),
+            record.position().map(|p| p.line()).unwrap_or(0)
+        )
+    })
+}
+
+/// Reads `people.csv` and builds candidates with explained scores (hard rules applied).
+pub fn load_people(
+    path: &Path,
+    options: &PeopleOptions,
+    progress: &Progress,
+) -> anyhow::Result<(Problem, f64)> {
+    use engine::{LearningStyle as L, MeetingPreference as M, Seniority as Sn};
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let header: Vec<String> = rdr.headers()?.iter().map(str::to_string).collect();
+    if header != PEOPLE_HEADER {
+        bail!(
+            "{}: line 1: the header must be `{}`",
+            path.display(),
+            PEOPLE_HEADER.join(",")
+        );
+    }
+    let (mut mentees, mut mentors) = (Vec::new(), Vec::new());
+    for row in rdr.records() {
+        let r = row.with_context(|| format!("{}: malformed CSV", path.display()))?;
+        let line = r.position().map(|p| p.line()).unwrap_or(0);
+        let get = |k: usize| r.get(k).unwrap_or("").trim();
+        if get(0).is_empty() {
+            bail!("{}: line {line}: `id` is empty", path.display());
+        }
+        let profile = engine::Profile {
+            id: get(0).to_string(),
+            email: get(3).to_string(),
+            manager_email: Some(get(4).to_string()).filter(|s| !s.is_empty()),
+            field: Some(get(5).to_string()).filter(|s| !s.is_empty()),
+            seniority: optional(path, &r, 6, "seniority", |s| match s {
+                "student" => Some(Sn::Student),
+                "junior" => Some(Sn::Junior),
+                "mid" => Some(Sn::Mid),
+                "senior" => Some(Sn::Senior),
+                "lead" => Some(Sn::Lead),
+                "executive" => Some(Sn::Executive),
+                _ => None,
+            })?,
+            skills: list(get(7)),
+            interests: list(get(9)),
+            values: list(get(10)),
+            education: Some(get(11).to_string()).filter(|s| !s.is_empty()),
+            background: Vec::new(),
+            languages: list(get(12)),
+            utc_offset_minutes: optional(path, &r, 13, "timezone", |tz| {
+                engine::utc_offset_minutes(tz, options.at)
+            })?,
+            learning_style: optional(path, &r, 14, "learning_style", |s| match s {
+                "visual" => Some(L::Visual),
+                "auditory" => Some(L::Auditory),
+                "reading_writing" => Some(L::ReadingWriting),
+                "kinesthetic" => Some(L::Kinesthetic),
+                _ => None,
+            })?,
+            meeting_preference: optional(path, &r, 15, "meeting_preference", |s| match s {
+                "video" => Some(M::Video),
+                "in_person" => Some(M::InPerson),
+                "phone" => Some(M::Phone),
+                "chat" => Some(M::Chat),
+                "any" => Some(M::Any),
+                _ => None,
+            })?,
+            hours_per_month: optional(path, &r, 16, "hours_per_month", |s| s.parse().ok())?,
+        };
+        match get(1) {
+            "mentee" => mentees.push(engine::Mentee {
+                profile,
+                wants_skills: list(get(8)),
+            }),
+            "mentor" => {
+                let capacity = get(2).parse().with_context(|| {
+                    format!(
+                        "{}: line {line}: a mentor needs a whole-number `capacity`",
+                        path.display()
+                    )
+                })?;
+                mentors.push(engine::Mentor { profile, capacity });
+            }
+            other => bail!(
+                "{}: line {line}: `role` must be mentor or mentee, found {other:?}",
+                path.display()
+            ),
+        }
+    }
+    progress.say(format_args!(
+        "{} mentees and {} mentors read",
+        mentees.len(),
+        mentors.len()
+    ));
+    let started = Instant::now();
+    let rules = engine::HardRules::new(options.max_timezone_gap_hours);
+    let candidate_options = engine::CandidateOptions {
+        per_mentee: options.candidates_per_mentee,
+        ..Default::default()
+    };
+    let instance = engine::candidates(
+        &mentees,
+        &mentors,
+        options.kind,
+        &options.weights,
+        &rules,
+        &candidate_options,
+    );
+    let candidate_seconds = started.elapsed().as_secs_f64();
+    progress.say(format_args!(
+        "{} candidate pairs scored in {candidate_seconds:.2}s",
+        instance.edge_count()
+    ));
+    Ok((
+        Problem {
+            instance,
+            mentee_ids: mentees.into_iter().map(|m| m.profile.id).collect(),
+            mentor_ids: mentors.into_iter().map(|m| m.profile.id).collect(),
+        },
+        candidate_seconds,
+    ))
+}

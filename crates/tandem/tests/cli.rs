@@ -1,0 +1,227 @@
+//! `tandem match` as a user runs it: files in, pairs and one JSON line out.
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn tandem(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("tandem runs")
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn pairs(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("out.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert_eq!(lines.remove(0), "mentee,mentor");
+    lines.sort();
+    lines
+}
+
+#[test]
+fn optimal_and_stable_on_scored_edges() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "mentors.csv", "mentor,capacity\nA,1\nB,1\n");
+    // Optimal must match both mentees (x→B, y→A) even though x prefers A most;
+    // stable lets x keep A, since A also prefers x, and leaves y unmatched.
+    write(
+        d,
+        "edges.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,90,90\nx,B,10,10\ny,A,50,50\n",
+    );
+    let out = tandem(
+        &[
+            "match",
+            "--mentors",
+            "mentors.csv",
+            "--edges",
+            "edges.csv",
+            "--objective",
+            "optimal",
+            "--out",
+            "out.csv",
+        ],
+        d,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("one JSON line on stdout");
+    assert_eq!(summary["pairs"], 2);
+    assert_eq!(summary["matched_mentees"], 2);
+    assert_eq!(summary["total_score"], 120.0);
+    assert!(
+        summary["load_seconds"].as_f64().unwrap() >= 0.0
+            && summary["solve_seconds"].as_f64().unwrap() >= 0.0
+    );
+    assert_eq!(pairs(d), vec!["x,B", "y,A"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("solving"),
+        "progress goes to stderr"
+    );
+
+    let out = tandem(
+        &[
+            "match",
+            "--mentors",
+            "mentors.csv",
+            "--edges",
+            "edges.csv",
+            "--objective",
+            "stable",
+            "--out",
+            "out.csv",
+            "--quiet",
+        ],
+        d,
+    );
+    assert!(out.status.success());
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["blocking_pairs"], 0);
+    assert_eq!(pairs(d), vec!["x,A"]);
+    assert!(out.stderr.is_empty(), "--quiet keeps stderr empty");
+}
+
+#[test]
+fn malformed_files_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "mentors.csv", "mentor,capacity\nA,1\nB,many\n");
+    write(
+        d,
+        "edges.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,1,1\n",
+    );
+    let cases = [
+        ("mentors.csv", "edges.csv", "mentors.csv: line 3"),
+        ("good_mentors.csv", "bad_score.csv", "bad_score.csv: line 3"),
+        (
+            "good_mentors.csv",
+            "unknown_mentor.csv",
+            "unknown_mentor.csv: line 2",
+        ),
+        (
+            "good_mentors.csv",
+            "bad_header.csv",
+            "bad_header.csv: line 1",
+        ),
+        ("good_mentors.csv", "duplicate.csv", "more than once"),
+    ];
+    write(d, "good_mentors.csv", "mentor,capacity\nA,1\n");
+    write(
+        d,
+        "bad_score.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,1,1\ny,A,high,1\n",
+    );
+    write(
+        d,
+        "unknown_mentor.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,Z,1,1\n",
+    );
+    write(d, "bad_header.csv", "mentee,mentor,score\nx,A,1\n");
+    write(
+        d,
+        "duplicate.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,1,1\nx,A,2,2\n",
+    );
+    for (mentors, edges, expected) in cases {
+        let out = tandem(
+            &[
+                "match",
+                "--mentors",
+                mentors,
+                "--edges",
+                edges,
+                "--objective",
+                "optimal",
+                "--out",
+                "out.csv",
+                "-q",
+            ],
+            d,
+        );
+        assert!(!out.status.success(), "{edges} accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(expected),
+            "{edges}: expected {expected:?} in {err}"
+        );
+        assert!(
+            !err.contains("backtrace"),
+            "a clean message, not a backtrace: {err}"
+        );
+    }
+}
+
+#[test]
+fn people_files_run_candidates_scoring_and_assignment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header = "id,role,capacity,email,manager_email,field,seniority,skills,wants_skills,interests,values,education,languages,timezone,learning_style,meeting_preference,hours_per_month";
+    let rows = [
+        "ana,mentor,1,ana@example.org,,Engineering,lead,rust;leadership,,,candour,,English,Europe/Berlin,,video,4",
+        "ben,mentor,2,ben@example.org,,Design,senior,figma,,,,,English,Europe/London,,,4",
+        "kai,mentor,3,kai@example.org,,Engineering,lead,rust,,,,,Japanese,Asia/Tokyo,,,4",
+        "max,mentee,,max@example.org,,Engineering,junior,,rust;leadership,,candour,,English,Europe/Berlin,visual,video,2",
+        "zoe,mentee,,zoe@example.org,,Design,junior,,figma,,,,English,Europe/Paris,,,2",
+        "ola,mentee,,ola@example.org,ana@example.org,Engineering,junior,,rust,,,,English,Europe/Berlin,,,2",
+    ];
+    write(d, "people.csv", &format!("{header}\n{}\n", rows.join("\n")));
+    let out = tandem(
+        &[
+            "match",
+            "--people",
+            "people.csv",
+            "--objective",
+            "optimal",
+            "--max-timezone-gap-hours",
+            "3",
+            "--out",
+            "out.csv",
+        ],
+        d,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(summary["candidate_seconds"].is_number());
+    let got = pairs(d);
+    // Kai shares no language and is 8 hours away; Ana is Ola's manager: hard rules, not weights.
+    assert!(got.contains(&"max,ana".to_string()), "{got:?}");
+    assert!(got.contains(&"zoe,ben".to_string()), "{got:?}");
+    assert!(
+        got.iter().all(|p| !p.ends_with(",kai") && p != "ola,ana"),
+        "{got:?}"
+    );
+    write(
+        d,
+        "bad_people.csv",
+        &format!("{header}\nx,teacher,,,,,,,,,,,,,,,\n"),
+    );
+    let out = tandem(
+        &[
+            "match",
+            "--people",
+            "bad_people.csv",
+            "--objective",
+            "stable",
+            "--out",
+            "out.csv",
+            "-q",
+        ],
+        d,
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad_people.csv: line 2"));
+}
