@@ -217,7 +217,7 @@ pub fn load_edges(
         };
         owners.push(i);
         edges.push(edge);
-        if edges.len() % 1_000_000 == 0 {
+        if edges.len().is_multiple_of(1_000_000) {
             progress.say(format_args!("{} edges read", edges.len()));
         }
     }
