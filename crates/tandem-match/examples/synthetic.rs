@@ -233,11 +233,16 @@ fn main() {
         return;
     }
     let t = Instant::now();
-    let inst = generate(n, m, 50, 5, 42);
+    let cap: u32 = std::env::var("CAP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let inst = generate(n, m, 50, cap, 42);
     println!(
-        "instance: {} mentees, {} mentors (capacity 5), {} edges, generated in {:.2} s, RSS peak {} MB",
+        "instance: {} mentees, {} mentors (capacity {}), {} edges, generated in {:.2} s, RSS peak {} MB",
         inst.mentees(),
         inst.mentors(),
+        cap,
         inst.edge_count(),
         t.elapsed().as_secs_f64(),
         peak_kb() / 1024
@@ -274,6 +279,22 @@ fn main() {
         ot.total_weight as f64 / 100.0
     );
 
+    if std::env::var_os("CHECK").is_some() {
+        let t = Instant::now();
+        let p = tandem_match::solve_optimal_with(&inst, tandem_match::OptimalMethod::ShortestPaths);
+        let pt = stats(&inst, &p);
+        println!(
+            "check:   shortest paths {:.3} s, pairs {}, total weight {:.2} ({})",
+            t.elapsed().as_secs_f64(),
+            pt.pairs,
+            pt.total_weight as f64 / 100.0,
+            if (pt.pairs, pt.total_weight) == (ot.pairs, ot.total_weight) {
+                "same optimum"
+            } else {
+                "MISMATCH"
+            }
+        );
+    }
     drop(inst);
     profiles_benchmark(n, m);
 }
