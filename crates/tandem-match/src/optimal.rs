@@ -9,15 +9,20 @@
 //!    mentee by alternating paths and `A` the mentors they can reach. In *every* maximum
 //!    matching, the mentors in `A` are filled to capacity by mentees of `D`, and every other
 //!    mentee is matched to a mentor outside `A`. So the lexicographic optimum is
-//!    (best way to fill `A` from `D`) + (best way to match all other mentees outside `A`).
-//! 3. Each part is a transportation problem where one side must be fully served. Both are
-//!    solved exactly with successive shortest augmenting paths (Dijkstra on reduced costs
-//!    with column potentials, Jonker–Volgenant style), from a greedy start on tight edges.
-//!    Because every augmentation is guaranteed to succeed, no "big-M" constant is needed to
-//!    make cardinality win over weight, and searches stop at the nearest free column.
+//!    (best way to fill `A` from `D`) + (best way to match all other mentees outside `A`),
+//!    and no "big-M" constant is needed to make cardinality win over weight.
+//! 3. Each part is a transportation problem in which one side must be fully served, solved
+//!    exactly by one of two methods ([`OptimalMethod`]):
+//!    - an ε-scaling auction (`auction`): weights divided by their gcd and multiplied by
+//!      N + 1, last phase ε = 1, hence optimal. Fast when every place must be taken (the
+//!      usual large case: as many places as mentees, everyone matchable);
+//!    - successive shortest augmenting paths with column potentials (Jonker–Volgenant
+//!      style Dijkstra that stops at the first free place). Fast when places are left over
+//!      or mentees left out, where searches end nearby.
+//!    The default picks per part. Both are property-tested against brute force.
 //!
-//! Everything is on flat `u32`/`i64` arrays; ties are broken by index, so the output is
-//! deterministic.
+//! Everything is on flat `u32`/`i64` arrays; ties are broken by index and no hash map or
+//! thread is involved, so the output is deterministic.
 
 use crate::instance::{Assignment, Instance};
 use std::cmp::Reverse;
