@@ -19,7 +19,8 @@
 //!    - successive shortest augmenting paths with column potentials (Jonker–Volgenant
 //!      style Dijkstra that stops at the first free place). Fast when places are left over
 //!      or mentees left out, where searches end nearby.
-//!    The default picks per part. Both are property-tested against brute force.
+//!
+//! The default picks per part. Both methods are property-tested against brute force.
 //!
 //! Everything is on flat `u32`/`i64` arrays; ties are broken by index and no hash map or
 //! thread is involved, so the output is deterministic.
