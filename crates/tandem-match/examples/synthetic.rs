@@ -49,6 +49,11 @@ fn reset_peak() {
 /// Zipf-skewed mentor popularity, 50 distinct candidates per mentee, integer scores (points).
 fn generate(n: usize, m: usize, deg: usize, cap: u32, seed: u64) -> Instance {
     let mut rng = Rng(seed);
+    // SKEW=0 gives uniform popularity.
+    let skew: f64 = std::env::var("SKEW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.9);
     // Popularity ~ 1 / (rank + 10)^0.9, mentors shuffled so index says nothing.
     let mut perm: Vec<u32> = (0..m as u32).collect();
     for k in (1..m).rev() {
@@ -57,7 +62,7 @@ fn generate(n: usize, m: usize, deg: usize, cap: u32, seed: u64) -> Instance {
     let mut cdf = Vec::with_capacity(m);
     let mut acc = 0.0;
     for r in 0..m {
-        acc += 1.0 / ((r + 10) as f64).powf(0.9);
+        acc += 1.0 / ((r + 10) as f64).powf(skew);
         cdf.push(acc);
     }
     let quality: Vec<i32> = (0..m).map(|_| rng.below(40) as i32).collect();
