@@ -185,7 +185,7 @@ fn profiles_benchmark(n: usize, m: usize) {
             scan: std::env::var("SCAN")
                 .ok()
                 .and_then(|s| s.parse().ok())
-                .unwrap_or(200),
+                .unwrap_or(CandidateOptions::default().scan),
             ..CandidateOptions::default()
         },
     );
