@@ -49,6 +49,11 @@ fn reset_peak() {
 /// Zipf-skewed mentor popularity, 50 distinct candidates per mentee, integer scores (points).
 fn generate(n: usize, m: usize, deg: usize, cap: u32, seed: u64) -> Instance {
     let mut rng = Rng(seed);
+    // SKEW=0 gives uniform popularity.
+    let skew: f64 = std::env::var("SKEW")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.9);
     // Popularity ~ 1 / (rank + 10)^0.9, mentors shuffled so index says nothing.
     let mut perm: Vec<u32> = (0..m as u32).collect();
     for k in (1..m).rev() {
@@ -57,7 +62,7 @@ fn generate(n: usize, m: usize, deg: usize, cap: u32, seed: u64) -> Instance {
     let mut cdf = Vec::with_capacity(m);
     let mut acc = 0.0;
     for r in 0..m {
-        acc += 1.0 / ((r + 10) as f64).powf(0.9);
+        acc += 1.0 / ((r + 10) as f64).powf(skew);
         cdf.push(acc);
     }
     let quality: Vec<i32> = (0..m).map(|_| rng.below(40) as i32).collect();
@@ -180,7 +185,7 @@ fn profiles_benchmark(n: usize, m: usize) {
             scan: std::env::var("SCAN")
                 .ok()
                 .and_then(|s| s.parse().ok())
-                .unwrap_or(200),
+                .unwrap_or(CandidateOptions::default().scan),
             ..CandidateOptions::default()
         },
     );
@@ -233,11 +238,16 @@ fn main() {
         return;
     }
     let t = Instant::now();
-    let inst = generate(n, m, 50, 5, 42);
+    let cap: u32 = std::env::var("CAP")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let inst = generate(n, m, 50, cap, 42);
     println!(
-        "instance: {} mentees, {} mentors (capacity 5), {} edges, generated in {:.2} s, RSS peak {} MB",
+        "instance: {} mentees, {} mentors (capacity {}), {} edges, generated in {:.2} s, RSS peak {} MB",
         inst.mentees(),
         inst.mentors(),
+        cap,
         inst.edge_count(),
         t.elapsed().as_secs_f64(),
         peak_kb() / 1024
@@ -274,6 +284,22 @@ fn main() {
         ot.total_weight as f64 / 100.0
     );
 
+    if std::env::var_os("CHECK").is_some() {
+        let t = Instant::now();
+        let p = tandem_match::solve_optimal_with(&inst, tandem_match::OptimalMethod::ShortestPaths);
+        let pt = stats(&inst, &p);
+        println!(
+            "check:   shortest paths {:.3} s, pairs {}, total weight {:.2} ({})",
+            t.elapsed().as_secs_f64(),
+            pt.pairs,
+            pt.total_weight as f64 / 100.0,
+            if (pt.pairs, pt.total_weight) == (ot.pairs, ot.total_weight) {
+                "same optimum"
+            } else {
+                "MISMATCH"
+            }
+        );
+    }
     drop(inst);
     profiles_benchmark(n, m);
 }

@@ -407,10 +407,15 @@ impl ReverseTop {
         if check && heap.iter().any(|Reverse((_, Reverse(m), _))| *m == i) {
             return;
         }
+        let item = Reverse((mentor_view, Reverse(i), mentee_view));
         if heap.len() == limit {
-            heap.pop();
+            // Replace the worst in place: one sift instead of pop + push.
+            if let Some(mut worst) = heap.peek_mut() {
+                *worst = item;
+            }
+        } else {
+            heap.push(item);
         }
-        heap.push(Reverse((mentor_view, Reverse(i), mentee_view)));
         if heap.len() == limit {
             self.floor[j] = heap.peek().map(|Reverse((b, m, _))| (*b, *m));
         }

@@ -8,7 +8,7 @@
 //!   CSR by mentee, integer scores in hundredths) → [`solve_stable`] / [`solve_optimal`] →
 //!   [`Assignment`], checked by [`validate`] and [`count_blocking_pairs`];
 //! - the profile layer: [`Mentee`], [`Mentor`], [`Weights`], [`ProgramKind`], [`HardRules`],
-//!   [`score`] with per-criterion explanations, [`passes_hard_rules`], and [`candidates`]
+//!   [`score()`] with per-criterion explanations, [`passes_hard_rules`], and [`candidates()`]
 //!   which builds an [`Instance`] without scoring every pair.
 
 pub mod candidates;

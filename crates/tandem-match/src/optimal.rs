@@ -9,15 +9,21 @@
 //!    mentee by alternating paths and `A` the mentors they can reach. In *every* maximum
 //!    matching, the mentors in `A` are filled to capacity by mentees of `D`, and every other
 //!    mentee is matched to a mentor outside `A`. So the lexicographic optimum is
-//!    (best way to fill `A` from `D`) + (best way to match all other mentees outside `A`).
-//! 3. Each part is a transportation problem where one side must be fully served. Both are
-//!    solved exactly with successive shortest augmenting paths (Dijkstra on reduced costs
-//!    with column potentials, Jonker–Volgenant style), from a greedy start on tight edges.
-//!    Because every augmentation is guaranteed to succeed, no "big-M" constant is needed to
-//!    make cardinality win over weight, and searches stop at the nearest free column.
+//!    (best way to fill `A` from `D`) + (best way to match all other mentees outside `A`),
+//!    and no "big-M" constant is needed to make cardinality win over weight.
+//! 3. Each part is a transportation problem in which one side must be fully served, solved
+//!    exactly by one of two methods ([`OptimalMethod`]):
+//!    - an ε-scaling auction (`auction`): weights divided by their gcd and multiplied by
+//!      N + 1, last phase ε = 1, hence optimal. Fast when every place must be taken (the
+//!      usual large case: as many places as mentees, everyone matchable);
+//!    - successive shortest augmenting paths with column potentials (Jonker–Volgenant
+//!      style Dijkstra that stops at the first free place). Fast when places are left over
+//!      or mentees left out, where searches end nearby.
 //!
-//! Everything is on flat `u32`/`i64` arrays; ties are broken by index, so the output is
-//! deterministic.
+//! The default picks per part. Both methods are property-tested against brute force.
+//!
+//! Everything is on flat `u32`/`i64` arrays; ties are broken by index and no hash map or
+//! thread is involved, so the output is deterministic.
 
 use crate::instance::{Assignment, Instance};
 use std::cmp::Reverse;
@@ -25,31 +31,36 @@ use std::collections::BinaryHeap;
 
 const NONE: u32 = u32::MAX;
 
-/// How [`solve_optimal_with`] solves the two parts; both are exact.
+/// How [`solve_optimal_with`] solves the two parts; all are exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptimalMethod {
-    /// ε-scaling auction (default, fast on large instances).
+    /// The default: per part, the auction when every place must be taken (no mentor
+    /// places left over, nobody to leave out), where shortest paths need long searches;
+    /// shortest paths otherwise, where searches end at a nearby free place and the
+    /// auction's filler and pool bidders fight price wars.
+    Hybrid,
+    /// ε-scaling auction for both parts.
     Auction,
-    /// Successive shortest augmenting paths (simple; used as a cross-check).
+    /// Successive shortest augmenting paths for both parts.
     ShortestPaths,
 }
 
 /// Solves `optimal`: maximum number of matched mentees, then maximum total
 /// `mentee_score + mentor_score`. Same input, same output.
 pub fn solve_optimal(inst: &Instance) -> Assignment {
-    solve_optimal_with(inst, OptimalMethod::Auction)
+    solve_optimal_with(inst, OptimalMethod::Hybrid)
 }
 
 /// [`solve_optimal`] with a chosen method. Both give an optimal assignment; when several
 /// assignments are optimal they may pick different ones (each deterministically).
 pub fn solve_optimal_with(inst: &Instance, method: OptimalMethod) -> Assignment {
     let (in_d, in_a) = decompose(inst);
-    if method == OptimalMethod::Auction {
-        if let Some(a) = solve_parts_auction(inst, &in_d, &in_a) {
-            return a;
+    match method {
+        OptimalMethod::ShortestPaths => solve_parts_ssp(inst, &in_d, &in_a),
+        OptimalMethod::Auction | OptimalMethod::Hybrid => {
+            solve_parts_auction(inst, &in_d, &in_a, method == OptimalMethod::Hybrid)
         }
     }
-    solve_parts_ssp(inst, &in_d, &in_a)
 }
 
 /// Dulmage–Mendelsohn: `D` = mentees reachable from a mentee left unmatched by a maximum
@@ -87,11 +98,19 @@ fn decompose(inst: &Instance) -> (Vec<bool>, Vec<bool>) {
     (in_d, in_a)
 }
 
-/// Both parts by ε-scaling auction; `None` when scaled weights could overflow `i64`.
-fn solve_parts_auction(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Option<Assignment> {
+/// Both parts by ε-scaling auction; with `only_tight`, a part with places left over or
+/// mentees left out goes to shortest paths instead. A part whose scaled weights could
+/// overflow `i64` also goes to shortest paths.
+fn solve_parts_auction(
+    inst: &Instance,
+    in_d: &[bool],
+    in_a: &[bool],
+    only_tight: bool,
+) -> Assignment {
     let n = inst.mentees();
     let m = inst.mentors();
     let mut mentor_of: Vec<Option<u32>> = vec![None; n];
+    let mut by_paths = [false, false];
     for part_d in [false, true] {
         // Part C (part_d = false): mentees outside D, all matched, mentors outside A, with
         // filler bidders for the places left empty. Part D: mentees of D fill the mentors
@@ -116,24 +135,49 @@ fn solve_parts_auction(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Option<
         } else {
             (0, places - rows.len() as u64)
         };
-        let cols = auction(inst, &rows, &col_of_mentor, &cap, pool, fillers)?;
-        for (r, &c) in rows.iter().zip(&cols) {
-            if c != NONE {
-                mentor_of[*r as usize] = Some(mentor_of_col[c as usize]);
+        let tight = pool == 0 && fillers == 0;
+        let cols = if only_tight && !tight {
+            None
+        } else {
+            auction(inst, &rows, &col_of_mentor, &cap, pool, fillers)
+        };
+        match cols {
+            Some(cols) => {
+                for (r, &c) in rows.iter().zip(&cols) {
+                    if c != NONE {
+                        mentor_of[*r as usize] = Some(mentor_of_col[c as usize]);
+                    }
+                }
             }
+            None => by_paths[usize::from(part_d)] = true,
         }
     }
-    Some(Assignment { mentor_of })
+    if by_paths.contains(&true) {
+        ssp_parts(inst, in_d, in_a, by_paths, &mut mentor_of);
+    }
+    Assignment { mentor_of }
 }
 
 /// Both parts by successive shortest augmenting paths.
 fn solve_parts_ssp(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Assignment {
+    let mut mentor_of: Vec<Option<u32>> = vec![None; inst.mentees()];
+    ssp_parts(inst, in_d, in_a, [true, true], &mut mentor_of);
+    Assignment { mentor_of }
+}
+
+/// Solves part C (`parts[0]`) and/or part D (`parts[1]`) by shortest augmenting paths.
+fn ssp_parts(
+    inst: &Instance,
+    in_d: &[bool],
+    in_a: &[bool],
+    parts: [bool; 2],
+    mentor_of: &mut [Option<u32>],
+) {
     let n = inst.mentees();
     let m = inst.mentors();
-    let mut mentor_of: Vec<Option<u32>> = vec![None; n];
 
     // Part C: every mentee outside D is matched, to a mentor outside A.
-    {
+    if parts[0] {
         let mut col_of_mentor = vec![NONE; m];
         let mut mentor_of_col = Vec::new();
         let mut cap = Vec::new();
@@ -168,7 +212,7 @@ fn solve_parts_ssp(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Assignment 
     }
 
     // Part D: mentors in A are filled to capacity by mentees of D.
-    {
+    if parts[1] {
         let mut col_of_mentee = vec![NONE; n];
         let mut mentee_of_col = Vec::new();
         for i in 0..n {
@@ -221,7 +265,6 @@ fn solve_parts_ssp(inst: &Instance, in_d: &[bool], in_a: &[bool]) -> Assignment 
             }
         }
     }
-    Assignment { mentor_of }
 }
 
 /// A maximum-cardinality matching with per-mentor held lists.

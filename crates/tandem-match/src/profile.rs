@@ -92,7 +92,8 @@ pub enum ProgramKind {
 /// after trimming.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Profile {
-    /// Stable identifier (e.g. the account id); the same id on both sides is "oneself".
+    /// Stable identifier (e.g. the account id); the same id on both sides (compared
+    /// trimmed and lower-cased) is "oneself".
     pub id: String,
     /// E-mail address, compared with the other person's `manager_email`.
     pub email: String,

@@ -12,7 +12,8 @@ pub struct HardRules {
     /// Largest allowed gap between the two current UTC offsets, in hours (0…12; 12 or more
     /// allows any pair). A pair where either offset is unknown passes.
     pub max_timezone_gap_hours: u32,
-    /// Pairs of person ids that have been together before (in either role, any program).
+    /// Pairs of person ids (trimmed, lower-cased) that have been together before, in
+    /// either role, in any program.
     previous_pairs: BTreeSet<(String, String)>,
 }
 
@@ -59,11 +60,13 @@ impl HardRules {
     }
 }
 
+/// Ids are compared trimmed and lower-cased, as everywhere in the engine.
 fn ordered(a: &str, b: &str) -> (String, String) {
+    let (a, b) = (normalise(a), normalise(b));
     if a <= b {
-        (a.to_string(), b.to_string())
+        (a, b)
     } else {
-        (b.to_string(), a.to_string())
+        (b, a)
     }
 }
 
@@ -142,7 +145,8 @@ pub(crate) fn share_language(a: &Profile, b: &Profile) -> bool {
 /// Checks every hard rule for a pair, cheapest first; `Err` names the first one broken.
 pub fn passes_hard_rules(mentee: &Mentee, mentor: &Mentor, rules: &HardRules) -> Result<(), Rule> {
     let (me, mr) = (&mentee.profile, &mentor.profile);
-    if !me.id.is_empty() && me.id == mr.id {
+    let same_id = normalise(&me.id);
+    if !same_id.is_empty() && same_id == normalise(&mr.id) {
         return Err(Rule::SamePerson);
     }
     if mentor.capacity == 0 {

@@ -78,9 +78,12 @@ proptest! {
         prop_assert!(validate(&inst, &a).is_ok());
         prop_assert_eq!(pairs_and_weight(&inst, &a), brute_force(&inst));
         prop_assert_eq!(solve_optimal(&inst), a);
-        let b = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
-        prop_assert!(validate(&inst, &b).is_ok());
-        prop_assert_eq!(pairs_and_weight(&inst, &b), brute_force(&inst));
+        let best = brute_force(&inst);
+        for method in [OptimalMethod::ShortestPaths, OptimalMethod::Auction] {
+            let b = solve_optimal_with(&inst, method);
+            prop_assert!(validate(&inst, &b).is_ok());
+            prop_assert_eq!(pairs_and_weight(&inst, &b), best);
+        }
     }
 
     #[test]
