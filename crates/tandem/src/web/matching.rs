@@ -7,8 +7,8 @@ use super::{
 use crate::domain::{Role, CRITERIA};
 use crate::error::AppError;
 use crate::service::matching::{self, ExplanationItem, PairIn, RoundIn, RoundOut, RoundPatch};
-use crate::service::programs::{self, EnrollmentOut, ProgramOut, ProgramPatch};
 use crate::service::people;
+use crate::service::programs::{self, EnrollmentOut, ProgramOut, ProgramPatch};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -30,10 +30,7 @@ pub fn criterion_label(criterion: &str) -> (&'static str, &'static str) {
             "The difference in seniority suits the program's kind.",
         ),
         "interests" => ("Shared interests", "Interests both of them named."),
-        "background" => (
-            "Background",
-            "Education, department or location in common.",
-        ),
+        "background" => ("Background", "Education, department or location in common."),
         "learning_style" => (
             "Learning style",
             "How the mentee learns best fits how the mentor explains.",
@@ -371,7 +368,7 @@ fn people_in_role(enrolments: &[EnrollmentOut], role: Role, note: &[String]) -> 
             selected: false,
         })
         .collect();
-    opts.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+    opts.sort_by_key(|a| a.label.to_lowercase());
     opts
 }
 
