@@ -628,3 +628,466 @@ async fn repeated_failed_sign_ins_are_throttled_with_a_clear_message() {
     assert!(throttled.headers.contains_key(header::RETRY_AFTER));
     assert!(throttled.set_cookie("tandem_session").is_none());
 }
+
+/// The text between `start` and the next `end` after it, for ids and values in a page.
+fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = body.find(start)? + start.len();
+    body[from..].split(end).next()
+}
+
+/// The value of the `<option>` whose label starts with `label`.
+fn option_value(body: &str, label: &str) -> String {
+    let at = body
+        .find(&format!(r#"">{label}"#))
+        .unwrap_or_else(|| panic!("an option for {label}"));
+    let before = &body[..at];
+    let from = before.rfind(r#"value=""#).expect("a value") + r#"value=""#.len();
+    before[from..].split('"').next().unwrap().to_string()
+}
+
+/// Saves a whole profile (the form replaces it) with a language everyone shares.
+async fn set_profile(b: &mut Browser, field: &str, known_for: &str, skills: &str) {
+    b.get("/profile").await;
+    let saved = b
+        .post(
+            "/profile",
+            &[
+                ("field", field),
+                ("known_for", known_for),
+                ("skills", skills),
+                ("seniority", "lead"),
+                ("languages", "English"),
+                ("timezone", "Europe/London"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+}
+
+/// `program_with_people` plus a second mentor and a second mentee, everyone
+/// sharing a language: Margaret (Rust) and Ken (branding) mentor, Tim (wants
+/// Rust) and Uma (wants branding) are mentees.
+async fn matching_pool(router: &Router) -> (Browser, Browser, Browser, String) {
+    let (admin, mut margaret, mut tim, program) = program_with_people(router).await;
+    set_profile(
+        &mut margaret,
+        "Software engineering",
+        "Apollo guidance",
+        "Rust, SQL",
+    )
+    .await;
+    set_profile(&mut tim, "Software engineering", "", "Python").await;
+    let mut ken = Browser::new(router);
+    ken.sign_up("Ken Mentor", "ken@example.org").await;
+    set_profile(&mut ken, "Marketing", "Brand launches", "Branding").await;
+    let enrolled = ken
+        .post(
+            &format!("/programs/{program}/enroll"),
+            &[("role", "mentor")],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER);
+    let mut uma = Browser::new(router);
+    uma.sign_up("Uma Mentee", "uma@example.org").await;
+    set_profile(&mut uma, "Marketing", "", "Copywriting").await;
+    let enrolled = uma
+        .post(
+            &format!("/programs/{program}/enroll"),
+            &[("role", "mentee"), ("wants_skills", "Branding")],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER);
+    (admin, tim, uma, program)
+}
+
+#[tokio::test]
+async fn a_mentee_sees_ranked_suggestions_with_why_this_match() {
+    let (router, _dir) = app().await;
+    let (_admin, mut margaret, mut tim, program) = program_with_people(&router).await;
+    let path = format!("/programs/{program}/suggestions");
+
+    // No language on the profile: no suggestions, and the page says what to add.
+    let empty = tim.get(&path).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.body.contains(r#"id="no-suggestions""#),
+        "{}",
+        empty.body
+    );
+    assert!(empty.body.contains("the languages you speak"));
+    assert!(empty.body.contains(r#"href="/profile""#));
+
+    set_profile(
+        &mut margaret,
+        "Software engineering",
+        "Apollo guidance",
+        "Rust, SQL",
+    )
+    .await;
+    set_profile(&mut tim, "Software engineering", "", "Python").await;
+    let mut ken = Browser::new(&router);
+    ken.sign_up("Ken Mentor", "ken@example.org").await;
+    set_profile(&mut ken, "Marketing", "Brand launches", "Branding").await;
+    ken.post(
+        &format!("/programs/{program}/enroll"),
+        &[("role", "mentor")],
+    )
+    .await;
+
+    let page = tim.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains(r#"id="no-suggestions""#));
+    let margaret_at = page.body.find("Margaret Mentor").expect("Margaret");
+    let ken_at = page.body.find("Ken Mentor").expect("Ken");
+    assert!(
+        margaret_at < ken_at,
+        "the mentor with the skill Tim wants ranks first"
+    );
+    let mentor_id = between(&page.body, r#"id="suggestion-"#, "\"")
+        .unwrap()
+        .to_string();
+    assert!(page.body.contains("Apollo guidance") && page.body.contains("Software engineering"));
+    assert!(page.body.contains("<meter") && page.body.contains("out of 100"));
+    let why = between(
+        &page.body,
+        &format!(r#"id="why-{mentor_id}""#),
+        "</details>",
+    )
+    .unwrap();
+    assert!(why.contains("Why this match"));
+    assert!(
+        why.contains(r#"<th scope="row">Skills</th>"#)
+            && why.contains(r#"<th scope="row">Field</th>"#),
+        "one row per criterion, in plain words: {why}"
+    );
+    assert!(page.body.contains(&format!(
+        r#"href="/programs/{program}/mentors/{mentor_id}/request">Ask for mentorship"#
+    )));
+
+    // The program page and the dashboard lead here.
+    assert!(tim
+        .get(&format!("/programs/{program}"))
+        .await
+        .body
+        .contains(&format!(r#"href="/programs/{program}/suggestions""#)));
+    let dashboard = tim.get("/dashboard").await;
+    assert!(
+        between(&dashboard.body, r#"id="next-steps""#, "</section>")
+            .unwrap()
+            .contains(&format!(r#"href="/programs/{program}/suggestions""#)),
+        "a mentee without a mentor is pointed at the suggestions"
+    );
+}
+
+#[tokio::test]
+async fn a_coordinator_reviews_edits_and_publishes_a_round() {
+    let (router, _dir) = app().await;
+    let (mut admin, mut tim, _uma, program) = matching_pool(&router).await;
+
+    let rounds = admin.get(&format!("/programs/{program}/rounds")).await;
+    assert_eq!(rounds.status, StatusCode::OK);
+    assert!(rounds.body.contains(r#"id="no-rounds""#));
+    assert!(rounds.body.contains(r#"id="round-form""#));
+
+    let bad = admin
+        .post(
+            &format!("/programs/{program}/rounds"),
+            &[("objective", "optimal"), ("min_score", "150")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="min_score-error""#) && bad.body.contains(r#"value="150""#));
+
+    let started = admin
+        .post(
+            &format!("/programs/{program}/rounds"),
+            &[("objective", "optimal"), ("min_score", "")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let round_path = started.location().to_string();
+    assert!(round_path.starts_with("/rounds/"));
+
+    let draft = admin.get(&round_path).await;
+    assert_eq!(draft.status, StatusCode::OK);
+    assert!(draft
+        .body
+        .contains("Draft ready: 2 pairs, 0 mentees unmatched"));
+    assert!(draft.body.contains(r#"class="badge badge-draft">draft<"#));
+    assert_eq!(
+        between(&draft.body, r#"id="figure-pairs">"#, "<"),
+        Some("2")
+    );
+    assert!(
+        draft.body.contains(r#"aria-sort="descending""#),
+        "score first by default"
+    );
+    assert_eq!(
+        draft.body.matches(r#"<details class="why">"#).count(),
+        2,
+        "a why per pair"
+    );
+
+    // Server-side sorting by name.
+    let by_mentor = admin.get(&format!("{round_path}?sort=mentor")).await;
+    let by_mentee = admin.get(&format!("{round_path}?sort=mentee")).await;
+    assert!(by_mentor.body.contains(r#"aria-sort="ascending""#));
+    let first_row = |body: &str| {
+        between(body, "<tbody>", "</tr>")
+            .map(|r| r.contains("Tim Mentee"))
+            .unwrap()
+    };
+    assert!(first_row(&by_mentee.body), "Tim before Uma by mentee");
+    assert!(
+        !first_row(&by_mentor.body),
+        "Ken (with Uma) before Margaret by mentor"
+    );
+
+    // Remove Tim's pair: Tim is listed unmatched.
+    let tim_row = draft
+        .body
+        .split("<tr id=\"pair-")
+        .skip(1)
+        .find(|r| r.split("<details").next().unwrap().contains("Tim Mentee"))
+        .expect("Tim is paired");
+    let mentor_id = between(tim_row, r#"name="mentor_id" value=""#, "\"")
+        .unwrap()
+        .to_string();
+    let tim_id = between(tim_row, r#"name="mentee_id" value=""#, "\"")
+        .unwrap()
+        .to_string();
+    let removed = admin
+        .post(
+            &format!("{round_path}/remove"),
+            &[("mentor_id", &mentor_id), ("mentee_id", &tim_id)],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let after = admin.get(&round_path).await;
+    assert_eq!(
+        between(&after.body, r#"id="figure-pairs">"#, "<"),
+        Some("1")
+    );
+    assert_eq!(
+        between(&after.body, r#"id="figure-unmatched">"#, "<"),
+        Some("1")
+    );
+    assert!(between(&after.body, r#"id="unmatched-list">"#, "</ul>")
+        .unwrap()
+        .contains("Tim Mentee"));
+
+    // Adding a mentee already paired is refused with the reason on top.
+    let uma_id = option_value(&after.body, "Uma Mentee");
+    admin
+        .post(
+            &format!("{round_path}/add"),
+            &[("mentor_id", &mentor_id), ("mentee_id", &uma_id)],
+        )
+        .await;
+    let refused = admin.get(&round_path).await;
+    assert!(
+        between(&refused.body, r#"id="flash""#, "</div>")
+            .unwrap()
+            .contains("already paired in the draft"),
+        "{}",
+        refused.body
+    );
+
+    // Tim goes back in by hand.
+    assert_eq!(option_value(&after.body, "Tim Mentee (unmatched)"), tim_id);
+    let added = admin
+        .post(
+            &format!("{round_path}/add"),
+            &[("mentor_id", &mentor_id), ("mentee_id", &tim_id)],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let back = admin.get(&round_path).await;
+    assert_eq!(between(&back.body, r#"id="figure-pairs">"#, "<"), Some("2"));
+    assert!(back.body.contains(r#"id="no-unmatched""#));
+
+    // Publish: read-only afterwards, and the proposals exist.
+    let published = admin.post(&format!("{round_path}/publish"), &[]).await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let done = admin.get(&round_path).await;
+    assert!(done.body.contains("Published: 2 proposals sent"));
+    assert!(done
+        .body
+        .contains(r#"class="badge badge-published">published<"#));
+    assert!(done.body.contains(r#"id="round-read-only""#));
+    for form in ["remove-form-", "add-pair-form", "publish-form"] {
+        assert!(!done.body.contains(form), "{form} is gone once published");
+    }
+    admin
+        .post(
+            &format!("{round_path}/remove"),
+            &[("mentor_id", &mentor_id), ("mentee_id", &tim_id)],
+        )
+        .await;
+    let still = admin.get(&round_path).await;
+    assert!(still.body.contains("only drafts change"));
+    assert_eq!(
+        between(&still.body, r#"id="figure-pairs">"#, "<"),
+        Some("2")
+    );
+    let listed = admin.get(&format!("/programs/{program}/rounds")).await;
+    assert!(listed
+        .body
+        .contains(r#"class="badge badge-published">published<"#));
+
+    // Tim has a proposal waiting, and its page reads as a proposed match.
+    let dashboard = tim.get("/dashboard").await;
+    let waiting = between(&dashboard.body, r#"id="waiting-on-you""#, "</section>").unwrap();
+    let proposal = between(waiting, r#"href="/mentorships/"#, "\"")
+        .expect("a proposal waits on Tim")
+        .to_string();
+    let page = tim.get(&format!("/mentorships/{proposal}")).await;
+    assert!(page
+        .body
+        .contains(r#"id="mentorship-status" class="badge badge-proposed">proposed<"#));
+    assert!(page.body.contains("Matching round"));
+    assert!(page.body.contains("Accept this match") && page.body.contains("Decline this match"));
+    let answers = between(&page.body, r#"id="acceptances">"#, "</ul>").unwrap();
+    assert!(answers.contains("Tim Mentee (you), mentee") && answers.contains("not yet answered"));
+    tim.post(&format!("/mentorships/{proposal}/actions/accept"), &[])
+        .await;
+    let accepted = tim.get(&format!("/mentorships/{proposal}")).await;
+    assert!(accepted.body.contains(r#"id="awaiting-others""#));
+    assert!(!accepted.body.contains(r#"id="action-accept""#));
+}
+
+#[tokio::test]
+async fn round_pages_are_for_coordinators_and_their_forms_need_the_csrf_token() {
+    let (router, _dir) = app().await;
+    let (mut admin, mut tim, _uma, program) = matching_pool(&router).await;
+    admin.get(&format!("/programs/{program}/rounds")).await;
+    let started = admin
+        .post(
+            &format!("/programs/{program}/rounds"),
+            &[("objective", "stable")],
+        )
+        .await;
+    let round_path = started.location().to_string();
+
+    for path in [
+        round_path.clone(),
+        format!("/programs/{program}/rounds"),
+        format!("/programs/{program}/weights"),
+    ] {
+        let page = tim.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("Not found"), "{path}");
+    }
+    let program_page = tim.get(&format!("/programs/{program}")).await;
+    assert!(!program_page.body.contains(r#"id="rounds-link""#));
+    assert_eq!(
+        tim.post(&format!("{round_path}/publish"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let forged = admin.post_raw(&format!("{round_path}/publish"), &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong = admin
+        .post_raw(&format!("{round_path}/publish"), &[("csrf", "forged")])
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let still = admin.get(&round_path).await;
+    assert!(
+        still.body.contains(r#"class="badge badge-draft">draft<"#)
+            && still.body.contains(r#"id="publish-form""#),
+        "nothing was published"
+    );
+}
+
+#[tokio::test]
+async fn a_coordinator_sets_weights_and_proposes_a_pair_by_hand() {
+    let (router, _dir) = app().await;
+    let (mut admin, mut tim, _uma, program) = matching_pool(&router).await;
+
+    let weights_path = format!("/programs/{program}/weights");
+    let form = admin.get(&weights_path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"id="weights-form""#));
+    assert!(form.body.contains(r#"id="weight_skills""#) && form.body.contains("Shared values"));
+    let mut fields: Vec<(String, String)> = [
+        "skills",
+        "field",
+        "values",
+        "seniority",
+        "interests",
+        "background",
+        "learning_style",
+        "meeting_preference",
+        "availability",
+        "timezone",
+    ]
+    .iter()
+    .map(|c| (format!("weight_{c}"), "2".to_string()))
+    .collect();
+    fields[0].1 = "11".into();
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let bad = admin.post(&weights_path, &refs).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="weight_skills-error""#) && bad.body.contains(r#"value="11""#));
+    fields[0].1 = "9".into();
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = admin.post(&weights_path, &refs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let shown = admin.get(&weights_path).await;
+    assert!(shown
+        .body
+        .contains(r#"name="weight_skills" type="number" min="0" max="10" step="1" value="9""#));
+    assert!(shown.body.contains("Weights saved"));
+
+    let enrolments_path = format!("/programs/{program}/enrollments");
+    let listing = admin.get(&enrolments_path).await;
+    assert!(listing.body.contains(r#"id="propose-pair-form""#));
+    assert!(listing
+        .body
+        .contains(&format!(r#"href="/programs/{program}/rounds""#)));
+    let ken = option_value(&listing.body, "Ken Mentor");
+    let tim_id = option_value(&listing.body, "Tim Mentee");
+    let proposed = admin
+        .post(
+            &format!("/programs/{program}/pairs"),
+            &[("mentor_id", &ken), ("mentee_id", &tim_id)],
+        )
+        .await;
+    assert_eq!(proposed.status, StatusCode::SEE_OTHER);
+    let after = admin.get(&enrolments_path).await;
+    assert!(
+        after
+            .body
+            .contains("Proposed Ken Mentor as mentor of Tim Mentee"),
+        "{}",
+        between(&after.body, "<main", "<h1").unwrap_or_default()
+    );
+    assert!(
+        between(&after.body, r#"id="program-mentorships-table""#, "</table>")
+            .unwrap()
+            .contains(r#"class="badge badge-proposed">proposed<"#)
+    );
+
+    // The same pair again is refused with the reason on top.
+    admin
+        .post(
+            &format!("/programs/{program}/pairs"),
+            &[("mentor_id", &ken), ("mentee_id", &tim_id)],
+        )
+        .await;
+    let refused = admin.get(&enrolments_path).await;
+    assert!(refused.body.contains("banner-error"), "{}", refused.body);
+
+    let dashboard = tim.get("/dashboard").await;
+    assert!(
+        between(&dashboard.body, r#"id="waiting-on-you""#, "</section>")
+            .unwrap()
+            .contains("Ken Mentor")
+    );
+}

@@ -117,9 +117,12 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
                 .await
                 .map_err(me.fail())?;
             steps.push(Step {
-                text: format!("Find a mentor in {}.", program.name),
-                href: format!("/programs/{}/mentors", e.program_id),
-                action: "Browse mentors".into(),
+                text: format!(
+                    "Find a mentor in {}: see who fits you best and why.",
+                    program.name
+                ),
+                href: format!("/programs/{}/suggestions", e.program_id),
+                action: "See suggested mentors".into(),
             });
         }
     }

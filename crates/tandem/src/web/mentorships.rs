@@ -3,7 +3,7 @@ use super::{
     back_with_error, capitalise, day, done, form_failure, humanise, ok, optional_day,
     optional_number, options, render, CsrfForm, Errors, Member, Opt, Page, WebError,
 };
-use crate::domain::{Action, EndReason, MentorshipStatus};
+use crate::domain::{Action, EndReason, MentorshipStatus, Origin};
 use crate::error::AppError;
 use crate::service::mentorships::{
     self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, RequestIn,
@@ -129,6 +129,43 @@ pub struct MentorshipView {
     pub end_note: String,
     /// The caller accepted a proposed match and waits for the others.
     pub awaiting_others: bool,
+    /// A match proposed by a round or a coordinator, not yet accepted by everyone.
+    pub is_proposed: bool,
+    /// For a proposed match: who has accepted so far.
+    pub acceptances: Vec<Acceptance>,
+}
+
+/// One participant's answer to a proposed match.
+pub struct Acceptance {
+    pub name: String,
+    pub role: &'static str,
+    pub accepted: bool,
+    pub is_me: bool,
+}
+
+fn acceptances(m: &MentorshipOut, me: &str) -> Vec<Acceptance> {
+    let mentor = Acceptance {
+        name: m.mentor.name.clone(),
+        role: "mentor",
+        accepted: m.mentor_accepted,
+        is_me: m.mentor.id.as_deref() == Some(me),
+    };
+    std::iter::once(mentor)
+        .chain(m.mentees.iter().map(|x| Acceptance {
+            name: x.name.clone(),
+            role: "mentee",
+            accepted: x.accepted,
+            is_me: x.id.as_deref() == Some(me),
+        }))
+        .collect()
+}
+
+fn origin_label(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Request => "Request from the mentee",
+        Origin::Round => "Matching round",
+        Origin::Coordinator => "Proposed by a coordinator",
+    }
 }
 
 /// Which action forms to show: the state machine's `allowed_actions`.
@@ -308,7 +345,7 @@ async fn mentorship_view(
         mentor: m.mentor.name.clone(),
         mentees: m.mentee_names(),
         status: m.status.as_str().into(),
-        origin: humanise(m.origin.as_str()),
+        origin: origin_label(m.origin).to_string(),
         created: day(m.created_at),
         started: optional_day(m.started_at),
         ended: optional_day(m.ended_at),
@@ -329,6 +366,8 @@ async fn mentorship_view(
         decline_reason: m.decline_reason.clone().unwrap_or_default(),
         end_note: m.end_note.clone().unwrap_or_default(),
         awaiting_others,
+        is_proposed: m.status == MentorshipStatus::Proposed,
+        acceptances: acceptances(&m, me.id()),
     };
     Ok(MentorshipPage {
         page: me.page(title, "dashboard"),

@@ -5,6 +5,7 @@
 //! [`CsrfForm`]; the cookie that holds it is issued by [`page_cookies`].
 mod accounts;
 mod dashboard;
+mod matching;
 mod mentorships;
 mod profile;
 mod programs;
@@ -52,6 +53,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/programs/{id}/enrollments", get(programs::enrollments))
         .route("/programs/{id}/mentors", get(programs::mentors))
+        .route("/programs/{id}/suggestions", get(matching::suggestions))
+        .route(
+            "/programs/{id}/rounds",
+            get(matching::rounds).post(matching::create_round),
+        )
+        .route(
+            "/programs/{id}/weights",
+            get(matching::weights_page).post(matching::save_weights),
+        )
+        .route("/programs/{id}/pairs", post(matching::propose_pair))
+        .route("/rounds/{id}", get(matching::round))
+        .route("/rounds/{id}/remove", post(matching::remove_pair))
+        .route("/rounds/{id}/add", post(matching::add_pair))
+        .route("/rounds/{id}/publish", post(matching::publish_round))
         .route(
             "/programs/{id}/mentors/{mentor_id}/request",
             get(mentorships::request_page).post(mentorships::send_request),

@@ -293,6 +293,8 @@ struct EnrollmentsPage {
     program: ProgramOut,
     enrollments: Vec<EnrollmentRow>,
     relationships: Vec<RelationshipRow>,
+    mentor_opts: Vec<Opt>,
+    mentee_opts: Vec<Opt>,
 }
 
 pub async fn enrollments(
@@ -307,6 +309,20 @@ pub async fn enrollments(
     let pairs = mentorships::of_program(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
+    let people_as = |role: Role| -> Vec<Opt> {
+        let mut opts: Vec<Opt> = rows
+            .iter()
+            .filter(|e| e.role == role)
+            .map(|e| Opt {
+                value: e.person.id.clone(),
+                label: e.person.name.clone(),
+                selected: false,
+            })
+            .collect();
+        opts.sort_by_key(|o| o.label.to_lowercase());
+        opts
+    };
+    let (mentor_opts, mentee_opts) = (people_as(Role::Mentor), people_as(Role::Mentee));
     let enrollments = rows
         .into_iter()
         .map(|e| EnrollmentRow {
@@ -337,6 +353,8 @@ pub async fn enrollments(
         program,
         enrollments,
         relationships,
+        mentor_opts,
+        mentee_opts,
     }))
 }
 

@@ -1,0 +1,705 @@
+//! Matching on the pages: a mentee's explained suggestions, a coordinator's rounds
+//! (draft, edit, publish), the program's matching weights and hand-made pairs.
+use super::{
+    back_with_error, capitalise, day, done, form_failure, ok, optional_day, optional_number,
+    redirect_with, render, CsrfForm, Errors, Flash, Member, Opt, Page, WebError,
+};
+use crate::domain::{Role, CRITERIA};
+use crate::error::AppError;
+use crate::service::matching::{self, ExplanationItem, PairIn, RoundIn, RoundOut, RoundPatch};
+use crate::service::people;
+use crate::service::programs::{self, EnrollmentOut, ProgramOut, ProgramPatch};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// A criterion in plain words, and what it rewards.
+pub fn criterion_label(criterion: &str) -> (&'static str, &'static str) {
+    match criterion {
+        "skills" => (
+            "Skills",
+            "The mentor has the skills the mentee wants to grow.",
+        ),
+        "field" => ("Field", "Both work in the same or a related field."),
+        "values" => ("Shared values", "Values both of them named."),
+        "seniority" => (
+            "Experience",
+            "The difference in seniority suits the program's kind.",
+        ),
+        "interests" => ("Shared interests", "Interests both of them named."),
+        "background" => ("Background", "Education, department or location in common."),
+        "learning_style" => (
+            "Learning style",
+            "How the mentee learns best fits how the mentor explains.",
+        ),
+        "meeting_preference" => (
+            "How to meet",
+            "Both prefer the same way to meet (video, in person, phone, chat).",
+        ),
+        "availability" => (
+            "Time available",
+            "The mentor has the hours a month the mentee hopes for.",
+        ),
+        "timezone" => ("Time zone", "Their working hours overlap."),
+        _ => ("Other", ""),
+    }
+}
+
+/// `72.5` → `"72.5"`, `80.0` → `"80"`.
+fn score_text(score: f64) -> String {
+    let rounded = (score * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    }
+}
+
+/// One row of "Why this match".
+pub struct WhyRow {
+    pub label: String,
+    pub points: String,
+    pub detail: String,
+}
+
+fn why(items: &[ExplanationItem]) -> Vec<WhyRow> {
+    items
+        .iter()
+        .map(|i| WhyRow {
+            label: criterion_label(&i.criterion).0.to_string(),
+            points: score_text(i.points),
+            detail: capitalise(&i.detail),
+        })
+        .collect()
+}
+
+/// Coordinators and admins run a program's matching; anyone else does not learn
+/// these pages exist.
+async fn runnable_program(
+    state: &AppState,
+    me: &Member,
+    program_id: &str,
+) -> Result<ProgramOut, WebError> {
+    let program = programs::get(state, program_id).await.map_err(me.fail())?;
+    let can_run = programs::can_run(&state.store.db, &me.caller, program_id)
+        .await
+        .map_err(me.fail())?;
+    if !can_run {
+        return Err(me.fail()(AppError::NotFound("page")));
+    }
+    Ok(program)
+}
+
+/// After a round or pair form fails: back to the page with the messages on top.
+/// Field keys such as `add[0]` mean nothing to a person, so only the messages are shown.
+fn back_with_messages(
+    state: &AppState,
+    me: &Member,
+    to: &str,
+    err: AppError,
+) -> Result<Response, WebError> {
+    match err {
+        AppError::Validation(fields) => {
+            let text = fields
+                .values()
+                .map(|m| capitalise(m))
+                .collect::<Vec<_>>()
+                .join(". ");
+            Ok(redirect_with(state, to, Flash::error(format!("{text}."))))
+        }
+        other => Ok(back_with_error(state, to, other, me.fail())),
+    }
+}
+
+// ---------------------------------------------------------------- suggestions
+
+pub struct SuggestionCard {
+    pub rank: usize,
+    pub mentor_id: String,
+    pub name: String,
+    pub field: String,
+    pub known_for: String,
+    pub score: String,
+    pub score_value: f64,
+    pub why: Vec<WhyRow>,
+}
+
+#[derive(Template)]
+#[template(path = "suggestions.html")]
+struct SuggestionsPage {
+    page: Page,
+    program_id: String,
+    program_name: String,
+    cards: Vec<SuggestionCard>,
+    /// What the mentee could add to their profile to be matched at all.
+    profile_gaps: Vec<&'static str>,
+}
+
+pub async fn suggestions(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let program = programs::get(&state, &id).await.map_err(me.fail())?;
+    let found = matching::suggestions(&state, &me.caller, &id, Some(20))
+        .await
+        .map_err(me.fail())?;
+    let profile = people::get_profile(&state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    let mut profile_gaps = Vec::new();
+    if profile.languages.is_empty() {
+        profile_gaps.push("the languages you speak (a shared language is required)");
+    }
+    if profile.timezone.is_none() {
+        profile_gaps.push("your time zone");
+    }
+    if profile.skills.is_empty() && profile.interests.is_empty() {
+        profile_gaps.push("your skills and interests");
+    }
+    let cards = found
+        .into_iter()
+        .enumerate()
+        .map(|(k, s)| SuggestionCard {
+            rank: k + 1,
+            mentor_id: s.mentor.id,
+            name: s.mentor.name,
+            field: s.mentor.field,
+            known_for: s.mentor.known_for,
+            score: score_text(s.score),
+            score_value: s.score,
+            why: why(&s.explanation),
+        })
+        .collect();
+    Ok(ok(&SuggestionsPage {
+        page: me.page(format!("Suggested mentors · {}", program.name), "programs"),
+        program_id: program.id,
+        program_name: program.name,
+        cards,
+        profile_gaps,
+    }))
+}
+
+// ---------------------------------------------------------------- rounds
+
+pub struct RoundRow {
+    pub id: String,
+    pub status: String,
+    pub objective: String,
+    pub pairs: usize,
+    pub total_score: String,
+    pub mean_score: String,
+    pub blocking_pairs: i32,
+    pub unmatched: usize,
+    pub created: String,
+}
+
+impl RoundRow {
+    fn new(r: &RoundOut) -> RoundRow {
+        RoundRow {
+            id: r.id.clone(),
+            status: r.status.clone(),
+            objective: objective_label(&r.objective).to_string(),
+            pairs: r.stats.pairs,
+            total_score: score_text(r.stats.total_score),
+            mean_score: score_text(r.stats.mean_score),
+            blocking_pairs: r.stats.blocking_pairs,
+            unmatched: r.unmatched_mentee_ids.len(),
+            created: day(r.created_at),
+        }
+    }
+}
+
+fn objective_label(objective: &str) -> &'static str {
+    match objective {
+        "stable" => "Stable",
+        _ => "Optimal",
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct RoundForm {
+    objective: String,
+    min_score: String,
+}
+
+impl Default for RoundForm {
+    fn default() -> Self {
+        RoundForm {
+            objective: "optimal".into(),
+            min_score: String::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "rounds.html")]
+struct RoundsPage {
+    page: Page,
+    program_id: String,
+    program_name: String,
+    rounds: Vec<RoundRow>,
+    form: RoundForm,
+    errors: Errors,
+}
+
+async fn rounds_view(
+    state: &AppState,
+    me: &Member,
+    program_id: &str,
+    form: RoundForm,
+    errors: Errors,
+) -> Result<RoundsPage, WebError> {
+    let program = runnable_program(state, me, program_id).await?;
+    let rounds = matching::rounds_of(state, &me.caller, program_id)
+        .await
+        .map_err(me.fail())?;
+    Ok(RoundsPage {
+        page: me.page(format!("Matching rounds · {}", program.name), "programs"),
+        program_id: program.id,
+        program_name: program.name,
+        rounds: rounds.iter().map(RoundRow::new).collect(),
+        form,
+        errors,
+    })
+}
+
+pub async fn rounds(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let view = rounds_view(&state, &me, &id, RoundForm::default(), Errors::default()).await?;
+    Ok(ok(&view))
+}
+
+pub async fn create_round(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<RoundForm>,
+) -> Result<Response, WebError> {
+    runnable_program(&state, &me, &id).await?;
+    let result = match matching::parse_min_score(&form.min_score) {
+        Ok(min_score) => {
+            let input = RoundIn {
+                objective: form.objective.clone(),
+                min_score,
+            };
+            matching::create_round(&state, &me.caller, &id, &input).await
+        }
+        Err(problem) => Err(AppError::field("min_score", problem)),
+    };
+    match result {
+        Ok(r) => Ok(done(
+            &state,
+            &format!("/rounds/{}", r.id),
+            format!(
+                "Draft ready: {} pairs, {} mentees unmatched. Review it, then publish.",
+                r.stats.pairs,
+                r.unmatched_mentee_ids.len()
+            ),
+        )),
+        Err(err) => {
+            let failure = form_failure(err, me.fail())?;
+            let mut view = rounds_view(&state, &me, &id, form, failure.errors).await?;
+            view.page.flash = Some(failure.banner);
+            Ok(render(failure.status, &view))
+        }
+    }
+}
+
+pub struct PairRow {
+    pub mentor_id: String,
+    pub mentor_name: String,
+    pub mentee_id: String,
+    pub mentee_name: String,
+    pub score: String,
+    pub score_value: f64,
+    pub why: Vec<WhyRow>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoundQuery {
+    sort: String,
+}
+
+#[derive(Template)]
+#[template(path = "round.html")]
+struct RoundPage {
+    page: Page,
+    program_id: String,
+    program_name: String,
+    round: RoundRow,
+    min_score: String,
+    published: String,
+    is_draft: bool,
+    pairs: Vec<PairRow>,
+    /// `score`, `mentor` or `mentee`.
+    sort: &'static str,
+    unmatched: Vec<String>,
+    mentors: Vec<Opt>,
+    mentees: Vec<Opt>,
+}
+
+fn names_by_id(enrolments: &[EnrollmentOut]) -> HashMap<&str, &str> {
+    enrolments
+        .iter()
+        .map(|e| (e.person.id.as_str(), e.person.name.as_str()))
+        .collect()
+}
+
+fn people_in_role(enrolments: &[EnrollmentOut], role: Role, note: &[String]) -> Vec<Opt> {
+    let mut opts: Vec<Opt> = enrolments
+        .iter()
+        .filter(|e| e.role == role)
+        .map(|e| Opt {
+            value: e.person.id.clone(),
+            label: if note.contains(&e.person.id) {
+                format!("{} (unmatched)", e.person.name)
+            } else {
+                e.person.name.clone()
+            },
+            selected: false,
+        })
+        .collect();
+    opts.sort_by_key(|a| a.label.to_lowercase());
+    opts
+}
+
+pub async fn round(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    Query(query): Query<RoundQuery>,
+) -> Result<Response, WebError> {
+    let r = matching::get_round(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
+    let program = programs::get(&state, &r.program_id)
+        .await
+        .map_err(me.fail())?;
+    let enrolments = programs::enrollments(&state, &me.caller, &r.program_id)
+        .await
+        .map_err(me.fail())?;
+    let names = names_by_id(&enrolments);
+    let mut pairs: Vec<PairRow> = r
+        .pairs
+        .iter()
+        .map(|p| PairRow {
+            mentor_id: p.mentor_id.clone(),
+            mentor_name: p.mentor_name.clone(),
+            mentee_id: p.mentee_id.clone(),
+            mentee_name: p.mentee_name.clone(),
+            score: score_text(p.score),
+            score_value: p.score,
+            why: why(&p.explanation),
+        })
+        .collect();
+    let by_name = |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase());
+    let sort = match query.sort.as_str() {
+        "mentor" => {
+            pairs.sort_by(|a, b| {
+                by_name(&a.mentor_name, &b.mentor_name)
+                    .then_with(|| by_name(&a.mentee_name, &b.mentee_name))
+            });
+            "mentor"
+        }
+        "mentee" => {
+            pairs.sort_by(|a, b| by_name(&a.mentee_name, &b.mentee_name));
+            "mentee"
+        }
+        _ => {
+            pairs.sort_by(|a, b| {
+                b.score_value
+                    .total_cmp(&a.score_value)
+                    .then_with(|| by_name(&a.mentee_name, &b.mentee_name))
+            });
+            "score"
+        }
+    };
+    let mut unmatched: Vec<String> = r
+        .unmatched_mentee_ids
+        .iter()
+        .map(|m| {
+            names
+                .get(m.as_str())
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "Former member".into())
+        })
+        .collect();
+    unmatched.sort_by_key(|n| n.to_lowercase());
+    let mentors = people_in_role(&enrolments, Role::Mentor, &[]);
+    let mentees = people_in_role(&enrolments, Role::Mentee, &r.unmatched_mentee_ids);
+    Ok(ok(&RoundPage {
+        page: me.page(format!("Matching round · {}", program.name), "programs"),
+        program_id: program.id,
+        program_name: program.name,
+        round: RoundRow::new(&r),
+        min_score: score_text(r.min_score),
+        published: optional_day(r.published_at),
+        is_draft: r.status == "draft",
+        pairs,
+        sort,
+        unmatched,
+        mentors,
+        mentees,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PairForm {
+    mentor_id: String,
+    mentee_id: String,
+}
+
+impl PairForm {
+    fn pair(&self) -> Result<[String; 2], AppError> {
+        let (mentor, mentee) = (self.mentor_id.trim(), self.mentee_id.trim());
+        if mentor.is_empty() || mentee.is_empty() {
+            return Err(AppError::field("pair", "choose a mentor and a mentee"));
+        }
+        Ok([mentor.to_string(), mentee.to_string()])
+    }
+}
+
+async fn change_round(
+    state: &AppState,
+    me: &Member,
+    id: &str,
+    form: &PairForm,
+    adding: bool,
+) -> Result<Response, WebError> {
+    let back = format!("/rounds/{id}");
+    let patch = match form.pair() {
+        Ok(pair) if adding => RoundPatch {
+            add: vec![pair],
+            ..RoundPatch::default()
+        },
+        Ok(pair) => RoundPatch {
+            remove: vec![pair],
+            ..RoundPatch::default()
+        },
+        Err(err) => return back_with_messages(state, me, &back, err),
+    };
+    match matching::patch_round(state, &me.caller, id, &patch).await {
+        Ok(r) => {
+            let name = |pid: &str| {
+                r.pairs
+                    .iter()
+                    .find_map(|p| {
+                        (p.mentor_id == pid)
+                            .then(|| p.mentor_name.clone())
+                            .or_else(|| (p.mentee_id == pid).then(|| p.mentee_name.clone()))
+                    })
+                    .unwrap_or_default()
+            };
+            let text = if adding {
+                format!(
+                    "Added {} with {} to the draft.",
+                    name(&form.mentee_id),
+                    name(&form.mentor_id)
+                )
+            } else {
+                "Pair removed from the draft; the mentee is listed as unmatched.".to_string()
+            };
+            Ok(done(state, &back, text))
+        }
+        Err(err) => back_with_messages(state, me, &back, err),
+    }
+}
+
+pub async fn remove_pair(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<PairForm>,
+) -> Result<Response, WebError> {
+    change_round(&state, &me, &id, &form, false).await
+}
+
+pub async fn add_pair(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<PairForm>,
+) -> Result<Response, WebError> {
+    change_round(&state, &me, &id, &form, true).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
+
+pub async fn publish_round(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    let back = format!("/rounds/{id}");
+    match matching::publish_round(&state, &me.caller, &id).await {
+        Ok(r) => Ok(done(
+            &state,
+            &back,
+            format!(
+                "Published: {} proposals sent. Each match starts once mentor and mentee accept.",
+                r.stats.pairs
+            ),
+        )),
+        Err(err) => back_with_messages(&state, &me, &back, err),
+    }
+}
+
+// ---------------------------------------------------------------- a pair by hand
+
+pub async fn propose_pair(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<PairForm>,
+) -> Result<Response, WebError> {
+    let back = format!("/programs/{id}/enrollments");
+    let [mentor_id, mentee_id] = match form.pair() {
+        Ok(pair) => pair,
+        Err(err) => return back_with_messages(&state, &me, &back, err),
+    };
+    let input = PairIn {
+        mentor_id,
+        mentee_id,
+    };
+    match matching::propose_pair(&state, &me.caller, &id, &input).await {
+        Ok(m) => Ok(done(
+            &state,
+            &back,
+            format!(
+                "Proposed {} as mentor of {}. The match starts once both accept.",
+                m.mentor.name,
+                m.mentee_names()
+            ),
+        )),
+        Err(err) => back_with_messages(&state, &me, &back, err),
+    }
+}
+
+// ---------------------------------------------------------------- weights
+
+pub struct WeightInput {
+    pub id: String,
+    pub label: &'static str,
+    pub hint: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "weights.html")]
+struct WeightsPage {
+    page: Page,
+    program_id: String,
+    program_name: String,
+    weights: Vec<WeightInput>,
+    errors: Errors,
+}
+
+fn weights_view(
+    page: Page,
+    program: &ProgramOut,
+    values: &BTreeMap<String, String>,
+    errors: Errors,
+) -> WeightsPage {
+    WeightsPage {
+        page,
+        program_id: program.id.clone(),
+        program_name: program.name.clone(),
+        weights: CRITERIA
+            .iter()
+            .map(|(c, _)| {
+                let (label, hint) = criterion_label(c);
+                let id = format!("weight_{c}");
+                WeightInput {
+                    value: values.get(&id).cloned().unwrap_or_default(),
+                    id,
+                    label,
+                    hint,
+                }
+            })
+            .collect(),
+        errors,
+    }
+}
+
+pub async fn weights_page(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let program = runnable_program(&state, &me, &id).await?;
+    let values = program
+        .weights
+        .iter()
+        .map(|(c, w)| (format!("weight_{c}"), w.to_string()))
+        .collect();
+    Ok(ok(&weights_view(
+        me.page(format!("Matching weights · {}", program.name), "programs"),
+        &program,
+        &values,
+        Errors::default(),
+    )))
+}
+
+pub async fn save_weights(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let program = runnable_program(&state, &me, &id).await?;
+    let mut errors = Errors::default();
+    let mut weights = BTreeMap::new();
+    for (criterion, _) in CRITERIA {
+        let field = format!("weight_{criterion}");
+        let raw = form.get(&field).cloned().unwrap_or_default();
+        match optional_number(&raw, &field, &mut errors) {
+            Some(n) if (0..=10).contains(&n) => {
+                weights.insert(criterion.to_string(), serde_json::Value::from(n));
+            }
+            Some(_) => errors.add(&field, "must be a whole number from 0 to 10"),
+            None if raw.trim().is_empty() => errors.add(&field, "enter a weight from 0 to 10"),
+            None => {}
+        }
+    }
+    let result = if errors.is_empty() {
+        let patch = ProgramPatch {
+            weights: Some(weights),
+            ..ProgramPatch::default()
+        };
+        programs::patch(&state, &me.caller, &id, &patch).await
+    } else {
+        Err(AppError::Validation(errors.0))
+    };
+    match result {
+        Ok(_) => Ok(done(
+            &state,
+            &format!("/programs/{id}/weights"),
+            "Weights saved. They apply to suggestions and to the next matching round.",
+        )),
+        Err(err) => {
+            let failure = form_failure(err, me.fail())?;
+            let mut page = me.page(format!("Matching weights · {}", program.name), "programs");
+            let mut banner = failure.banner;
+            if let Some(problem) = failure.errors.get("weights") {
+                banner = Flash::error(capitalise(problem));
+            }
+            page.flash = Some(banner);
+            Ok(render(
+                failure.status,
+                &weights_view(page, &program, &form, failure.errors),
+            ))
+        }
+    }
+}
