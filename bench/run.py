@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""One driver for the matching benchmarks: every solver on the same files, in one run.
+
+For each size it generates the instance (seeded, cached under --data), then runs
+`tandem match` (optimal and stable), OR-Tools' max-flow-min-cost (the reference
+optimum), the `matching` package's HospitalResident (up to 10k mentees) and scipy's
+linear_sum_assignment with mentor places copied (where the dense matrix fits), each
+as its own process, --repeat times. It checks every assignment independently
+(capacities, pairs, total score, blocking pairs) and prints a Markdown table:
+median solve time, median whole-process time, peak memory, matched mentees, total
+score as a ratio of OR-Tools' optimum, blocking pairs.
+
+    python3 bench/run.py --sizes small,medium,large
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import check, read_assignment, read_instance  # noqa: E402
+
+SIZES = {
+    "small": dict(mentees=1_000, mentors=200),
+    "medium": dict(mentees=10_000, mentors=2_000),
+    "large": dict(mentees=100_000, mentors=20_000),
+}
+
+
+def run(cmd, env=None):
+    """Runs a command; returns (stdout, wall seconds, peak RSS in MB) of that process alone."""
+    # stderr goes to a file: a chatty peer must not block on a full pipe.
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            sys.exit(f"{' '.join(cmd)} failed:\n{err.read().decode()}")
+    return json.loads(out.decode().strip().splitlines()[-1]), wall, usage.ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="small,medium,large")
+    ap.add_argument("--tandem", default=os.path.join(HERE, "..", "target", "release", "tandem"))
+    ap.add_argument("--data", default=os.path.join(HERE, "data"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--capacity", type=int, default=5)
+    ap.add_argument("--candidates", type=int, default=50)
+    args = ap.parse_args()
+    if not os.path.exists(args.tandem):
+        sys.exit(f"{args.tandem} not found: run `cargo build --release` first")
+    py = sys.executable
+    for size in args.sizes.split(","):
+        spec = SIZES[size]
+        d = os.path.join(args.data, size)
+        mentors, edges = os.path.join(d, "mentors.csv"), os.path.join(d, "edges.csv")
+        if not os.path.exists(edges):
+            print(f"generating {size} ({spec['mentees']} mentees × {spec['mentors']} mentors)…", file=sys.stderr)
+            subprocess.run([py, os.path.join(HERE, "gen.py"), "--mentees", str(spec["mentees"]),
+                            "--mentors", str(spec["mentors"]), "--capacity", str(args.capacity),
+                            "--candidates", str(args.candidates), "--out", d], check=True)
+        solvers = [
+            ("tandem optimal", [args.tandem, "match", "--mentors", mentors, "--edges", edges,
+                                "--objective", "optimal", "--quiet", "--out"]),
+            ("tandem stable", [args.tandem, "match", "--mentors", mentors, "--edges", edges,
+                               "--objective", "stable", "--quiet", "--out"]),
+            ("OR-Tools min-cost flow", [py, os.path.join(HERE, "ortools_mcf.py"), mentors, edges]),
+        ]
+        if spec["mentees"] <= 10_000:
+            solvers.append(("matching HospitalResident", [py, os.path.join(HERE, "matching_hr.py"), mentors, edges]))
+        if spec["mentees"] * spec["mentors"] * args.capacity <= 25_000_000:
+            solvers.append(("scipy linear_sum_assignment", [py, os.path.join(HERE, "scipy_lsa.py"), mentors, edges]))
+        inst = read_instance(mentors, edges)
+        rows = []
+        for name, cmd in solvers:
+            out_csv = os.path.join(d, name.replace(" ", "_") + ".csv")
+            solves, builds, walls, peaks = [], [], [], []
+            for _ in range(args.repeat):
+                summary, wall, peak = run(cmd + [out_csv])
+                solves.append(summary["solve_seconds"])
+                builds.append(summary.get("build_seconds", summary.get("load_seconds", 0.0)))
+                walls.append(wall)
+                peaks.append(peak)
+            pairs, total, blocking, capacity_ok = check(inst, read_assignment(out_csv, inst))
+            assert capacity_ok, f"{name} exceeds a capacity"
+            rows.append(dict(solver=name, solve=statistics.median(solves), build=statistics.median(builds),
+                             wall=statistics.median(walls), peak=max(peaks), pairs=pairs, total=total,
+                             blocking=blocking))
+            print(f"  {name}: solve {rows[-1]['solve']:.3f}s, process {rows[-1]['wall']:.2f}s", file=sys.stderr)
+        reference = next(r for r in rows if r["solver"].startswith("OR-Tools"))
+        print(f"\n### {size}: {spec['mentees']:,} mentees × {spec['mentors']:,} mentors, capacity {args.capacity}, "
+              f"{len(inst.mentee):,} candidate pairs (median of {args.repeat})\n")
+        print("| solver | solve s | load/build s | whole process s | peak MB | matched | total / OR-Tools | blocking pairs |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print(f"| {r['solver']} | {r['solve']:.3f} | {r['build']:.3f} | {r['wall']:.2f} | {r['peak']:.0f} | "
+                  f"{r['pairs']:,} | {r['total'] / reference['total']:.6f} | {r['blocking']:,} |")
+        with open(os.path.join(d, "results.json"), "w") as f:
+            json.dump(rows, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
