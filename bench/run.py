@@ -32,19 +32,26 @@ SIZES = {
 }
 
 
-def run(cmd, env=None):
-    """Runs a command; returns (stdout, wall seconds, peak RSS in MB) of that process alone."""
+TIME = "/usr/bin/time"
+
+
+def run(cmd):
+    """Runs a command; returns (its JSON line, wall seconds, peak RSS in MB) of that process alone.
+
+    Peak memory comes from GNU time, which forks from a small process: measuring from
+    this driver would count the driver's own pages, copied into the child at fork.
+    """
     # stderr goes to a file: a chatty peer must not block on a full pipe.
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env)
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run([TIME, "-f", "peak_kb=%M"] + cmd, stdout=subprocess.PIPE, stderr=err)
         wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            err.seek(0)
-            sys.exit(f"{' '.join(cmd)} failed:\n{err.read().decode()}")
-    return json.loads(out.decode().strip().splitlines()[-1]), wall, usage.ru_maxrss / 1024
+        err.seek(0)
+        log = err.read().decode()
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{log}")
+    peak_kb = int(log.rsplit("peak_kb=", 1)[1].split()[0])
+    return json.loads(proc.stdout.decode().strip().splitlines()[-1]), wall, peak_kb / 1024
 
 
 def main():
@@ -56,6 +63,8 @@ def main():
     ap.add_argument("--capacity", type=int, default=5)
     ap.add_argument("--candidates", type=int, default=50)
     args = ap.parse_args()
+    if not os.path.exists(TIME):
+        sys.exit("GNU time is needed for peak memory: apt-get install time")
     if not os.path.exists(args.tandem):
         sys.exit(f"{args.tandem} not found: run `cargo build --release` first")
     py = sys.executable

@@ -18,18 +18,44 @@ use tandem::store::entities::{enrollment, profile, user};
 use tower::ServiceExt;
 
 const SKILLS: usize = 200;
-const FIELDS: &[&str] = &["Engineering", "Data", "Design", "Product", "Marketing", "Finance", "People", "Research"];
-const TZS: &[&str] = &["Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo"];
+const FIELDS: &[&str] = &[
+    "Engineering",
+    "Data",
+    "Design",
+    "Product",
+    "Marketing",
+    "Finance",
+    "People",
+    "Research",
+];
+const TZS: &[&str] = &[
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+];
 const SENIORITY: &[&str] = &["student", "junior", "mid", "senior", "lead", "executive"];
 
 fn arg(name: &str, default: &str) -> String {
     let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_string())
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| default.to_string())
 }
 
 fn skills(rng: &mut StdRng, count: usize) -> String {
     // Popular skills come up more often: squaring a uniform draw skews towards 0.
-    let list: Vec<String> = (0..count).map(|_| format!("skill{}", ((rng.gen::<f64>().powi(2)) * SKILLS as f64) as usize)).collect();
+    let list: Vec<String> = (0..count)
+        .map(|_| {
+            format!(
+                "skill{}",
+                ((rng.gen::<f64>().powi(2)) * SKILLS as f64) as usize
+            )
+        })
+        .collect();
     serde_json::to_string(&list).unwrap()
 }
 
@@ -39,7 +65,10 @@ async fn main() -> anyhow::Result<()> {
     let mentors: usize = arg("--mentors", "2000").parse()?;
     let objective = arg("--objective", "optimal");
     let dir = tempfile::tempdir()?;
-    let url = arg("--database-url", &format!("sqlite://{}/bench.db", dir.path().display()));
+    let url = arg(
+        "--database-url",
+        &format!("sqlite://{}/bench.db", dir.path().display()),
+    );
     let mut config = Config::for_database(&url);
     config.argon2_memory_kib = 1024;
     config.argon2_iterations = 1;
@@ -47,12 +76,28 @@ async fn main() -> anyhow::Result<()> {
     let state = &app.state;
 
     let seeding = Instant::now();
-    let admin = RegisterIn { email: "admin@example.org".into(), password: "benchmark-password".into(), name: "Admin".into() };
-    accounts::create_user(state, &admin, true).await.map_err(|e| anyhow::anyhow!(e.public_message()))?;
-    let login = accounts::login(state, "127.0.0.1", &accounts::LoginIn { email: admin.email, password: admin.password })
+    let admin = RegisterIn {
+        email: "admin@example.org".into(),
+        password: "benchmark-password".into(),
+        name: "Admin".into(),
+    };
+    accounts::create_user(state, &admin, true)
         .await
         .map_err(|e| anyhow::anyhow!(e.public_message()))?;
-    let caller = tandem::auth::caller_for_token(state, &login.token).await.map_err(|e| anyhow::anyhow!(e.public_message()))?.unwrap();
+    let login = accounts::login(
+        state,
+        "127.0.0.1",
+        &accounts::LoginIn {
+            email: admin.email,
+            password: admin.password,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+    let caller = tandem::auth::caller_for_token(state, &login.token)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.public_message()))?
+        .unwrap();
     let program = tandem::service::programs::create(
         state,
         &caller,
@@ -85,8 +130,16 @@ async fn main() -> anyhow::Result<()> {
             calendar_token: Set(None),
             created_at: Set(now),
         });
-        let seniority = if is_mentor { SENIORITY[rng.gen_range(3..6)] } else { SENIORITY[rng.gen_range(0..4)] };
-        let languages = if rng.gen_bool(0.85) { r#"["English"]"# } else { r#"["English","German"]"# };
+        let seniority = if is_mentor {
+            SENIORITY[rng.gen_range(3..6)]
+        } else {
+            SENIORITY[rng.gen_range(0..4)]
+        };
+        let languages = if rng.gen_bool(0.85) {
+            r#"["English"]"#
+        } else {
+            r#"["English","German"]"#
+        };
         profiles.push(profile::ActiveModel {
             user_id: Set(id.clone()),
             field: Set(FIELDS[rng.gen_range(0..FIELDS.len())].into()),
@@ -115,7 +168,11 @@ async fn main() -> anyhow::Result<()> {
             user_id: Set(id),
             role: Set(if is_mentor { "mentor" } else { "mentee" }.into()),
             capacity: Set(None),
-            wants_skills: Set(if is_mentor { "[]".into() } else { skills(&mut rng, 3) }),
+            wants_skills: Set(if is_mentor {
+                "[]".into()
+            } else {
+                skills(&mut rng, 3)
+            }),
             goals_summary: Set(String::new()),
             created_at: Set(now),
         });
@@ -125,13 +182,20 @@ async fn main() -> anyhow::Result<()> {
         user::Entity::insert_many(chunk.to_vec()).exec(&*tx).await?;
     }
     for chunk in profiles.chunks(500) {
-        profile::Entity::insert_many(chunk.to_vec()).exec(&*tx).await?;
+        profile::Entity::insert_many(chunk.to_vec())
+            .exec(&*tx)
+            .await?;
     }
     for chunk in enrollments.chunks(1000) {
-        enrollment::Entity::insert_many(chunk.to_vec()).exec(&*tx).await?;
+        enrollment::Entity::insert_many(chunk.to_vec())
+            .exec(&*tx)
+            .await?;
     }
     tx.commit().await?;
-    eprintln!("seeded {mentees} mentees and {mentors} mentors in {:.1}s", seeding.elapsed().as_secs_f64());
+    eprintln!(
+        "seeded {mentees} mentees and {mentors} mentors in {:.1}s",
+        seeding.elapsed().as_secs_f64()
+    );
 
     let router = app.router();
     let request = Request::post(format!("/api/v1/programs/{}/rounds", program.id))
@@ -143,7 +207,11 @@ async fn main() -> anyhow::Result<()> {
     let status = response.status();
     let body = response.into_body().collect().await?.to_bytes();
     let seconds = started.elapsed().as_secs_f64();
-    anyhow::ensure!(status.as_u16() == 201, "round failed: {status} {}", String::from_utf8_lossy(&body));
+    anyhow::ensure!(
+        status.as_u16() == 201,
+        "round failed: {status} {}",
+        String::from_utf8_lossy(&body)
+    );
     let round: serde_json::Value = serde_json::from_slice(&body)?;
     println!(
         "{}",

@@ -68,6 +68,34 @@ fn optimal_and_stable_on_scored_edges() {
         "progress goes to stderr"
     );
 
+    // The same edges, not grouped by mentee and with spaces around fields: the same answer.
+    write(
+        d,
+        "shuffled.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx, A ,90,90\ny,A,50,50\n x ,B,10, 10\n",
+    );
+    let out = tandem(
+        &[
+            "match",
+            "--mentors",
+            "mentors.csv",
+            "--edges",
+            "shuffled.csv",
+            "--objective",
+            "optimal",
+            "--out",
+            "out.csv",
+            "-q",
+        ],
+        d,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(pairs(d), vec!["x,B", "y,A"]);
+
     let out = tandem(
         &[
             "match",
