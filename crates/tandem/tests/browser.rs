@@ -88,7 +88,7 @@ async fn browser(driver: &Driver) -> Client {
 }
 
 /// Serves the real application on a free port until the returned sender is dropped.
-async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
+async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>, tandem::AppState) {
     let mut config = Config::for_database(database_url);
     config.argon2_memory_kib = 1024;
     config.argon2_iterations = 1;
@@ -96,6 +96,7 @@ async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>)
     let base = format!("http://{}", listener.local_addr().unwrap());
     config.base_url = base.clone();
     let app = tandem::build(config).await.expect("app builds");
+    let state = app.state.clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         app.run(listener, async move {
@@ -104,7 +105,7 @@ async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>)
         .await
         .expect("server runs");
     });
-    (base, tx)
+    (base, tx, state)
 }
 
 struct Page<'a> {
@@ -220,12 +221,204 @@ impl Page<'_> {
     }
 }
 
+impl Page<'_> {
+    async fn sign_in(&self, email: &str) {
+        self.open("/signin").await;
+        self.fill("#signin-form [name=email]", email).await;
+        self.fill("#signin-form [name=password]", "correct horse battery")
+            .await;
+        self.click("#signin-submit").await;
+        self.expect_text("Sign out").await;
+    }
+}
+
+/// A person made through the services, with a profile and an enrolment.
+async fn enrolled(
+    state: &tandem::AppState,
+    name: &str,
+    role: &str,
+    program: &str,
+    skills: &[&str],
+) -> String {
+    use tandem::service::{accounts, people, programs};
+    let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+    let input = accounts::RegisterIn {
+        email: email.clone(),
+        password: "correct horse battery".into(),
+        name: name.into(),
+    };
+    let user = accounts::create_user(state, &input, false).await.unwrap();
+    let login = accounts::login(
+        state,
+        "127.0.0.1",
+        &accounts::LoginIn {
+            email: email.clone(),
+            password: input.password,
+        },
+    )
+    .await
+    .unwrap();
+    let caller = tandem::auth::caller_for_token(state, &login.token)
+        .await
+        .unwrap()
+        .unwrap();
+    let skills: Vec<String> = skills.iter().map(|s| s.to_string()).collect();
+    let profile = people::ProfileData {
+        field: "Engineering".into(),
+        seniority: Some(if role == "mentor" { "lead" } else { "junior" }.into()),
+        skills: if role == "mentor" {
+            skills.clone()
+        } else {
+            vec![]
+        },
+        languages: vec!["English".into()],
+        timezone: Some("Europe/Berlin".into()),
+        ..Default::default()
+    };
+    people::put_profile(state, &caller, &profile).await.unwrap();
+    let enrolment = programs::EnrollmentIn {
+        role: role.into(),
+        wants_skills: if role == "mentee" { skills } else { vec![] },
+        ..Default::default()
+    };
+    programs::enroll(state, &caller, program, &enrolment)
+        .await
+        .unwrap();
+    user.id
+}
+
+/// A mentee reads why a mentor fits; the coordinator runs a round and publishes it;
+/// both accept the proposed match in their browsers and it becomes active.
+async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: &str) {
+    use tandem::service::{accounts, programs};
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let (base, _stop, state) = serve(database_url).await;
+    let admin = accounts::RegisterIn {
+        email: "ada@example.org".into(),
+        password: "correct horse battery".into(),
+        name: "Ada Admin".into(),
+    };
+    accounts::create_user(&state, &admin, true).await.unwrap();
+    let login = accounts::login(
+        &state,
+        "127.0.0.1",
+        &accounts::LoginIn {
+            email: admin.email.clone(),
+            password: admin.password.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let admin_caller = tandem::auth::caller_for_token(&state, &login.token)
+        .await
+        .unwrap()
+        .unwrap();
+    let program = programs::create(
+        &state,
+        &admin_caller,
+        &programs::ProgramIn {
+            name: "Round Robin 2027".into(),
+            kind: "traditional".into(),
+            context: "community".into(),
+            starts_on: "2027-01-01".into(),
+            ends_on: "2027-06-30".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mentor_id = enrolled(
+        &state,
+        "Rita Rust",
+        "mentor",
+        &program.id,
+        &["rust", "leadership"],
+    )
+    .await;
+    enrolled(&state, "Max Mentee", "mentee", &program.id, &["rust"]).await;
+
+    let mentee_browser = browser(&driver).await;
+    let coordinator_browser = browser(&driver).await;
+    let mentee = Page {
+        client: &mentee_browser,
+        base: &base,
+    };
+    let coordinator = Page {
+        client: &coordinator_browser,
+        base: &base,
+    };
+
+    mentee.sign_in("max.mentee@example.org").await;
+    mentee
+        .open(&format!("/programs/{}/suggestions", program.id))
+        .await;
+    mentee.expect_text("Rita Rust").await;
+    mentee.click(&format!("#why-{mentor_id} summary")).await;
+    mentee.expect_text("rust").await;
+
+    coordinator.sign_in("ada@example.org").await;
+    coordinator
+        .open(&format!("/programs/{}/rounds", program.id))
+        .await;
+    coordinator.click("#objective-optimal").await;
+    coordinator.click("#round-submit").await;
+    let table = coordinator_browser
+        .wait()
+        .for_element(Locator::Css("#round-pairs-table"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        table.contains("Rita Rust") && table.contains("Max Mentee"),
+        "the draft pairs them:\n{table}"
+    );
+    coordinator.click("#publish-submit").await;
+    coordinator.expect_text("published").await;
+
+    mentee.open("/dashboard").await;
+    mentee.click("#waiting-on-you a[id^=waiting-]").await;
+    mentee.click("#action-accept").await;
+    mentee.expect_text("You accepted this match").await;
+
+    coordinator.click("#signout-submit").await;
+    coordinator.sign_in("rita.rust@example.org").await;
+    coordinator.open("/dashboard").await;
+    coordinator.click("#waiting-on-you a[id^=waiting-]").await;
+    coordinator.click("#action-accept").await;
+    coordinator.expect_text("active").await;
+    let status = coordinator_browser
+        .find(Locator::Css("#mentorship-status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(status.trim(), "active");
+
+    mentee_browser.close().await.ok();
+    coordinator_browser.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_walk_from_suggestions_through_a_round_to_an_active_match() {
+    let dir = tempfile::tempdir().unwrap();
+    walk_from_suggestions_through_a_round_to_an_active_match(&format!(
+        "sqlite://{}/round.db",
+        dir.path().display()
+    ))
+    .await;
+}
+
 /// Sign-up → profile → enrol → search → request → the mentor accepts → both sign.
 async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
     let Some(driver) = start_driver().await else {
         return;
     };
-    let (base, _stop) = serve(database_url).await;
+    let (base, _stop, _) = serve(database_url).await;
     let mentor_browser = browser(&driver).await;
     let mentee_browser = browser(&driver).await;
     let mentor = Page {
