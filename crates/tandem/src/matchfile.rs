@@ -435,7 +435,6 @@ pub fn load_people(
     options: &PeopleOptions,
     progress: &Progress,
 ) -> anyhow::Result<(Problem, f64)> {
-    use engine::{LearningStyle as L, MeetingPreference as M, Seniority as Sn};
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
@@ -462,15 +461,13 @@ pub fn load_people(
             email: get(3).to_string(),
             manager_email: Some(get(4).to_string()).filter(|s| !s.is_empty()),
             field: Some(get(5).to_string()).filter(|s| !s.is_empty()),
-            seniority: optional(path, &r, 6, "seniority", |s| match s {
-                "student" => Some(Sn::Student),
-                "junior" => Some(Sn::Junior),
-                "mid" => Some(Sn::Mid),
-                "senior" => Some(Sn::Senior),
-                "lead" => Some(Sn::Lead),
-                "executive" => Some(Sn::Executive),
-                _ => None,
-            })?,
+            seniority: optional(
+                path,
+                &r,
+                6,
+                "seniority",
+                crate::service::matching::engine_seniority,
+            )?,
             skills: list(get(7)),
             interests: list(get(9)),
             values: list(get(10)),
@@ -480,21 +477,20 @@ pub fn load_people(
             utc_offset_minutes: optional(path, &r, 13, "timezone", |tz| {
                 engine::utc_offset_minutes(tz, options.at)
             })?,
-            learning_style: optional(path, &r, 14, "learning_style", |s| match s {
-                "visual" => Some(L::Visual),
-                "auditory" => Some(L::Auditory),
-                "reading_writing" => Some(L::ReadingWriting),
-                "kinesthetic" => Some(L::Kinesthetic),
-                _ => None,
-            })?,
-            meeting_preference: optional(path, &r, 15, "meeting_preference", |s| match s {
-                "video" => Some(M::Video),
-                "in_person" => Some(M::InPerson),
-                "phone" => Some(M::Phone),
-                "chat" => Some(M::Chat),
-                "any" => Some(M::Any),
-                _ => None,
-            })?,
+            learning_style: optional(
+                path,
+                &r,
+                14,
+                "learning_style",
+                crate::service::matching::engine_learning_style,
+            )?,
+            meeting_preference: optional(
+                path,
+                &r,
+                15,
+                "meeting_preference",
+                crate::service::matching::engine_meeting_preference,
+            )?,
             hours_per_month: optional(path, &r, 16, "hours_per_month", |s| s.parse().ok())?,
         };
         match get(1) {

@@ -123,23 +123,51 @@ fn engine_weights(program: &program::Model) -> engine::Weights {
     engine::Weights::from_map(&map).unwrap_or_default()
 }
 
+/// Wire names to the engine's enums: one mapping for the product and `tandem match`.
+pub fn engine_seniority(s: &str) -> Option<engine::Seniority> {
+    use engine::Seniority as Sn;
+    Some(match s {
+        "student" => Sn::Student,
+        "junior" => Sn::Junior,
+        "mid" => Sn::Mid,
+        "senior" => Sn::Senior,
+        "lead" => Sn::Lead,
+        "executive" => Sn::Executive,
+        _ => return None,
+    })
+}
+
+pub fn engine_learning_style(s: &str) -> Option<engine::LearningStyle> {
+    use engine::LearningStyle as L;
+    Some(match s {
+        "visual" => L::Visual,
+        "auditory" => L::Auditory,
+        "reading_writing" => L::ReadingWriting,
+        "kinesthetic" => L::Kinesthetic,
+        _ => return None,
+    })
+}
+
+pub fn engine_meeting_preference(s: &str) -> Option<engine::MeetingPreference> {
+    use engine::MeetingPreference as M;
+    Some(match s {
+        "video" => M::Video,
+        "in_person" => M::InPerson,
+        "phone" => M::Phone,
+        "chat" => M::Chat,
+        "any" => M::Any,
+        _ => return None,
+    })
+}
+
 fn engine_profile(id: &str, email: &str, p: &ProfileData, now: DateTime<Utc>) -> engine::Profile {
-    use engine::{LearningStyle as L, MeetingPreference as M, Seniority as Sn};
     let some = |s: &String| (!s.trim().is_empty()).then(|| s.clone());
     engine::Profile {
         id: id.to_string(),
         email: email.to_string(),
         manager_email: p.manager_email.clone(),
         field: some(&p.field),
-        seniority: p.seniority.as_deref().and_then(|s| match s {
-            "student" => Some(Sn::Student),
-            "junior" => Some(Sn::Junior),
-            "mid" => Some(Sn::Mid),
-            "senior" => Some(Sn::Senior),
-            "lead" => Some(Sn::Lead),
-            "executive" => Some(Sn::Executive),
-            _ => None,
-        }),
+        seniority: p.seniority.as_deref().and_then(engine_seniority),
         skills: p.skills.clone(),
         interests: p.interests.clone(),
         values: p.values.clone(),
@@ -154,45 +182,12 @@ fn engine_profile(id: &str, email: &str, p: &ProfileData, now: DateTime<Utc>) ->
             .timezone
             .as_deref()
             .and_then(|tz| engine::utc_offset_minutes(tz, now)),
-        learning_style: p.learning_style.as_deref().and_then(|s| match s {
-            "visual" => Some(L::Visual),
-            "auditory" => Some(L::Auditory),
-            "reading_writing" => Some(L::ReadingWriting),
-            "kinesthetic" => Some(L::Kinesthetic),
-            _ => None,
-        }),
-        meeting_preference: p.meeting_preference.as_deref().and_then(|s| match s {
-            "video" => Some(M::Video),
-            "in_person" => Some(M::InPerson),
-            "phone" => Some(M::Phone),
-            "chat" => Some(M::Chat),
-            "any" => Some(M::Any),
-            _ => None,
-        }),
+        learning_style: p.learning_style.as_deref().and_then(engine_learning_style),
+        meeting_preference: p
+            .meeting_preference
+            .as_deref()
+            .and_then(engine_meeting_preference),
         hours_per_month: p.hours_per_month.map(|h| h.max(0) as u32),
-    }
-}
-
-fn profile_data(m: &profile::Model) -> ProfileData {
-    ProfileData {
-        field: m.field.clone(),
-        headline: m.headline.clone(),
-        bio: String::new(),
-        known_for: m.known_for.clone(),
-        years_experience: m.years_experience.map(i64::from),
-        seniority: m.seniority.clone(),
-        skills: text_to_list(&m.skills),
-        interests: text_to_list(&m.interests),
-        values: text_to_list(&m.values),
-        education: m.education.clone(),
-        languages: text_to_list(&m.languages),
-        timezone: m.timezone.clone(),
-        location: m.location.clone(),
-        department: m.department.clone(),
-        manager_email: m.manager_email.clone(),
-        learning_style: m.learning_style.clone(),
-        meeting_preference: m.meeting_preference.clone(),
-        hours_per_month: m.hours_per_month.map(i64::from),
     }
 }
 
@@ -224,7 +219,7 @@ async fn profiles_by_id(
             .all(db)
             .await?
         {
-            out.insert(p.user_id.clone(), profile_data(&p));
+            out.insert(p.user_id.clone(), ProfileData::from_model(&p));
         }
     }
     Ok(out)

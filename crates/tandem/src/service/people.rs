@@ -90,7 +90,7 @@ fn optional_enum<T>(
 }
 
 impl ProfileData {
-    fn from_model(m: &profile::Model) -> ProfileData {
+    pub(crate) fn from_model(m: &profile::Model) -> ProfileData {
         ProfileData {
             field: m.field.clone(),
             headline: m.headline.clone(),
