@@ -139,7 +139,7 @@ fn solve_parts_auction(
         let cols = if only_tight && !tight {
             None
         } else {
-            auction(inst, &rows, &col_of_mentor, &cap, pool, fillers)
+            auction(inst, &rows, &col_of_mentor, &cap, pool, fillers, None)
         };
         match cols {
             Some(cols) => {
@@ -494,6 +494,38 @@ fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
         }
     }
 
+    augment(rows, cap, &start, &mut held, &mut len, &mut u, missing);
+    (0..nc)
+        .map(|c| {
+            held[start[c]..start[c] + len[c] as usize]
+                .iter()
+                .map(|&(r, _)| r)
+                .collect()
+        })
+        .collect()
+}
+
+/// The augmenting part of [`transport`]: from a partial solution (`held[start[c]..][..len[c]]`
+/// are the units of column `c` with their edge weights) and column potentials `u` under
+/// which every held unit is on a best edge of its row (reduced cost 0) and no edge has a
+/// negative reduced cost, gives each `(row, need)` of `missing` `need` more units along
+/// shortest augmenting paths, keeping those properties.
+///
+/// Exact for any such start when the free places are the cheapest columns (`u = 0` on
+/// columns with spare capacity, `u ≥ 0` elsewhere, as [`transport`] keeps them) or when the
+/// problem is perfect (the final solution fills every place: the columns' potentials are
+/// then free of sign).
+fn augment(
+    rows: &Csr,
+    cap: &[u32],
+    start: &[usize],
+    held: &mut [(u32, i64)],
+    len: &mut [u32],
+    u: &mut [i64],
+    missing: Vec<(u32, u32)>,
+) {
+    let nc = cap.len();
+    let edges_of = |r: usize| rows.offsets[r] as usize..rows.offsets[r + 1] as usize;
     const INF: i64 = i64::MAX;
     let mut dist = vec![INF; nc];
     let mut settled = vec![false; nc];
@@ -599,18 +631,11 @@ fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
             }
         }
     }
-
-    (0..nc)
-        .map(|c| {
-            held[start[c]..start[c] + len[c] as usize]
-                .iter()
-                .map(|&(r, _)| r)
-                .collect()
-        })
-        .collect()
 }
 
 /// ε-scaling auction for a perfect transportation problem, exact on integer weights.
+///
+/// `stop_at`: for a tight problem, the ε at which bidding stops (default: see `stop`).
 ///
 /// Bidders: the `rows` (mentees; their edges to mentors with a column in `col_of_mentor`)
 /// and `fillers` identical bidders that value every place at 0 (places left empty).
@@ -618,14 +643,26 @@ fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
 /// (mentee left unmatched). Bidders and places must be equally many. Returns each row's
 /// column (`NONE` for the pool), or `None` if scaled weights could overflow.
 ///
-/// Why it is exact: each place has the price its holder bid, and a column's class price
-/// `v_c` is its cheapest place. Every bidder holds a place of a column that is within ε of
-/// its best at class prices (a bid raises the cheapest place to `best − second + ε`, the
-/// second taken over *other* columns; prices only rise, so earlier holders stay ε-happy).
-/// With all places taken, `π_b = max_c (a_bc − v_c)` and `v` are a dual solution within
-/// N·ε of the assignment. Weights are divided by their gcd and multiplied by N + 1, and the
-/// last phase has ε = 1, so the gap is below one unit of the original weights: optimal.
-/// Phases divide ε by [`EPS_FACTOR`] and keep prices and every assignment still ε-happy.
+/// Each place has the price its holder bid, and a column's class price `v_c` is its
+/// cheapest place. A bid takes the cheapest place of the bidder's best column at class
+/// prices and raises its price to `best − second + ε` above the old one (the second best
+/// taken over *other* columns), so the bidder's value *at the price of its own place* is
+/// within ε of its best; prices only rise, so that stays true while it holds the place.
+/// Weights are divided by their gcd and multiplied by N + 1; phases divide ε by
+/// [`EPS_FACTOR`] and keep prices.
+///
+/// Two ways to end, both exact:
+/// - with fillers or a pool, every phase re-checks holders at their own place's price and
+///   the last phase has ε = 1. Then `π_b = max_c (a_bc − v_c)` and `v` are a dual solution
+///   whose gap to the assignment is the sum over bidders of `π_b − (a_b,own − v_own)`, each
+///   term at most ε (`v_own` ≤ the own place's price), so below N + 1: less than one unit
+///   of the original weights, hence optimal;
+/// - when every row must be matched and every place taken (tight), phases re-check holders
+///   at class prices — not a proof of anything, but far fewer re-bids, since places of one
+///   column carry different prices — and stop early (see `stop`). The auction is then
+///   only a warm start: rows on a best edge at class prices keep their column, the others
+///   are freed, and [`augment`] finishes by shortest augmenting paths with the class prices
+///   as column potentials, which is exact from any such start.
 fn auction(
     inst: &Instance,
     rows: &[u32],
@@ -633,6 +670,7 @@ fn auction(
     cap: &[u32],
     pool: u64,
     fillers: u64,
+    stop_at: Option<i64>,
 ) -> Option<Vec<u32>> {
     let real_cols = cap.len();
     let pool_col = real_cols as u32;
@@ -708,31 +746,18 @@ fn auction(
     }
     let mut queue: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
 
-    // (best value, its column, its weight, second-best value over other columns, weight
-    // of `own` column) at class prices.
-    let look = |b: usize, own: u32, colmin: &[i64]| -> (i64, u32, i64, i64, i64) {
-        let (mut best, mut best_col, mut best_w, mut second, mut own_w) =
-            (i64::MIN, NONE, 0, i64::MIN, 0);
-        for k in off[b] as usize..off[b + 1] as usize {
-            let c = ecol[k];
-            let w = ew[k];
-            let v = w - colmin[c as usize];
-            if c == own {
-                own_w = w;
-            }
-            if v > best {
-                second = best;
-                best = v;
-                best_col = c;
-                best_w = w;
-            } else if v > second {
-                second = v;
-            }
-        }
-        (best, best_col, best_w, second, own_w)
-    };
+    // Each row's best few edges, so that most bids read a handful of edges, not all.
+    let mut cache = BestCache::new(nrows);
+    // Weight of the edge each row holds (valid while it holds a place).
+    let mut own_w = vec![0i64; nrows];
 
     let mut eps = (range / 8).max(1);
+    let tight = pool == 0 && fillers == 0;
+    // A tight problem stops bidding once prices are within a thousandth of a weight unit
+    // per bidder (finer phases mostly fight price wars between near-ties) and is finished
+    // by shortest paths.
+    // (`stop_at` overrides this, for tests of the finish from coarse prices.)
+    let stop = stop_at.unwrap_or((scale / 1024).max(1));
     loop {
         // Keep assignments that are still ε-happy at class prices; everyone else bids.
         queue.clear();
@@ -747,12 +772,15 @@ fn auction(
                 queue.push_back(b as u32);
                 continue;
             }
-            let c = col_of_place[p as usize];
+            let c = col_of_place[p as usize] as usize;
+            // Tight: judged at the column's class price (a heuristic, the finish is exact);
+            // otherwise at the place's own price, which keeps ε-happiness as prices rise.
+            let paid = if tight { colmin[c] } else { price[p as usize] };
             let happy = if b < nrows {
-                let (best, _, _, _, own_w) = look(b, c, &colmin);
-                own_w - colmin[c as usize] >= best - eps
+                let best = cache.best(b, &off, &ecol, &ew, &colmin);
+                own_w[b] - paid >= best - eps
             } else {
-                colmin[c as usize] <= global_min + eps
+                paid <= global_min + eps
             };
             if !happy {
                 holder[p as usize] = NONE;
@@ -762,14 +790,15 @@ fn auction(
         }
         while let Some(b) = queue.pop_front() {
             let (col, raise) = if (b as usize) < nrows {
-                let (best, best_col, _, second, _) = look(b as usize, NONE, &colmin);
-                debug_assert!(best_col != NONE, "every row has an option");
+                let (best, best_k, second) = cache.top_two(b as usize, &off, &ecol, &ew, &colmin);
+                debug_assert!(best_k != NONE, "every row has an option");
                 let gap = if second == i64::MIN {
                     range
                 } else {
                     best - second
                 };
-                (best_col as usize, gap + eps)
+                own_w[b as usize] = ew[best_k as usize];
+                (ecol[best_k as usize] as usize, gap + eps)
             } else {
                 let (v1, c1) = class_min(&mut cheapest, &colmin, NONE);
                 let (v2, _) = class_min(&mut cheapest, &colmin, c1);
@@ -795,10 +824,41 @@ fn auction(
                 }
             }
         }
-        if eps == 1 {
+        if eps == 1 || (tight && eps <= stop) {
             break;
         }
         eps = (eps / EPS_FACTOR).max(1);
+    }
+    if tight {
+        // Keep the rows on a best edge at class prices, free the others, and finish
+        // exactly by shortest augmenting paths from these prices.
+        let mut held: Vec<(u32, i64)> = vec![(0, 0); places];
+        let mut len = vec![0u32; ncols];
+        let mut missing = Vec::new();
+        for b in 0..nrows {
+            let c = col_of_place[place_of[b] as usize] as usize;
+            let best = cache.best(b, &off, &ecol, &ew, &colmin);
+            if own_w[b] - colmin[c] == best {
+                held[start[c] + len[c] as usize] = (b as u32, own_w[b]);
+                len[c] += 1;
+            } else {
+                missing.push((b as u32, 1));
+            }
+        }
+        let rows_csr = Csr {
+            offsets: off,
+            col: ecol,
+            w: ew,
+        };
+        let mut u = colmin;
+        augment(&rows_csr, cap, &start, &mut held, &mut len, &mut u, missing);
+        let mut out = vec![NONE; nrows];
+        for c in 0..ncols {
+            for &(r, _) in &held[start[c]..start[c] + len[c] as usize] {
+                out[r as usize] = c as u32;
+            }
+        }
+        return Some(out);
     }
     Some(
         (0..nrows)
@@ -812,6 +872,103 @@ fn auction(
             })
             .collect(),
     )
+}
+
+/// How many edges per row [`BestCache`] keeps.
+const CACHED: usize = 4;
+
+/// Per row of the auction, its [`CACHED`] best edges at the class prices of its last full
+/// scan, and `floor`, the best value among the edges left out then (`i64::MIN` if none).
+///
+/// Prices only rise (across phases too), so every edge left out is still worth at most
+/// `floor`: while the best (or best two) cached edges are worth at least `floor` at current
+/// prices, they are the row's true best (and second best) values, and no full scan is
+/// needed. Otherwise the row is scanned again.
+struct BestCache {
+    top: Vec<u32>,
+    floor: Vec<i64>,
+}
+
+impl BestCache {
+    fn new(rows: usize) -> Self {
+        BestCache {
+            top: vec![NONE; rows * CACHED],
+            floor: vec![i64::MAX; rows], // forces a first scan
+        }
+    }
+
+    /// Full scan of row `b`: refills its cache and floor.
+    fn scan(&mut self, b: usize, off: &[u32], ecol: &[u32], ew: &[i64], colmin: &[i64]) {
+        let mut val = [i64::MIN; CACHED];
+        let mut idx = [NONE; CACHED];
+        let mut floor = i64::MIN;
+        for k in off[b] as usize..off[b + 1] as usize {
+            let v = ew[k] - colmin[ecol[k] as usize];
+            if v > val[CACHED - 1] {
+                floor = floor.max(val[CACHED - 1]);
+                // Insert after equal values: ties keep edge order.
+                let mut pos = CACHED - 1;
+                while pos > 0 && val[pos - 1] < v {
+                    val[pos] = val[pos - 1];
+                    idx[pos] = idx[pos - 1];
+                    pos -= 1;
+                }
+                val[pos] = v;
+                idx[pos] = k as u32;
+            } else {
+                floor = floor.max(v);
+            }
+        }
+        self.top[b * CACHED..(b + 1) * CACHED].copy_from_slice(&idx);
+        self.floor[b] = floor;
+    }
+
+    /// (best value, its edge, second-best value) among the cached edges at current prices.
+    fn cached(&self, b: usize, ecol: &[u32], ew: &[i64], colmin: &[i64]) -> (i64, u32, i64) {
+        let (mut best, mut best_k, mut second) = (i64::MIN, NONE, i64::MIN);
+        for &k in &self.top[b * CACHED..(b + 1) * CACHED] {
+            if k == NONE {
+                break;
+            }
+            let v = ew[k as usize] - colmin[ecol[k as usize] as usize];
+            if v > best {
+                second = best;
+                best = v;
+                best_k = k;
+            } else if v > second {
+                second = v;
+            }
+        }
+        (best, best_k, second)
+    }
+
+    /// Row `b`'s best value, its edge, and the best value over its other edges (each edge
+    /// goes to a distinct column), at class prices `colmin`.
+    fn top_two(
+        &mut self,
+        b: usize,
+        off: &[u32],
+        ecol: &[u32],
+        ew: &[i64],
+        colmin: &[i64],
+    ) -> (i64, u32, i64) {
+        let r = self.cached(b, ecol, ew, colmin);
+        if self.floor[b] != i64::MAX && r.0 >= self.floor[b] {
+            return (r.0, r.1, r.2.max(self.floor[b]));
+        }
+        self.scan(b, off, ecol, ew, colmin);
+        self.cached(b, ecol, ew, colmin)
+    }
+
+    /// Row `b`'s best value at class prices `colmin`.
+    fn best(&mut self, b: usize, off: &[u32], ecol: &[u32], ew: &[i64], colmin: &[i64]) -> i64 {
+        let r = self.cached(b, ecol, ew, colmin);
+        if self.floor[b] != i64::MAX && r.0 >= self.floor[b] {
+            return r.0;
+        }
+        self.scan(b, off, ecol, ew, colmin);
+        self.cached(b, ecol, ew, colmin).0
+    }
 }
 
 fn gcd(mut a: i64, mut b: i64) -> i64 {
@@ -905,6 +1062,80 @@ mod tests {
     fn weight_decides_among_maximum_matchings() {
         let inst = Instance::new(vec![1], vec![vec![e(0, 10, 10)], vec![e(0, 30, 0)]]).unwrap();
         assert_eq!(solve_optimal(&inst).mentor_of, vec![None, Some(0)]);
+    }
+
+    /// The shortest-path finish is exact whatever the auction's prices: stop the auction
+    /// after its first phase (or the second) and compare with shortest paths.
+    #[test]
+    fn tight_finish_is_exact_from_coarse_prices() {
+        let mut s = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        for round in 0..40u64 {
+            let (n, m) = (60 + (round as usize % 5) * 30, 8 + (round as usize % 7) * 5);
+            let mut caps = vec![0u32; m];
+            let mut rows = Vec::new();
+            for _ in 0..n {
+                let h = (next() % m as u64) as u32;
+                caps[h as usize] += 1;
+                let mut js: Vec<u32> = (0..6).map(|_| (next() % m as u64) as u32).collect();
+                js.push(h);
+                js.sort_unstable();
+                js.dedup();
+                let levels = 2 + round % 4;
+                rows.push(
+                    js.into_iter()
+                        .map(|j| e(j, (next() % levels) as i32 * 50 - 50, (next() % 3) as i32))
+                        .collect(),
+                );
+            }
+            let inst = Instance::new(caps, rows).unwrap();
+            let all: Vec<u32> = (0..n as u32).collect();
+            let col_of_mentor: Vec<u32> = (0..m as u32)
+                .map(|j| {
+                    if inst.mentor_capacity()[j as usize] > 0 {
+                        j
+                    } else {
+                        NONE
+                    }
+                })
+                .collect();
+            // Columns are the mentors with places, in order.
+            let mut mentor_of_col = Vec::new();
+            let mut col_of = vec![NONE; m];
+            let mut cap = Vec::new();
+            for j in 0..m {
+                if col_of_mentor[j] != NONE {
+                    col_of[j] = mentor_of_col.len() as u32;
+                    mentor_of_col.push(j as u32);
+                    cap.push(inst.mentor_capacity()[j]);
+                }
+            }
+            let expected = stats(
+                &inst,
+                &solve_optimal_with(&inst, OptimalMethod::ShortestPaths),
+            );
+            assert_eq!(expected.pairs, n);
+            for stop_at in [i64::MAX, 1 << 20, 1] {
+                let cols = auction(&inst, &all, &col_of, &cap, 0, 0, Some(stop_at)).unwrap();
+                let a = Assignment {
+                    mentor_of: cols
+                        .iter()
+                        .map(|&c| Some(mentor_of_col[c as usize]))
+                        .collect(),
+                };
+                validate(&inst, &a).unwrap();
+                assert_eq!(
+                    stats(&inst, &a).total_weight,
+                    expected.total_weight,
+                    "round {round}, stop at {stop_at}"
+                );
+            }
+        }
     }
 
     #[test]
