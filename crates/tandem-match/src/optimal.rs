@@ -790,15 +790,15 @@ fn auction(
         }
         while let Some(b) = queue.pop_front() {
             let (col, raise) = if (b as usize) < nrows {
-                let (best, best_k, second) = cache.top_two(b as usize, &off, &ecol, &ew, &colmin);
-                debug_assert!(best_k != NONE, "every row has an option");
+                let (best, best_s, second) = cache.top_two(b as usize, &off, &ecol, &ew, &colmin);
+                debug_assert!(best_s.col != NONE, "every row has an option");
                 let gap = if second == i64::MIN {
                     range
                 } else {
                     best - second
                 };
-                own_w[b as usize] = ew[best_k as usize];
-                (ecol[best_k as usize] as usize, gap + eps)
+                own_w[b as usize] = best_s.w;
+                (best_s.col as usize, gap + eps)
             } else {
                 let (v1, c1) = class_min(&mut cheapest, &colmin, NONE);
                 let (v2, _) = class_min(&mut cheapest, &colmin, c1);
@@ -885,14 +885,24 @@ const CACHED: usize = 4;
 /// prices, they are the row's true best (and second best) values, and no full scan is
 /// needed. Otherwise the row is scanned again.
 struct BestCache {
-    top: Vec<u32>,
+    /// Per row, [`CACHED`] slots (column, weight), best first; column `NONE` = empty.
+    /// One row's slots share a cache line.
+    top: Vec<Slot>,
     floor: Vec<i64>,
+}
+
+/// A cached edge of [`BestCache`].
+#[derive(Clone, Copy)]
+#[repr(align(16))]
+struct Slot {
+    col: u32,
+    w: i64,
 }
 
 impl BestCache {
     fn new(rows: usize) -> Self {
         BestCache {
-            top: vec![NONE; rows * CACHED],
+            top: vec![Slot { col: NONE, w: 0 }; rows * CACHED],
             floor: vec![i64::MAX; rows], // forces a first scan
         }
     }
@@ -900,7 +910,7 @@ impl BestCache {
     /// Full scan of row `b`: refills its cache and floor.
     fn scan(&mut self, b: usize, off: &[u32], ecol: &[u32], ew: &[i64], colmin: &[i64]) {
         let mut val = [i64::MIN; CACHED];
-        let mut idx = [NONE; CACHED];
+        let mut slot = [Slot { col: NONE, w: 0 }; CACHED];
         let mut floor = i64::MIN;
         for k in off[b] as usize..off[b + 1] as usize {
             let v = ew[k] - colmin[ecol[k] as usize];
@@ -910,40 +920,44 @@ impl BestCache {
                 let mut pos = CACHED - 1;
                 while pos > 0 && val[pos - 1] < v {
                     val[pos] = val[pos - 1];
-                    idx[pos] = idx[pos - 1];
+                    slot[pos] = slot[pos - 1];
                     pos -= 1;
                 }
                 val[pos] = v;
-                idx[pos] = k as u32;
+                slot[pos] = Slot {
+                    col: ecol[k],
+                    w: ew[k],
+                };
             } else {
                 floor = floor.max(v);
             }
         }
-        self.top[b * CACHED..(b + 1) * CACHED].copy_from_slice(&idx);
+        self.top[b * CACHED..(b + 1) * CACHED].copy_from_slice(&slot);
         self.floor[b] = floor;
     }
 
-    /// (best value, its edge, second-best value) among the cached edges at current prices.
-    fn cached(&self, b: usize, ecol: &[u32], ew: &[i64], colmin: &[i64]) -> (i64, u32, i64) {
-        let (mut best, mut best_k, mut second) = (i64::MIN, NONE, i64::MIN);
-        for &k in &self.top[b * CACHED..(b + 1) * CACHED] {
-            if k == NONE {
+    /// (best value, its column and weight, second-best value) among the cached edges at
+    /// current prices.
+    fn cached(&self, b: usize, colmin: &[i64]) -> (i64, Slot, i64) {
+        let (mut best, mut best_s, mut second) = (i64::MIN, Slot { col: NONE, w: 0 }, i64::MIN);
+        for &s in &self.top[b * CACHED..(b + 1) * CACHED] {
+            if s.col == NONE {
                 break;
             }
-            let v = ew[k as usize] - colmin[ecol[k as usize] as usize];
+            let v = s.w - colmin[s.col as usize];
             if v > best {
                 second = best;
                 best = v;
-                best_k = k;
+                best_s = s;
             } else if v > second {
                 second = v;
             }
         }
-        (best, best_k, second)
+        (best, best_s, second)
     }
 
-    /// Row `b`'s best value, its edge, and the best value over its other edges (each edge
-    /// goes to a distinct column), at class prices `colmin`.
+    /// Row `b`'s best value, its column and weight, and the best value over its other
+    /// edges (each edge goes to a distinct column), at class prices `colmin`.
     fn top_two(
         &mut self,
         b: usize,
@@ -951,23 +965,25 @@ impl BestCache {
         ecol: &[u32],
         ew: &[i64],
         colmin: &[i64],
-    ) -> (i64, u32, i64) {
-        let r = self.cached(b, ecol, ew, colmin);
+    ) -> (i64, Slot, i64) {
+        let r = self.cached(b, colmin);
         if self.floor[b] != i64::MAX && r.0 >= self.floor[b] {
+            // The best is exact; the second is at least the true one, which only makes
+            // the bid smaller (still leaving the bidder ε-happy).
             return (r.0, r.1, r.2.max(self.floor[b]));
         }
         self.scan(b, off, ecol, ew, colmin);
-        self.cached(b, ecol, ew, colmin)
+        self.cached(b, colmin)
     }
 
     /// Row `b`'s best value at class prices `colmin`.
     fn best(&mut self, b: usize, off: &[u32], ecol: &[u32], ew: &[i64], colmin: &[i64]) -> i64 {
-        let r = self.cached(b, ecol, ew, colmin);
+        let r = self.cached(b, colmin);
         if self.floor[b] != i64::MAX && r.0 >= self.floor[b] {
             return r.0;
         }
         self.scan(b, off, ecol, ew, colmin);
-        self.cached(b, ecol, ew, colmin).0
+        self.cached(b, colmin).0
     }
 }
 
