@@ -67,10 +67,18 @@ pub fn solve_optimal_with(inst: &Instance, method: OptimalMethod) -> Assignment 
 
 /// Dulmage–Mendelsohn: `D` = mentees reachable from a mentee left unmatched by a maximum
 /// matching, `A` = mentors they reach (all full in every maximum matching).
+///
+/// The last search of [`max_cardinality`] (the one finding no augmenting path) is exactly
+/// this reachability, so it is read off from there.
 fn decompose(inst: &Instance) -> (Vec<bool>, Vec<bool>) {
+    let mm = max_cardinality(inst);
+    (mm.in_d, mm.in_a)
+}
+
+/// `D` and `A` by a search from the unmatched mentees of a maximum matching.
+fn reachable_sets(inst: &Instance, mm: &MaxMatching) -> (Vec<bool>, Vec<bool>) {
     let n = inst.mentees();
     let m = inst.mentors();
-    let mm = max_cardinality(inst);
     let mut in_d = vec![false; n];
     let mut in_a = vec![false; m];
     let mut queue: Vec<u32> = (0..n as u32)
@@ -269,12 +277,15 @@ fn ssp_parts(
     }
 }
 
-/// A maximum-cardinality matching with per-mentor held lists.
+/// A maximum-cardinality matching with per-mentor held lists, and its Dulmage–Mendelsohn
+/// sets (see [`decompose`]).
 struct MaxMatching {
     mentor_of: Vec<u32>,
     load: Vec<u32>,
     start: Vec<usize>,
     held: Vec<u32>,
+    in_d: Vec<bool>,
+    in_a: Vec<bool>,
 }
 
 impl MaxMatching {
@@ -318,6 +329,8 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
         load: vec![0; m],
         start,
         held: vec![0; acc],
+        in_d: Vec::new(),
+        in_a: Vec::new(),
     };
     for i in 0..n {
         if let Some(e) = inst
@@ -331,12 +344,15 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
 
     const INF: u32 = u32::MAX;
     let mut dist = vec![INF; n];
+    // Full mentors whose mentees are already queued in this phase's search.
+    let mut expanded = vec![false; m];
     let mut queue: Vec<u32> = Vec::new();
     let mut it = vec![0u32; n];
     let mut stack: Vec<u32> = Vec::new();
     loop {
         // BFS layers from free mentees over alternating paths.
         queue.clear();
+        expanded.fill(false);
         for (i, d) in dist.iter_mut().enumerate() {
             if mm.mentor_of[i] == NONE && !inst.edges_of(i).is_empty() {
                 *d = 0;
@@ -361,7 +377,8 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
                 if mm.load[j] < cap[j] {
                     found = true;
                     limit = limit.min(dist[i] + 1);
-                } else {
+                } else if !expanded[j] {
+                    expanded[j] = true;
                     for &k in mm.held(j) {
                         if dist[k as usize] == INF {
                             dist[k as usize] = dist[i] + 1;
@@ -372,6 +389,12 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
             }
         }
         if !found {
+            // No augmenting path: this search reached exactly D (plus the unmatched
+            // mentees without edges, also in D) and A.
+            mm.in_d = (0..n)
+                .map(|i| dist[i] != INF || mm.mentor_of[i] == NONE)
+                .collect();
+            mm.in_a = expanded;
             break;
         }
         // DFS for vertex-disjoint augmenting paths along the layers (iterative).
@@ -424,6 +447,10 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
             }
         }
         if !augmented {
+            // Cannot happen (a phase that finds a free place augments at least once);
+            // computed the plain way all the same.
+            debug_assert!(false, "Hopcroft–Karp phase without augmentation");
+            (mm.in_d, mm.in_a) = reachable_sets(inst, &mm);
             break;
         }
     }
@@ -1166,6 +1193,37 @@ mod tests {
                     "round {round}, stop at {stop_at}"
                 );
             }
+        }
+    }
+
+    /// The sets read off Hopcroft–Karp's last search are the plain reachability sets.
+    #[test]
+    fn decomposition_matches_plain_search() {
+        let mut s = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        for round in 0..200u64 {
+            let n = 1 + (next() % 40) as usize;
+            let m = 1 + (next() % 12) as usize;
+            let caps: Vec<u32> = (0..m).map(|_| (next() % 4) as u32).collect();
+            let rows: Vec<Vec<Edge>> = (0..n)
+                .map(|_| {
+                    let mut js: Vec<u32> = (0..next() % 4)
+                        .map(|_| (next() % m as u64) as u32)
+                        .collect();
+                    js.sort_unstable();
+                    js.dedup();
+                    js.into_iter().map(|j| e(j, 1, 1)).collect()
+                })
+                .collect();
+            let inst = Instance::new(caps, rows).unwrap();
+            let mm = max_cardinality(&inst);
+            let plain = reachable_sets(&inst, &mm);
+            assert_eq!((mm.in_d, mm.in_a), plain, "round {round}");
         }
     }
 
