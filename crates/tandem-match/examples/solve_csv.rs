@@ -26,6 +26,17 @@ fn peak_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU seconds (user + system) of this process so far, from /proc/self/stat (clock ticks,
+/// assumed 100 per second); steadier than wall time on a busy machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // Fields 14 and 15 of the line, counted from the state field (3) after the ')'.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn reset_peak() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
@@ -118,13 +129,15 @@ fn main() {
     for _ in 0..repeat {
         reset_peak();
         let t = Instant::now();
+        let c = cpu_seconds();
         let a = solve_optimal(&inst);
         let secs = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - c;
         let peak = peak_kb() / 1024;
         validate(&inst, &a).expect("valid");
         let s = stats(&inst, &a);
         println!(
-            "optimal: solve_seconds {secs:.3}  pairs {}  total {}  peak_rss_mb {peak}",
+            "optimal: solve_seconds {secs:.3}  cpu_seconds {cpu:.2}  pairs {}  total {}  peak_rss_mb {peak}",
             s.pairs, s.total_weight
         );
         best = Some((s.pairs, s.total_weight));

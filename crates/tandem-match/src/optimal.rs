@@ -725,8 +725,12 @@ fn auction(
 
     // Compact edges of this part: (column, weight), the pool edge included.
     let mut off = Vec::with_capacity(nrows + 1);
-    let mut ecol: Vec<u32> = Vec::new();
-    let mut ew: Vec<i64> = Vec::new();
+    let most: usize = rows
+        .iter()
+        .map(|&r| inst.edges_of(r as usize).len() + usize::from(pool > 0))
+        .sum();
+    let mut ecol: Vec<u32> = Vec::with_capacity(most);
+    let mut ew: Vec<i64> = Vec::with_capacity(most);
     off.push(0u32);
     let mut g = 0i64;
     for &r in rows {
@@ -735,7 +739,9 @@ fn auction(
             if c != NONE {
                 ecol.push(c);
                 ew.push(e.weight());
-                g = gcd(g, e.weight().abs());
+                if g != 1 {
+                    g = gcd(g, e.weight().abs());
+                }
             }
         }
         if pool > 0 {
