@@ -789,10 +789,11 @@ fn auction(
     let mut own_w = vec![0i64; nrows];
 
     let mut eps = (range / 8).max(1);
+    let mut finish = None;
     let tight = pool == 0 && fillers == 0;
     // A tight problem stops bidding once prices are within a thousandth of a weight unit
-    // per bidder (finer phases mostly fight price wars between near-ties) and is finished
-    // by shortest paths.
+    // per bidder and, after rounding, at most one row in 1024 is off a best edge (finer
+    // phases mostly fight price wars between near-ties); shortest paths finish it.
     // (`stop_at` overrides this, for tests of the finish from coarse prices.)
     let stop = stop_at.unwrap_or((scale / 1024).max(1));
     loop {
@@ -861,44 +862,39 @@ fn auction(
                 }
             }
         }
-        if eps == 1 || (tight && eps <= stop) {
+        if tight && eps <= stop {
+            // Round the class prices to whole units of the (gcd-divided) weights: the
+            // weights are multiples of `scale` and the prices close to a dual optimum, so
+            // rounding lands almost every row exactly on a best edge. Keep those rows, free
+            // the others; if too many are off, bid on with a smaller ε first (unless
+            // `stop_at` forces the finish, for tests).
+            let start_state = rounded_start(
+                scale,
+                &colmin,
+                &off,
+                &ecol,
+                &ew,
+                &start,
+                &col_of_place,
+                &place_of[..nrows],
+                &own_w,
+            );
+            if stop_at.is_some() || eps == 1 || start_state.3.len() <= nrows / 1024 {
+                finish = Some(start_state);
+                break;
+            }
+        } else if eps == 1 {
             break;
         }
         eps = (eps / EPS_FACTOR).max(1);
     }
-    if tight {
-        // Round the class prices to whole units of the (gcd-divided) weights: the weights
-        // are multiples of `scale` and the prices within a tiny ε·N of a dual optimum, so
-        // rounding lands almost every row exactly on a best edge. Keep those rows, free the
-        // others, and finish exactly by shortest augmenting paths from these potentials.
-        // (Rounding can lower prices, so `cache` no longer bounds them: full scans here.)
-        let half = scale / 2;
-        let u: Vec<i64> = colmin
-            .iter()
-            .map(|&p| (p + half).div_euclid(scale) * scale)
-            .collect();
-        let mut held: Vec<(u32, i64)> = vec![(0, 0); places];
-        let mut len = vec![0u32; ncols];
-        let mut missing = Vec::new();
-        for b in 0..nrows {
-            let c = col_of_place[place_of[b] as usize] as usize;
-            let best = (off[b] as usize..off[b + 1] as usize)
-                .map(|k| ew[k] - u[ecol[k] as usize])
-                .max()
-                .expect("a row holding a place has an edge");
-            if own_w[b] - u[c] == best {
-                held[start[c] + len[c] as usize] = (b as u32, own_w[b]);
-                len[c] += 1;
-            } else {
-                missing.push((b as u32, 1));
-            }
-        }
+    if let Some((mut u, mut held, mut len, missing)) = finish {
+        // Exact, by shortest augmenting paths from the rounded prices.
         let rows_csr = Csr {
             offsets: off,
             col: ecol,
             w: ew,
         };
-        let mut u = u;
         augment(&rows_csr, cap, &start, &mut held, &mut len, &mut u, missing);
         let mut out = vec![NONE; nrows];
         for c in 0..ncols {
@@ -1033,6 +1029,47 @@ impl BestCache {
         self.scan(b, off, ecol, ew, colmin);
         self.cached(b, colmin).0
     }
+}
+
+/// The start of the tight auction's exact finish: class prices rounded to multiples of
+/// `scale` (whole units of the gcd-divided weights) as column potentials `u`, and the rows
+/// on a best edge at `u` kept in their column (`held`, `len` as [`augment`] takes them);
+/// the others are `missing`. Rounding can lower prices, so [`BestCache`] no longer bounds
+/// them: full scans here.
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn rounded_start(
+    scale: i64,
+    colmin: &[i64],
+    off: &[u32],
+    ecol: &[u32],
+    ew: &[i64],
+    start: &[usize],
+    col_of_place: &[u32],
+    place_of: &[u32],
+    own_w: &[i64],
+) -> (Vec<i64>, Vec<(u32, i64)>, Vec<u32>, Vec<(u32, u32)>) {
+    let half = scale / 2;
+    let u: Vec<i64> = colmin
+        .iter()
+        .map(|&p| (p + half).div_euclid(scale) * scale)
+        .collect();
+    let mut held: Vec<(u32, i64)> = vec![(0, 0); start[start.len() - 1]];
+    let mut len = vec![0u32; colmin.len()];
+    let mut missing = Vec::new();
+    for (b, &p) in place_of.iter().enumerate() {
+        let c = col_of_place[p as usize] as usize;
+        let best = (off[b] as usize..off[b + 1] as usize)
+            .map(|k| ew[k] - u[ecol[k] as usize])
+            .max()
+            .expect("a row holding a place has an edge");
+        if own_w[b] - u[c] == best {
+            held[start[c] + len[c] as usize] = (b as u32, own_w[b]);
+            len[c] += 1;
+        } else {
+            missing.push((b as u32, 1));
+        }
+    }
+    (u, held, len, missing)
 }
 
 fn gcd(mut a: i64, mut b: i64) -> i64 {
