@@ -14,13 +14,13 @@
 //! 3. Each part is a transportation problem in which one side must be fully served, solved
 //!    exactly by one of two methods ([`OptimalMethod`]):
 //!    - an ε-scaling auction (`auction`): weights divided by their gcd and multiplied by
-//!      N + 1. Fast when every place must be taken (the usual large case: as many places
-//!      as mentees, everyone matchable); there its prices, rounded to whole units, are a
-//!      warm start for shortest augmenting paths, which finish exactly; otherwise its last
-//!      phase has ε = 1, hence optimal;
+//!      N + 1. Fast when every mentee of the part must be matched (part C; the usual large
+//!      case: as many places as mentees, everyone matchable); there its prices, rounded to
+//!      whole units, are a warm start for shortest augmenting paths, which finish exactly;
+//!      otherwise (mentees left out) its last phase has ε = 1, hence optimal;
 //!    - successive shortest augmenting paths with column potentials (Jonker–Volgenant
-//!      style Dijkstra that stops at the first free place). Fast when places are left over
-//!      or mentees left out, where searches end nearby.
+//!      style Dijkstra that stops at the first free place). Fast when mentees are left
+//!      out, where searches end nearby.
 //!
 //! The default picks per part. Both methods are property-tested against brute force.
 //!
@@ -32,14 +32,17 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 const NONE: u32 = u32::MAX;
+/// In [`augment`]'s held units: a filler, a unit worth 0 in every column (a place left
+/// empty in a problem with more places than rows).
+const FILLER: u32 = u32::MAX - 1;
 
 /// How [`solve_optimal_with`] solves the two parts; all are exact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptimalMethod {
-    /// The default: per part, the auction when every place must be taken (no mentor
-    /// places left over, nobody to leave out), where shortest paths need long searches;
-    /// shortest paths otherwise, where searches end at a nearby free place and the
-    /// auction's filler and pool bidders fight price wars.
+    /// The default: per part, the auction (as a warm start, finished by shortest paths)
+    /// when every mentee of the part must be matched, where shortest paths alone need
+    /// long searches; shortest paths when mentees may be left out, where the auction's
+    /// pool bidders fight price wars.
     Hybrid,
     /// ε-scaling auction for both parts.
     Auction,
@@ -108,9 +111,9 @@ fn reachable_sets(inst: &Instance, mm: &MaxMatching) -> (Vec<bool>, Vec<bool>) {
     (in_d, in_a)
 }
 
-/// Both parts by ε-scaling auction; with `only_tight`, a part with places left over or
-/// mentees left out goes to shortest paths instead. A part whose scaled weights could
-/// overflow `i64` also goes to shortest paths.
+/// Both parts by ε-scaling auction; with `only_tight`, a part with mentees left out (a
+/// pool) goes to shortest paths instead. A part whose scaled weights could overflow `i64`
+/// also goes to shortest paths.
 fn solve_parts_auction(
     inst: &Instance,
     in_d: &[bool],
@@ -145,8 +148,7 @@ fn solve_parts_auction(
         } else {
             (0, places - rows.len() as u64)
         };
-        let tight = pool == 0 && fillers == 0;
-        let cols = if only_tight && !tight {
+        let cols = if only_tight && pool > 0 {
             None
         } else {
             auction(inst, &rows, &col_of_mentor, &cap, pool, fillers, None)
@@ -543,7 +545,8 @@ fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
 /// Exact for any such start when the free places are the cheapest columns (`u = 0` on
 /// columns with spare capacity, `u ≥ 0` elsewhere, as [`transport`] keeps them) or when the
 /// problem is perfect (the final solution fills every place: the columns' potentials are
-/// then free of sign).
+/// then free of sign). A perfect problem may hold [`FILLER`] units (row `FILLER`, weight
+/// 0), which can move to any column; each must sit in a cheapest column (`u` minimal).
 fn augment(
     rows: &Csr,
     cap: &[u32],
@@ -590,6 +593,7 @@ fn augment(
                 }
             }
             let mut terminal = None;
+            let mut filler_moved = false;
             while let Some(Reverse((d, c))) = heap.pop() {
                 let cu = c as usize;
                 if settled[cu] || d > dist[cu] {
@@ -604,6 +608,25 @@ fn augment(
                 for k in 0..len[cu] as usize {
                     let (r, wrc) = held[start[cu] + k];
                     let base = d + wrc - u[cu];
+                    if r == FILLER {
+                        // A filler may move to any column at weight 0. Only the first
+                        // filler settled in a search matters (later ones start farther).
+                        if !filler_moved {
+                            filler_moved = true;
+                            for c2 in 0..nc {
+                                let nd = base + u[c2];
+                                if !settled[c2] && nd < dist[c2] {
+                                    if dist[c2] == INF {
+                                        touched.push(c2 as u32);
+                                    }
+                                    dist[c2] = nd;
+                                    pred[c2] = (FILLER, c, 0);
+                                    heap.push(Reverse((nd, c2 as u32)));
+                                }
+                            }
+                        }
+                        continue;
+                    }
                     for p in edges_of(r as usize) {
                         let c2 = rows.col[p] as usize;
                         if settled[c2] {
@@ -664,7 +687,8 @@ fn augment(
 
 /// ε-scaling auction for a perfect transportation problem, exact on integer weights.
 ///
-/// `stop_at`: for a tight problem, the ε at which bidding stops (default: see `stop`).
+/// `stop_at`: without a pool, the ε at which bidding stops and the finish is forced
+/// (default: see `stop`; for tests).
 ///
 /// Bidders: the `rows` (mentees; their edges to mentors with a column in `col_of_mentor`)
 /// and `fillers` identical bidders that value every place at 0 (places left empty).
@@ -681,19 +705,20 @@ fn augment(
 /// [`EPS_FACTOR`] and keep prices.
 ///
 /// Two ways to end, both exact:
-/// - with fillers or a pool, every phase re-checks holders at their own place's price and
-///   the last phase has ε = 1. Then `π_b = max_c (a_bc − v_c)` and `v` are a dual solution
-///   whose gap to the assignment is the sum over bidders of `π_b − (a_b,own − v_own)`, each
-///   term at most ε (`v_own` ≤ the own place's price), so below N + 1: less than one unit
-///   of the original weights, hence optimal;
-/// - when every row must be matched and every place taken (tight), phases re-check holders
+/// - with a pool (mentees may be left out), every phase re-checks holders at their own
+///   place's price and the last phase has ε = 1. Then `π_b = max_c (a_bc − v_c)` and `v`
+///   are a dual solution whose gap to the assignment is the sum over bidders of
+///   `π_b − (a_b,own − v_own)`, each term at most ε (`v_own` ≤ the own place's price), so
+///   below N + 1: less than one unit of the original weights, hence optimal;
+/// - when every row must be matched (no pool; fillers allowed), phases re-check holders
 ///   at class prices — not a proof of anything, but far fewer re-bids, since places of one
 ///   column carry different prices — and stop early (see `stop`). The auction is then
 ///   only a warm start: class prices are rounded to whole weight units, rows on a best
-///   edge at those prices keep their column, the others are freed, and [`augment`]
-///   finishes by shortest augmenting paths with the rounded prices as column potentials,
-///   which is exact from any such start. (On the 100,000-mentee benchmark a handful of
-///   rows are freed; without the rounding, ~10% were.)
+///   edge at those prices keep their column, the others are freed, fillers become
+///   [`FILLER`] units in cheapest columns, and [`augment`] finishes the perfect problem
+///   by shortest augmenting paths with the rounded prices as column potentials, which is
+///   exact from any such start. (On the 100,000-mentee benchmark a handful of rows are
+///   freed; without the rounding, ~10% were.)
 fn auction(
     inst: &Instance,
     rows: &[u32],
@@ -790,12 +815,19 @@ fn auction(
 
     let mut eps = (range / 8).max(1);
     let mut finish = None;
-    let tight = pool == 0 && fillers == 0;
+    // Every row must be matched (no pool): the auction is a warm start for an exact finish.
+    let warm = pool == 0;
     // A tight problem stops bidding once prices are within a thousandth of a weight unit
     // per bidder and, after rounding, at most one row in 1024 is off a best edge (finer
     // phases mostly fight price wars between near-ties); shortest paths finish it.
     // (`stop_at` overrides this, for tests of the finish from coarse prices.)
-    let stop = stop_at.unwrap_or((scale / 1024).max(1));
+    // With fillers, the last phases are price wars between fillers and rows over the
+    // cheapest places, so the finish is tried from an early phase on.
+    let stop = stop_at.unwrap_or(if fillers == 0 {
+        (scale / 1024).max(1)
+    } else {
+        scale.saturating_mul(8)
+    });
     loop {
         // Keep assignments that are still ε-happy at class prices; everyone else bids.
         queue.clear();
@@ -813,7 +845,7 @@ fn auction(
             let c = col_of_place[p as usize] as usize;
             // Tight: judged at the column's class price (a heuristic, the finish is exact);
             // otherwise at the place's own price, which keeps ε-happiness as prices rise.
-            let paid = if tight { colmin[c] } else { price[p as usize] };
+            let paid = if warm { colmin[c] } else { price[p as usize] };
             let happy = if b < nrows {
                 let best = cache.best(b, &off, &ecol, &ew, &colmin);
                 own_w[b] - paid >= best - eps
@@ -862,7 +894,7 @@ fn auction(
                 }
             }
         }
-        if tight && eps <= stop {
+        if warm && eps <= stop {
             // Round the class prices to whole units of the (gcd-divided) weights: the
             // weights are multiples of `scale` and the prices close to a dual optimum, so
             // rounding lands almost every row exactly on a best edge. Keep those rows, free
@@ -871,6 +903,8 @@ fn auction(
             let start_state = rounded_start(
                 scale,
                 &colmin,
+                &holder,
+                nrows,
                 &off,
                 &ecol,
                 &ew,
@@ -899,7 +933,9 @@ fn auction(
         let mut out = vec![NONE; nrows];
         for c in 0..ncols {
             for &(r, _) in &held[start[c]..start[c] + len[c] as usize] {
-                out[r as usize] = c as u32;
+                if r != FILLER {
+                    out[r as usize] = c as u32;
+                }
             }
         }
         return Some(out);
@@ -1031,15 +1067,17 @@ impl BestCache {
     }
 }
 
-/// The start of the tight auction's exact finish: class prices rounded to multiples of
-/// `scale` (whole units of the gcd-divided weights) as column potentials `u`, and the rows
-/// on a best edge at `u` kept in their column (`held`, `len` as [`augment`] takes them);
-/// the others are `missing`. Rounding can lower prices, so [`BestCache`] no longer bounds
+/// The start of the warm auction's exact finish: class prices rounded to multiples of
+/// `scale` (whole units of the gcd-divided weights) as column potentials `u`, fillers (bidders
+/// `≥ nrows` in `holder`) as [`FILLER`] units, and the rows on a best edge at `u` kept in
+/// their column (`held`, `len` as [`augment`] takes them); the others are `missing`. Rounding can lower prices, so [`BestCache`] no longer bounds
 /// them: full scans here.
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn rounded_start(
     scale: i64,
     colmin: &[i64],
+    holder: &[u32],
+    nrows: usize,
     off: &[u32],
     ecol: &[u32],
     ew: &[i64],
@@ -1049,12 +1087,26 @@ fn rounded_start(
     own_w: &[i64],
 ) -> (Vec<i64>, Vec<(u32, i64)>, Vec<u32>, Vec<(u32, u32)>) {
     let half = scale / 2;
-    let u: Vec<i64> = colmin
+    let mut u: Vec<i64> = colmin
         .iter()
         .map(|&p| (p + half).div_euclid(scale) * scale)
         .collect();
     let mut held: Vec<(u32, i64)> = vec![(0, 0); start[start.len() - 1]];
     let mut len = vec![0u32; colmin.len()];
+    // Places of fillers become filler units, in columns lowered to the cheapest price
+    // (where a filler is on a best edge); rows that then prefer such a column are freed.
+    if holder.iter().any(|&h| h as usize >= nrows) {
+        let base = u.iter().copied().min().unwrap_or(0);
+        for c in 0..colmin.len() {
+            for &h in &holder[start[c]..start[c + 1]] {
+                if h as usize >= nrows {
+                    u[c] = base;
+                    held[start[c] + len[c] as usize] = (FILLER, 0);
+                    len[c] += 1;
+                }
+            }
+        }
+    }
     let mut missing = Vec::new();
     for (b, &p) in place_of.iter().enumerate() {
         let c = col_of_place[p as usize] as usize;
@@ -1166,9 +1218,11 @@ mod tests {
     }
 
     /// The shortest-path finish is exact whatever the auction's prices: stop the auction
-    /// after its first phase (or the second) and compare with shortest paths.
+    /// after its first phase (or the second, or at ε = 1) and compare with shortest paths,
+    /// on instances where every mentee can be matched, with places left over (fillers) in
+    /// half of them.
     #[test]
-    fn tight_finish_is_exact_from_coarse_prices() {
+    fn warm_finish_is_exact_from_coarse_prices() {
         let mut s = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move || {
             s ^= s << 13;
@@ -1176,7 +1230,7 @@ mod tests {
             s ^= s << 17;
             s
         };
-        for round in 0..40u64 {
+        for round in 0..60u64 {
             let (n, m) = (60 + (round as usize % 5) * 30, 8 + (round as usize % 7) * 5);
             let mut caps = vec![0u32; m];
             let mut rows = Vec::new();
@@ -1194,26 +1248,24 @@ mod tests {
                         .collect(),
                 );
             }
+            if round % 2 == 1 {
+                for _ in 0..1 + next() % (n as u64 / 3) {
+                    caps[(next() % m as u64) as usize] += 1;
+                }
+            }
+            let places: u32 = caps.iter().sum();
+            let fillers = u64::from(places) - n as u64;
             let inst = Instance::new(caps, rows).unwrap();
             let all: Vec<u32> = (0..n as u32).collect();
-            let col_of_mentor: Vec<u32> = (0..m as u32)
-                .map(|j| {
-                    if inst.mentor_capacity()[j as usize] > 0 {
-                        j
-                    } else {
-                        NONE
-                    }
-                })
-                .collect();
             // Columns are the mentors with places, in order.
             let mut mentor_of_col = Vec::new();
             let mut col_of = vec![NONE; m];
             let mut cap = Vec::new();
-            for j in 0..m {
-                if col_of_mentor[j] != NONE {
+            for (j, &c) in inst.mentor_capacity().iter().enumerate() {
+                if c > 0 {
                     col_of[j] = mentor_of_col.len() as u32;
                     mentor_of_col.push(j as u32);
-                    cap.push(inst.mentor_capacity()[j]);
+                    cap.push(c);
                 }
             }
             let expected = stats(
@@ -1222,7 +1274,7 @@ mod tests {
             );
             assert_eq!(expected.pairs, n);
             for stop_at in [i64::MAX, 1 << 20, 1] {
-                let cols = auction(&inst, &all, &col_of, &cap, 0, 0, Some(stop_at)).unwrap();
+                let cols = auction(&inst, &all, &col_of, &cap, 0, fillers, Some(stop_at)).unwrap();
                 let a = Assignment {
                     mentor_of: cols
                         .iter()
@@ -1233,7 +1285,7 @@ mod tests {
                 assert_eq!(
                     stats(&inst, &a).total_weight,
                     expected.total_weight,
-                    "round {round}, stop at {stop_at}"
+                    "round {round}, fillers {fillers}, stop at {stop_at}"
                 );
             }
         }
