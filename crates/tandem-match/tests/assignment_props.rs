@@ -188,3 +188,87 @@ fn auction_and_shortest_paths_agree_on_larger_instances() {
         );
     }
 }
+
+/// Tight instances: as many places as mentees and a perfect matching guaranteed (each
+/// mentee has an edge to its "home" place), plus random extra edges with few distinct
+/// scores (many ties), zero and negative scores. Every place must be taken, which is
+/// where `Hybrid` runs the auction warm start and the shortest-path finish.
+fn tight_instance(seed: u64, n: usize, m: usize, deg: usize, levels: u64) -> Instance {
+    let mut s = seed | 1;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    // Spread n places over m mentors (some may get 0).
+    let mut caps = vec![0u32; m];
+    let mut home = Vec::with_capacity(n);
+    for _ in 0..n {
+        let j = (next() % m as u64) as usize;
+        caps[j] += 1;
+        home.push(j as u32);
+    }
+    let score = move |x: u64| (x % levels) as i32 * 100 - 100;
+    let rows: Vec<Vec<Edge>> = home
+        .iter()
+        .map(|&h| {
+            let mut js: Vec<u32> = (0..deg).map(|_| (next() % m as u64) as u32).collect();
+            js.push(h);
+            js.sort_unstable();
+            js.dedup();
+            js.into_iter()
+                .map(|j| Edge {
+                    mentor: j,
+                    mentee_score: score(next()),
+                    mentor_score: score(next()),
+                })
+                .collect()
+        })
+        .collect();
+    Instance::new(caps, rows).unwrap()
+}
+
+#[test]
+fn tight_instances_agree_across_methods() {
+    for seed in 1..30u64 {
+        let levels = 2 + seed % 5;
+        let inst = tight_instance(
+            seed * 65_537 + 11,
+            300,
+            50 + (seed as usize % 4) * 40,
+            8,
+            levels,
+        );
+        let h = solve_optimal(&inst);
+        validate(&inst, &h).unwrap();
+        assert_eq!(stats(&inst, &h).pairs, inst.mentees(), "seed {seed}");
+        let expected = pairs_and_weight(&inst, &h);
+        for method in [OptimalMethod::ShortestPaths, OptimalMethod::Auction] {
+            let b = solve_optimal_with(&inst, method);
+            validate(&inst, &b).unwrap();
+            assert_eq!(
+                pairs_and_weight(&inst, &b),
+                expected,
+                "seed {seed} {method:?}"
+            );
+        }
+        assert_eq!(solve_optimal(&inst), h, "seed {seed}: not deterministic");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// Small tight instances against brute force.
+    #[test]
+    fn tight_optimal_equals_brute_force(seed in any::<u64>(), n in 1usize..=7, m in 1usize..=4, levels in 1u64..=4) {
+        let inst = tight_instance(seed, n, m, 2, levels);
+        let best = brute_force(&inst);
+        for method in [OptimalMethod::Hybrid, OptimalMethod::ShortestPaths, OptimalMethod::Auction] {
+            let a = solve_optimal_with(&inst, method);
+            prop_assert!(validate(&inst, &a).is_ok());
+            prop_assert_eq!(pairs_and_weight(&inst, &a), best);
+        }
+    }
+}
