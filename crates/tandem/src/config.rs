@@ -19,6 +19,9 @@ pub struct Config {
     /// SMTP server for outgoing e-mail (e.g. `smtp://127.0.0.1:2525`); without it e-mails go to ./outbox/.
     #[arg(long, env = "TANDEM_SMTP_URL")]
     pub smtp_url: Option<String>,
+    /// Where e-mails are written as `.eml` files when no SMTP server is configured.
+    #[arg(long, env = "TANDEM_OUTBOX_DIR", default_value = "outbox")]
+    pub outbox_dir: String,
     /// Failed sign-ins allowed per client IP address within the window.
     #[arg(long, env = "TANDEM_LOGIN_MAX_FAILURES_PER_IP", default_value_t = 20)]
     pub login_max_failures_per_ip: u32,
@@ -51,6 +54,7 @@ impl Config {
             database_url: database_url.into(),
             base_url: "http://127.0.0.1:8080".into(),
             smtp_url: None,
+            outbox_dir: "outbox".into(),
             login_max_failures_per_ip: 20,
             login_max_failures_per_account: 5,
             login_window_seconds: 900,

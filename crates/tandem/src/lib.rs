@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod email;
 pub mod error;
 pub mod jobs;
 pub mod matchfile;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub clock: Clock,
+    pub mailer: Arc<email::Mailer>,
     /// A hash to verify against for unknown accounts, so both cases cost the same.
     pub decoy_hash: String,
 }
@@ -46,10 +48,12 @@ pub struct App {
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let store = Store::connect(&config.database_url).await?;
     store.migrate().await?;
+    let mailer = Arc::new(email::Mailer::from_config(&config)?);
     let mut state = AppState {
         store,
         config: Arc::new(config),
         clock: Clock::default(),
+        mailer,
         decoy_hash: String::new(),
     };
     state.decoy_hash = auth::hash_password(&state, &auth::random_token()).await?;

@@ -92,6 +92,13 @@ async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>,
     let mut config = Config::for_database(database_url);
     config.argon2_memory_kib = 1024;
     config.argon2_iterations = 1;
+    config.outbox_dir = std::env::temp_dir()
+        .join(format!(
+            "tandem-browser-outbox-{}",
+            uuid::Uuid::new_v4().simple()
+        ))
+        .display()
+        .to_string();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     config.base_url = base.clone();

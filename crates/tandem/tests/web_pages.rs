@@ -18,6 +18,7 @@ async fn app_with(adjust: impl FnOnce(&mut Config)) -> (Router, tempfile::TempDi
     let mut config = Config::for_database(&format!("sqlite://{}/t.db", dir.path().display()));
     config.argon2_memory_kib = 1024;
     config.argon2_iterations = 1;
+    config.outbox_dir = dir.path().join("outbox").display().to_string();
     adjust(&mut config);
     let app = tandem::build(config).await.expect("app builds");
     (app.router(), dir)

@@ -3,6 +3,7 @@
 //! loads the pool, asks the engine, and keeps drafts and proposals.
 use crate::auth::Caller;
 use crate::domain::{in_range, MentorshipStatus as S, Origin, Problems, Role};
+use crate::email::Email;
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::service::people::ProfileData;
 use crate::service::programs;
@@ -1000,8 +1001,9 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
         })?;
         *load.entry(p.mentor_id.as_str()).or_default() += 1;
     }
+    let mut emails = Vec::new();
     for p in &pairs {
-        insert_proposal(
+        let mentorship_id = insert_proposal(
             &*tx,
             &r.program_id,
             &p.mentor_id,
@@ -1010,6 +1012,34 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
             now,
         )
         .await?;
+        if let (Some(mentor), Some(mentee)) = (pool.mentor(&p.mentor_id), pool.mentee(&p.mentee_id))
+        {
+            let link = format!(
+                "{}/mentorships/{mentorship_id}",
+                state.config.base_url.trim_end_matches('/')
+            );
+            for (to, other, part) in [
+                (&mentor.name, &mentee.name, "mentor"),
+                (&mentee.name, &mentor.name, "mentee"),
+            ] {
+                let address = if part == "mentor" {
+                    &mentor.engine.profile.email
+                } else {
+                    &mentee.engine.profile.email
+                };
+                emails.push(Email {
+                    to_name: to.clone(),
+                    to_address: address.clone(),
+                    subject: format!("A proposed match in {}: {other}", pool.program.name),
+                    body: format!(
+                        "Hello {to},\n\nThe coordinators of {program} propose that you and {other} work \
+                         together, with you as the {part}. Read why this match was suggested, and accept or \
+                         decline it, here:\n\n{link}\n\nThe match starts once both of you have accepted.\n",
+                        program = pool.program.name
+                    ),
+                });
+            }
+        }
     }
     round::Entity::update_many()
         .col_expr(
@@ -1027,6 +1057,7 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
     let saved = row.update(&*tx).await?;
     let out = round_out(&*tx, saved).await?;
     tx.commit().await?;
+    state.mailer.send_all(&emails).await;
     Ok(out)
 }
 

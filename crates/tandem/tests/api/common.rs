@@ -14,6 +14,8 @@ pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     _dir: Option<tempfile::TempDir>,
+    /// Where this app's e-mails are written.
+    pub outbox: tempfile::TempDir,
     pg_drop: Option<(String, String)>,
 }
 
@@ -59,10 +61,12 @@ impl TestApp {
     }
 
     async fn start(
-        config: Config,
+        mut config: Config,
         dir: Option<tempfile::TempDir>,
         pg_drop: Option<(String, String)>,
     ) -> TestApp {
+        let outbox = tempfile::tempdir().expect("outbox dir");
+        config.outbox_dir = outbox.path().display().to_string();
         let app = tandem::build(config).await.expect("app builds");
         let router = app
             .router()
@@ -71,6 +75,7 @@ impl TestApp {
             router,
             state: app.state,
             _dir: dir,
+            outbox,
             pg_drop,
         }
     }
@@ -108,6 +113,19 @@ impl TestApp {
         };
         assert!(status.as_u16() < 500, "server error {status}: {value}");
         (status, value)
+    }
+
+    /// The e-mails written so far, as raw `.eml` texts.
+    pub fn emails(&self) -> Vec<String> {
+        std::fs::read_dir(self.outbox.path())
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .map(|e| std::fs::read_to_string(e.path()).unwrap())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {

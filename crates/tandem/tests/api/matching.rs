@@ -492,6 +492,19 @@ async fn rounds_draft_edit_and_publish(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
 
+    // Everyone matched is told by e-mail, with a link to the proposal.
+    let emails = app.emails();
+    assert_eq!(emails.len(), 6, "two e-mails per published pair");
+    assert!(
+        emails
+            .iter()
+            .any(|e| e.contains("mentee.2@example.org") && e.contains("/mentorships/")),
+        "{emails:?}"
+    );
+    assert!(emails
+        .iter()
+        .all(|e| e.contains("Subject: A proposed match in")));
+
     // Everyone matched has a proposal with origin `round`; accepting makes it active.
     let (_, mine) = app
         .get("/api/v1/mentorships?status=proposed", &w.mentees[2].1)

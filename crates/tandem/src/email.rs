@@ -1,0 +1,108 @@
+//! Outgoing e-mail: SMTP when `TANDEM_SMTP_URL` is set, otherwise `.eml` files in the outbox.
+use crate::config::Config;
+use anyhow::Context;
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Each message as an `.eml` file: for development, demos and tests.
+    Outbox(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+/// One message to one person.
+pub struct Email {
+    pub to_name: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body: String,
+}
+
+const FROM: &str = "Tandem <no-reply@tandem.invalid>";
+
+/// `smtp://[user:password@]host[:port]` (port 25 by default). This build speaks plain
+/// SMTP: point it at a local relay, which handles TLS onwards.
+fn smtp_transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let bad = || {
+        anyhow::anyhow!("TANDEM_SMTP_URL {url:?} must look like smtp://[user:password@]host[:port]")
+    };
+    let rest = url
+        .strip_prefix("smtp://")
+        .ok_or_else(bad)?
+        .trim_end_matches('/');
+    let (credentials, host_port) = match rest.rsplit_once('@') {
+        Some((creds, hp)) => (Some(creds), hp),
+        None => (None, rest),
+    };
+    let (host, port) = match host_port.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad())?),
+        None => (host_port, 25),
+    };
+    if host.is_empty() {
+        return Err(bad());
+    }
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port);
+    if let Some(creds) = credentials {
+        let (user, password) = creds.split_once(':').unwrap_or((creds, ""));
+        builder = builder.credentials(Credentials::new(user.to_string(), password.to_string()));
+    }
+    Ok(builder.build())
+}
+
+impl Mailer {
+    pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
+        match &config.smtp_url {
+            Some(url) => Ok(Mailer::Smtp(smtp_transport(url)?)),
+            None => {
+                let dir = PathBuf::from(&config.outbox_dir);
+                Ok(Mailer::Outbox(
+                    AsyncFileTransport::<Tokio1Executor>::new(&dir),
+                    dir,
+                ))
+            }
+        }
+    }
+
+    pub async fn send(&self, email: &Email) -> anyhow::Result<()> {
+        let to: Mailbox = format!(
+            "{} <{}>",
+            email.to_name.replace(['<', '>', '"'], ""),
+            email.to_address
+        )
+        .parse()
+        .with_context(|| format!("{} is not an address we can write to", email.to_address))?;
+        let message = Message::builder()
+            .from(FROM.parse().expect("the sender address parses"))
+            .to(to)
+            .subject(email.subject.clone())
+            .body(email.body.clone())
+            .context("building an e-mail")?;
+        match self {
+            Mailer::Smtp(transport) => {
+                transport.send(message).await.context("sending by SMTP")?;
+            }
+            Mailer::Outbox(transport, dir) => {
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .with_context(|| format!("creating the outbox {}", dir.display()))?;
+                transport
+                    .send(message)
+                    .await
+                    .context("writing to the outbox")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends each message; a failure is logged and does not stop the others, since
+    /// what the e-mails announce is already saved.
+    pub async fn send_all(&self, emails: &[Email]) {
+        for email in emails {
+            if let Err(e) = self.send(email).await {
+                tracing::warn!(to = %email.to_address, error = %format!("{e:#}"), "e-mail not sent");
+            }
+        }
+    }
+}
