@@ -218,8 +218,32 @@ impl Page<'_> {
         self.expect_text("saved").await;
     }
 
-    /// The id in a path like `/mentorships/{id}`.
+    /// Waits until the element's text is `want` (after a form's navigation has finished).
+    async fn expect_element_text(&self, css: &str, want: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if got.trim() == want {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} says {got:?}, expected {want:?}, at {}",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The id in a path like `/mentorships/{id}`, once the browser has arrived there.
     async fn id_after(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.path().await.starts_with(prefix) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let path = self.path().await;
         path.strip_prefix(prefix)
             .unwrap_or_else(|| panic!("expected {prefix}…, at {path}"))
@@ -384,7 +408,9 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
         "the draft pairs them:\n{table}"
     );
     coordinator.click("#publish-submit").await;
-    coordinator.expect_text("published").await;
+    coordinator
+        .expect_element_text("#round-status", "published")
+        .await;
 
     mentee.open("/dashboard").await;
     mentee.click("#waiting-on-you a[id^=waiting-]").await;
@@ -392,19 +418,15 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
     mentee.expect_text("You accepted this match").await;
 
     coordinator.click("#signout-submit").await;
+    coordinator.expect_text("You are signed out").await;
     coordinator.sign_in("rita.rust@example.org").await;
     coordinator.open("/dashboard").await;
     coordinator.click("#waiting-on-you a[id^=waiting-]").await;
     coordinator.click("#action-accept").await;
     coordinator.expect_text("active").await;
-    let status = coordinator_browser
-        .find(Locator::Css("#mentorship-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(status.trim(), "active");
+    coordinator
+        .expect_element_text("#mentorship-status", "active")
+        .await;
 
     mentee_browser.close().await.ok();
     coordinator_browser.close().await.ok();
@@ -461,6 +483,7 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
     mentor.expect_text("Rust Mentoring 2027 is created").await;
     let program_id = mentor.id_after("/programs/").await;
     mentor.click("#signout-submit").await;
+    mentor.expect_text("You are signed out").await;
 
     // The mentor signs up, describes themself and enrols.
     mentor.sign_up("Marta Mentor", "marta@example.org").await;
@@ -473,7 +496,9 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
         .await;
     mentor.open(&format!("/programs/{program_id}")).await;
     mentor.click("#enroll-mentor-submit").await;
-    mentor.expect_text("mentor").await;
+    mentor
+        .expect_text("You are enrolled in Rust Mentoring 2027 as a mentor")
+        .await;
 
     // The mentee signs up, enrols, finds the mentor and asks.
     mentee.sign_up("Max Mentee", "max@example.org").await;
@@ -494,7 +519,9 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
         )
         .await;
     mentee.click("#enroll-mentee-submit").await;
-    mentee.expect_text("mentee").await;
+    mentee
+        .expect_text("You are enrolled in Rust Mentoring 2027 as a mentee")
+        .await;
     mentee
         .open(&format!("/programs/{program_id}/mentors"))
         .await;
@@ -521,7 +548,13 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
         )
         .await;
     mentee.click(&format!("#shortlist-add-{mentor_id}")).await;
+    mentee.expect_text("is on your shortlist").await;
     mentee.open("/shortlist").await;
+    mentee_browser
+        .wait()
+        .for_element(Locator::Css("#shortlist-table"))
+        .await
+        .unwrap();
     let mut headers = Vec::new();
     for th in mentee_browser
         .find_all(Locator::Css("#shortlist-table thead th"))
@@ -580,14 +613,9 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
         .await;
     mentee.click("#request-submit").await;
     let mentorship_id = mentee.id_after("/mentorships/").await;
-    let status = mentee_browser
-        .find(Locator::Css("#mentorship-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(status.trim(), "requested");
+    mentee
+        .expect_element_text("#mentorship-status", "requested")
+        .await;
 
     // The mentor sees the request waiting, reads it and accepts.
     mentor.open("/dashboard").await;
@@ -597,14 +625,9 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
         .await;
     mentor.click("#action-accept").await;
     mentor.expect_text("active").await;
-    let status = mentor_browser
-        .find(Locator::Css("#mentorship-status"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(status.trim(), "active");
+    mentor
+        .expect_element_text("#mentorship-status", "active")
+        .await;
 
     // The mentor writes the agreement and signs; the mentee signs too.
     mentor
@@ -641,14 +664,9 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
     mentee.click("#agreement-sign").await;
     mentee.expect_text("signed by everyone").await;
     mentor.open(&format!("/mentorships/{mentorship_id}")).await;
-    let state = mentor_browser
-        .find(Locator::Css("#agreement-state"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(state.trim(), "signed by everyone");
+    mentor
+        .expect_element_text("#agreement-state", "signed by everyone")
+        .await;
 
     mentor_browser.close().await.ok();
     mentee_browser.close().await.ok();
