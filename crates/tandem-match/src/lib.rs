@@ -12,6 +12,7 @@
 //!   which builds an [`Instance`] without scoring every pair.
 
 pub mod candidates;
+mod heap;
 pub mod instance;
 pub mod optimal;
 pub mod profile;

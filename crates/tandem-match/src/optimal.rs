@@ -1165,23 +1165,7 @@ const EPS_FACTOR: i64 = 8;
 
 /// Restores the min-heap property of a column's places after its root's price rose.
 fn sift_down(h: &mut [u32], price: &[i64]) {
-    let n = h.len();
-    let mut k = 0;
-    loop {
-        let l = 2 * k + 1;
-        if l >= n {
-            break;
-        }
-        let r = l + 1;
-        let key = |x: usize| (price[h[x] as usize], h[x]);
-        let c = if r < n && key(r) < key(l) { r } else { l };
-        if key(c) < key(k) {
-            h.swap(c, k);
-            k = c;
-        } else {
-            break;
-        }
-    }
+    crate::heap::sift_down(h, 0, |a, b| (price[a as usize], a) < (price[b as usize], b));
 }
 
 #[cfg(test)]

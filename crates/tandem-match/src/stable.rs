@@ -115,22 +115,8 @@ fn sift_up(h: &mut [(i32, u32)], mut k: usize) {
     }
 }
 
-fn sift_down(h: &mut [(i32, u32)], mut k: usize) {
-    let n = h.len();
-    loop {
-        let l = 2 * k + 1;
-        if l >= n {
-            break;
-        }
-        let r = l + 1;
-        let c = if r < n && less(h[r], h[l]) { r } else { l };
-        if less(h[c], h[k]) {
-            h.swap(c, k);
-            k = c;
-        } else {
-            break;
-        }
-    }
+fn sift_down(h: &mut [(i32, u32)], k: usize) {
+    crate::heap::sift_down(h, k, less);
 }
 
 #[cfg(test)]
