@@ -1,4 +1,4 @@
-//! A binary min-heap's sift-down on a plain slice, shared by the solvers' bounded heaps.
+//! Flat per-mentor slot storage and its binary min-heap, shared by the solvers.
 
 /// Moves `h[k]` down until neither child is `less` than it.
 #[inline]
@@ -18,4 +18,17 @@ pub(crate) fn sift_down<T: Copy>(h: &mut [T], mut k: usize, less: impl Fn(T, T) 
             break;
         }
     }
+}
+
+/// Where each mentor's places start in one flat array: `start[j]..start[j + 1]` are
+/// mentor `j`'s, and `start[cap.len()]` is the total.
+pub(crate) fn slot_starts(cap: &[u32]) -> Vec<usize> {
+    let mut start = Vec::with_capacity(cap.len() + 2);
+    let mut acc = 0usize;
+    for &c in cap {
+        start.push(acc);
+        acc += c as usize;
+    }
+    start.push(acc);
+    start
 }

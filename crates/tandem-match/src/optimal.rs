@@ -319,18 +319,13 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
     let n = inst.mentees();
     let m = inst.mentors();
     let cap = inst.mentor_capacity();
-    let mut start = Vec::with_capacity(m + 1);
-    let mut acc = 0usize;
-    for &c in cap {
-        start.push(acc);
-        acc += c as usize;
-    }
-    start.push(acc);
+    let start = crate::heap::slot_starts(cap);
+    let places = start[m];
     let mut mm = MaxMatching {
         mentor_of: vec![NONE; n],
         load: vec![0; m],
         start,
-        held: vec![0; acc],
+        held: vec![0; places],
         in_d: Vec::new(),
         in_a: Vec::new(),
     };
@@ -486,13 +481,8 @@ impl Default for Csr {
 /// columns and stops at the first column with spare capacity.
 fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
     let nc = cap.len();
-    let mut start = Vec::with_capacity(nc + 1);
-    let mut acc = 0usize;
-    for &c in cap {
-        start.push(acc);
-        acc += c as usize;
-    }
-    start.push(acc);
+    let start = crate::heap::slot_starts(cap);
+    let acc = start[nc];
     // Units held by each column: (row, weight of that edge).
     let mut held: Vec<(u32, i64)> = vec![(0, 0); acc];
     let mut len = vec![0u32; nc];
@@ -730,14 +720,8 @@ fn auction(
 ) -> Option<Vec<u32>> {
     let real_cols = cap.len();
     let pool_col = real_cols as u32;
-    let mut start: Vec<usize> = Vec::with_capacity(real_cols + 2);
-    let mut acc = 0usize;
-    for &c in cap {
-        start.push(acc);
-        acc += c as usize;
-    }
-    start.push(acc);
-    acc += usize::try_from(pool).ok()?;
+    let mut start = crate::heap::slot_starts(cap);
+    let acc = start[real_cols] + usize::try_from(pool).ok()?;
     start.push(acc);
     let places = acc;
     let nrows = rows.len();

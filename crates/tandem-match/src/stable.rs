@@ -44,13 +44,8 @@ pub fn solve_stable(inst: &Instance) -> Assignment {
 
     // Flat heap storage: mentor j owns heap[start[j]..start[j] + capacity[j]].
     let cap = inst.mentor_capacity();
-    let mut start = Vec::with_capacity(m + 1);
-    let mut acc = 0usize;
-    for &c in cap {
-        start.push(acc);
-        acc += c as usize;
-    }
-    start.push(acc);
+    let start = crate::heap::slot_starts(cap);
+    let acc = start[m];
     // Held proposal: (mentor_score, mentee). Min-heap by key(): root is the worst held.
     let mut heap: Vec<(i32, u32)> = vec![(0, 0); acc];
     let mut len = vec![0u32; m];
