@@ -10,10 +10,11 @@ use axum::body::Body;
 use axum::http::{header, Request};
 use http_body_util::BodyExt;
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use sea_orm::{EntityTrait, Set};
 use std::time::Instant;
 use tandem::config::Config;
+use tandem::domain::wire::{MeetingPreference, ProgramContext, ProgramKind, Role, Seniority};
 use tandem::service::accounts::{self, RegisterIn};
+use tandem::store::columns::TextList;
 use tandem::store::entities::{enrollment, profile, user};
 use tower::ServiceExt;
 
@@ -36,7 +37,7 @@ const TZS: &[&str] = &[
     "Asia/Kolkata",
     "Asia/Tokyo",
 ];
-const SENIORITY: &[&str] = &["student", "junior", "mid", "senior", "lead", "executive"];
+const SENIORITY: &[Seniority] = Seniority::ALL;
 
 fn arg(name: &str, default: &str) -> String {
     let args: Vec<String> = std::env::args().collect();
@@ -46,7 +47,7 @@ fn arg(name: &str, default: &str) -> String {
         .unwrap_or_else(|| default.to_string())
 }
 
-fn skills(rng: &mut StdRng, count: usize) -> String {
+fn skills(rng: &mut StdRng, count: usize) -> TextList {
     // Popular skills come up more often: squaring a uniform draw skews towards 0.
     let list: Vec<String> = (0..count)
         .map(|_| {
@@ -56,7 +57,7 @@ fn skills(rng: &mut StdRng, count: usize) -> String {
             )
         })
         .collect();
-    serde_json::to_string(&list).unwrap()
+    TextList(list)
 }
 
 #[tokio::main]
@@ -94,7 +95,7 @@ async fn main() -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!(e.public_message()))?;
-    let caller = tandem::auth::caller_for_token(state, &login.token)
+    let caller = accounts::caller_for_token(state, &login.token)
         .await
         .map_err(|e| anyhow::anyhow!(e.public_message()))?
         .unwrap();
@@ -102,14 +103,15 @@ async fn main() -> anyhow::Result<()> {
         state,
         &caller,
         &tandem::service::programs::ProgramIn {
-            name: "Benchmark".into(),
-            kind: "traditional".into(),
-            context: "corporate".into(),
-            starts_on: "2027-01-01".into(),
-            ends_on: "2027-12-31".into(),
             mentor_capacity: Some(5),
             max_timezone_gap_hours: Some(6),
-            ..Default::default()
+            ..tandem::service::programs::ProgramIn::new(
+                "Benchmark",
+                ProgramKind::Traditional,
+                ProgramContext::Corporate,
+                "2027-01-01",
+                "2027-12-31",
+            )
         },
     )
     .await
@@ -117,80 +119,73 @@ async fn main() -> anyhow::Result<()> {
 
     let mut rng = StdRng::seed_from_u64(2026);
     let now = chrono::Utc::now();
-    let (mut users, mut profiles, mut enrollments) = (Vec::new(), Vec::new(), Vec::new());
+    let mut people = Vec::with_capacity(mentors + mentees);
     for k in 0..mentors + mentees {
         let is_mentor = k < mentors;
         let id = uuid::Uuid::new_v4().to_string();
-        users.push(user::ActiveModel {
-            id: Set(id.clone()),
-            email: Set(format!("p{k}@example.org")),
-            name: Set(format!("Person {k}")),
-            password_hash: Set("not-a-login".into()),
-            is_admin: Set(false),
-            calendar_token: Set(None),
-            created_at: Set(now),
-        });
+        let account = user::Model {
+            id: id.clone(),
+            email: format!("p{k}@example.org"),
+            name: format!("Person {k}"),
+            password_hash: "not-a-login".into(),
+            is_admin: false,
+            calendar_token: None,
+            created_at: now,
+        };
         let seniority = if is_mentor {
             SENIORITY[rng.gen_range(3..6)]
         } else {
             SENIORITY[rng.gen_range(0..4)]
         };
         let languages = if rng.gen_bool(0.85) {
-            r#"["English"]"#
+            vec!["English".to_string()]
         } else {
-            r#"["English","German"]"#
+            vec!["English".to_string(), "German".to_string()]
         };
-        profiles.push(profile::ActiveModel {
-            user_id: Set(id.clone()),
-            field: Set(FIELDS[rng.gen_range(0..FIELDS.len())].into()),
-            headline: Set(String::new()),
-            bio: Set(String::new()),
-            known_for: Set(String::new()),
-            years_experience: Set(Some(rng.gen_range(0..30))),
-            seniority: Set(Some(seniority.into())),
-            skills: Set(skills(&mut rng, if is_mentor { 6 } else { 2 })),
-            interests: Set("[]".into()),
-            values: Set(r#"["candour"]"#.into()),
-            education: Set(String::new()),
-            languages: Set(languages.into()),
-            timezone: Set(Some(TZS[rng.gen_range(0..TZS.len())].into())),
-            location: Set(String::new()),
-            department: Set(String::new()),
-            manager_email: Set(None),
-            learning_style: Set(None),
-            meeting_preference: Set(Some("video".into())),
-            hours_per_month: Set(Some(rng.gen_range(1..8))),
-            updated_at: Set(now),
-        });
-        enrollments.push(enrollment::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            program_id: Set(program.id.clone()),
-            user_id: Set(id),
-            role: Set(if is_mentor { "mentor" } else { "mentee" }.into()),
-            capacity: Set(None),
-            wants_skills: Set(if is_mentor {
-                "[]".into()
+        let profile = profile::Model {
+            user_id: id.clone(),
+            field: FIELDS[rng.gen_range(0..FIELDS.len())].into(),
+            headline: String::new(),
+            bio: String::new(),
+            known_for: String::new(),
+            years_experience: Some(rng.gen_range(0..30)),
+            seniority: Some(seniority),
+            skills: skills(&mut rng, if is_mentor { 6 } else { 2 }),
+            interests: TextList::default(),
+            values: TextList(vec!["candour".into()]),
+            education: String::new(),
+            languages: TextList(languages),
+            timezone: Some(TZS[rng.gen_range(0..TZS.len())].into()),
+            location: String::new(),
+            department: String::new(),
+            manager_email: None,
+            learning_style: None,
+            meeting_preference: Some(MeetingPreference::Video),
+            hours_per_month: Some(rng.gen_range(1..8)),
+            updated_at: now,
+        };
+        let enrollment = enrollment::Model {
+            id: uuid::Uuid::new_v4().to_string(),
+            program_id: program.id.clone(),
+            user_id: id,
+            role: if is_mentor {
+                Role::Mentor
+            } else {
+                Role::Mentee
+            },
+            capacity: None,
+            wants_skills: if is_mentor {
+                TextList::default()
             } else {
                 skills(&mut rng, 3)
-            }),
-            goals_summary: Set(String::new()),
-            created_at: Set(now),
-        });
+            },
+            goals_summary: String::new(),
+            created_at: now,
+        };
+        people.push((account, profile, enrollment));
     }
     let tx = state.store.write().await?;
-    for chunk in users.chunks(1000) {
-        user::Entity::insert_many(chunk.to_vec()).exec(&*tx).await?;
-    }
-    for chunk in profiles.chunks(500) {
-        profile::Entity::insert_many(chunk.to_vec())
-            .exec(&*tx)
-            .await?;
-    }
-    for chunk in enrollments.chunks(1000) {
-        enrollment::Entity::insert_many(chunk.to_vec())
-            .exec(&*tx)
-            .await?;
-    }
+    tandem::store::programs::insert_enrolled_people(&*tx, people).await?;
     tx.commit().await?;
     eprintln!(
         "seeded {mentees} mentees and {mentors} mentors in {:.1}s",

@@ -44,6 +44,10 @@ pub struct Config {
     /// Argon2id iterations.
     #[arg(long, env = "TANDEM_ARGON2_ITERATIONS", default_value_t = 2)]
     pub argon2_iterations: u32,
+    /// Keep hot reads (sessions, relationships, programs) in memory, exactly in step
+    /// with every write, here and on other servers; `false` reads everything from the database.
+    #[arg(long, env = "TANDEM_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub read_cache: bool,
 }
 
 impl Config {
@@ -61,6 +65,7 @@ impl Config {
             session_days: 30,
             argon2_memory_kib: 19456,
             argon2_iterations: 2,
+            read_cache: true,
         }
     }
 

@@ -1,15 +1,15 @@
 //! `tandem serve --demo`: fills an empty instance with a believable program to click through.
-use crate::auth::Caller;
-use crate::domain::Action;
+use crate::domain::values::{Pick, WeightsPatch};
+use crate::domain::wire::{
+    Action, LearningStyle, MeetingPreference, ProgramContext, ProgramKind, Role,
+};
 use crate::error::AppError;
-use crate::service::accounts::{self, RegisterIn};
+use crate::service::accounts::{self, Caller, RegisterIn};
 use crate::service::mentorships::{self, ActionIn, AgreementIn, RequestIn};
 use crate::service::people::{self, PlanData, ProfileData};
 use crate::service::programs::{self, CoordinatorIn, EnrollmentIn, ProgramIn};
-use crate::store::entities::user;
-use crate::AppState;
+use crate::state::AppState;
 use anyhow::Context;
-use sea_orm::{EntityTrait, PaginatorTrait};
 
 pub const DEMO_PASSWORD: &str = "tandem-demo-2026";
 
@@ -372,27 +372,26 @@ async fn account(state: &AppState, name: &str, email: &str, admin: bool) -> anyh
     let created = accounts::create_user(state, &input, admin)
         .await
         .map_err(describe)?;
-    let user = user::Entity::find_by_id(created.id)
-        .one(&state.store.db)
-        .await?
-        .context("demo account vanished")?;
-    Ok(Caller {
-        user,
-        token: String::new(),
-    })
+    let token = accounts::open_session(state, &created.id)
+        .await
+        .map_err(describe)?;
+    accounts::caller_for_token(state, &token)
+        .await
+        .map_err(describe)?
+        .context("the demo account's session vanished")
 }
 
 fn describe(e: AppError) -> anyhow::Error {
-    anyhow::anyhow!(
-        "demo data refused: {} ({:?})",
-        e.public_message(),
-        e.body().error.fields
-    )
+    let fields = match &e {
+        AppError::Validation(fields) => format!(" ({fields:?})"),
+        _ => String::new(),
+    };
+    anyhow::anyhow!("demo data refused: {}{fields}", e.public_message())
 }
 
 /// Seeds only an empty instance; says so and leaves data alone otherwise.
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
-    if user::Entity::find().count(&state.store.db).await? > 0 {
+    if !accounts::instance_is_empty(state).await.map_err(describe)? {
         println!("--demo: this instance already has accounts; leaving its data as it is.");
         return Ok(());
     }
@@ -411,8 +410,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         &ProgramIn {
             name: "Engineering & Product Mentoring 2027".into(),
             description: "Six months, one mentor, one mentee: grow into your next role with someone who has walked the path.".into(),
-            kind: "traditional".into(),
-            context: "corporate".into(),
+            kind: Pick::of(ProgramKind::Traditional),
+            context: Pick::of(ProgramContext::Corporate),
             starts_on: "2027-01-11".into(),
             ends_on: "2027-07-09".into(),
             mentor_capacity: Some(2),
@@ -420,7 +419,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             max_mentors_per_mentee: Some(1),
             request_expiry_days: Some(14),
             max_timezone_gap_hours: Some(6),
-            ..Default::default()
+            weights: WeightsPatch::default(),
         },
     )
     .await
@@ -431,8 +430,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         &ProgramIn {
             name: "Data & Design Peer Circles".into(),
             description: "Peers at a similar stage learning from each other, across companies and time zones.".into(),
-            kind: "peer".into(),
-            context: "community".into(),
+            kind: Pick::of(ProgramKind::Peer),
+            context: Pick::of(ProgramContext::Community),
             starts_on: "2027-02-01".into(),
             ends_on: "2027-05-31".into(),
             mentor_capacity: Some(3),
@@ -440,7 +439,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             max_mentors_per_mentee: Some(2),
             request_expiry_days: Some(10),
             max_timezone_gap_hours: Some(12),
-            ..Default::default()
+            weights: WeightsPatch::default(),
         },
     )
     .await
@@ -452,13 +451,16 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             name: "Founders' Circle".into(),
             description: "Small groups of first-time founders with one experienced operator."
                 .into(),
-            kind: "group".into(),
-            context: "startup".into(),
+            kind: Pick::of(ProgramKind::Group),
+            context: Pick::of(ProgramContext::Startup),
             starts_on: "2027-03-01".into(),
             ends_on: "2027-08-31".into(),
             mentor_capacity: Some(5),
             cadence_days: Some(30),
-            ..Default::default()
+            max_mentors_per_mentee: None,
+            request_expiry_days: None,
+            max_timezone_gap_hours: None,
+            weights: WeightsPatch::default(),
         },
     )
     .await
@@ -469,7 +471,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             &admin,
             &p.id,
             &CoordinatorIn {
-                person_id: coordinator.user.id.clone(),
+                person_id: coordinator.id().to_string(),
             },
         )
         .await
@@ -492,14 +494,14 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                     m.field.to_lowercase()
                 ),
                 years_experience: Some(m.years),
-                seniority: Some(m.seniority.into()),
+                seniority: Pick::typed(m.seniority),
                 skills: strings(m.skills),
                 values: strings(m.values),
                 interests: strings(m.interests),
                 languages: strings(m.languages),
                 timezone: Some(m.timezone.into()),
                 location: m.location.into(),
-                meeting_preference: Some("video".into()),
+                meeting_preference: Pick::of(MeetingPreference::Video),
                 hours_per_month: Some(4),
                 ..Default::default()
             },
@@ -516,8 +518,11 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             &caller,
             &program.id,
             &EnrollmentIn {
-                role: "mentor".into(),
-                ..Default::default()
+                role: Pick::of(Role::Mentor),
+                capacity: None,
+                wants_skills: Vec::new(),
+                goals_summary: String::new(),
+                person_id: None,
             },
         )
         .await
@@ -528,8 +533,11 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 &caller,
                 &founders.id,
                 &EnrollmentIn {
-                    role: "mentor".into(),
-                    ..Default::default()
+                    role: Pick::of(Role::Mentor),
+                    capacity: None,
+                    wants_skills: Vec::new(),
+                    goals_summary: String::new(),
+                    person_id: None,
                 },
             )
             .await
@@ -548,14 +556,18 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
                 field: field.to_string(),
                 headline: format!("{} in {}", seniority_title(seniority), field.to_lowercase()),
                 years_experience: Some([1, 3, 0, 5][i % 4]),
-                seniority: Some(seniority.to_string()),
+                seniority: Pick::typed(seniority),
                 skills: vec![wants[0].to_string()],
                 languages: vec!["English".into()],
                 timezone: Some(tz.to_string()),
-                learning_style: Some(
-                    ["visual", "auditory", "reading_writing", "kinesthetic"][i % 4].into(),
+                learning_style: Pick::of(LearningStyle::ALL[i % 4]),
+                meeting_preference: Pick::of(
+                    [
+                        MeetingPreference::Video,
+                        MeetingPreference::Any,
+                        MeetingPreference::InPerson,
+                    ][i % 3],
                 ),
-                meeting_preference: Some(["video", "any", "in_person"][i % 3].into()),
                 hours_per_month: Some(3),
                 ..Default::default()
             },
@@ -584,10 +596,11 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             &caller,
             &program.id,
             &EnrollmentIn {
-                role: "mentee".into(),
+                role: Pick::of(Role::Mentee),
+                capacity: None,
                 wants_skills: strings(wants),
                 goals_summary: format!("Grow from {seniority} to the next level"),
-                ..Default::default()
+                person_id: None,
             },
         )
         .await
@@ -598,11 +611,8 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     // Noah asked Amara and she said yes; they agreed how to work together and both signed.
     let ask = |mentee: usize, mentor: usize, program: &str| RequestIn {
         program_id: program.to_string(),
-        mentor_id: mentors[mentor].user.id.clone(),
-        intro: format!(
-            "Hi, I'm {}, {}.",
-            mentees[mentee].user.name, MENTEES[mentee].2
-        ),
+        mentor_id: mentors[mentor].id().to_string(),
+        intro: format!("Hi, I'm {}, {}.", mentees[mentee].name(), MENTEES[mentee].2),
         reasons: format!(
             "Your work on {} is exactly where I want to grow.",
             MENTORS[mentor].known_for.to_lowercase()

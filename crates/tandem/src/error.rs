@@ -1,16 +1,15 @@
-//! One error type for the whole application; renders as the SPEC's error shape.
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+//! One error type for every use case. It says what went wrong, never how a face
+//! shows it: the API and the pages each render it (see `http::error`).
+use crate::domain::access::Denied;
+use crate::domain::lifecycle::Refusal;
+use crate::domain::paging::BadCursor;
+use crate::domain::values::{FieldErrors, Invalid};
 use sea_orm::{DbErr, SqlErr};
-use serde::Serialize;
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
-
-pub type FieldErrors = BTreeMap<String, String>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// The request itself is malformed (not JSON, a bad cursor…).
     #[error("{0}")]
     BadRequest(String),
     #[error("some fields are not valid")]
@@ -25,8 +24,6 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("this path does not take that method")]
-    MethodNotAllowed,
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("too many failed sign-ins; try again in {retry_after} seconds")]
@@ -55,22 +52,7 @@ impl AppError {
         AppError::Validation(BTreeMap::from([(field.to_string(), problem.into())]))
     }
 
-    pub fn status(&self) -> StatusCode {
-        match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Validation(_) | AppError::Unprocessable { .. } => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
+    /// The machine-readable code of the SPEC's error shape.
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) => "bad_request",
@@ -80,7 +62,6 @@ impl AppError {
             AppError::BadCredentials => "invalid_credentials",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
-            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Other(_) => "internal",
         }
@@ -91,19 +72,6 @@ impl AppError {
         match self {
             AppError::Other(_) => "something went wrong on our side; please try again".into(),
             other => other.to_string(),
-        }
-    }
-
-    pub fn body(&self) -> ErrorBody {
-        ErrorBody {
-            error: ErrorDetail {
-                code: self.code().to_string(),
-                message: self.public_message(),
-                fields: match self {
-                    AppError::Validation(fields) => Some(fields.clone()),
-                    _ => None,
-                },
-            },
         }
     }
 }
@@ -117,32 +85,33 @@ impl From<DbErr> for AppError {
     }
 }
 
-/// `{"error": {"code", "message", "fields"?}}`
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
+impl From<Invalid> for AppError {
+    fn from(invalid: Invalid) -> Self {
+        AppError::Validation(invalid.0)
+    }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    pub code: String,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<FieldErrors>,
+impl From<Denied> for AppError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::Hidden(what) => AppError::NotFound(what),
+            Denied::Forbidden(message) => AppError::Forbidden(message.into()),
+        }
+    }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        if let AppError::Other(err) = &self {
-            tracing::error!(error = ?err, "unexpected failure");
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Illegal(message) => AppError::conflict("invalid_transition", message),
+            Refusal::NotYours(message) => AppError::Forbidden(message),
         }
-        let mut response = (self.status(), Json(self.body())).into_response();
-        if let AppError::TooManyRequests { retry_after } = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-        }
-        response
+    }
+}
+
+impl From<BadCursor> for AppError {
+    fn from(bad: BadCursor) -> Self {
+        AppError::BadRequest(bad.to_string())
     }
 }
 

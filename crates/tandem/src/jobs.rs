@@ -1,5 +1,5 @@
 //! Background work: expiring old requests.
-use crate::AppState;
+use crate::state::AppState;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 

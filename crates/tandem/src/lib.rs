@@ -3,42 +3,32 @@
 //! `build(config)` gives an [`App`]; `App::run(listener, shutdown)` serves it.
 //! Production and tests take the same path.
 pub mod api;
-pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod http;
 pub mod jobs;
 pub mod matchfile;
+pub mod secrets;
 pub mod service;
+pub mod state;
 pub mod store;
 pub mod web;
 
 use anyhow::Context;
-use axum::http::{header, HeaderValue};
 use axum::Router;
 use clock::Clock;
 use config::Config;
+pub use state::AppState;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use store::Store;
+use store::db::Store;
 use tokio::net::TcpListener;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-
-/// Shared by every handler.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub config: Arc<Config>,
-    pub clock: Clock,
-    pub mailer: Arc<email::Mailer>,
-    /// A hash to verify against for unknown accounts, so both cases cost the same.
-    pub decoy_hash: String,
-}
 
 pub struct App {
     pub state: AppState,
@@ -46,7 +36,7 @@ pub struct App {
 
 /// Opens the database, runs migrations, and prepares the application.
 pub async fn build(config: Config) -> anyhow::Result<App> {
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect(&config.database_url, config.read_cache).await?;
     store.migrate().await?;
     let mailer = Arc::new(email::Mailer::from_config(&config)?);
     let mut state = AppState {
@@ -54,27 +44,21 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         config: Arc::new(config),
         clock: Clock::default(),
         mailer,
-        decoy_hash: String::new(),
+        decoy_hash: Arc::from(""),
     };
-    state.decoy_hash = auth::hash_password(&state, &auth::random_token()).await?;
+    let decoy = service::accounts::hash_password(&state, &secrets::random_token()).await?;
+    state.decoy_hash = Arc::from(decoy);
     Ok(App { state })
 }
 
 impl App {
     /// The whole HTTP surface: JSON API, OpenAPI, pages, health.
     pub fn router(&self) -> Router {
-        Router::new()
+        let router = Router::new()
             .merge(api::router(self.state.clone()))
             .merge(web::router(self.state.clone()))
-            .method_not_allowed_fallback(|| async { error::AppError::MethodNotAllowed })
-            .layer(SetResponseHeaderLayer::overriding(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ))
-            .layer(SetResponseHeaderLayer::if_not_present(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("same-origin"),
-            ))
+            .method_not_allowed_fallback(|| async { http::error::method_not_allowed() });
+        http::headers::with_security_headers(router)
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
                 2 * 1024 * 1024,
             ))
@@ -97,7 +81,7 @@ impl App {
         .await
         .context("serving HTTP")?;
         jobs.abort();
-        self.state.store.db.clone().close().await.ok();
+        self.state.store.close().await;
         Ok(())
     }
 }

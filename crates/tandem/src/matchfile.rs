@@ -3,6 +3,7 @@
 //! Two inputs. Assignment only: `mentors.csv` (`mentor,capacity`) and `edges.csv`
 //! (`mentee,mentor,mentee_score,mentor_score`). Or people: one `people.csv` with
 //! profiles, from which candidates and scores are computed first.
+use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority};
 use anyhow::{bail, Context};
 use rustc_hash::FxHashMap;
 use std::io::Write;
@@ -461,13 +462,9 @@ pub fn load_people(
             email: get(3).to_string(),
             manager_email: Some(get(4).to_string()).filter(|s| !s.is_empty()),
             field: Some(get(5).to_string()).filter(|s| !s.is_empty()),
-            seniority: optional(
-                path,
-                &r,
-                6,
-                "seniority",
-                crate::service::matching::engine_seniority,
-            )?,
+            seniority: optional(path, &r, 6, "seniority", |s| {
+                Seniority::parse(s).ok().map(Into::into)
+            })?,
             skills: list(get(7)),
             interests: list(get(9)),
             values: list(get(10)),
@@ -477,20 +474,12 @@ pub fn load_people(
             utc_offset_minutes: optional(path, &r, 13, "timezone", |tz| {
                 engine::utc_offset_minutes(tz, options.at)
             })?,
-            learning_style: optional(
-                path,
-                &r,
-                14,
-                "learning_style",
-                crate::service::matching::engine_learning_style,
-            )?,
-            meeting_preference: optional(
-                path,
-                &r,
-                15,
-                "meeting_preference",
-                crate::service::matching::engine_meeting_preference,
-            )?,
+            learning_style: optional(path, &r, 14, "learning_style", |s| {
+                LearningStyle::parse(s).ok().map(Into::into)
+            })?,
+            meeting_preference: optional(path, &r, 15, "meeting_preference", |s| {
+                MeetingPreference::parse(s).ok().map(Into::into)
+            })?,
             hours_per_month: optional(path, &r, 16, "hours_per_month", |s| s.parse().ok())?,
         };
         match get(1) {

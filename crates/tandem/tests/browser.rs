@@ -6,6 +6,7 @@ use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tandem::config::Config;
+use tandem::domain::wire::{ProgramContext, ProgramKind, Role, Seniority};
 
 struct Driver {
     child: Child,
@@ -289,14 +290,18 @@ async fn enrolled(
     )
     .await
     .unwrap();
-    let caller = tandem::auth::caller_for_token(state, &login.token)
+    let caller = tandem::service::accounts::caller_for_token(state, &login.token)
         .await
         .unwrap()
         .unwrap();
     let skills: Vec<String> = skills.iter().map(|s| s.to_string()).collect();
     let profile = people::ProfileData {
         field: "Engineering".into(),
-        seniority: Some(if role == "mentor" { "lead" } else { "junior" }.into()),
+        seniority: tandem::domain::values::Pick::of(if role == "mentor" {
+            Seniority::Lead
+        } else {
+            Seniority::Junior
+        }),
         skills: if role == "mentor" {
             skills.clone()
         } else {
@@ -308,9 +313,8 @@ async fn enrolled(
     };
     people::put_profile(state, &caller, &profile).await.unwrap();
     let enrolment = programs::EnrollmentIn {
-        role: role.into(),
         wants_skills: if role == "mentee" { skills } else { vec![] },
-        ..Default::default()
+        ..programs::EnrollmentIn::as_role(Role::parse(role).unwrap())
     };
     programs::enroll(state, &caller, program, &enrolment)
         .await
@@ -342,21 +346,20 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
     )
     .await
     .unwrap();
-    let admin_caller = tandem::auth::caller_for_token(&state, &login.token)
+    let admin_caller = tandem::service::accounts::caller_for_token(&state, &login.token)
         .await
         .unwrap()
         .unwrap();
     let program = programs::create(
         &state,
         &admin_caller,
-        &programs::ProgramIn {
-            name: "Round Robin 2027".into(),
-            kind: "traditional".into(),
-            context: "community".into(),
-            starts_on: "2027-01-01".into(),
-            ends_on: "2027-06-30".into(),
-            ..Default::default()
-        },
+        &programs::ProgramIn::new(
+            "Round Robin 2027",
+            ProgramKind::Traditional,
+            ProgramContext::Community,
+            "2027-01-01",
+            "2027-06-30",
+        ),
     )
     .await
     .unwrap();

@@ -970,14 +970,18 @@ async fn round_pages_are_for_coordinators_and_their_forms_need_the_csrf_token() 
         .await;
     let round_path = started.location().to_string();
 
+    // The pages refuse as the API does: a round is not known to outsiders (404);
+    // the program is, so its rounds and weights are refused (403).
+    let page = tim.get(&round_path).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND, "{round_path}");
+    assert!(page.body.contains("Not found"), "{round_path}");
     for path in [
-        round_path.clone(),
         format!("/programs/{program}/rounds"),
         format!("/programs/{program}/weights"),
     ] {
         let page = tim.get(&path).await;
-        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(page.body.contains("Not found"), "{path}");
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(page.body.contains("Not allowed"), "{path}");
     }
     let program_page = tim.get(&format!("/programs/{program}")).await;
     assert!(!program_page.body.contains(r#"id="rounds-link""#));

@@ -1,17 +1,20 @@
 //! Accounts, profiles, plans, people, shortlist and export.
-use super::{created, ApiJson};
-use crate::auth::{Caller, ClientIp, SESSION_COOKIE};
-use crate::error::{AppResult, ErrorBody};
-use crate::service::accounts::{self, EraseIn, LoginIn, LoginOut, RegisterIn, UserOut};
-use crate::service::people::{
-    self, ExportOut, PersonOut, PlanData, ProfileData, ShortlistIn, ShortlistItem,
-};
-use crate::service::Listing;
-use crate::AppState;
+use super::{created, ApiJson, ApiQuery};
+use crate::error::AppResult;
+use crate::http::error::ErrorBody;
+use crate::http::session::{csrf_cookie, header_cookie, session_cookie, ClientIp, CSRF_COOKIE};
+use crate::secrets::random_token;
+use crate::service::accounts::{self, Caller, EraseIn, LoginIn, RegisterIn, UserOut};
+use crate::service::export::{self, ExportOut};
+use crate::service::paging::{Listing, PageQuery};
+use crate::service::people::{self, PersonOut, PlanData, ProfileData, ShortlistIn, ShortlistItem};
+use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -20,6 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(register))
         .routes(routes!(login))
         .routes(routes!(logout))
+        .routes(routes!(csrf))
         .routes(routes!(me, erase))
         .routes(routes!(get_profile, put_profile))
         .routes(routes!(get_plan, put_plan))
@@ -27,20 +31,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
         .routes(routes!(add_shortlist, list_shortlist))
         .routes(routes!(remove_shortlist))
-}
-
-/// The session cookie set at sign-in (HttpOnly, SameSite=Lax).
-pub fn session_cookie(state: &AppState, token: &str, max_age_days: u32) -> HeaderValue {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let value = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        max_age_days as u64 * 86400
-    );
-    HeaderValue::from_str(&value).expect("cookie is ASCII")
 }
 
 /// Create an account. The first account on an empty instance is its admin.
@@ -54,39 +44,82 @@ async fn register(
     Ok(created(accounts::register(&state, &input).await?))
 }
 
+/// A session: the Bearer token for programs, and the CSRF token that browsers using
+/// the session cookie send back in `X-CSRF-Token` with every change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedInOut {
+    pub token: String,
+    pub user: UserOut,
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CsrfOut {
+    pub csrf_token: String,
+}
+
+/// The browser's CSRF token: the one its cookie holds, or a new one (and the cookie).
+fn csrf_for(state: &AppState, request: &HeaderMap, response: &mut HeaderMap) -> String {
+    match header_cookie(request, CSRF_COOKIE) {
+        Some(token) => token,
+        None => {
+            let token = random_token();
+            response.append(header::SET_COOKIE, csrf_cookie(&state.config, &token));
+            token
+        }
+    }
+}
+
 /// Sign in: returns a bearer token and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginIn,
-    responses((status = 200, body = LoginOut), (status = 401, body = ErrorBody), (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody)))]
+    responses((status = 200, body = SignedInOut), (status = 401, body = ErrorBody), (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    request: HeaderMap,
     ApiJson(input): ApiJson<LoginIn>,
 ) -> AppResult<impl IntoResponse> {
     let out = accounts::login(&state, &ip, &input).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(
+    headers.append(
         header::SET_COOKIE,
-        session_cookie(&state, &out.token, state.config.session_days),
+        session_cookie(&state.config, &out.token, state.config.session_days),
     );
-    Ok((headers, Json(out)))
+    let csrf_token = csrf_for(&state, &request, &mut headers);
+    Ok((
+        headers,
+        Json(SignedInOut {
+            token: out.token,
+            user: out.user,
+            csrf_token,
+        }),
+    ))
+}
+
+/// The CSRF token for browsers that call the API with the session cookie.
+#[utoipa::path(get, path = "/api/v1/auth/csrf", tag = "accounts", responses((status = 200, body = CsrfOut)))]
+async fn csrf(State(state): State<AppState>, request: HeaderMap) -> impl IntoResponse {
+    let mut headers = HeaderMap::new();
+    let csrf_token = csrf_for(&state, &request, &mut headers);
+    (headers, Json(CsrfOut { csrf_token }))
 }
 
 /// Sign out: the token or session stops working.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
-    responses((status = 204), (status = 401, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn logout(State(state): State<AppState>, caller: Caller) -> AppResult<impl IntoResponse> {
     accounts::logout(&state, &caller).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    headers.insert(header::SET_COOKIE, session_cookie(&state.config, "", 0));
     Ok((StatusCode::NO_CONTENT, headers))
 }
 
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = UserOut), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = UserOut)))]
 async fn me(caller: Caller) -> Json<UserOut> {
-    Json(UserOut::from(&caller.user))
+    Json(UserOut::from(caller.user()))
 }
 
 /// Erase your account: profile, plan, private notes and what you wrote go; your
@@ -100,13 +133,13 @@ async fn erase(
 ) -> AppResult<impl IntoResponse> {
     accounts::erase(&state, &caller, &input).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    headers.insert(header::SET_COOKIE, session_cookie(&state.config, "", 0));
     Ok((StatusCode::NO_CONTENT, headers))
 }
 
 /// Your profile.
 #[utoipa::path(get, path = "/api/v1/me/profile", tag = "profile", security(("bearer" = [])),
-    responses((status = 200, body = ProfileData), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = ProfileData)))]
 async fn get_profile(
     State(state): State<AppState>,
     caller: Caller,
@@ -127,7 +160,7 @@ async fn put_profile(
 
 /// Your career plan.
 #[utoipa::path(get, path = "/api/v1/me/plan", tag = "profile", security(("bearer" = [])),
-    responses((status = 200, body = PlanData), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = PlanData)))]
 async fn get_plan(State(state): State<AppState>, caller: Caller) -> AppResult<Json<PlanData>> {
     Ok(Json(people::get_plan(&state, &caller).await?))
 }
@@ -156,9 +189,9 @@ async fn person(
 
 /// Everything linked to you, as JSON.
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts", security(("bearer" = [])),
-    responses((status = 200, body = ExportOut), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = ExportOut)))]
 async fn export(State(state): State<AppState>, caller: Caller) -> AppResult<impl IntoResponse> {
-    let out = people::export(&state, &caller).await?;
+    let out = export::export(&state, &caller).await?;
     Ok((
         [(
             header::CONTENT_DISPOSITION,
@@ -183,16 +216,15 @@ async fn add_shortlist(
 
 /// Your shortlist: Name, Field, Known for, Connection to you.
 #[utoipa::path(get, path = "/api/v1/shortlist", tag = "finding", security(("bearer" = [])),
-    params(crate::service::PageQuery), responses((status = 200, body = Listing<ShortlistItem>)))]
+    params(PageQuery), responses((status = 200, body = Listing<ShortlistItem>)))]
 async fn list_shortlist(
     State(state): State<AppState>,
     caller: Caller,
-    super::ApiQuery(page): super::ApiQuery<crate::service::PageQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> AppResult<Json<Listing<ShortlistItem>>> {
-    Ok(Json(Listing::paginate(
-        people::shortlist(&state, &caller).await?,
-        &page.page(),
-    )))
+    Ok(Json(
+        people::shortlist(&state, &caller, &page.page()?).await?,
+    ))
 }
 
 /// Remove someone from your shortlist.

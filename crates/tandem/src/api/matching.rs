@@ -1,11 +1,12 @@
 //! Suggestions, coordinator pairs and matching rounds.
 use super::{created, ApiJson, ApiQuery};
-use crate::auth::Caller;
-use crate::error::{AppResult, ErrorBody};
+use crate::error::AppResult;
+use crate::http::error::ErrorBody;
+use crate::service::accounts::Caller;
 use crate::service::matching::{self, PairIn, RoundIn, RoundOut, RoundPatch, Suggestion};
 use crate::service::mentorships::MentorshipOut;
-use crate::service::{Listing, PageQuery};
-use crate::AppState;
+use crate::service::paging::{lenient_limit, Listing, PageQuery};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -26,7 +27,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SuggestionQuery {
-    /// How many suggestions, 1–200 (default 20).
+    /// How many suggestions, 1–200 (default 20); all on one page.
+    #[serde(default, deserialize_with = "lenient_limit")]
+    #[param(value_type = Option<i64>)]
     limit: Option<i64>,
 }
 
@@ -40,17 +43,15 @@ async fn suggestions(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<SuggestionQuery>,
 ) -> AppResult<Json<Listing<Suggestion>>> {
-    let items = matching::suggestions(&state, &caller, &id, q.limit).await?;
-    Ok(Json(Listing {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(Listing::whole(
+        matching::suggestions(&state, &caller, &id, q.limit).await?,
+    )))
 }
 
 /// Propose a pair (coordinators); it becomes active when both accept.
 #[utoipa::path(post, path = "/api/v1/programs/{id}/pairs", tag = "rounds", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PairIn,
-    responses((status = 201, body = MentorshipOut), (status = 403, body = ErrorBody), (status = 422, description = "a hard rule or capacity", body = ErrorBody)))]
+    responses((status = 201, body = MentorshipOut), (status = 404, body = ErrorBody), (status = 422, description = "a hard rule or capacity", body = ErrorBody)))]
 async fn propose_pair(
     State(state): State<AppState>,
     caller: Caller,
@@ -65,7 +66,7 @@ async fn propose_pair(
 /// Run a matching round over the whole pool; the result is a draft to review.
 #[utoipa::path(post, path = "/api/v1/programs/{id}/rounds", tag = "rounds", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = RoundIn,
-    responses((status = 201, body = RoundOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RoundOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn create_round(
     State(state): State<AppState>,
@@ -81,17 +82,16 @@ async fn create_round(
 /// The program's rounds, newest first (coordinators).
 #[utoipa::path(get, path = "/api/v1/programs/{id}/rounds", tag = "rounds", security(("bearer" = [])),
     params(("id" = String, Path), PageQuery),
-    responses((status = 200, body = Listing<RoundOut>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Listing<RoundOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list_rounds(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> AppResult<Json<Listing<RoundOut>>> {
-    Ok(Json(Listing::paginate(
-        matching::rounds_of(&state, &caller, &id).await?,
-        &page.page(),
-    )))
+    Ok(Json(
+        matching::rounds_of(&state, &caller, &id, &page.page()?).await?,
+    ))
 }
 
 /// One round (coordinators of its program).
@@ -108,7 +108,7 @@ async fn get_round(
 /// Remove and add pairs in a draft; hard rules and capacity apply (422).
 #[utoipa::path(patch, path = "/api/v1/rounds/{id}", tag = "rounds", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = RoundPatch,
-    responses((status = 200, body = RoundOut), (status = 409, description = "not a draft", body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RoundOut), (status = 404, body = ErrorBody), (status = 409, description = "not a draft", body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_round(
     State(state): State<AppState>,
     caller: Caller,

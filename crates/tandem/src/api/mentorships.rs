@@ -1,14 +1,16 @@
 //! Requests, the mentorship lifecycle and agreements.
-use super::{created, parse_json, ApiJson, ApiQuery};
-use crate::auth::Caller;
-use crate::domain::Action;
-use crate::error::{AppError, AppResult, ErrorBody};
+use super::{created, optional_json, ApiJson, ApiQuery};
+use crate::domain::paging::PageRequest;
+use crate::domain::wire::{Action, MentorshipStatus};
+use crate::error::{AppError, AppResult};
+use crate::http::error::ErrorBody;
+use crate::service::accounts::Caller;
 use crate::service::mentorships::{
     self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, ReflectionIn, ReflectionOut,
     RequestIn,
 };
-use crate::service::Listing;
-use crate::AppState;
+use crate::service::paging::{lenient_limit, Listing};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -53,29 +55,33 @@ async fn create_request(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct MineQuery {
-    /// Only mentorships with this status.
+    /// Only mentorships with this status (as of now: a request past its expiry is `expired`).
+    #[param(value_type = Option<MentorshipStatus>)]
     status: Option<String>,
+    /// Items per page, 1–200 (default 50; larger values are clamped).
+    #[serde(default, deserialize_with = "lenient_limit")]
+    #[param(value_type = Option<i64>)]
     limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
 /// Your mentorships and requests, newest first.
 #[utoipa::path(get, path = "/api/v1/mentorships", tag = "mentorships", security(("bearer" = [])), params(MineQuery),
-    responses((status = 200, body = Listing<MentorshipOut>)))]
+    responses((status = 200, body = Listing<MentorshipOut>), (status = 422, description = "an unknown status", body = ErrorBody)))]
 async fn list_mine(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(q): ApiQuery<MineQuery>,
 ) -> AppResult<Json<Listing<MentorshipOut>>> {
-    let page = crate::service::PageQuery {
-        limit: q.limit,
-        cursor: q.cursor,
-    }
-    .page();
-    Ok(Json(Listing::paginate(
-        mentorships::mine(&state, &caller, q.status.as_deref()).await?,
-        &page,
-    )))
+    let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
+    let status = match q.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(MentorshipStatus::parse(s).map_err(|e| AppError::field("status", e))?),
+    };
+    Ok(Json(
+        mentorships::mine(&state, &caller, status, &page).await?,
+    ))
 }
 
 /// One mentorship. Coordinators of its program see status and dates only.
@@ -89,23 +95,6 @@ async fn get_one(
     Ok(Json(mentorships::get(&state, &caller, &id).await?))
 }
 
-/// Action bodies are optional: an empty body means no reason or note.
-fn optional_body(headers: &HeaderMap, body: &Bytes) -> AppResult<ActionIn> {
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Ok(ActionIn::default());
-    }
-    let is_json = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
-    if !is_json {
-        return Err(AppError::BadRequest(
-            "send a JSON body with Content-Type: application/json".into(),
-        ));
-    }
-    parse_json(body)
-}
-
 async fn run(
     state: AppState,
     caller: Caller,
@@ -114,7 +103,7 @@ async fn run(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Json<MentorshipOut>> {
-    let input = optional_body(&headers, &body)?;
+    let input: ActionIn = optional_json(&headers, &body)?;
     Ok(Json(
         mentorships::act(&state, &caller, &id, action, &input).await?,
     ))
@@ -125,7 +114,7 @@ macro_rules! lifecycle_action {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
             request_body(content = Option<ActionIn>, description = "optional"),
-            responses((status = 200, body = MentorshipOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+            responses((status = 200, body = MentorshipOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
         async fn $fn(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> AppResult<Json<MentorshipOut>> {
             run(state, caller, id, $action, headers, body).await
         }
@@ -190,7 +179,7 @@ async fn get_agreement(
 
 /// Write or change the agreement; a change clears the signatures.
 #[utoipa::path(put, path = "/api/v1/mentorships/{id}/agreement", tag = "agreement", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = AgreementIn, responses((status = 200, body = AgreementOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body = AgreementIn, responses((status = 200, body = AgreementOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_agreement(
     State(state): State<AppState>,
     caller: Caller,
@@ -204,7 +193,7 @@ async fn put_agreement(
 
 /// Sign the current agreement.
 #[utoipa::path(post, path = "/api/v1/mentorships/{id}/agreement/sign", tag = "agreement", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = AgreementOut), (status = 409, description = "no agreement yet", body = ErrorBody)))]
+    responses((status = 200, body = AgreementOut), (status = 404, body = ErrorBody), (status = 409, description = "no agreement yet", body = ErrorBody)))]
 async fn sign_agreement(
     State(state): State<AppState>,
     caller: Caller,
@@ -217,7 +206,7 @@ async fn sign_agreement(
 
 /// Add or replace your reflection on a completed mentorship.
 #[utoipa::path(put, path = "/api/v1/mentorships/{id}/reflection", tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = ReflectionIn, responses((status = 200, body = ReflectionOut), (status = 409, body = ErrorBody)))]
+    request_body = ReflectionIn, responses((status = 200, body = ReflectionOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_reflection(
     State(state): State<AppState>,
     caller: Caller,
@@ -231,15 +220,13 @@ async fn put_reflection(
 
 /// The reflections of a mentorship (participants).
 #[utoipa::path(get, path = "/api/v1/mentorships/{id}/reflections", tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
-    responses((status = 200, body = Listing<ReflectionOut>)))]
+    responses((status = 200, body = Listing<ReflectionOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list_reflections(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> AppResult<Json<Listing<ReflectionOut>>> {
-    let items = mentorships::reflections(&state, &caller, &id).await?;
-    Ok(Json(Listing {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(Listing::whole(
+        mentorships::reflections(&state, &caller, &id).await?,
+    )))
 }

@@ -4,23 +4,26 @@ pub mod matching;
 pub mod mentorships;
 pub mod programs;
 
-use crate::error::{AppError, ErrorBody};
-use crate::AppState;
+use crate::error::AppError;
+use crate::http::error::ErrorBody;
+use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use serde::de::DeserializeOwned;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Tandem API", description = "Mentorship programs from sign-up to a signed agreement. Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/auth/login`."),
+    info(title = "Tandem API", description = "Mentorship programs from sign-up to a signed agreement. Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/auth/login`; browsers using the session cookie send the CSRF token in `X-CSRF-Token` with every change."),
     modifiers(&BearerAuth),
     components(schemas(ErrorBody))
 )]
@@ -38,13 +41,90 @@ impl Modify for BearerAuth {
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// Statuses every operation of a kind can answer, declared once: 401 where a
+/// session is needed, 403 for a cookie change without its CSRF token, 400 where a
+/// body or query can be malformed.
+struct CommonResponses;
+
+fn error_response(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                utoipa::openapi::ContentBuilder::new()
+                    .schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            if let Some(op) = &mut item.get {
+                add_common(op, false);
+            }
+            for op in [
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_common(op, true);
+            }
+        }
+    }
+}
+
+fn add_common(op: &mut Operation, changes: bool) {
+    let responses = &mut op.responses.responses;
+    let mut add = |status: &str, description: &str| {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| error_response(description));
+    };
+    let has_query = op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query);
+    if op.request_body.is_some() || has_query {
+        add(
+            "400",
+            "malformed request: not one JSON value of the documented type, not sent as application/json, or an invalid cursor",
+        );
+    }
+    if op.security.is_some() {
+        add("401", "sign in first: no valid session or token");
+        if changes {
+            add(
+                "403",
+                "not allowed; also a change made with the session cookie without its CSRF token",
+            );
+        }
+    }
+}
+
+/// The API's routes and the OpenAPI document generated from them.
+fn routes_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (api, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::routes())
         .merge(programs::routes())
         .merge(mentorships::routes())
         .merge(matching::routes())
         .split_for_parts();
+    // Runs on the merged paths; `#[openapi(modifiers)]` would see none yet.
+    CommonResponses.modify(&mut doc);
+    (api, doc)
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = routes_and_doc();
     let doc_json = doc.clone();
     Router::new()
         .merge(api)
@@ -62,6 +142,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes_and_doc().1
+}
+
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if state.store.ping().await {
         (StatusCode::OK, "ready")
@@ -70,27 +155,29 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// A JSON body: 400 when it is not JSON, 422 naming the field when a value has the wrong shape.
+/// Whether the request says its body is JSON: `application/json`, parameters allowed.
+fn says_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn not_json() -> AppError {
+    AppError::BadRequest("send a JSON body with Content-Type: application/json".into())
+}
+
+/// A JSON body: 400 unless it is exactly one JSON object sent as `application/json`;
+/// 422 naming the field when a value has the wrong shape.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("application/json")
-            })
-            .unwrap_or(false);
-        if !is_json {
-            return Err(AppError::BadRequest(
-                "send a JSON body with Content-Type: application/json".into(),
-            ));
+        if !says_json(req.headers()) {
+            return Err(not_json());
         }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
@@ -99,37 +186,58 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// An optional JSON body (lifecycle actions): nothing, whitespace or `null` mean none.
+pub fn optional_json<T: DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, AppError> {
+    let trimmed = body.trim_ascii();
+    if trimmed.is_empty() || trimmed == b"null" {
+        return Ok(T::default());
+    }
+    if !says_json(headers) {
+        return Err(not_json());
+    }
+    parse_json(body)
+}
+
+/// Exactly one JSON object, then the typed value: 400 for what is not JSON (or not
+/// an object, or followed by more bytes), 422 naming the field for a wrong value.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| AppError::BadRequest(format!("the body is not one valid JSON value: {e}")))?;
+    if !value.is_object() {
+        return Err(AppError::BadRequest(
+            "the body must be a JSON object".into(),
+        ));
+    }
+    match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Ok(v),
         Err(err) => {
             let path = err.path().to_string();
-            let inner = err.into_inner();
-            match inner.classify() {
-                serde_json::error::Category::Data => {
-                    let message = inner.to_string();
-                    let missing = message
-                        .strip_prefix("missing field `")
-                        .and_then(|m| m.split('`').next());
-                    let field = match (path.as_str(), missing) {
-                        (".", Some(name)) => name.to_string(),
-                        (".", None) => "body".to_string(),
-                        (p, Some(name)) => format!("{p}.{name}"),
-                        _ => path,
-                    };
-                    // serde appends " at line L column C"; people do not need it.
-                    let message = message
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or(&message)
-                        .to_string();
-                    Err(AppError::field(&field, message))
-                }
-                _ => Err(AppError::BadRequest(format!(
-                    "the body is not valid JSON: {inner}"
-                ))),
-            }
+            let message = err.into_inner().to_string();
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split('`').next());
+            // An unknown name is a problem of the object that holds it.
+            let unknown = message
+                .strip_prefix("unknown field `")
+                .and_then(|m| m.split('`').next());
+            let path = match unknown {
+                Some(name) => path
+                    .strip_suffix(name)
+                    .map(|p| p.trim_end_matches('.').to_string())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or(path),
+                None => path,
+            };
+            let field = match (path.as_str(), missing) {
+                (".", Some(name)) => name.to_string(),
+                (".", None) => "body".to_string(),
+                (p, Some(name)) => format!("{p}.{name}"),
+                _ => path,
+            };
+            Err(AppError::field(&field, message))
         }
     }
 }

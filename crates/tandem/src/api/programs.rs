@@ -1,14 +1,16 @@
 //! Programs, coordinators, enrolments and the mentor directory.
 use super::{created, ApiJson, ApiQuery};
-use crate::auth::Caller;
-use crate::error::{AppResult, ErrorBody};
+use crate::domain::paging::PageRequest;
+use crate::error::AppResult;
+use crate::http::error::ErrorBody;
+use crate::service::accounts::Caller;
 use crate::service::mentorships::{self, MentorshipOut};
+use crate::service::paging::{lenient_limit, Listing, PageQuery};
 use crate::service::programs::{
     self, CoordinatorIn, CoordinatorOut, EnrollmentIn, EnrollmentOut, MentorCard, MentorSearch,
     ProgramIn, ProgramOut, ProgramPatch,
 };
-use crate::service::{Listing, PageQuery};
-use crate::AppState;
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -29,7 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Create a program (instance admin).
 #[utoipa::path(post, path = "/api/v1/programs", tag = "programs", security(("bearer" = [])), request_body = ProgramIn,
-    responses((status = 201, body = ProgramOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ProgramOut), (status = 422, body = ErrorBody)))]
 async fn create_program(
     State(state): State<AppState>,
     caller: Caller,
@@ -38,7 +40,7 @@ async fn create_program(
     Ok(created(programs::create(&state, &caller, &input).await?))
 }
 
-/// All programs.
+/// All programs, latest start first.
 #[utoipa::path(get, path = "/api/v1/programs", tag = "programs", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = Listing<ProgramOut>)))]
 async fn list_programs(
@@ -46,10 +48,7 @@ async fn list_programs(
     _caller: Caller,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> AppResult<Json<Listing<ProgramOut>>> {
-    Ok(Json(Listing::paginate(
-        programs::list(&state).await?,
-        &page.page(),
-    )))
+    Ok(Json(programs::list(&state, &page.page()?).await?))
 }
 
 /// One program.
@@ -57,15 +56,15 @@ async fn list_programs(
     responses((status = 200, body = ProgramOut), (status = 404, body = ErrorBody)))]
 async fn get_program(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(id): Path<String>,
 ) -> AppResult<Json<ProgramOut>> {
-    Ok(Json(programs::get(&state, &id).await?))
+    Ok(Json(programs::get(&state, &caller, &id).await?))
 }
 
 /// Change a program (admin or its coordinators); only the given fields change.
 #[utoipa::path(patch, path = "/api/v1/programs/{id}", tag = "programs", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = ProgramPatch, responses((status = 200, body = ProgramOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body = ProgramPatch, responses((status = 200, body = ProgramOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_program(
     State(state): State<AppState>,
     caller: Caller,
@@ -77,7 +76,7 @@ async fn patch_program(
 
 /// Appoint a coordinator (instance admin).
 #[utoipa::path(post, path = "/api/v1/programs/{id}/coordinators", tag = "programs", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = CoordinatorIn, responses((status = 201, body = CoordinatorOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    request_body = CoordinatorIn, responses((status = 201, body = CoordinatorOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_coordinator(
     State(state): State<AppState>,
     caller: Caller,
@@ -91,7 +90,7 @@ async fn add_coordinator(
 
 /// Enrol yourself, or (coordinators) someone else with `person_id`.
 #[utoipa::path(post, path = "/api/v1/programs/{id}/enrollments", tag = "programs", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = EnrollmentIn, responses((status = 201, body = EnrollmentOut), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body = EnrollmentIn, responses((status = 201, body = EnrollmentOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn enroll(
     State(state): State<AppState>,
     caller: Caller,
@@ -105,30 +104,36 @@ async fn enroll(
 
 /// The program's enrolments (coordinators).
 #[utoipa::path(get, path = "/api/v1/programs/{id}/enrollments", tag = "programs", security(("bearer" = [])), params(("id" = String, Path), PageQuery),
-    responses((status = 200, body = Listing<EnrollmentOut>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Listing<EnrollmentOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list_enrollments(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> AppResult<Json<Listing<EnrollmentOut>>> {
-    Ok(Json(Listing::paginate(
-        programs::enrollments(&state, &caller, &id).await?,
-        &page.page(),
-    )))
+    Ok(Json(
+        programs::enrollments(&state, &caller, &id, &page.page()?).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SearchQuery {
+    /// Free text over name, field, headline, known for, bio and skills.
     q: Option<String>,
+    /// A skill the mentor has (case-insensitive).
     skill: Option<String>,
+    /// The mentor's field (case-insensitive).
     field: Option<String>,
+    /// Items per page, 1–200 (default 50; larger values are clamped).
+    #[serde(default, deserialize_with = "lenient_limit")]
+    #[param(value_type = Option<i64>)]
     limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
-/// Search the program's mentors by text, skill and field.
+/// Search the program's mentors by text, skill and field, by name.
 #[utoipa::path(get, path = "/api/v1/programs/{id}/mentors", tag = "finding", security(("bearer" = [])), params(("id" = String, Path), SearchQuery),
     responses((status = 200, body = Listing<MentorCard>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn search_mentors(
@@ -137,33 +142,27 @@ async fn search_mentors(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> AppResult<Json<Listing<MentorCard>>> {
+    let page = PageRequest::new(q.limit, q.cursor.as_deref())?;
     let search = MentorSearch {
         q: q.q,
         skill: q.skill,
         field: q.field,
     };
-    let page = PageQuery {
-        limit: q.limit,
-        cursor: q.cursor,
-    }
-    .page();
-    Ok(Json(Listing::paginate(
-        programs::search_mentors(&state, &caller, &id, &search).await?,
-        &page,
-    )))
+    Ok(Json(
+        programs::search_mentors(&state, &caller, &id, &search, &page).await?,
+    ))
 }
 
 /// The program's relationships (coordinators): who, status and dates, never content.
 #[utoipa::path(get, path = "/api/v1/programs/{id}/mentorships", tag = "programs", security(("bearer" = [])), params(("id" = String, Path), PageQuery),
-    responses((status = 200, body = Listing<MentorshipOut>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Listing<MentorshipOut>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn program_mentorships(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> AppResult<Json<Listing<MentorshipOut>>> {
-    Ok(Json(Listing::paginate(
-        mentorships::of_program(&state, &caller, &id).await?,
-        &page.page(),
-    )))
+    Ok(Json(
+        mentorships::of_program(&state, &caller, &id, &page.page()?).await?,
+    ))
 }

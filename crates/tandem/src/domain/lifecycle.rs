@@ -1,49 +1,22 @@
-//! The mentorship state machine of SPEC §5: who may do what, from which status.
-use super::values::MentorshipStatus as S;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Accept,
-    Decline,
-    Withdraw,
-    Pause,
-    Resume,
-    Complete,
-    End,
-}
-
-impl Action {
-    pub fn past(self) -> &'static str {
-        match self {
-            Action::Accept => "accepted",
-            Action::Decline => "declined",
-            Action::Withdraw => "withdrawn",
-            Action::Pause => "paused",
-            Action::Resume => "resumed",
-            Action::Complete => "completed",
-            Action::End => "ended",
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Accept => "accept",
-            Action::Decline => "decline",
-            Action::Withdraw => "withdraw",
-            Action::Pause => "pause",
-            Action::Resume => "resume",
-            Action::Complete => "complete",
-            Action::End => "end",
-        }
-    }
-}
+//! The mentorship state machine of SPEC §5: who may do what, from which status,
+//! and what a stored status reads as once time has passed.
+use super::wire::{Action, MentorshipStatus as S, Role};
+use chrono::{DateTime, Utc};
 
 /// The caller's part in the relationship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
     Mentor,
     Mentee,
+}
+
+impl Part {
+    pub fn role(self) -> Role {
+        match self {
+            Part::Mentor => Role::Mentor,
+            Part::Mentee => Role::Mentee,
+        }
+    }
 }
 
 /// What an allowed action does.
@@ -96,11 +69,20 @@ pub fn decide(status: S, action: Action, part: Part) -> Result<Outcome, Refusal>
 
 /// The actions a participant may take now, for pages that show only what is possible.
 pub fn allowed_actions(status: S, part: Part) -> Vec<Action> {
-    use Action::*;
-    [Accept, Decline, Withdraw, Pause, Resume, Complete, End]
-        .into_iter()
+    Action::ALL
+        .iter()
+        .copied()
         .filter(|a| decide(status, *a, part).is_ok())
         .collect()
+}
+
+/// The status as of `now`: a request whose time ran out reads as `expired` from that
+/// moment, whether or not the background job has written it down yet.
+pub fn effective_status(stored: S, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> S {
+    match (stored, expires_at) {
+        (S::Requested, Some(at)) if at <= now => S::Expired,
+        _ => stored,
+    }
 }
 
 #[cfg(test)]
@@ -180,5 +162,20 @@ mod tests {
             decide(S::Proposed, Action::Withdraw, Part::Mentee),
             Err(Refusal::Illegal(_))
         ));
+    }
+
+    #[test]
+    fn a_request_reads_as_expired_from_the_moment_its_time_runs_out() {
+        let at = chrono::DateTime::parse_from_rfc3339("2027-01-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let just_before = at - chrono::Duration::milliseconds(1);
+        assert_eq!(
+            effective_status(S::Requested, Some(at), just_before),
+            S::Requested
+        );
+        assert_eq!(effective_status(S::Requested, Some(at), at), S::Expired);
+        assert_eq!(effective_status(S::Active, Some(at), at), S::Active);
+        assert_eq!(effective_status(S::Requested, None, at), S::Requested);
     }
 }

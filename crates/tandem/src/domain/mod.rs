@@ -1,6 +1,9 @@
-//! Newtypes and rules: what a valid value is, and what may happen next.
+//! The rules: closed sets of values, value objects and their validation, the
+//! mentorship state machine, who may see and do what, and keyset paging. Pure: no
+//! HTTP, no SQL, no HTML; problems come back as this module's own types.
+pub mod access;
+pub mod engine;
 pub mod lifecycle;
+pub mod paging;
 pub mod values;
-
-pub use lifecycle::*;
-pub use values::*;
+pub mod wire;

@@ -1,9 +1,23 @@
-//! Parse, don't validate: values that cannot hold an invalid state.
-use crate::error::{AppError, FieldErrors};
-use serde::{Deserialize, Serialize};
+//! Parse, don't validate: values that cannot hold an invalid state, and the
+//! problems found on the way, field by field.
+use super::wire::{Criterion, WireEnum};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 use utoipa::ToSchema;
+
+/// What is wrong with each field of an input, by field name.
+pub type FieldErrors = BTreeMap<String, String>;
+
+/// An input that did not pass: the problems, field by field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub FieldErrors);
+
+impl Invalid {
+    pub fn field(field: &str, problem: impl Into<String>) -> Invalid {
+        Invalid(BTreeMap::from([(field.to_string(), problem.into())]))
+    }
+}
 
 /// Collects problems field by field, so a form can show all of them at once.
 #[derive(Default)]
@@ -28,11 +42,71 @@ impl Problems {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn finish(self) -> Result<(), AppError> {
+    pub fn finish(self) -> Result<(), Invalid> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Validation(self.0))
+            Err(Invalid(self.0))
+        }
+    }
+}
+
+/// A closed-set value as sent: one of the set, nothing (absent, null or `""`), or
+/// something else, kept as the problem so that it is reported with every other
+/// field's instead of stopping at the first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pick<T>(Result<Option<T>, String>);
+
+impl<T> Default for Pick<T> {
+    fn default() -> Self {
+        Pick(Ok(None))
+    }
+}
+
+impl<T: WireEnum> Pick<T> {
+    pub fn of(value: T) -> Self {
+        Pick(Ok(Some(value)))
+    }
+    pub fn none() -> Self {
+        Pick(Ok(None))
+    }
+    /// From text typed into a form: empty is nothing.
+    pub fn typed(raw: &str) -> Self {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Pick(Ok(None));
+        }
+        Pick(T::from_wire(raw).map(Some))
+    }
+    /// The value or nothing; a problem when something else was sent.
+    pub fn optional(&self) -> Result<Option<T>, String> {
+        self.0.clone()
+    }
+    /// The value; "is required" when nothing was sent.
+    pub fn required(&self) -> Result<T, String> {
+        self.0
+            .clone()?
+            .ok_or_else(|| format!("is required: one of {}", T::wire_names()))
+    }
+}
+
+impl<'de, T: WireEnum> Deserialize<'de> for Pick<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Option::<serde_json::Value>::deserialize(d)?;
+        Ok(Pick(match raw {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(serde_json::Value::String(s)) => T::from_wire(&s).map(Some),
+            Some(_) => Err(format!("must be one of: {}", T::wire_names())),
+        }))
+    }
+}
+
+impl<T: WireEnum> Serialize for Pick<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Ok(Some(v)) => s.serialize_str(v.to_wire()),
+            _ => s.serialize_none(),
         }
     }
 }
@@ -148,118 +222,80 @@ pub fn timezone(raw: &str) -> Result<String, String> {
         .map_err(|_| "must be an IANA time zone such as Europe/Berlin".into())
 }
 
-/// Declares a closed set of values with its wire names, used for JSON, forms and columns.
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        pub enum $name {
-            $(#[serde(rename = $wire)] $variant),+
+/// A calendar date written `YYYY-MM-DD`.
+pub fn date(raw: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| "must be a date written YYYY-MM-DD".into())
+}
+
+/// Declares the weights per criterion twice from one list: the whole set, and a
+/// patch in which every criterion is optional and unknown names are refused.
+macro_rules! weights {
+    ($($field:ident => $criterion:ident),+ $(,)?) => {
+        /// Criterion → weight 0…10 (0 switches it off).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        pub struct Weights {
+            $(#[schema(maximum = 10)] pub $field: u8,)+
         }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-            pub fn parse(raw: &str) -> Result<$name, String> {
-                match raw.trim() {
-                    $($wire => Ok($name::$variant),)+
-                    _ => Err(format!("must be one of: {}", [$($wire),+].join(", "))),
-                }
+
+        /// Criteria to change, each 0…10 (0 switches it off); unnamed criteria keep their weight.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct WeightsPatch {
+            $(#[schema(maximum = 10)] pub $field: Option<u8>,)+
+        }
+
+        impl Default for Weights {
+            fn default() -> Self {
+                Weights { $($field: Criterion::$criterion.default_weight(),)+ }
             }
         }
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+
+        impl Weights {
+            pub fn get(&self, criterion: Criterion) -> u8 {
+                match criterion { $(Criterion::$criterion => self.$field,)+ }
+            }
+            /// Each criterion with its weight, in the SPEC's order.
+            pub fn pairs(&self) -> Vec<(Criterion, u8)> {
+                Criterion::ALL.iter().map(|c| (*c, self.get(*c))).collect()
+            }
+            /// The weights with the patch's changes; a value above 10 is refused.
+            pub fn apply(mut self, patch: &WeightsPatch) -> Result<Weights, String> {
+                $(
+                    if let Some(w) = patch.$field {
+                        if w > 10 {
+                            return Err(format!(
+                                "{} must be a whole number from 0 to 10",
+                                Criterion::$criterion
+                            ));
+                        }
+                        self.$field = w;
+                    }
+                )+
+                Ok(self)
+            }
+        }
+
+        impl WeightsPatch {
+            pub fn set(&mut self, criterion: Criterion, weight: u8) {
+                match criterion { $(Criterion::$criterion => self.$field = Some(weight),)+ }
             }
         }
     };
 }
 
-wire_enum!(Role { Mentor = "mentor", Mentee = "mentee" });
-wire_enum!(ProgramKind { Traditional = "traditional", Peer = "peer", Reverse = "reverse", Group = "group" });
-wire_enum!(ProgramContext { Corporate = "corporate", Startup = "startup", Academia = "academia", Community = "community" });
-wire_enum!(Seniority { Student = "student", Junior = "junior", Mid = "mid", Senior = "senior", Lead = "lead", Executive = "executive" });
-wire_enum!(LearningStyle { Visual = "visual", Auditory = "auditory", ReadingWriting = "reading_writing", Kinesthetic = "kinesthetic" });
-wire_enum!(MeetingPreference { Video = "video", InPerson = "in_person", Phone = "phone", Chat = "chat", Any = "any" });
-wire_enum!(Origin { Request = "request", Round = "round", Coordinator = "coordinator" });
-wire_enum!(EndReason { NotAGoodFit = "not_a_good_fit", Time = "time", GoalsMetEarly = "goals_met_early", Other = "other" });
-wire_enum!(MentorshipStatus {
-    Requested = "requested",
-    Proposed = "proposed",
-    Active = "active",
-    Paused = "paused",
-    Declined = "declined",
-    Withdrawn = "withdrawn",
-    Expired = "expired",
-    Merged = "merged",
-    Completed = "completed",
-    Ended = "ended",
-});
-
-impl MentorshipStatus {
-    /// Statuses that use a mentor's capacity.
-    pub const USING_CAPACITY: &'static [MentorshipStatus] = &[
-        MentorshipStatus::Active,
-        MentorshipStatus::Paused,
-        MentorshipStatus::Proposed,
-    ];
-    /// Statuses that count towards a mentee's `max_mentors_per_mentee`, and that make a
-    /// second request between the same two people a duplicate.
-    pub const OPEN: &'static [MentorshipStatus] = &[
-        MentorshipStatus::Requested,
-        MentorshipStatus::Proposed,
-        MentorshipStatus::Active,
-        MentorshipStatus::Paused,
-    ];
-    pub fn strs(set: &[MentorshipStatus]) -> Vec<&'static str> {
-        set.iter().map(|s| s.as_str()).collect()
-    }
-}
-
-/// Matching criteria and their default weights (SPEC §5 Programs).
-pub const CRITERIA: &[(&str, u8)] = &[
-    ("skills", 5),
-    ("field", 3),
-    ("values", 3),
-    ("seniority", 3),
-    ("interests", 1),
-    ("background", 1),
-    ("learning_style", 1),
-    ("meeting_preference", 1),
-    ("availability", 1),
-    ("timezone", 1),
-];
-
-pub type Weights = BTreeMap<String, u8>;
-
-pub fn default_weights() -> Weights {
-    CRITERIA.iter().map(|(k, v)| (k.to_string(), *v)).collect()
-}
-
-/// Merges given weights over `base`; unknown criteria and values outside 0…10 are refused.
-pub fn weights(
-    base: Weights,
-    given: &BTreeMap<String, serde_json::Value>,
-) -> Result<Weights, String> {
-    let mut out = base;
-    for (k, v) in given {
-        if !CRITERIA.iter().any(|(c, _)| c == k) {
-            let names: Vec<&str> = CRITERIA.iter().map(|(c, _)| *c).collect();
-            return Err(format!(
-                "unknown criterion {k:?}; known: {}",
-                names.join(", ")
-            ));
-        }
-        match v.as_u64() {
-            Some(n) if n <= 10 => {
-                out.insert(k.clone(), n as u8);
-            }
-            _ => return Err(format!("{k} must be a whole number from 0 to 10")),
-        }
-    }
-    Ok(out)
-}
+weights!(
+    skills => Skills,
+    field => Field,
+    values => Values,
+    seniority => Seniority,
+    interests => Interests,
+    background => Background,
+    learning_style => LearningStyle,
+    meeting_preference => MeetingPreference,
+    availability => Availability,
+    timezone => Timezone,
+);
 
 #[cfg(test)]
 mod tests {
@@ -293,13 +329,16 @@ mod tests {
     }
 
     #[test]
-    fn weights_refuse_unknown_criteria_and_out_of_range_values() {
-        let given = BTreeMap::from([("skills".to_string(), serde_json::json!(8))]);
-        assert_eq!(weights(default_weights(), &given).unwrap()["skills"], 8);
-        let unknown = BTreeMap::from([("luck".to_string(), serde_json::json!(1))]);
-        assert!(weights(default_weights(), &unknown).is_err());
-        let big = BTreeMap::from([("skills".to_string(), serde_json::json!(11))]);
-        assert!(weights(default_weights(), &big).is_err());
+    fn weights_take_changes_and_refuse_values_above_ten() {
+        let mut patch = WeightsPatch::default();
+        patch.set(Criterion::Skills, 8);
+        let w = Weights::default().apply(&patch).unwrap();
+        assert_eq!(w.get(Criterion::Skills), 8);
+        assert_eq!(w.get(Criterion::Field), 3);
+        patch.set(Criterion::Timezone, 11);
+        assert!(Weights::default().apply(&patch).is_err());
+        let unknown: Result<WeightsPatch, _> = serde_json::from_str(r#"{"luck": 1}"#);
+        assert!(unknown.is_err());
     }
 
     #[test]

@@ -1,16 +1,61 @@
-//! Registration, sign-in and sign-out.
-use crate::auth::{self, Caller, Throttle};
-use crate::domain::{text, Email, Password, Problems};
+//! Accounts and sessions: registration, sign-in under the throttle, the caller
+//! behind a token, sign-out and erasure.
+use crate::domain::access::{program_access, ProgramAct, ProgramFacts, Viewer};
+use crate::domain::values::{text, Email, Password, Problems};
 use crate::error::{AppError, AppResult};
-use crate::store::entities::user;
-use crate::store::new_id;
-use crate::AppState;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+use crate::secrets::{hash_token, random_token};
+use crate::state::AppState;
+use crate::store::db::new_id;
+use crate::store::entities::{session, user};
+use crate::store::records::SignedIn;
+use crate::store::{accounts as store, mentorships};
+use anyhow::Context;
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::ToSchema;
+
+/// The signed-in person making a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    signed_in: Arc<SignedIn>,
+    /// The hash of the token the request came with.
+    pub token_hash: String,
+}
+
+impl Caller {
+    pub fn id(&self) -> &str {
+        &self.signed_in.user.id
+    }
+    pub fn user(&self) -> &user::Model {
+        &self.signed_in.user
+    }
+    pub fn name(&self) -> &str {
+        &self.signed_in.user.name
+    }
+    pub fn is_admin(&self) -> bool {
+        self.signed_in.user.is_admin
+    }
+    /// The caller as the access rules see them.
+    pub fn viewer(&self) -> Viewer<'_> {
+        Viewer {
+            id: self.id(),
+            is_admin: self.is_admin(),
+        }
+    }
+    /// Refuses unless the caller is an instance admin.
+    pub fn require_admin(&self) -> AppResult<()> {
+        let none = ProgramFacts {
+            coordinators: &[],
+            enrolled_as: &[],
+        };
+        Ok(program_access(self.viewer(), &none, ProgramAct::Create)?)
+    }
+}
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserOut {
@@ -47,13 +92,74 @@ pub struct LoginIn {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LoginOut {
+    /// Send it as `Authorization: Bearer <token>`.
     pub token: String,
     pub user: UserOut,
 }
 
+// ------------------------------------------------------------------ passwords
+
+fn argon2(state: &AppState) -> anyhow::Result<Argon2<'static>> {
+    let params = Params::new(
+        state.config.argon2_memory_kib,
+        state.config.argon2_iterations,
+        1,
+        None,
+    )
+    .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Hashes a password with Argon2id, off the async runtime.
+pub async fn hash_password(state: &AppState, password: &str) -> anyhow::Result<String> {
+    let hasher = argon2(state)?;
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        hasher
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
+    })
+    .await
+    .context("password hashing task")?
+}
+
+/// Checks a password against a stored hash, off the async runtime. With no
+/// hash (unknown account) it still spends the same work, so timing tells nothing.
+pub async fn verify_password(
+    state: &AppState,
+    password: &str,
+    stored: Option<String>,
+) -> anyhow::Result<bool> {
+    let hasher = argon2(state)?;
+    let password = password.to_string();
+    let decoy = state.decoy_hash.to_string();
+    tokio::task::spawn_blocking(move || {
+        let (hash, real) = match stored {
+            Some(h) => (h, true),
+            None => (decoy, false),
+        };
+        let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
+        let ok = hasher.verify_password(password.as_bytes(), &parsed).is_ok();
+        Ok(ok && real)
+    })
+    .await
+    .context("password check task")?
+}
+
+// ------------------------------------------------------------------ accounts
+
 /// Creates an account; the first one on an empty instance is its admin.
 pub async fn register(state: &AppState, input: &RegisterIn) -> AppResult<UserOut> {
     create_user(state, input, false).await
+}
+
+fn email_taken() -> AppError {
+    AppError::conflict(
+        "email_taken",
+        "an account with this e-mail already exists; sign in instead",
+    )
 }
 
 /// `force_admin` is for `tandem user create --admin`.
@@ -67,48 +173,97 @@ pub async fn create_user(
     let password = problems.take("password", Password::parse(&input.password));
     let name = problems.take("name", text(&input.name, 120, true));
     problems.finish()?;
-    let (email, password, name) = (email.unwrap(), password.unwrap(), name.unwrap());
+    let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+        unreachable!("finish() refused every missing value");
+    };
 
-    let password_hash = auth::hash_password(state, password.expose()).await?;
+    let password_hash = hash_password(state, password.expose()).await?;
     let tx = state.store.write().await?;
-    if tx.get_database_backend() == DatabaseBackend::Postgres {
-        // "The first account is the admin" must hold with concurrent sign-ups too;
-        // SQLite's single writer already serialises them.
-        tx.execute_unprepared("LOCK TABLE users IN EXCLUSIVE MODE")
-            .await?;
+    store::serialise_sign_ups(&*tx).await?;
+    if store::user_by_email(&*tx, email.as_str()).await?.is_some() {
+        return Err(email_taken());
     }
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&*tx)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::conflict(
-            "email_taken",
-            "an account with this e-mail already exists; sign in instead",
-        ));
-    }
-    let first = user::Entity::find().count(&*tx).await? == 0;
-    let created = user::ActiveModel {
-        id: Set(new_id()),
-        email: Set(email.into_inner()),
-        name: Set(name),
-        password_hash: Set(password_hash),
-        is_admin: Set(first || force_admin),
-        calendar_token: Set(None),
-        created_at: Set(state.clock.now()),
-    }
-    .insert(&*tx)
+    let first = store::no_users(&*tx).await?;
+    let created = store::insert_user(
+        &*tx,
+        user::Model {
+            id: new_id(),
+            email: email.into_inner(),
+            name,
+            password_hash,
+            is_admin: first || force_admin,
+            calendar_token: None,
+            created_at: state.clock.now(),
+        },
+    )
     .await
     .map_err(|e| match AppError::from(e) {
-        AppError::Conflict { .. } => AppError::conflict(
-            "email_taken",
-            "an account with this e-mail already exists; sign in instead",
-        ),
+        AppError::Conflict { .. } => email_taken(),
         other => other,
     })?;
     tx.commit().await?;
     Ok(UserOut::from(&created))
+}
+
+/// Whether the instance has no account yet (the demo seeds only such an instance).
+pub async fn instance_is_empty(state: &AppState) -> AppResult<bool> {
+    Ok(store::no_users(state.store.read()).await?)
+}
+
+/// Sign-in throttling: failed attempts per IP and per account within a window.
+struct Throttle<'a> {
+    state: &'a AppState,
+    keys: [(String, u32); 2],
+}
+
+impl<'a> Throttle<'a> {
+    fn new(state: &'a AppState, ip: &str, email: &str) -> Self {
+        Throttle {
+            state,
+            keys: [
+                (format!("ip:{ip}"), state.config.login_max_failures_per_ip),
+                (
+                    format!("account:{}", email.trim().to_lowercase()),
+                    state.config.login_max_failures_per_account,
+                ),
+            ],
+        }
+    }
+
+    /// Refuses with 429 and the seconds to wait when a limit is reached.
+    async fn check(&self) -> AppResult<()> {
+        let window = Duration::seconds(self.state.config.login_window_seconds as i64);
+        let now = self.state.clock.now();
+        let mut wait = 0i64;
+        for (key, limit) in &self.keys {
+            let (_, oldest) =
+                store::failures_since(self.state.store.read(), key, now - window, *limit as u64)
+                    .await?;
+            if let Some(oldest) = oldest {
+                // The window frees up when the oldest failure that still counts leaves it.
+                wait = wait.max((oldest + window - now).num_seconds() + 1);
+            }
+        }
+        if wait > 0 {
+            return Err(AppError::TooManyRequests {
+                retry_after: wait as u64,
+            });
+        }
+        Ok(())
+    }
+
+    async fn record_failure(&self) -> AppResult<()> {
+        let now = self.state.clock.now();
+        let window = Duration::seconds(self.state.config.login_window_seconds as i64);
+        let tx = self.state.store.write().await?;
+        for (key, _) in &self.keys {
+            store::record_failure(&*tx, key, now).await?;
+        }
+        // Old failures no longer count; forget them.
+        store::forget_failures_before(&*tx, now - window.max(Duration::days(1))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
 
 /// Checks credentials under the throttle and opens a session.
@@ -116,15 +271,10 @@ pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<Log
     let throttle = Throttle::new(state, ip, &input.email);
     throttle.check().await?;
     let found = match Email::parse(&input.email) {
-        Ok(email) => {
-            user::Entity::find()
-                .filter(user::Column::Email.eq(email.as_str()))
-                .one(&state.store.db)
-                .await?
-        }
+        Ok(email) => store::user_by_email(state.store.read(), email.as_str()).await?,
         Err(_) => None,
     };
-    let ok = auth::verify_password(
+    let ok = verify_password(
         state,
         &input.password,
         found.as_ref().map(|u| u.password_hash.clone()),
@@ -132,7 +282,7 @@ pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<Log
     .await?;
     match found {
         Some(user) if ok => {
-            let token = auth::open_session(state, &user.id).await?;
+            let token = open_session(state, &user.id).await?;
             Ok(LoginOut {
                 token,
                 user: UserOut::from(&user),
@@ -145,8 +295,44 @@ pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<Log
     }
 }
 
+/// Opens a session; returns the token, which is stored only as a hash.
+pub async fn open_session(state: &AppState, user_id: &str) -> AppResult<String> {
+    let token = random_token();
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    store::insert_session(
+        &*tx,
+        session::Model {
+            id: new_id(),
+            token_hash: hash_token(&token),
+            user_id: user_id.to_string(),
+            created_at: now,
+            expires_at: now + Duration::days(state.config.session_days as i64),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The signed-in person behind a token, if the session is live. Reads only: no
+/// statement at all while nothing was written since the last look.
+pub async fn caller_for_token(state: &AppState, token: &str) -> AppResult<Option<Caller>> {
+    let token_hash = hash_token(token);
+    let found = store::signed_in_cached(&state.store, &token_hash).await?;
+    Ok(found
+        .filter(|s| s.expires_at > state.clock.now())
+        .map(|signed_in| Caller {
+            signed_in,
+            token_hash,
+        }))
+}
+
 pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
-    auth::close_session(state, &caller.token).await
+    let tx = state.store.write().await?;
+    store::delete_session(&*tx, &caller.token_hash).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -158,10 +344,10 @@ pub struct EraseIn {
 /// Erases the caller's account (SPEC §5): their relationships end with reason
 /// `account_erased` and show them as "Former member"; what others wrote stays.
 pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppResult<()> {
-    if !auth::verify_password(
+    if !verify_password(
         state,
         &input.password,
-        Some(caller.user.password_hash.clone()),
+        Some(caller.user().password_hash.clone()),
     )
     .await?
     {
@@ -172,22 +358,16 @@ pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppRes
     }
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    crate::service::mentorships::end_all_for_erasure(&*tx, caller.id(), now).await?;
-    user::Entity::delete_by_id(caller.id().to_string())
-        .exec(&*tx)
-        .await?;
+    mentorships::end_all_involving(&*tx, caller.id(), now).await?;
+    store::delete_user(&*tx, caller.id()).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Every account, by name; for an instance admin choosing a coordinator.
+/// Accounts by name, for an instance admin choosing a coordinator.
 pub async fn all_accounts(state: &AppState, caller: &Caller) -> AppResult<Vec<UserOut>> {
-    crate::service::programs::require_admin(caller)?;
-    let users = user::Entity::find()
-        .order_by_asc(user::Column::Name)
-        .order_by_asc(user::Column::Email)
-        .all(&state.store.db)
-        .await?;
+    caller.require_admin()?;
+    let users = store::users_by_name(state.store.read(), 1000).await?;
     Ok(users.iter().map(UserOut::from).collect())
 }
 
@@ -197,11 +377,9 @@ pub async fn account_by_email(
     caller: &Caller,
     email: &str,
 ) -> AppResult<UserOut> {
-    crate::service::programs::require_admin(caller)?;
+    caller.require_admin()?;
     let email = Email::parse(email).map_err(|e| AppError::field("email", e))?;
-    user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&state.store.db)
+    store::user_by_email(state.store.read(), email.as_str())
         .await?
         .map(|u| UserOut::from(&u))
         .ok_or_else(|| {

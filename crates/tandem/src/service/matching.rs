@@ -1,40 +1,36 @@
 //! The matching engine applied to a program: suggestions, coordinator pairs and
 //! whole-pool rounds. Hard rules and scores come from `tandem-match`; this module
 //! loads the pool, asks the engine, and keeps drafts and proposals.
-use crate::auth::Caller;
-use crate::domain::{in_range, MentorshipStatus as S, Origin, Problems, Role};
+use super::accounts::Caller;
+use super::mentorships::{self, insert_proposal, MentorshipOut};
+use super::paging::Listing;
+use super::programs::{capacity_of, program_for};
+use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::values::{in_range, FieldErrors, Pick, Problems};
+use crate::domain::wire::{Criterion, MentorshipStatus as S, Objective, Origin, Role, RoundStatus};
 use crate::email::Email;
-use crate::error::{AppError, AppResult, FieldErrors};
-use crate::service::people::ProfileData;
-use crate::service::programs;
-use crate::store::entities::{
-    enrollment, mentorship, mentorship_mentee, profile, program, round, round_pair, user,
-};
-use crate::store::{new_id, text_to_list};
-use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::columns::TextList;
+use crate::store::db::new_id;
+use crate::store::entities::{program, round, round_pair};
+use crate::store::{accounts, programs, rounds as store};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, Set,
-};
+use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use tandem_match as engine;
 use utoipa::ToSchema;
-
-/// SQL `IN` lists are cut to this size: well under SQLite's and PostgreSQL's limits.
-const IN_CHUNK: usize = 900;
 
 /// A score in hundredths, shown as points with two decimals.
 pub fn points(hundredths: i64) -> f64 {
     hundredths as f64 / 100.0
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ExplanationItem {
-    /// `skills`, `field`, `values`, `seniority`, `interests`, `background`,
-    /// `learning_style`, `meeting_preference`, `availability`, `timezone`.
-    pub criterion: String,
+    pub criterion: Criterion,
     /// This criterion's share of the score; all points add up to the score.
     pub points: f64,
     /// Why, in a sentence.
@@ -46,7 +42,7 @@ fn explanation(scored: &engine::Scored) -> Vec<ExplanationItem> {
         .explanation
         .iter()
         .map(|c| ExplanationItem {
-            criterion: c.criterion.to_string(),
+            criterion: Criterion::parse(c.criterion).expect("the engine's criteria are the SPEC's"),
             points: points(c.points as i64),
             detail: c.detail.clone(),
         })
@@ -69,11 +65,12 @@ pub struct Suggestion {
     pub explanation: Vec<ExplanationItem>,
 }
 
-/// Someone in the pool: their account, their profile, and what the engine sees.
+/// Someone in the pool: their account, what others see of them, and what the engine sees.
 struct Member<T> {
     id: String,
     name: String,
-    profile: ProfileData,
+    field: String,
+    known_for: String,
     engine: T,
 }
 
@@ -85,6 +82,7 @@ struct Pool {
     rules: engine::HardRules,
     mentees: Vec<Member<engine::Mentee>>,
     mentors: Vec<Member<engine::Mentor>>,
+    emails: HashMap<String, String>,
     /// Open requests and relationships (mentor id, mentee id), any program.
     open_pairs: BTreeSet<(String, String)>,
     /// Open requests and relationships each mentee has in this program.
@@ -110,230 +108,110 @@ impl Pool {
     }
 }
 
-fn engine_kind(kind: &str) -> engine::ProgramKind {
-    match kind {
-        "peer" => engine::ProgramKind::Peer,
-        "reverse" => engine::ProgramKind::Reverse,
-        "group" => engine::ProgramKind::Group,
-        _ => engine::ProgramKind::Traditional,
-    }
-}
-
-fn engine_weights(program: &program::Model) -> engine::Weights {
-    let map: BTreeMap<String, u8> = serde_json::from_str(&program.weights).unwrap_or_default();
-    engine::Weights::from_map(&map).unwrap_or_default()
-}
-
-/// Wire names to the engine's enums: one mapping for the product and `tandem match`.
-pub fn engine_seniority(s: &str) -> Option<engine::Seniority> {
-    use engine::Seniority as Sn;
-    Some(match s {
-        "student" => Sn::Student,
-        "junior" => Sn::Junior,
-        "mid" => Sn::Mid,
-        "senior" => Sn::Senior,
-        "lead" => Sn::Lead,
-        "executive" => Sn::Executive,
-        _ => return None,
-    })
-}
-
-pub fn engine_learning_style(s: &str) -> Option<engine::LearningStyle> {
-    use engine::LearningStyle as L;
-    Some(match s {
-        "visual" => L::Visual,
-        "auditory" => L::Auditory,
-        "reading_writing" => L::ReadingWriting,
-        "kinesthetic" => L::Kinesthetic,
-        _ => return None,
-    })
-}
-
-pub fn engine_meeting_preference(s: &str) -> Option<engine::MeetingPreference> {
-    use engine::MeetingPreference as M;
-    Some(match s {
-        "video" => M::Video,
-        "in_person" => M::InPerson,
-        "phone" => M::Phone,
-        "chat" => M::Chat,
-        "any" => M::Any,
-        _ => return None,
-    })
-}
-
-fn engine_profile(id: &str, email: &str, p: &ProfileData, now: DateTime<Utc>) -> engine::Profile {
+fn engine_profile(
+    id: &str,
+    email: &str,
+    p: &crate::store::entities::profile::Model,
+    now: DateTime<Utc>,
+) -> engine::Profile {
     let some = |s: &String| (!s.trim().is_empty()).then(|| s.clone());
     engine::Profile {
         id: id.to_string(),
         email: email.to_string(),
         manager_email: p.manager_email.clone(),
         field: some(&p.field),
-        seniority: p.seniority.as_deref().and_then(engine_seniority),
-        skills: p.skills.clone(),
-        interests: p.interests.clone(),
-        values: p.values.clone(),
+        seniority: p.seniority.map(Into::into),
+        skills: p.skills.0.clone(),
+        interests: p.interests.0.clone(),
+        values: p.values.0.clone(),
         education: some(&p.education),
         // Department and location stand for background until profiles carry tags of their own.
         background: [&p.department, &p.location]
             .into_iter()
             .filter_map(some)
             .collect(),
-        languages: p.languages.clone(),
+        languages: p.languages.0.clone(),
         utc_offset_minutes: p
             .timezone
             .as_deref()
             .and_then(|tz| engine::utc_offset_minutes(tz, now)),
-        learning_style: p.learning_style.as_deref().and_then(engine_learning_style),
-        meeting_preference: p
-            .meeting_preference
-            .as_deref()
-            .and_then(engine_meeting_preference),
+        learning_style: p.learning_style.map(Into::into),
+        meeting_preference: p.meeting_preference.map(Into::into),
         hours_per_month: p.hours_per_month.map(|h| h.max(0) as u32),
     }
 }
 
-async fn users_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[String],
-) -> AppResult<HashMap<String, user::Model>> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(IN_CHUNK) {
-        for u in user::Entity::find()
-            .filter(user::Column::Id.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            out.insert(u.id.clone(), u);
-        }
-    }
-    Ok(out)
-}
-
-async fn profiles_by_id(
-    db: &impl ConnectionTrait,
-    ids: &[String],
-) -> AppResult<HashMap<String, ProfileData>> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(IN_CHUNK) {
-        for p in profile::Entity::find()
-            .filter(profile::Column::UserId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            out.insert(p.user_id.clone(), ProfileData::from_model(&p));
-        }
-    }
-    Ok(out)
-}
-
 /// Loads a program's pool: every enrolled mentee and mentor with their profiles,
-/// places left, and the pairs the hard rules exclude.
+/// places left, and the pairs the hard rules exclude (two statements).
 async fn load_pool(
     db: &impl ConnectionTrait,
     program: program::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Pool> {
-    let enrolled = enrollment::Entity::find()
-        .filter(enrollment::Column::ProgramId.eq(program.id.as_str()))
-        .order_by_asc(enrollment::Column::CreatedAt)
-        .order_by_asc(enrollment::Column::Id)
-        .all(db)
-        .await?;
-    let ids: Vec<String> = enrolled
-        .iter()
-        .map(|e| e.user_id.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let users = users_by_id(db, &ids).await?;
-    let profiles = profiles_by_id(db, &ids).await?;
-
-    // Relationships that reached `active` (any program) or are still open.
-    let relevant = mentorship::Entity::find()
-        .filter(
-            Condition::any()
-                .add(mentorship::Column::StartedAt.is_not_null())
-                .add(mentorship::Column::Status.is_in(S::strs(S::OPEN))),
-        )
-        .all(db)
-        .await?;
-    let mut mentees_of: HashMap<String, Vec<String>> = HashMap::new();
-    let relevant_ids: Vec<String> = relevant.iter().map(|m| m.id.clone()).collect();
-    for chunk in relevant_ids.chunks(IN_CHUNK) {
-        for row in mentorship_mentee::Entity::find()
-            .filter(mentorship_mentee::Column::MentorshipId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            if let Some(mentee) = row.mentee_id {
-                mentees_of
-                    .entry(row.mentorship_id)
-                    .or_default()
-                    .push(mentee);
-            }
-        }
-    }
+    let enrolled = store::pool(db, &program.id).await?;
+    let links = store::pair_links(db, now).await?;
     let mut rules = engine::HardRules::new(program.max_timezone_gap_hours.max(0) as u32);
     let mut open_pairs = BTreeSet::new();
     let mut used: HashMap<String, i64> = HashMap::new();
     let mut mentee_load: HashMap<String, i64> = HashMap::new();
-    for m in &relevant {
-        let Some(mentor) = &m.mentor_id else { continue };
-        let status = S::parse(&m.status).unwrap_or(S::Ended);
-        for mentee in mentees_of.get(&m.id).into_iter().flatten() {
-            if m.started_at.is_some() {
-                rules.add_previous_pair(mentor, mentee);
-            }
-            if S::OPEN.contains(&status) {
-                open_pairs.insert((mentor.clone(), mentee.clone()));
-                if m.program_id == program.id {
-                    *mentee_load.entry(mentee.clone()).or_default() += 1;
-                    if S::USING_CAPACITY.contains(&status) {
-                        *used.entry(mentor.clone()).or_default() += 1;
-                    }
+    for link in &links {
+        if link.started {
+            rules.add_previous_pair(&link.mentor_id, &link.mentee_id);
+        }
+        if S::OPEN.contains(&link.status) {
+            open_pairs.insert((link.mentor_id.clone(), link.mentee_id.clone()));
+            if link.program_id == program.id {
+                *mentee_load.entry(link.mentee_id.clone()).or_default() += 1;
+                if S::USING_CAPACITY.contains(&link.status) {
+                    *used.entry(link.mentor_id.clone()).or_default() += 1;
                 }
             }
         }
     }
-
     let mut mentees = Vec::new();
     let mut mentors = Vec::new();
-    for e in &enrolled {
-        let Some(u) = users.get(&e.user_id) else {
-            continue;
-        };
-        let p = profiles.get(&e.user_id).cloned().unwrap_or_default();
-        let base = engine_profile(&u.id, &u.email, &p, now);
-        if e.role == Role::Mentor.as_str() {
-            let left = programs::capacity_of(&program, e) - used.get(&u.id).copied().unwrap_or(0);
-            mentors.push(Member {
-                id: u.id.clone(),
-                name: u.name.clone(),
-                profile: p,
-                engine: engine::Mentor {
-                    profile: base,
-                    capacity: left.max(0) as u32,
-                },
-            });
-        } else {
-            mentees.push(Member {
-                id: u.id.clone(),
-                name: u.name.clone(),
-                profile: p,
+    let mut emails = HashMap::new();
+    for row in enrolled {
+        let e = &row.enrollment;
+        let p = row
+            .profile
+            .unwrap_or_else(|| super::programs::empty_profile(&e.user_id));
+        let base = engine_profile(&e.user_id, &row.email, &p, now);
+        emails.insert(e.user_id.clone(), row.email.clone());
+        match e.role {
+            Role::Mentor => {
+                let left = capacity_of(&program, e) - used.get(&e.user_id).copied().unwrap_or(0);
+                mentors.push(Member {
+                    id: e.user_id.clone(),
+                    name: row.name,
+                    field: p.field.clone(),
+                    known_for: p.known_for.clone(),
+                    engine: engine::Mentor {
+                        profile: base,
+                        capacity: left.max(0) as u32,
+                    },
+                });
+            }
+            Role::Mentee => mentees.push(Member {
+                id: e.user_id.clone(),
+                name: row.name,
+                field: p.field.clone(),
+                known_for: p.known_for.clone(),
                 engine: engine::Mentee {
                     profile: base,
-                    wants_skills: text_to_list(&e.wants_skills),
+                    wants_skills: e.wants_skills.0.clone(),
                 },
-            });
+            }),
         }
     }
     Ok(Pool {
-        kind: engine_kind(&program.kind),
-        weights: engine_weights(&program),
+        kind: program.kind.into(),
+        weights: (&program.weights).into(),
         program,
         rules,
         mentees,
         mentors,
+        emails,
         open_pairs,
         mentee_load,
     })
@@ -346,18 +224,14 @@ pub async fn suggestions(
     program_id: &str,
     limit: Option<i64>,
 ) -> AppResult<Vec<Suggestion>> {
-    let db = &state.store.db;
-    let program = programs::find(db, program_id).await?;
-    if programs::enrollment_of(db, program_id, caller.id(), Role::Mentee)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::forbidden(
-            "suggestions are for the program's mentees; enrol as a mentee first",
-        ));
-    }
+    let record = program_for(state, caller, program_id, ProgramAct::Suggestions).await?;
     let limit = limit.unwrap_or(20).clamp(1, 200) as usize;
-    let pool = load_pool(db, program, state.clock.now()).await?;
+    let pool = load_pool(
+        state.store.read(),
+        record.program.clone(),
+        state.clock.now(),
+    )
+    .await?;
     let me = pool
         .mentee(caller.id())
         .ok_or(AppError::NotFound("mentee"))?;
@@ -386,8 +260,8 @@ pub async fn suggestions(
             mentor: SuggestedMentor {
                 id: m.id.clone(),
                 name: m.name.clone(),
-                field: m.profile.field.clone(),
-                known_for: m.profile.known_for.clone(),
+                field: m.field.clone(),
+                known_for: m.known_for.clone(),
             },
             score: points(scored.score as i64),
             explanation: explanation(&scored),
@@ -435,21 +309,38 @@ pub struct PairIn {
     pub mentee_id: String,
 }
 
+/// Refuses unless the caller may do `act` with the program; read inside the transaction.
+async fn require_in(
+    tx: &impl ConnectionTrait,
+    caller: &Caller,
+    program_id: &str,
+    act: ProgramAct,
+) -> AppResult<program::Model> {
+    let program = programs::lock_program(tx, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let coordinators = programs::coordinators_of(tx, program_id).await?;
+    let ids: Vec<&str> = coordinators.iter().map(|c| c.id.as_str()).collect();
+    let roles = programs::roles_in(tx, program_id, caller.id()).await?;
+    let facts = ProgramFacts {
+        coordinators: &ids,
+        enrolled_as: &roles,
+    };
+    program_access(caller.viewer(), &facts, act)?;
+    Ok(program)
+}
+
 /// A coordinator proposes one pair; it becomes active when both accept.
 pub async fn propose_pair(
     state: &AppState,
     caller: &Caller,
     program_id: &str,
     input: &PairIn,
-) -> AppResult<super::mentorships::MentorshipOut> {
-    let program = programs::find(&state.store.db, program_id).await?;
-    if !programs::can_run(&state.store.db, caller, program_id).await? {
-        return Err(AppError::forbidden(
-            "only this program's coordinators can propose pairs",
-        ));
-    }
+) -> AppResult<MentorshipOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
+    let program = require_in(&*tx, caller, program_id, ProgramAct::ProposePair).await?;
+    accounts::lock_people(&*tx, &[&input.mentor_id, &input.mentee_id]).await?;
     let pool = load_pool(&*tx, program, now).await?;
     check_pair(&pool, &input.mentor_id, &input.mentee_id, 0)
         .map_err(|m| AppError::unprocessable("hard_rule", m))?;
@@ -463,56 +354,14 @@ pub async fn propose_pair(
     )
     .await?;
     tx.commit().await?;
-    super::mentorships::get(state, caller, &id).await
-}
-
-async fn insert_proposal(
-    db: &impl ConnectionTrait,
-    program_id: &str,
-    mentor_id: &str,
-    mentee_id: &str,
-    origin: Origin,
-    now: DateTime<Utc>,
-) -> AppResult<String> {
-    let id = new_id();
-    mentorship::ActiveModel {
-        id: Set(id.clone()),
-        program_id: Set(program_id.to_string()),
-        mentor_id: Set(Some(mentor_id.to_string())),
-        status: Set(S::Proposed.as_str().into()),
-        origin: Set(origin.as_str().into()),
-        intro: Set(String::new()),
-        reasons: Set(String::new()),
-        ask: Set(String::new()),
-        decline_reason: Set(None),
-        merged_into: Set(None),
-        mentor_accepted: Set(false),
-        created_at: Set(now),
-        expires_at: Set(None),
-        started_at: Set(None),
-        ended_at: Set(None),
-        end_reason: Set(None),
-        end_note: Set(None),
-    }
-    .insert(db)
-    .await?;
-    mentorship_mentee::ActiveModel {
-        id: Set(new_id()),
-        mentorship_id: Set(id.clone()),
-        mentee_id: Set(Some(mentee_id.to_string())),
-        accepted: Set(false),
-        joined_at: Set(now),
-    }
-    .insert(db)
-    .await?;
-    Ok(id)
+    mentorships::get(state, caller, &id).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RoundIn {
-    /// `optimal` (most mentees matched, then the highest total score) or `stable`
-    /// (no mentee and mentor would both rather be with each other).
-    pub objective: String,
+    #[schema(value_type = Objective)]
+    #[serde(default)]
+    pub objective: Pick<Objective>,
     /// Pairs scoring below this (0–100) are not proposed. Default 0.
     pub min_score: Option<f64>,
 }
@@ -541,23 +390,14 @@ pub struct RoundStats {
 pub struct RoundOut {
     pub id: String,
     pub program_id: String,
-    /// `draft`, `published` or `discarded`.
-    pub status: String,
-    pub objective: String,
+    pub status: RoundStatus,
+    pub objective: Objective,
     pub min_score: f64,
     pub created_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
     pub pairs: Vec<RoundPairOut>,
     pub unmatched_mentee_ids: Vec<String>,
     pub stats: RoundStats,
-}
-
-fn parse_objective(raw: &str) -> Result<&'static str, String> {
-    match raw.trim() {
-        "optimal" => Ok("optimal"),
-        "stable" => Ok("stable"),
-        _ => Err("must be optimal or stable".into()),
-    }
 }
 
 /// The candidate instance of a pool, restricted to pairs scoring at least `min_score`
@@ -614,47 +454,26 @@ fn instance_of(
     builder.finish()
 }
 
-async fn find_round(state: &AppState, caller: &Caller, id: &str) -> AppResult<round::Model> {
-    let r = round::Entity::find_by_id(id.to_string())
-        .one(&state.store.db)
-        .await?
-        .ok_or(AppError::NotFound("round"))?;
-    if !programs::can_run(&state.store.db, caller, &r.program_id).await? {
-        return Err(AppError::NotFound("round"));
+/// The round with its pairs, as its coordinators see it.
+fn round_out(r: round::Model, rows: Vec<store::PairRow>) -> AppResult<RoundOut> {
+    let total: i64 = rows.iter().map(|p| i64::from(p.pair.score)).sum();
+    let mut pairs = Vec::with_capacity(rows.len());
+    for p in rows {
+        let explanation = serde_json::from_str(&p.pair.explanation).map_err(|e| {
+            anyhow::anyhow!(
+                "round pair {}: its explanation does not read back: {e}",
+                p.pair.id
+            )
+        })?;
+        pairs.push(RoundPairOut {
+            mentor_id: p.pair.mentor_id,
+            mentor_name: p.mentor_name.unwrap_or_else(|| "Former member".into()),
+            mentee_id: p.pair.mentee_id,
+            mentee_name: p.mentee_name.unwrap_or_else(|| "Former member".into()),
+            score: points(i64::from(p.pair.score)),
+            explanation,
+        });
     }
-    Ok(r)
-}
-
-async fn round_out(db: &impl ConnectionTrait, r: round::Model) -> AppResult<RoundOut> {
-    let rows = round_pair::Entity::find()
-        .filter(round_pair::Column::RoundId.eq(r.id.as_str()))
-        .order_by_desc(round_pair::Column::Score)
-        .order_by_asc(round_pair::Column::MenteeId)
-        .all(db)
-        .await?;
-    let ids: Vec<String> = rows
-        .iter()
-        .flat_map(|p| [p.mentor_id.clone(), p.mentee_id.clone()])
-        .collect();
-    let names = users_by_id(db, &ids).await?;
-    let name = |id: &str| {
-        names
-            .get(id)
-            .map(|u| u.name.clone())
-            .unwrap_or_else(|| "Former member".into())
-    };
-    let total: i64 = rows.iter().map(|p| i64::from(p.score)).sum();
-    let pairs: Vec<RoundPairOut> = rows
-        .iter()
-        .map(|p| RoundPairOut {
-            mentor_id: p.mentor_id.clone(),
-            mentor_name: name(&p.mentor_id),
-            mentee_id: p.mentee_id.clone(),
-            mentee_name: name(&p.mentee_id),
-            score: points(i64::from(p.score)),
-            explanation: serde_json::from_str(&p.explanation).unwrap_or_default(),
-        })
-        .collect();
     Ok(RoundOut {
         stats: RoundStats {
             pairs: pairs.len(),
@@ -674,41 +493,32 @@ async fn round_out(db: &impl ConnectionTrait, r: round::Model) -> AppResult<Roun
         created_at: r.created_at,
         published_at: r.published_at,
         pairs,
-        unmatched_mentee_ids: text_to_list(&r.unmatched_mentee_ids),
+        unmatched_mentee_ids: r.unmatched_mentee_ids.0,
     })
 }
 
-fn pair_row(round_id: &str, pool: &Pool, i: usize, j: usize) -> round_pair::ActiveModel {
+async fn round_with_pairs(db: &impl ConnectionTrait, r: round::Model) -> AppResult<RoundOut> {
+    let pairs = store::pairs_of(db, std::slice::from_ref(&r.id)).await?;
+    round_out(r, pairs)
+}
+
+fn pair_row(round_id: &str, pool: &Pool, i: usize, j: usize) -> round_pair::Model {
     let scored = engine::score(
         &pool.mentees[i].engine,
         &pool.mentors[j].engine,
         pool.kind,
         &pool.weights,
     );
-    round_pair::ActiveModel {
-        id: Set(new_id()),
-        round_id: Set(round_id.to_string()),
-        mentor_id: Set(pool.mentors[j].id.clone()),
-        mentee_id: Set(pool.mentees[i].id.clone()),
-        score: Set(scored.score),
-        mentee_score: Set(scored.mentee_view),
-        mentor_score: Set(scored.mentor_view),
-        explanation: Set(
-            serde_json::to_string(&explanation(&scored)).expect("explanations serialise")
-        ),
+    round_pair::Model {
+        id: new_id(),
+        round_id: round_id.to_string(),
+        mentor_id: pool.mentors[j].id.clone(),
+        mentee_id: pool.mentees[i].id.clone(),
+        score: scored.score,
+        mentee_score: scored.mentee_view,
+        mentor_score: scored.mentor_view,
+        explanation: serde_json::to_string(&explanation(&scored)).expect("explanations serialise"),
     }
-}
-
-async fn insert_pairs(
-    db: &impl ConnectionTrait,
-    rows: Vec<round_pair::ActiveModel>,
-) -> AppResult<()> {
-    for chunk in rows.chunks(400) {
-        round_pair::Entity::insert_many(chunk.to_vec())
-            .exec(db)
-            .await?;
-    }
-    Ok(())
 }
 
 /// Runs the engine over the program's whole pool and keeps the result as a draft.
@@ -719,7 +529,7 @@ pub async fn create_round(
     input: &RoundIn,
 ) -> AppResult<RoundOut> {
     let mut p = Problems::default();
-    let objective = p.take("objective", parse_objective(&input.objective));
+    let objective = p.take("objective", input.objective.required());
     let min_score = p.take(
         "min_score",
         match input.min_score {
@@ -731,25 +541,21 @@ pub async fn create_round(
         },
     );
     p.finish()?;
-    let (objective, min_score) = (objective.unwrap(), min_score.unwrap());
-    let program = programs::find(&state.store.db, program_id).await?;
-    if !programs::can_run(&state.store.db, caller, program_id).await? {
-        return Err(AppError::forbidden(
-            "only this program's coordinators can run a matching round",
-        ));
-    }
+    let (Some(objective), Some(min_score)) = (objective, min_score) else {
+        unreachable!("finish() refused every missing value");
+    };
+    let record = program_for(state, caller, program_id, ProgramAct::RunRounds).await?;
     let now = state.clock.now();
-    let pool = load_pool(&state.store.db, program, now).await?;
+    let pool = load_pool(state.store.read(), record.program.clone(), now).await?;
     let eligible: Vec<usize> = (0..pool.mentees.len())
         .filter(|&i| pool.mentee_has_room(&pool.mentees[i].id))
         .collect();
     // Candidate generation and solving are CPU work: keep them off the async workers.
     let (pool, eligible, assignment, blocking) = tokio::task::spawn_blocking(move || {
         let instance = instance_of(&pool, &eligible, min_score, &[]);
-        let assignment = if objective == "stable" {
-            engine::solve_stable(&instance)
-        } else {
-            engine::solve_optimal(&instance)
+        let assignment = match objective {
+            Objective::Stable => engine::solve_stable(&instance),
+            Objective::Optimal => engine::solve_optimal(&instance),
         };
         let blocking = engine::count_blocking_pairs(&instance, &assignment);
         (pool, eligible, assignment, blocking)
@@ -765,34 +571,47 @@ pub async fn create_round(
             None => unmatched.push(pool.mentees[i].id.clone()),
         }
     }
+    let r = round::Model {
+        id: round_id.clone(),
+        program_id: program_id.to_string(),
+        objective,
+        min_score,
+        status: RoundStatus::Draft,
+        created_by: Some(caller.id().to_string()),
+        created_at: now,
+        published_at: None,
+        unmatched_mentee_ids: TextList(unmatched),
+        blocking_pairs: blocking as i32,
+    };
     let tx = state.store.write().await?;
-    round::ActiveModel {
-        id: Set(round_id.clone()),
-        program_id: Set(program_id.to_string()),
-        objective: Set(objective.to_string()),
-        min_score: Set(min_score),
-        status: Set("draft".into()),
-        created_by: Set(Some(caller.id().to_string())),
-        created_at: Set(now),
-        published_at: Set(None),
-        unmatched_mentee_ids: Set(serde_json::to_string(&unmatched).expect("ids serialise")),
-        blocking_pairs: Set(blocking as i32),
-    }
-    .insert(&*tx)
-    .await?;
-    insert_pairs(&*tx, rows).await?;
-    let saved = round::Entity::find_by_id(round_id)
-        .one(&*tx)
-        .await?
-        .ok_or(AppError::NotFound("round"))?;
-    let out = round_out(&*tx, saved).await?;
+    store::insert_round(&*tx, r.clone()).await?;
+    store::insert_pairs(&*tx, rows).await?;
+    let out = round_with_pairs(&*tx, r).await?;
     tx.commit().await?;
     Ok(out)
 }
 
+/// The round if the caller runs its program; 404 for everyone else.
+async fn round_for(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    r: Option<round::Model>,
+) -> AppResult<round::Model> {
+    let r = r.ok_or(AppError::NotFound("round"))?;
+    let coordinators = programs::coordinators_of(db, &r.program_id).await?;
+    let ids: Vec<&str> = coordinators.iter().map(|c| c.id.as_str()).collect();
+    let facts = ProgramFacts {
+        coordinators: &ids,
+        enrolled_as: &[],
+    };
+    program_access(caller.viewer(), &facts, ProgramAct::OpenRound)?;
+    Ok(r)
+}
+
 pub async fn get_round(state: &AppState, caller: &Caller, id: &str) -> AppResult<RoundOut> {
-    let r = find_round(state, caller, id).await?;
-    round_out(&state.store.db, r).await
+    let db = state.store.read();
+    let r = round_for(db, caller, store::round_by_id(db, id).await?).await?;
+    round_with_pairs(db, r).await
 }
 
 /// The program's rounds, newest first (coordinators).
@@ -800,23 +619,26 @@ pub async fn rounds_of(
     state: &AppState,
     caller: &Caller,
     program_id: &str,
-) -> AppResult<Vec<RoundOut>> {
-    programs::find(&state.store.db, program_id).await?;
-    if !programs::can_run(&state.store.db, caller, program_id).await? {
-        return Err(AppError::forbidden(
-            "only this program's coordinators can see its rounds",
-        ));
+    page: &PageRequest,
+) -> AppResult<Listing<RoundOut>> {
+    program_for(state, caller, program_id, ProgramAct::RunRounds).await?;
+    let db = state.store.read();
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let found = store::rounds_page(db, program_id, after, page.fetch()).await?;
+    let (found, next_cursor) = page.finish(found, |r| Cursor::of_time_and_id(r.created_at, &r.id));
+    let ids: Vec<String> = found.iter().map(|r| r.id.clone()).collect();
+    let mut pairs: HashMap<String, Vec<store::PairRow>> = HashMap::new();
+    for p in store::pairs_of(db, &ids).await? {
+        pairs.entry(p.pair.round_id.clone()).or_default().push(p);
     }
-    let rows = round::Entity::find()
-        .filter(round::Column::ProgramId.eq(program_id))
-        .order_by_desc(round::Column::CreatedAt)
-        .all(&state.store.db)
-        .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        out.push(round_out(&state.store.db, r).await?);
-    }
-    Ok(out)
+    let items = found
+        .into_iter()
+        .map(|r| {
+            let of_round = pairs.remove(&r.id).unwrap_or_default();
+            round_out(r, of_round)
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Listing { items, next_cursor })
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -829,13 +651,31 @@ pub struct RoundPatch {
 }
 
 fn ensure_draft(r: &round::Model) -> AppResult<()> {
-    if r.status != "draft" {
+    if r.status != RoundStatus::Draft {
         return Err(AppError::conflict(
             "round_not_draft",
             format!("this round is {}; only drafts change", r.status),
         ));
     }
     Ok(())
+}
+
+/// Locks the round's program, then the round, and checks the caller runs it: two
+/// changes to one program's rounds (an edit, a publish) wait for each other.
+async fn lock_round_for(
+    tx: &impl ConnectionTrait,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<(program::Model, round::Model)> {
+    let seen = round_for(tx, caller, store::round_by_id(tx, id).await?).await?;
+    let program = programs::lock_program(tx, &seen.program_id)
+        .await?
+        .ok_or(AppError::NotFound("round"))?;
+    let r = store::lock_round(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("round"))?;
+    ensure_draft(&r)?;
+    Ok((program, r))
 }
 
 /// Removes and adds pairs in a draft; every added pair is checked like a new proposal.
@@ -845,16 +685,15 @@ pub async fn patch_round(
     id: &str,
     input: &RoundPatch,
 ) -> AppResult<RoundOut> {
-    let r = find_round(state, caller, id).await?;
-    ensure_draft(&r)?;
-    let program = programs::find(&state.store.db, &r.program_id).await?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
+    let (program, r) = lock_round_for(&*tx, caller, id).await?;
     let pool = load_pool(&*tx, program, now).await?;
-    let mut current: Vec<round_pair::Model> = round_pair::Entity::find()
-        .filter(round_pair::Column::RoundId.eq(id))
-        .all(&*tx)
-        .await?;
+    let mut current: Vec<round_pair::Model> = store::pairs_of(&*tx, &[id.to_string()])
+        .await?
+        .into_iter()
+        .map(|p| p.pair)
+        .collect();
     let mut problems = FieldErrors::new();
     for (k, [mentor, mentee]) in input.remove.iter().enumerate() {
         match current
@@ -863,7 +702,7 @@ pub async fn patch_round(
         {
             Some(at) => {
                 let gone = current.remove(at);
-                round_pair::Entity::delete_by_id(gone.id).exec(&*tx).await?;
+                store::delete_pair(&*tx, &gone.id).await?;
             }
             None => {
                 problems.insert(
@@ -873,10 +712,9 @@ pub async fn patch_round(
             }
         }
     }
-    let mut added = Vec::new();
+    let mut added: Vec<(String, String)> = Vec::new();
     for (k, [mentor, mentee]) in input.add.iter().enumerate() {
-        if current.iter().any(|p| &p.mentee_id == mentee)
-            || added.iter().any(|(_, m): &(String, String)| m == mentee)
+        if current.iter().any(|p| &p.mentee_id == mentee) || added.iter().any(|(_, m)| m == mentee)
         {
             problems.insert(
                 format!("add[{k}]"),
@@ -919,7 +757,7 @@ pub async fn patch_round(
             )
         })
         .collect();
-    insert_pairs(&*tx, rows).await?;
+    store::insert_pairs(&*tx, rows).await?;
 
     // The draft's figures again: who is left, and blocking pairs over the candidates.
     let mut paired: HashMap<String, String> = current
@@ -967,29 +805,28 @@ pub async fn patch_round(
         .map(|&i| pool.mentees[i].id.clone())
         .filter(|m| !paired.contains_key(m))
         .collect();
-    let mut row: round::ActiveModel = r.into();
-    row.unmatched_mentee_ids = Set(serde_json::to_string(&unmatched).expect("ids serialise"));
+    let mut row = r.into_active_model();
+    row.unmatched_mentee_ids = Set(TextList(unmatched));
     row.blocking_pairs = Set(blocking);
-    let saved = row.update(&*tx).await?;
-    let out = round_out(&*tx, saved).await?;
+    let saved = store::update_round(&*tx, row).await?;
+    let out = round_with_pairs(&*tx, saved).await?;
     tx.commit().await?;
     Ok(out)
 }
 
 /// Publishes a draft: every pair becomes a `proposed` mentorship (origin `round`),
-/// the program's other drafts are discarded. Capacity is checked again first.
+/// the program's other drafts are discarded. Draft state, capacity and hard rules
+/// are checked again inside the transaction, under the program's lock.
 pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppResult<RoundOut> {
-    let r = find_round(state, caller, id).await?;
-    ensure_draft(&r)?;
-    let program = programs::find(&state.store.db, &r.program_id).await?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
+    let (program, r) = lock_round_for(&*tx, caller, id).await?;
     let pool = load_pool(&*tx, program, now).await?;
-    let pairs = round_pair::Entity::find()
-        .filter(round_pair::Column::RoundId.eq(id))
-        .order_by_asc(round_pair::Column::MenteeId)
-        .all(&*tx)
-        .await?;
+    let pairs: Vec<round_pair::Model> = store::pairs_of(&*tx, &[id.to_string()])
+        .await?
+        .into_iter()
+        .map(|p| p.pair)
+        .collect();
     let mut load: HashMap<&str, i64> = HashMap::new();
     for p in &pairs {
         let extra = load.get(p.mentor_id.as_str()).copied().unwrap_or(0);
@@ -1018,18 +855,13 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
                 "{}/mentorships/{mentorship_id}",
                 state.config.base_url.trim_end_matches('/')
             );
-            for (to, other, part) in [
-                (&mentor.name, &mentee.name, "mentor"),
-                (&mentee.name, &mentor.name, "mentee"),
+            for (to, to_id, other, part) in [
+                (&mentor.name, &mentor.id, &mentee.name, "mentor"),
+                (&mentee.name, &mentee.id, &mentor.name, "mentee"),
             ] {
-                let address = if part == "mentor" {
-                    &mentor.engine.profile.email
-                } else {
-                    &mentee.engine.profile.email
-                };
                 emails.push(Email {
                     to_name: to.clone(),
-                    to_address: address.clone(),
+                    to_address: pool.emails.get(to_id).cloned().unwrap_or_default(),
                     subject: format!("A proposed match in {}: {other}", pool.program.name),
                     body: format!(
                         "Hello {to},\n\nThe coordinators of {program} propose that you and {other} work \
@@ -1041,21 +873,12 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
             }
         }
     }
-    round::Entity::update_many()
-        .col_expr(
-            round::Column::Status,
-            sea_orm::sea_query::Expr::value("discarded"),
-        )
-        .filter(round::Column::ProgramId.eq(r.program_id.as_str()))
-        .filter(round::Column::Status.eq("draft"))
-        .filter(round::Column::Id.ne(id))
-        .exec(&*tx)
-        .await?;
-    let mut row: round::ActiveModel = r.into();
-    row.status = Set("published".into());
+    store::discard_other_drafts(&*tx, &r.program_id, id).await?;
+    let mut row = r.into_active_model();
+    row.status = Set(RoundStatus::Published);
     row.published_at = Set(Some(now));
-    let saved = row.update(&*tx).await?;
-    let out = round_out(&*tx, saved).await?;
+    let saved = store::update_round(&*tx, row).await?;
+    let out = round_with_pairs(&*tx, saved).await?;
     tx.commit().await?;
     state.mailer.send_all(&emails).await;
     Ok(out)

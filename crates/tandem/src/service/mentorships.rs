@@ -1,24 +1,26 @@
-//! Requests, the mentorship lifecycle, agreements and reflections.
-use crate::auth::Caller;
-use crate::domain::{
-    self, decide, text, Action, EndReason, MentorshipStatus as S, Origin, Outcome, Part, Problems,
-    ProgramKind, Refusal, Role,
+//! Requests, the mentorship lifecycle, agreements and reflections. Each use case
+//! loads the relationship, asks the access rules and the state machine, persists,
+//! and returns a view.
+use super::accounts::Caller;
+use super::paging::Listing;
+use super::programs::{capacity_of, program_for};
+use crate::domain::access::{
+    needs_coordinators, pair_access, Access, Kind, PairFacts, ProgramAct, Viewer,
 };
+use crate::domain::lifecycle::{allowed_actions, decide, effective_status, Outcome, Part};
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::values::{in_range, text, Problems};
+use crate::domain::wire::{Action, EndReason, MentorshipStatus as S, Origin, ProgramKind, Role};
 use crate::error::{AppError, AppResult};
-use crate::service::programs::{self, capacity_of, enrollment_of, used_capacity};
-use crate::store::entities::{
-    agreement, agreement_signature, enrollment, mentorship, mentorship_mentee, program, reflection,
-    user,
-};
-use crate::store::new_id;
-use crate::AppState;
+use crate::state::AppState;
+use crate::store::db::new_id;
+use crate::store::entities::{agreement, agreement_signature, mentorship, program, reflection};
+use crate::store::records::MentorshipRecord;
+use crate::store::{accounts, mentorships as store, programs};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -65,7 +67,7 @@ pub struct MentorshipOut {
     pub expires_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
-    pub end_reason: Option<String>,
+    pub end_reason: Option<EndReason>,
     pub merged_into: Option<String>,
     /// The request's three parts and the answers: participants only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,7 +80,7 @@ pub struct MentorshipOut {
     pub decline_reason: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_note: Option<String>,
-    /// What the caller may do now (`accept`, `decline`, `withdraw`, `pause`, `resume`, `complete`, `end`).
+    /// What the caller may do now.
     pub allowed_actions: Vec<Action>,
     /// The caller's part: `mentor`, `mentee`, or null for a coordinator looking on.
     pub my_role: Option<Role>,
@@ -93,144 +95,118 @@ impl MentorshipOut {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
 
-struct Loaded {
-    m: mentorship::Model,
-    mentees: Vec<mentorship_mentee::Model>,
-}
-
-impl Loaded {
-    fn part_of(&self, user_id: &str) -> Option<Part> {
-        if self.m.mentor_id.as_deref() == Some(user_id) {
-            Some(Part::Mentor)
-        } else if self
-            .mentees
-            .iter()
-            .any(|x| x.mentee_id.as_deref() == Some(user_id))
-        {
-            Some(Part::Mentee)
+    /// Whether this person has accepted a proposed match.
+    pub fn accepted_by(&self, user_id: &str) -> bool {
+        if self.mentor.id.as_deref() == Some(user_id) {
+            self.mentor_accepted
         } else {
-            None
+            self.mentees
+                .iter()
+                .any(|x| x.id.as_deref() == Some(user_id) && x.accepted)
         }
     }
 
-    fn participant_ids(&self) -> Vec<String> {
-        self.m
-            .mentor_id
-            .iter()
-            .cloned()
-            .chain(self.mentees.iter().filter_map(|x| x.mentee_id.clone()))
-            .collect()
-    }
-
-    fn status(&self) -> S {
-        S::parse(&self.m.status).unwrap_or(S::Ended)
+    /// A request to answer or a proposal to accept, waiting on this person.
+    pub fn waits_on(&self, user_id: &str) -> bool {
+        (self.status == S::Requested && self.mentor.id.as_deref() == Some(user_id))
+            || (self.status == S::Proposed
+                && self.allowed_actions.contains(&Action::Accept)
+                && !self.accepted_by(user_id))
     }
 }
 
-/// How the caller stands towards a mentorship.
-enum Standing {
-    Participant(Part),
-    /// A coordinator of its program or an admin: knows it exists, never reads its content.
-    Overseer,
-}
+const FORMER_MEMBER: &str = "Former member";
 
-async fn load(db: &impl ConnectionTrait, id: &str, lock: bool) -> AppResult<Option<Loaded>> {
-    let mut q = mentorship::Entity::find_by_id(id.to_string());
-    if lock {
-        q = q.lock_exclusive();
-    }
-    let Some(m) = q.one(db).await? else {
-        return Ok(None);
-    };
-    let mentees = mentorship_mentee::Entity::find()
-        .filter(mentorship_mentee::Column::MentorshipId.eq(m.id.as_str()))
-        .order_by_asc(mentorship_mentee::Column::JoinedAt)
-        .order_by_asc(mentorship_mentee::Column::Id)
-        .all(db)
-        .await?;
-    Ok(Some(Loaded { m, mentees }))
-}
-
-/// Loads a mentorship the caller may know about; 404 for everyone else.
-async fn load_visible(
+/// The facts the access rules need about a relationship: its members, and (only
+/// when they can change the answer) its program's coordinators.
+async fn access_of(
     db: &impl ConnectionTrait,
+    state: Option<&AppState>,
     caller: &Caller,
-    id: &str,
-    lock: bool,
-) -> AppResult<(Loaded, Standing)> {
-    let loaded = load(db, id, lock)
-        .await?
-        .ok_or(AppError::NotFound("mentorship"))?;
-    if let Some(part) = loaded.part_of(caller.id()) {
-        return Ok((loaded, Standing::Participant(part)));
-    }
-    if programs::can_run(db, caller, &loaded.m.program_id).await? {
-        return Ok((loaded, Standing::Overseer));
-    }
-    Err(AppError::NotFound("mentorship"))
-}
-
-fn participant(standing: &Standing) -> AppResult<Part> {
-    match standing {
-        Standing::Participant(part) => Ok(*part),
-        Standing::Overseer => Err(AppError::forbidden(
-            "what a pair shares stays between them; coordinators see only status and dates",
-        )),
-    }
-}
-
-async fn name_of(db: &impl ConnectionTrait, id: &Option<String>) -> AppResult<String> {
-    Ok(match id {
-        Some(id) => user::Entity::find_by_id(id.clone())
-            .one(db)
-            .await?
-            .map(|u| u.name),
-        None => None,
-    }
-    .unwrap_or_else(|| "Former member".into()))
-}
-
-async fn view(
-    db: &impl ConnectionTrait,
-    loaded: &Loaded,
-    standing: &Standing,
-    viewer: &str,
-) -> AppResult<MentorshipOut> {
-    let m = &loaded.m;
-    let program = programs::find(db, &m.program_id).await?;
-    let mut mentees = Vec::new();
-    for x in &loaded.mentees {
-        mentees.push(MenteeMember {
-            id: x.mentee_id.clone(),
-            name: name_of(db, &x.mentee_id).await?,
-            accepted: x.accepted,
-        });
-    }
-    let part = match standing {
-        Standing::Participant(p) => Some(*p),
-        Standing::Overseer => None,
+    r: &MentorshipRecord,
+) -> AppResult<Access> {
+    let mentees = r.mentee_ids();
+    let mut facts = PairFacts {
+        mentor: r.m.mentor_id.as_deref(),
+        mentees: &mentees,
+        coordinators: &[],
+        author: None,
     };
+    if !needs_coordinators(caller.viewer(), &facts) {
+        return Ok(pair_access(caller.viewer(), &facts));
+    }
+    let coordinators: Vec<String> = match state {
+        Some(state) => programs::program_cached(&state.store, &r.m.program_id)
+            .await?
+            .map(|p| p.coordinator_ids().iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default(),
+        None => programs::coordinators_of(db, &r.m.program_id)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect(),
+    };
+    let coordinators: Vec<&str> = coordinators.iter().map(String::as_str).collect();
+    facts.coordinators = &coordinators;
+    Ok(pair_access(caller.viewer(), &facts))
+}
+
+/// The state machine's answer for this participant, less an acceptance they already gave.
+fn allowed_for(r: &MentorshipRecord, status: S, part: Part, user_id: &str) -> Vec<Action> {
+    let already_accepted = status == S::Proposed
+        && match part {
+            Part::Mentor => r.m.mentor_accepted,
+            Part::Mentee => r
+                .mentees
+                .iter()
+                .any(|x| x.mentee_id.as_deref() == Some(user_id) && x.accepted),
+        };
+    let mut actions = allowed_actions(status, part);
+    if already_accepted {
+        actions.retain(|a| *a != Action::Accept);
+    }
+    actions
+}
+
+/// The relationship as this caller may see it, as of `now`.
+fn view(r: &MentorshipRecord, access: Access, viewer: &str, now: DateTime<Utc>) -> MentorshipOut {
+    let m = &r.m;
+    let status = effective_status(m.status, m.expires_at, now);
+    let part = access.take_part(Kind::Request).ok();
     let content = |s: &String| part.map(|_| s.clone());
-    Ok(MentorshipOut {
+    MentorshipOut {
         id: m.id.clone(),
         program_id: m.program_id.clone(),
-        program_name: program.name.clone(),
-        program_kind: ProgramKind::parse(&program.kind).unwrap_or(ProgramKind::Traditional),
+        program_name: r.program_name.clone(),
+        program_kind: r.program_kind,
         mentor: Member {
             id: m.mentor_id.clone(),
-            name: name_of(db, &m.mentor_id).await?,
+            name: r
+                .mentor_name
+                .clone()
+                .unwrap_or_else(|| FORMER_MEMBER.into()),
         },
         mentor_accepted: m.mentor_accepted,
-        mentees,
-        status: loaded.status(),
-        origin: Origin::parse(&m.origin).unwrap_or(Origin::Request),
+        mentees: r
+            .mentees
+            .iter()
+            .map(|x| MenteeMember {
+                id: x.mentee_id.clone(),
+                name: x.name.clone().unwrap_or_else(|| FORMER_MEMBER.into()),
+                accepted: x.accepted,
+            })
+            .collect(),
+        status,
+        origin: m.origin,
         created_at: m.created_at,
         expires_at: m.expires_at,
         started_at: m.started_at,
-        ended_at: m.ended_at,
-        end_reason: m.end_reason.clone(),
+        ended_at: match (status, m.ended_at) {
+            (S::Expired, None) => m.expires_at,
+            (_, at) => at,
+        },
+        end_reason: m.end_reason,
         merged_into: m.merged_into.clone(),
         intro: content(&m.intro),
         reasons: content(&m.reasons),
@@ -238,139 +214,120 @@ async fn view(
         decline_reason: part.and(m.decline_reason.clone()),
         end_note: part.and(m.end_note.clone()),
         allowed_actions: part
-            .map(|p| allowed_for(loaded, p, viewer))
+            .map(|p| allowed_for(r, status, p, viewer))
             .unwrap_or_default(),
-        my_role: part.map(|p| {
-            if p == Part::Mentor {
-                Role::Mentor
-            } else {
-                Role::Mentee
-            }
-        }),
-    })
-}
-
-/// The state machine's answer, less an acceptance this participant already gave.
-fn allowed_for(loaded: &Loaded, part: Part, user_id: &str) -> Vec<Action> {
-    let already_accepted = loaded.status() == S::Proposed
-        && match part {
-            Part::Mentor => loaded.m.mentor_accepted,
-            Part::Mentee => loaded
-                .mentees
-                .iter()
-                .any(|x| x.mentee_id.as_deref() == Some(user_id) && x.accepted),
-        };
-    let mut actions = domain::allowed_actions(loaded.status(), part);
-    if already_accepted {
-        actions.retain(|a| *a != Action::Accept);
+        my_role: access.part().map(Part::role),
     }
-    actions
 }
 
-/// Requests past their `expires_at` become `expired`.
-pub async fn expire_due(state: &AppState) -> AppResult<u64> {
+/// One relationship, as far as the caller may know it (404 otherwise).
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<MentorshipOut> {
+    let r = store::with_members_cached(&state.store, id)
+        .await?
+        .ok_or(AppError::NotFound("mentorship"))?;
+    let access = access_of(state.store.read(), Some(state), caller, &r)
+        .await?
+        .allows(Kind::Relationship)?;
+    Ok(view(&r, access, caller.id(), state.clock.now()))
+}
+
+fn mentorship_cursor(m: &Arc<MentorshipRecord>) -> Cursor {
+    Cursor::of_time_and_id(m.m.created_at, &m.m.id)
+}
+
+/// The caller's mentorships and requests, newest first, optionally of one status.
+pub async fn mine(
+    state: &AppState,
+    caller: &Caller,
+    status: Option<S>,
+    page: &PageRequest,
+) -> AppResult<Listing<MentorshipOut>> {
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
     let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let done = expire_due_in(&*tx, now).await?;
-    tx.commit().await?;
-    Ok(done)
-}
-
-async fn expire_due_in(db: &impl ConnectionTrait, now: DateTime<Utc>) -> AppResult<u64> {
-    let res = mentorship::Entity::update_many()
-        .col_expr(mentorship::Column::Status, Expr::value(S::Expired.as_str()))
-        .col_expr(mentorship::Column::EndedAt, Expr::value(now))
-        .filter(mentorship::Column::Status.eq(S::Requested.as_str()))
-        .filter(mentorship::Column::ExpiresAt.lte(now))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected)
-}
-
-async fn mentorship_ids_as_mentee(
-    db: &impl ConnectionTrait,
-    user_id: &str,
-) -> AppResult<Vec<String>> {
-    Ok(mentorship_mentee::Entity::find()
-        .filter(mentorship_mentee::Column::MenteeId.eq(user_id))
-        .all(db)
+    let rows = match status {
+        None => store::involving_page_cached(&state.store, caller.id(), after, page.fetch())
+            .await?
+            .0
+            .clone(),
+        Some(status) => store::involving_page(
+            state.store.read(),
+            caller.id(),
+            Some((status, now)),
+            after,
+            page.fetch(),
+        )
         .await?
         .into_iter()
-        .map(|x| x.mentorship_id)
-        .collect())
+        .map(Arc::new)
+        .collect(),
+    };
+    let (rows, next_cursor) = page.finish(rows, mentorship_cursor);
+    let mut items = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let access = access_of(state.store.read(), Some(state), caller, r).await?;
+        items.push(view(r, access, caller.id(), now));
+    }
+    Ok(Listing { items, next_cursor })
 }
 
-/// Mentorships in which the person takes part, as mentor or as mentee.
-async fn involving(db: &impl ConnectionTrait, user_id: &str) -> AppResult<Condition> {
-    let as_mentee = mentorship_ids_as_mentee(db, user_id).await?;
-    Ok(Condition::any()
-        .add(mentorship::Column::MentorId.eq(user_id))
-        .add(mentorship::Column::Id.is_in(as_mentee)))
-}
-
-/// An open request or relationship between the two people, whoever mentors whom.
-async fn open_between(db: &impl ConnectionTrait, a: &str, b: &str) -> AppResult<bool> {
-    let as_mentee_a = mentorship_ids_as_mentee(db, a).await?;
-    let as_mentee_b = mentorship_ids_as_mentee(db, b).await?;
-    let found = mentorship::Entity::find()
-        .filter(mentorship::Column::Status.is_in(S::strs(S::OPEN)))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(mentorship::Column::MentorId.eq(a))
-                        .add(mentorship::Column::Id.is_in(as_mentee_b)),
-                )
-                .add(
-                    Condition::all()
-                        .add(mentorship::Column::MentorId.eq(b))
-                        .add(mentorship::Column::Id.is_in(as_mentee_a)),
-                ),
-        )
-        .one(db)
-        .await?;
-    Ok(found.is_some())
-}
-
-/// Open requests and relationships a mentee has in a program.
-async fn mentee_load(
-    db: &impl ConnectionTrait,
+/// Relationships of a program, for those who run it: who, status, dates; no content.
+pub async fn of_program(
+    state: &AppState,
+    caller: &Caller,
     program_id: &str,
-    mentee_id: &str,
-) -> AppResult<usize> {
-    let ids = mentorship_ids_as_mentee(db, mentee_id).await?;
-    Ok(mentorship::Entity::find()
-        .filter(mentorship::Column::ProgramId.eq(program_id))
-        .filter(mentorship::Column::Id.is_in(ids))
-        .filter(mentorship::Column::Status.is_in(S::strs(S::OPEN)))
-        .all(db)
+    page: &PageRequest,
+) -> AppResult<Listing<MentorshipOut>> {
+    let record = program_for(state, caller, program_id, ProgramAct::SeeRelationships).await?;
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let rows = store::of_program_page(state.store.read(), program_id, after, page.fetch()).await?;
+    let rows: Vec<Arc<MentorshipRecord>> = rows.into_iter().map(Arc::new).collect();
+    let (rows, next_cursor) = page.finish(rows, mentorship_cursor);
+    let coordinators = record.coordinator_ids();
+    let now = state.clock.now();
+    let items = rows
+        .iter()
+        .map(|r| {
+            let mentees = r.mentee_ids();
+            let facts = PairFacts {
+                mentor: r.m.mentor_id.as_deref(),
+                mentees: &mentees,
+                coordinators: &coordinators,
+                author: None,
+            };
+            view(r, pair_access(caller.viewer(), &facts), caller.id(), now)
+        })
+        .collect();
+    Ok(Listing { items, next_cursor })
+}
+
+/// Every relationship of the caller, for the dashboard and the export.
+pub async fn all_mine(state: &AppState, caller: &Caller) -> AppResult<Vec<MentorshipOut>> {
+    Ok(mine(state, caller, None, &PageRequest::all()).await?.items)
+}
+
+/// Loads a relationship for a change, under its lock, with the caller's access.
+async fn load_for_change(
+    tx: &impl ConnectionTrait,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<(MentorshipRecord, Access)> {
+    if !store::lock(tx, id).await? {
+        return Err(AppError::NotFound("mentorship"));
+    }
+    let r = store::with_members(tx, id)
         .await?
-        .len())
+        .ok_or(AppError::NotFound("mentorship"))?;
+    let access = access_of(tx, None, caller, &r).await?;
+    Ok((r, access))
 }
 
-/// Locks the enrolments involved so concurrent writers on PostgreSQL queue up;
-/// on SQLite the store's writer slot already serialises them.
-async fn lock_enrollments(
-    db: &impl ConnectionTrait,
-    program_id: &str,
-    people: &[&str],
-) -> AppResult<()> {
-    enrollment::Entity::find()
-        .filter(enrollment::Column::ProgramId.eq(program_id))
-        .filter(enrollment::Column::UserId.is_in(people.iter().map(|s| s.to_string())))
-        .order_by_asc(enrollment::Column::Id)
-        .lock_exclusive()
-        .all(db)
-        .await?;
-    Ok(())
-}
-
+/// Refuses when the mentor has no place left in the program.
 async fn ensure_mentor_has_room(
     db: &impl ConnectionTrait,
     program: &program::Model,
     mentor_id: &str,
 ) -> AppResult<()> {
-    let mentor = enrollment_of(db, &program.id, mentor_id, Role::Mentor)
+    let mentor = programs::enrollment_as(db, &program.id, mentor_id, Role::Mentor)
         .await?
         .ok_or_else(|| {
             AppError::conflict(
@@ -378,7 +335,7 @@ async fn ensure_mentor_has_room(
                 "this person no longer mentors in the program",
             )
         })?;
-    if used_capacity(db, &program.id, mentor_id).await? >= capacity_of(program, &mentor) {
+    if programs::used_capacity(db, &program.id, mentor_id).await? >= capacity_of(program, &mentor) {
         return Err(AppError::conflict(
             "mentor_at_capacity",
             "this mentor has no room for another mentee right now",
@@ -387,6 +344,7 @@ async fn ensure_mentor_has_room(
     Ok(())
 }
 
+/// A mentee asks a mentor (SPEC §5 Finding and requesting).
 pub async fn request(
     state: &AppState,
     caller: &Caller,
@@ -400,11 +358,12 @@ pub async fn request(
         p.add("mentor_id", "you cannot ask yourself to be your mentor");
     }
     p.finish()?;
-    let db = &state.store.db;
-    let program = programs::find(db, &input.program_id)
-        .await
-        .map_err(|_| AppError::field("program_id", "no such program"))?;
-    if enrollment_of(db, &program.id, caller.id(), Role::Mentee)
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let program = programs::program_by_id(&*tx, &input.program_id)
+        .await?
+        .ok_or_else(|| AppError::field("program_id", "no such program"))?;
+    if programs::enrollment_as(&*tx, &program.id, caller.id(), Role::Mentee)
         .await?
         .is_none()
     {
@@ -413,7 +372,7 @@ pub async fn request(
             "enrol in this program as a mentee before asking for a mentor",
         ));
     }
-    if enrollment_of(db, &program.id, &input.mentor_id, Role::Mentor)
+    if programs::enrollment_as(&*tx, &program.id, &input.mentor_id, Role::Mentor)
         .await?
         .is_none()
     {
@@ -422,18 +381,17 @@ pub async fn request(
             "this person is not a mentor in the program",
         ));
     }
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    expire_due_in(&*tx, now).await?;
-    lock_enrollments(&*tx, &program.id, &[caller.id(), &input.mentor_id]).await?;
-    if open_between(&*tx, caller.id(), &input.mentor_id).await? {
+    // Both people's open requests and places are decided under their locks, in any program.
+    accounts::lock_people(&*tx, &[caller.id(), &input.mentor_id]).await?;
+    if store::open_between(&*tx, caller.id(), &input.mentor_id, now).await? {
         return Err(AppError::conflict(
             "duplicate",
             "you already have an open request or relationship with this person",
         ));
     }
     ensure_mentor_has_room(&*tx, &program, &input.mentor_id).await?;
-    if mentee_load(&*tx, &program.id, caller.id()).await? >= program.max_mentors_per_mentee as usize
+    if store::mentee_load(&*tx, &program.id, caller.id(), now).await?
+        >= program.max_mentors_per_mentee as i64
     {
         return Err(AppError::conflict(
             "mentee_limit_reached",
@@ -443,59 +401,73 @@ pub async fn request(
             ),
         ));
     }
-    let m = mentorship::ActiveModel {
-        id: Set(new_id()),
-        program_id: Set(program.id.clone()),
-        mentor_id: Set(Some(input.mentor_id.clone())),
-        status: Set(S::Requested.as_str().into()),
-        origin: Set(Origin::Request.as_str().into()),
-        intro: Set(intro.unwrap()),
-        reasons: Set(reasons.unwrap()),
-        ask: Set(ask.unwrap()),
-        decline_reason: Set(None),
-        merged_into: Set(None),
-        mentor_accepted: Set(false),
-        created_at: Set(now),
-        expires_at: Set(Some(
-            now + Duration::days(program.request_expiry_days as i64),
-        )),
-        started_at: Set(None),
-        ended_at: Set(None),
-        end_reason: Set(None),
-        end_note: Set(None),
-    }
-    .insert(&*tx)
-    .await?;
-    add_mentee(&*tx, &m.id, caller.id(), true, now).await?;
-    let loaded = load(&*tx, &m.id, false).await?.expect("just inserted");
-    let out = view(
+    let id = new_id();
+    store::insert(
         &*tx,
-        &loaded,
-        &Standing::Participant(Part::Mentee),
-        caller.id(),
+        mentorship::Model {
+            id: id.clone(),
+            program_id: program.id.clone(),
+            mentor_id: Some(input.mentor_id.clone()),
+            status: S::Requested,
+            origin: Origin::Request,
+            intro: intro.unwrap_or_default(),
+            reasons: reasons.unwrap_or_default(),
+            ask: ask.unwrap_or_default(),
+            decline_reason: None,
+            merged_into: None,
+            mentor_accepted: false,
+            created_at: now,
+            expires_at: Some(now + Duration::days(program.request_expiry_days as i64)),
+            started_at: None,
+            ended_at: None,
+            end_reason: None,
+            end_note: None,
+        },
     )
     .await?;
+    store::add_seat(&*tx, &id, caller.id(), true, now).await?;
+    let r = store::with_members(&*tx, &id)
+        .await?
+        .ok_or(AppError::NotFound("mentorship"))?;
     tx.commit().await?;
-    Ok(out)
+    Ok(view(&r, Access::TakePart(Part::Mentee), caller.id(), now))
 }
 
-async fn add_mentee(
+/// A proposed mentorship (from a round or a coordinator) between a mentor and a mentee.
+pub(super) async fn insert_proposal(
     db: &impl ConnectionTrait,
-    mentorship_id: &str,
+    program_id: &str,
+    mentor_id: &str,
     mentee_id: &str,
-    accepted: bool,
+    origin: Origin,
     now: DateTime<Utc>,
-) -> AppResult<()> {
-    mentorship_mentee::ActiveModel {
-        id: Set(new_id()),
-        mentorship_id: Set(mentorship_id.to_string()),
-        mentee_id: Set(Some(mentee_id.to_string())),
-        accepted: Set(accepted),
-        joined_at: Set(now),
-    }
-    .insert(db)
+) -> AppResult<String> {
+    let id = new_id();
+    store::insert(
+        db,
+        mentorship::Model {
+            id: id.clone(),
+            program_id: program_id.to_string(),
+            mentor_id: Some(mentor_id.to_string()),
+            status: S::Proposed,
+            origin,
+            intro: String::new(),
+            reasons: String::new(),
+            ask: String::new(),
+            decline_reason: None,
+            merged_into: None,
+            mentor_accepted: false,
+            created_at: now,
+            expires_at: None,
+            started_at: None,
+            ended_at: None,
+            end_reason: None,
+            end_note: None,
+        },
+    )
     .await?;
-    Ok(())
+    store::add_seat(db, &id, mentee_id, false, now).await?;
+    Ok(id)
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -518,14 +490,17 @@ pub async fn act(
     input: &ActionIn,
 ) -> AppResult<MentorshipOut> {
     let mut p = Problems::default();
-    let reason = match action {
+    let decline_reason = match action {
         Action::Decline => p.take(
             "reason",
             text(input.reason.as_deref().unwrap_or(""), 1000, false),
         ),
+        _ => None,
+    };
+    let end_reason = match action {
         Action::End => p.take(
             "reason",
-            EndReason::parse(input.reason.as_deref().unwrap_or("")).map(|r| r.as_str().to_string()),
+            EndReason::parse_chosen(input.reason.as_deref().unwrap_or("")),
         ),
         _ => None,
     };
@@ -541,31 +516,27 @@ pub async fn act(
 
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    expire_due_in(&*tx, now).await?;
-    let (mut loaded, standing) = load_visible(&*tx, caller, id, true).await?;
-    let part = participant(&standing)
-        .map_err(|_| AppError::forbidden("only the people in this mentorship can do this"))?;
-    let status = loaded.status();
-    let outcome = match decide(status, action, part) {
-        Ok(o) => o,
-        Err(Refusal::Illegal(msg)) => return Err(AppError::conflict("invalid_transition", msg)),
-        Err(Refusal::NotYours(msg)) => return Err(AppError::forbidden(msg)),
-    };
-    let program = programs::find(&*tx, &loaded.m.program_id).await?;
-    let mut answer_id = loaded.m.id.clone();
-    let mut row = loaded.m.clone().into_active_model();
+    let (mut r, access) = load_for_change(&*tx, caller, id).await?;
+    let part = access.take_part(Kind::Lifecycle)?;
+    let status = effective_status(r.m.status, r.m.expires_at, now);
+    let outcome = decide(status, action, part)?;
+    let program = programs::program_by_id(&*tx, &r.m.program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let mut answer_id = r.m.id.clone();
+    let mut row = r.m.clone().into_active_model();
     match outcome {
         Outcome::To(S::Active) if status == S::Requested => {
-            let mentor_id = loaded.m.mentor_id.clone().unwrap_or_default();
-            lock_enrollments(&*tx, &program.id, &[&mentor_id]).await?;
+            let mentor_id = r.m.mentor_id.clone().unwrap_or_default();
+            accounts::lock_people(&*tx, &[&mentor_id]).await?;
             ensure_mentor_has_room(&*tx, &program, &mentor_id).await?;
-            if program.kind == ProgramKind::Group.as_str() {
-                answer_id = merge_into_group(&*tx, &program, &mentor_id, &loaded, now).await?;
-                row.status = Set(S::Merged.as_str().into());
+            if program.kind == ProgramKind::Group {
+                answer_id = merge_into_group(&*tx, &program, &mentor_id, &r, now).await?;
+                row.status = Set(S::Merged);
                 row.merged_into = Set(Some(answer_id.clone()));
                 row.ended_at = Set(Some(now));
             } else {
-                row.status = Set(S::Active.as_str().into());
+                row.status = Set(S::Active);
                 row.started_at = Set(Some(now));
                 row.mentor_accepted = Set(true);
             }
@@ -573,54 +544,50 @@ pub async fn act(
         Outcome::RecordAcceptance => {
             if part == Part::Mentor {
                 row.mentor_accepted = Set(true);
-                loaded.m.mentor_accepted = true;
+                r.m.mentor_accepted = true;
             } else {
-                for x in loaded
+                for seat in r
                     .mentees
                     .iter_mut()
                     .filter(|x| x.mentee_id.as_deref() == Some(caller.id()))
                 {
-                    let mut am = x.clone().into_active_model();
-                    am.accepted = Set(true);
-                    am.update(&*tx).await?;
-                    x.accepted = true;
+                    store::accept_seat(&*tx, &seat.row_id).await?;
+                    seat.accepted = true;
                 }
             }
-            if loaded.m.mentor_accepted && loaded.mentees.iter().all(|x| x.accepted) {
-                row.status = Set(S::Active.as_str().into());
+            if r.m.mentor_accepted && r.mentees.iter().all(|x| x.accepted) {
+                row.status = Set(S::Active);
                 row.started_at = Set(Some(now));
             }
         }
         Outcome::To(next) => {
-            row.status = Set(next.as_str().into());
+            row.status = Set(next);
             match next {
                 S::Declined => {
-                    row.decline_reason = Set(reason.filter(|r| !r.is_empty()));
+                    row.decline_reason = Set(decline_reason.filter(|r| !r.is_empty()));
                     row.ended_at = Set(Some(now));
                 }
-                S::Withdrawn => row.ended_at = Set(Some(now)),
-                S::Completed => row.ended_at = Set(Some(now)),
+                S::Withdrawn | S::Completed => row.ended_at = Set(Some(now)),
                 S::Ended => {
                     row.ended_at = Set(Some(now));
-                    row.end_reason = Set(reason);
+                    row.end_reason = Set(end_reason);
                     row.end_note = Set(note.filter(|n| !n.is_empty()));
                 }
                 _ => {}
             }
         }
     }
-    row.update(&*tx).await?;
+    store::update(&*tx, row).await?;
     if action == Action::Complete {
         if let Some(text) = reflection.filter(|r| !r.is_empty()) {
-            save_reflection(&*tx, &loaded.m.id, caller.id(), text, now).await?;
+            store::save_reflection(&*tx, &r.m.id, caller.id(), text, now).await?;
         }
     }
-    let answer = load(&*tx, &answer_id, false)
+    let answer = store::with_members(&*tx, &answer_id)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
-    let out = view(&*tx, &answer, &Standing::Participant(part), caller.id()).await?;
     tx.commit().await?;
-    Ok(out)
+    Ok(view(&answer, Access::TakePart(part), caller.id(), now))
 }
 
 /// Group programs keep one mentorship per mentor; an accepted request joins it.
@@ -628,120 +595,64 @@ async fn merge_into_group(
     db: &impl ConnectionTrait,
     program: &program::Model,
     mentor_id: &str,
-    request: &Loaded,
+    request: &MentorshipRecord,
     now: DateTime<Utc>,
 ) -> AppResult<String> {
-    let existing = mentorship::Entity::find()
-        .filter(mentorship::Column::ProgramId.eq(program.id.as_str()))
-        .filter(mentorship::Column::MentorId.eq(mentor_id))
-        .filter(mentorship::Column::Status.is_in([S::Active.as_str(), S::Paused.as_str()]))
-        .order_by_asc(mentorship::Column::CreatedAt)
-        .one(db)
-        .await?;
-    let group_id = match existing {
-        Some(g) => g.id,
+    let group_id = match store::group_of(db, &program.id, mentor_id).await? {
+        Some(id) => id,
         None => {
-            mentorship::ActiveModel {
-                id: Set(new_id()),
-                program_id: Set(program.id.clone()),
-                mentor_id: Set(Some(mentor_id.to_string())),
-                status: Set(S::Active.as_str().into()),
-                origin: Set(Origin::Request.as_str().into()),
-                intro: Set(String::new()),
-                reasons: Set(String::new()),
-                ask: Set(String::new()),
-                decline_reason: Set(None),
-                merged_into: Set(None),
-                mentor_accepted: Set(true),
-                created_at: Set(now),
-                expires_at: Set(None),
-                started_at: Set(Some(now)),
-                ended_at: Set(None),
-                end_reason: Set(None),
-                end_note: Set(None),
-            }
-            .insert(db)
-            .await?
-            .id
+            let id = new_id();
+            store::insert(
+                db,
+                mentorship::Model {
+                    id: id.clone(),
+                    program_id: program.id.clone(),
+                    mentor_id: Some(mentor_id.to_string()),
+                    status: S::Active,
+                    origin: Origin::Request,
+                    intro: String::new(),
+                    reasons: String::new(),
+                    ask: String::new(),
+                    decline_reason: None,
+                    merged_into: None,
+                    mentor_accepted: true,
+                    created_at: now,
+                    expires_at: None,
+                    started_at: Some(now),
+                    ended_at: None,
+                    end_reason: None,
+                    end_note: None,
+                },
+            )
+            .await?;
+            id
         }
     };
-    for x in &request.mentees {
-        if let Some(mentee) = &x.mentee_id {
-            add_mentee(db, &group_id, mentee, true, now).await?;
-        }
+    for mentee in request.mentee_ids() {
+        store::add_seat(db, &group_id, mentee, true, now).await?;
     }
     Ok(group_id)
 }
 
-pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<MentorshipOut> {
-    expire_due(state).await?;
-    let (loaded, standing) = load_visible(&state.store.db, caller, id, false).await?;
-    view(&state.store.db, &loaded, &standing, caller.id()).await
+/// Writes down the expiry of requests whose time ran out (the background job).
+pub async fn expire_due(state: &AppState) -> AppResult<u64> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let done = store::expire_due(&*tx, now).await?;
+    tx.commit().await?;
+    Ok(done)
 }
 
-/// The caller's mentorships, newest first, optionally of one status.
-pub async fn mine(
-    state: &AppState,
-    caller: &Caller,
-    status: Option<&str>,
-) -> AppResult<Vec<MentorshipOut>> {
-    expire_due(state).await?;
-    let db = &state.store.db;
-    let mut q = mentorship::Entity::find().filter(involving(db, caller.id()).await?);
-    if let Some(status) = status {
-        let status = S::parse(status).map_err(|e| AppError::field("status", e))?;
-        q = q.filter(mentorship::Column::Status.eq(status.as_str()));
-    }
-    let rows = q
-        .order_by_desc(mentorship::Column::CreatedAt)
-        .order_by_asc(mentorship::Column::Id)
-        .all(db)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for m in rows {
-        if let Some(loaded) = load(db, &m.id, false).await? {
-            if let Some(part) = loaded.part_of(caller.id()) {
-                out.push(view(db, &loaded, &Standing::Participant(part), caller.id()).await?);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Relationships of a program, for those who run it: who, status, dates; no content.
-pub async fn of_program(
-    state: &AppState,
-    caller: &Caller,
-    program_id: &str,
-) -> AppResult<Vec<MentorshipOut>> {
-    expire_due(state).await?;
-    let db = &state.store.db;
-    programs::find(db, program_id).await?;
-    if !programs::can_run(db, caller, program_id).await? {
-        return Err(AppError::forbidden(
-            "only this program's coordinators can do this",
-        ));
-    }
-    let rows = mentorship::Entity::find()
-        .filter(mentorship::Column::ProgramId.eq(program_id))
-        .order_by_desc(mentorship::Column::CreatedAt)
-        .all(db)
-        .await?;
-    let mut out = Vec::new();
-    for m in rows {
-        if let Some(loaded) = load(db, &m.id, false).await? {
-            out.push(view(db, &loaded, &Standing::Overseer, caller.id()).await?);
-        }
-    }
-    Ok(out)
-}
+// ------------------------------------------------------------------ agreements
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct AgreementIn {
     /// What the two want to reach together.
     pub goals: String,
+    /// 1–365 (default 14).
     pub cadence_days: Option<i64>,
+    /// 5–480 (default 60).
     pub meeting_minutes: Option<i64>,
     /// Where they meet: video call, coffee, phone…
     pub channel: String,
@@ -767,19 +678,14 @@ pub struct AgreementOut {
     pub fully_signed: bool,
 }
 
-async fn agreement_view(
-    db: &impl ConnectionTrait,
-    loaded: &Loaded,
+fn agreement_view(
+    r: &MentorshipRecord,
     a: agreement::Model,
-) -> AppResult<AgreementOut> {
-    let sigs = agreement_signature::Entity::find()
-        .filter(agreement_signature::Column::MentorshipId.eq(a.mentorship_id.as_str()))
-        .order_by_asc(agreement_signature::Column::SignedAt)
-        .all(db)
-        .await?;
-    let needed = loaded.participant_ids();
-    let fully = !needed.is_empty() && needed.iter().all(|p| sigs.iter().any(|s| &s.user_id == p));
-    Ok(AgreementOut {
+    sigs: &[agreement_signature::Model],
+) -> AgreementOut {
+    let needed = r.participant_ids();
+    let fully = !needed.is_empty() && needed.iter().all(|p| sigs.iter().any(|s| s.user_id == *p));
+    AgreementOut {
         mentorship_id: a.mentorship_id,
         goals: a.goals,
         cadence_days: a.cadence_days,
@@ -796,22 +702,35 @@ async fn agreement_view(
             None
         },
         fully_signed: fully,
-    })
+    }
 }
 
+async fn agreement_in(
+    db: &impl ConnectionTrait,
+    r: &MentorshipRecord,
+) -> AppResult<Option<AgreementOut>> {
+    let Some(a) = store::agreement_of(db, &r.m.id).await? else {
+        return Ok(None);
+    };
+    let sigs = store::signatures_of(db, &r.m.id).await?;
+    Ok(Some(agreement_view(r, a, &sigs)))
+}
+
+/// The agreement (participants); 404 while none is written.
 pub async fn get_agreement(state: &AppState, caller: &Caller, id: &str) -> AppResult<AgreementOut> {
-    let db = &state.store.db;
-    let (loaded, standing) = load_visible(db, caller, id, false).await?;
-    participant(&standing)?;
-    let a = agreement::Entity::find_by_id(id.to_string())
-        .one(db)
+    let r = store::with_members_cached(&state.store, id)
         .await?
-        .ok_or(AppError::NotFound("agreement"))?;
-    agreement_view(db, &loaded, a).await
+        .ok_or(AppError::NotFound("mentorship"))?;
+    access_of(state.store.read(), Some(state), caller, &r)
+        .await?
+        .take_part(Kind::Agreement)?;
+    agreement_in(state.store.read(), &r)
+        .await?
+        .ok_or(AppError::NotFound("agreement"))
 }
 
-fn ensure_running(loaded: &Loaded) -> AppResult<()> {
-    match loaded.status() {
+fn ensure_running(status: S) -> AppResult<()> {
+    match status {
         S::Active | S::Paused => Ok(()),
         other => Err(AppError::conflict(
             "invalid_transition",
@@ -831,11 +750,11 @@ pub async fn put_agreement(
     let goals = p.take("goals", text(&input.goals, 5000, true));
     let cadence = p.take(
         "cadence_days",
-        domain::in_range(input.cadence_days.unwrap_or(14), 1, 365),
+        in_range(input.cadence_days.unwrap_or(14), 1, 365),
     );
     let minutes = p.take(
         "meeting_minutes",
-        domain::in_range(input.meeting_minutes.unwrap_or(60), 5, 480),
+        in_range(input.meeting_minutes.unwrap_or(60), 5, 480),
     );
     let channel = p.take("channel", text(&input.channel, 200, false));
     let boundaries = p.take("boundaries", text(&input.boundaries, 5000, false));
@@ -843,35 +762,33 @@ pub async fn put_agreement(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (loaded, standing) = load_visible(&*tx, caller, id, true).await?;
-    participant(&standing)?;
-    ensure_running(&loaded)?;
+    let (r, access) = load_for_change(&*tx, caller, id).await?;
+    access.take_part(Kind::Agreement)?;
+    ensure_running(effective_status(r.m.status, r.m.expires_at, now))?;
     let new = agreement::Model {
         mentorship_id: id.to_string(),
-        goals: goals.unwrap(),
-        cadence_days: cadence.unwrap(),
-        meeting_minutes: minutes.unwrap(),
-        channel: channel.unwrap(),
-        boundaries: boundaries.unwrap(),
-        confidentiality: confidentiality.unwrap(),
+        goals: goals.unwrap_or_default(),
+        cadence_days: cadence.unwrap_or(14),
+        meeting_minutes: minutes.unwrap_or(60),
+        channel: channel.unwrap_or_default(),
+        boundaries: boundaries.unwrap_or_default(),
+        confidentiality: confidentiality.unwrap_or_default(),
         updated_by: caller.id().to_string(),
         updated_at: now,
     };
-    let old = agreement::Entity::find_by_id(id.to_string())
-        .one(&*tx)
-        .await?;
-    let saved = match old {
-        Some(old) if same_terms(&old, &new) => old,
+    match store::agreement_of(&*tx, id).await? {
+        Some(old) if same_terms(&old, &new) => {}
         Some(_) => {
-            agreement_signature::Entity::delete_many()
-                .filter(agreement_signature::Column::MentorshipId.eq(id))
-                .exec(&*tx)
-                .await?;
-            new.into_active_model().reset_all().update(&*tx).await?
+            store::clear_signatures(&*tx, id).await?;
+            store::save_agreement(&*tx, new, true).await?;
         }
-        None => new.into_active_model().reset_all().insert(&*tx).await?,
-    };
-    let out = agreement_view(&*tx, &loaded, saved).await?;
+        None => {
+            store::save_agreement(&*tx, new, false).await?;
+        }
+    }
+    let out = agreement_in(&*tx, &r)
+        .await?
+        .ok_or(AppError::NotFound("agreement"))?;
     tx.commit().await?;
     Ok(out)
 }
@@ -901,32 +818,24 @@ pub async fn sign_agreement(
 ) -> AppResult<AgreementOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (loaded, standing) = load_visible(&*tx, caller, id, true).await?;
-    participant(&standing)?;
-    ensure_running(&loaded)?;
-    let a = agreement::Entity::find_by_id(id.to_string())
-        .one(&*tx)
-        .await?
-        .ok_or_else(|| {
-            AppError::conflict("no_agreement", "write the agreement before signing it")
-        })?;
-    let already =
-        agreement_signature::Entity::find_by_id((id.to_string(), caller.id().to_string()))
-            .one(&*tx)
-            .await?;
-    if already.is_none() {
-        agreement_signature::ActiveModel {
-            mentorship_id: Set(id.to_string()),
-            user_id: Set(caller.id().to_string()),
-            signed_at: Set(now),
-        }
-        .insert(&*tx)
-        .await?;
+    let (r, access) = load_for_change(&*tx, caller, id).await?;
+    access.take_part(Kind::Agreement)?;
+    ensure_running(effective_status(r.m.status, r.m.expires_at, now))?;
+    if store::agreement_of(&*tx, id).await?.is_none() {
+        return Err(AppError::conflict(
+            "no_agreement",
+            "write the agreement before signing it",
+        ));
     }
-    let out = agreement_view(&*tx, &loaded, a).await?;
+    store::sign(&*tx, id, caller.id(), now).await?;
+    let out = agreement_in(&*tx, &r)
+        .await?
+        .ok_or(AppError::NotFound("agreement"))?;
     tx.commit().await?;
     Ok(out)
 }
+
+// ------------------------------------------------------------------ reflections
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReflectionIn {
@@ -941,52 +850,6 @@ pub struct ReflectionOut {
     pub written_at: DateTime<Utc>,
 }
 
-async fn save_reflection(
-    db: &impl ConnectionTrait,
-    mentorship_id: &str,
-    user_id: &str,
-    text: String,
-    now: DateTime<Utc>,
-) -> AppResult<reflection::Model> {
-    let row = reflection::ActiveModel {
-        mentorship_id: Set(mentorship_id.to_string()),
-        user_id: Set(user_id.to_string()),
-        text: Set(text),
-        written_at: Set(now),
-    };
-    let exists = reflection::Entity::find_by_id((mentorship_id.to_string(), user_id.to_string()))
-        .one(db)
-        .await?
-        .is_some();
-    Ok(if exists {
-        row.update(db).await?
-    } else {
-        row.insert(db).await?
-    })
-}
-
-pub async fn put_reflection(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    input: &ReflectionIn,
-) -> AppResult<ReflectionOut> {
-    let body = text(&input.text, 5000, true).map_err(|e| AppError::field("text", e))?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (loaded, standing) = load_visible(&*tx, caller, id, false).await?;
-    participant(&standing)?;
-    if loaded.status() != S::Completed {
-        return Err(AppError::conflict(
-            "invalid_transition",
-            "reflections are written once a mentorship is completed",
-        ));
-    }
-    let saved = save_reflection(&*tx, id, caller.id(), body, now).await?;
-    tx.commit().await?;
-    Ok(ReflectionOut::from(saved))
-}
-
 impl From<reflection::Model> for ReflectionOut {
     fn from(r: reflection::Model) -> Self {
         ReflectionOut {
@@ -998,19 +861,48 @@ impl From<reflection::Model> for ReflectionOut {
     }
 }
 
-async fn reflections_of(
-    db: &impl ConnectionTrait,
-    mentorship_id: &str,
+pub async fn put_reflection(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &ReflectionIn,
+) -> AppResult<ReflectionOut> {
+    let body = text(&input.text, 5000, true).map_err(|e| AppError::field("text", e))?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (r, access) = load_for_change(&*tx, caller, id).await?;
+    access.take_part(Kind::Reflection)?;
+    if r.m.status != S::Completed {
+        return Err(AppError::conflict(
+            "invalid_transition",
+            "reflections are written once a mentorship is completed",
+        ));
+    }
+    let saved = store::save_reflection(&*tx, id, caller.id(), body, now).await?;
+    tx.commit().await?;
+    Ok(ReflectionOut::from(saved))
+}
+
+/// Reflections of a mentorship, for its participants.
+pub async fn reflections(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
 ) -> AppResult<Vec<ReflectionOut>> {
-    Ok(reflection::Entity::find()
-        .filter(reflection::Column::MentorshipId.eq(mentorship_id))
-        .order_by_asc(reflection::Column::WrittenAt)
-        .all(db)
+    let r = store::with_members_cached(&state.store, id)
+        .await?
+        .ok_or(AppError::NotFound("mentorship"))?;
+    access_of(state.store.read(), Some(state), caller, &r)
+        .await?
+        .take_part(Kind::Reflection)?;
+    Ok(store::reflections_of(state.store.read(), &[id.to_string()])
         .await?
         .into_iter()
         .map(ReflectionOut::from)
         .collect())
 }
+
+// ------------------------------------------------------------------ export
 
 /// A mentorship with everything the caller may read of it, for the export.
 #[derive(Debug, Serialize, ToSchema)]
@@ -1020,75 +912,55 @@ pub struct MentorshipExport {
     pub reflections: Vec<ReflectionOut>,
 }
 
+/// Every relationship of the caller with its agreement and reflections.
 pub async fn export_for(state: &AppState, caller: &Caller) -> AppResult<Vec<MentorshipExport>> {
-    let db = &state.store.db;
-    let mut out = Vec::new();
-    for m in mine(state, caller, None).await? {
-        let loaded = load(db, &m.id, false)
-            .await?
-            .ok_or(AppError::NotFound("mentorship"))?;
-        let agreement = match agreement::Entity::find_by_id(m.id.clone()).one(db).await? {
-            Some(a) => Some(agreement_view(db, &loaded, a).await?),
-            None => None,
-        };
-        let reflections = reflections_of(db, &m.id).await?;
-        out.push(MentorshipExport {
-            mentorship: m,
-            agreement,
-            reflections,
-        });
-    }
-    Ok(out)
-}
-
-/// Reflections of a mentorship, for its participants.
-pub async fn reflections(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-) -> AppResult<Vec<ReflectionOut>> {
-    let db = &state.store.db;
-    let (_, standing) = load_visible(db, caller, id, false).await?;
-    participant(&standing)?;
-    reflections_of(db, id).await
-}
-
-/// Ends every open relationship and request of a person who erases their account.
-pub async fn end_all_for_erasure(
-    db: &impl ConnectionTrait,
-    user_id: &str,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    mentorship::Entity::update_many()
-        .col_expr(mentorship::Column::Status, Expr::value(S::Ended.as_str()))
-        .col_expr(mentorship::Column::EndReason, Expr::value("account_erased"))
-        .col_expr(mentorship::Column::EndedAt, Expr::value(now))
-        .filter(mentorship::Column::Status.is_in(S::strs(S::OPEN)))
-        .filter(involving(db, user_id).await?)
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Used by the pages: requests waiting on the caller as mentor.
-pub fn waiting_on(caller: &Caller, all: &[MentorshipOut]) -> Vec<MentorshipOut> {
-    all.iter()
-        .filter(|m| {
-            (m.status == S::Requested && m.mentor.id.as_deref() == Some(caller.id()))
-                || (m.status == S::Proposed
-                    && m.allowed_actions.contains(&Action::Accept)
-                    && !accepted_by(m, caller.id()))
+    let db = state.store.read();
+    let records: Vec<MentorshipRecord> =
+        store::involving_page(db, caller.id(), None, None, PageRequest::all().fetch()).await?;
+    let ids: Vec<String> = records.iter().map(|r| r.m.id.clone()).collect();
+    let (agreements, signatures) = store::agreements_of(db, &ids).await?;
+    let reflections = store::reflections_of(db, &ids).await?;
+    let now = state.clock.now();
+    Ok(records
+        .iter()
+        .map(|r| {
+            let access = access_part(r, caller.id());
+            let sigs: Vec<agreement_signature::Model> = signatures
+                .iter()
+                .filter(|s| s.mentorship_id == r.m.id)
+                .cloned()
+                .collect();
+            MentorshipExport {
+                mentorship: view(r, access, caller.id(), now),
+                agreement: agreements
+                    .iter()
+                    .find(|a| a.mentorship_id == r.m.id)
+                    .cloned()
+                    .map(|a| agreement_view(r, a, &sigs)),
+                reflections: reflections
+                    .iter()
+                    .filter(|x| x.mentorship_id == r.m.id)
+                    .cloned()
+                    .map(ReflectionOut::from)
+                    .collect(),
+            }
         })
-        .cloned()
-        .collect()
+        .collect())
 }
 
-pub fn accepted_by(m: &MentorshipOut, user_id: &str) -> bool {
-    if m.mentor.id.as_deref() == Some(user_id) {
-        m.mentor_accepted
-    } else {
-        m.mentees
-            .iter()
-            .any(|x| x.id.as_deref() == Some(user_id) && x.accepted)
-    }
+/// A participant's access, from the record alone (their own export: no oversight).
+fn access_part(r: &MentorshipRecord, user_id: &str) -> Access {
+    let mentees = r.mentee_ids();
+    pair_access(
+        Viewer {
+            id: user_id,
+            is_admin: false,
+        },
+        &PairFacts {
+            mentor: r.m.mentor_id.as_deref(),
+            mentees: &mentees,
+            coordinators: &[],
+            author: None,
+        },
+    )
 }

@@ -1,24 +1,19 @@
-//! Profiles, career plans, public profiles, the shortlist and the personal export.
-use crate::auth::Caller;
-use crate::domain::{
-    self, in_range, labels, sentences, text, Email, LearningStyle, MeetingPreference, Problems,
-    Seniority,
-};
+//! Profiles, career plans, public profiles and the shortlist.
+use super::accounts::Caller;
+use super::paging::Listing;
+use crate::domain::access::{person_access, PersonFacts};
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::values::{in_range, labels, sentences, text, timezone, Email, Pick, Problems};
+use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority, WireEnum};
 use crate::error::{AppError, AppResult};
-use crate::service::accounts::UserOut;
-use crate::service::{mentorships, programs};
-use crate::store::entities::{coordinator, enrollment, plan, profile, shortlist_entry, user};
-use crate::store::{list_to_text, text_to_list};
-use crate::AppState;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
-};
+use crate::state::AppState;
+use crate::store::columns::TextList;
+use crate::store::entities::{plan, profile};
+use crate::store::{accounts, people as store};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use utoipa::ToSchema;
 
-/// The profile of SPEC §2.1, as read and written by its owner.
+/// A person's profile, as read and written by its owner.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ProfileData {
@@ -27,8 +22,8 @@ pub struct ProfileData {
     pub bio: String,
     pub known_for: String,
     pub years_experience: Option<i64>,
-    /// `student|junior|mid|senior|lead|executive`
-    pub seniority: Option<String>,
+    #[schema(value_type = Option<Seniority>)]
+    pub seniority: Pick<Seniority>,
     pub skills: Vec<String>,
     pub interests: Vec<String>,
     pub values: Vec<String>,
@@ -39,10 +34,10 @@ pub struct ProfileData {
     pub location: String,
     pub department: String,
     pub manager_email: Option<String>,
-    /// `visual|auditory|reading_writing|kinesthetic`
-    pub learning_style: Option<String>,
-    /// `video|in_person|phone|chat|any`
-    pub meeting_preference: Option<String>,
+    #[schema(value_type = Option<LearningStyle>)]
+    pub learning_style: Pick<LearningStyle>,
+    #[schema(value_type = Option<MeetingPreference>)]
+    pub meeting_preference: Pick<MeetingPreference>,
     pub hours_per_month: Option<i64>,
 }
 
@@ -65,7 +60,7 @@ pub struct PersonOut {
     pub bio: String,
     pub known_for: String,
     pub years_experience: Option<i64>,
-    pub seniority: Option<String>,
+    pub seniority: Option<Seniority>,
     pub skills: Vec<String>,
     pub interests: Vec<String>,
     pub values: Vec<String>,
@@ -74,41 +69,31 @@ pub struct PersonOut {
     pub timezone: Option<String>,
     pub location: String,
     pub department: String,
-    pub learning_style: Option<String>,
-    pub meeting_preference: Option<String>,
+    pub learning_style: Option<LearningStyle>,
+    pub meeting_preference: Option<MeetingPreference>,
     pub hours_per_month: Option<i64>,
 }
 
-fn optional_enum<T>(
-    raw: &Option<String>,
-    parse: fn(&str) -> Result<T, String>,
-) -> Result<Option<String>, String> {
-    match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => parse(v).map(|_| Some(v.to_string())),
-    }
-}
-
 impl ProfileData {
-    pub(crate) fn from_model(m: &profile::Model) -> ProfileData {
+    pub fn from_model(m: &profile::Model) -> ProfileData {
         ProfileData {
             field: m.field.clone(),
             headline: m.headline.clone(),
             bio: m.bio.clone(),
             known_for: m.known_for.clone(),
             years_experience: m.years_experience.map(i64::from),
-            seniority: m.seniority.clone(),
-            skills: text_to_list(&m.skills),
-            interests: text_to_list(&m.interests),
-            values: text_to_list(&m.values),
+            seniority: pick(m.seniority),
+            skills: m.skills.0.clone(),
+            interests: m.interests.0.clone(),
+            values: m.values.0.clone(),
             education: m.education.clone(),
-            languages: text_to_list(&m.languages),
+            languages: m.languages.0.clone(),
             timezone: m.timezone.clone(),
             location: m.location.clone(),
             department: m.department.clone(),
             manager_email: m.manager_email.clone(),
-            learning_style: m.learning_style.clone(),
-            meeting_preference: m.meeting_preference.clone(),
+            learning_style: pick(m.learning_style),
+            meeting_preference: pick(m.meeting_preference),
             hours_per_month: m.hours_per_month.map(i64::from),
         }
     }
@@ -134,12 +119,7 @@ impl ProfileData {
             years_experience: p
                 .take("years_experience", opt_num(self.years_experience, 0, 70))
                 .flatten(),
-            seniority: p
-                .take(
-                    "seniority",
-                    optional_enum(&self.seniority, Seniority::parse),
-                )
-                .flatten(),
+            seniority: pick(p.take("seniority", self.seniority.optional()).flatten()),
             skills: p
                 .take("skills", labels(&self.skills, 50))
                 .unwrap_or_default(),
@@ -160,7 +140,7 @@ impl ProfileData {
                     "timezone",
                     match self.timezone.as_deref().map(str::trim) {
                         None | Some("") => Ok(None),
-                        Some(tz) => domain::timezone(tz).map(Some),
+                        Some(tz) => timezone(tz).map(Some),
                     },
                 )
                 .flatten(),
@@ -179,18 +159,14 @@ impl ProfileData {
                     },
                 )
                 .flatten(),
-            learning_style: p
-                .take(
-                    "learning_style",
-                    optional_enum(&self.learning_style, LearningStyle::parse),
-                )
-                .flatten(),
-            meeting_preference: p
-                .take(
-                    "meeting_preference",
-                    optional_enum(&self.meeting_preference, MeetingPreference::parse),
-                )
-                .flatten(),
+            learning_style: pick(
+                p.take("learning_style", self.learning_style.optional())
+                    .flatten(),
+            ),
+            meeting_preference: pick(
+                p.take("meeting_preference", self.meeting_preference.optional())
+                    .flatten(),
+            ),
             hours_per_month: p
                 .take("hours_per_month", opt_num(self.hours_per_month, 0, 200))
                 .flatten(),
@@ -198,18 +174,42 @@ impl ProfileData {
         p.finish()?;
         Ok(clean)
     }
+
+    fn to_model(&self, user_id: &str, now: chrono::DateTime<chrono::Utc>) -> profile::Model {
+        profile::Model {
+            user_id: user_id.to_string(),
+            field: self.field.clone(),
+            headline: self.headline.clone(),
+            bio: self.bio.clone(),
+            known_for: self.known_for.clone(),
+            years_experience: self.years_experience.map(|n| n as i32),
+            seniority: self.seniority.optional().ok().flatten(),
+            skills: TextList(self.skills.clone()),
+            interests: TextList(self.interests.clone()),
+            values: TextList(self.values.clone()),
+            education: self.education.clone(),
+            languages: TextList(self.languages.clone()),
+            timezone: self.timezone.clone(),
+            location: self.location.clone(),
+            department: self.department.clone(),
+            manager_email: self.manager_email.clone(),
+            learning_style: self.learning_style.optional().ok().flatten(),
+            meeting_preference: self.meeting_preference.optional().ok().flatten(),
+            hours_per_month: self.hours_per_month.map(|n| n as i32),
+            updated_at: now,
+        }
+    }
 }
 
-pub async fn load_profile(db: &impl ConnectionTrait, user_id: &str) -> AppResult<ProfileData> {
-    Ok(profile::Entity::find_by_id(user_id.to_string())
-        .one(db)
-        .await?
-        .map(|m| ProfileData::from_model(&m))
-        .unwrap_or_default())
+fn pick<T: WireEnum>(value: Option<T>) -> Pick<T> {
+    value.map(Pick::of).unwrap_or_default()
 }
 
 pub async fn get_profile(state: &AppState, caller: &Caller) -> AppResult<ProfileData> {
-    load_profile(&state.store.db, caller.id()).await
+    Ok(store::profile_of(state.store.read(), caller.id())
+        .await?
+        .map(|m| ProfileData::from_model(&m))
+        .unwrap_or_default())
 }
 
 pub async fn put_profile(
@@ -217,52 +217,21 @@ pub async fn put_profile(
     caller: &Caller,
     input: &ProfileData,
 ) -> AppResult<ProfileData> {
-    let p = input.validate()?;
-    let row = profile::ActiveModel {
-        user_id: Set(caller.id().to_string()),
-        field: Set(p.field.clone()),
-        headline: Set(p.headline.clone()),
-        bio: Set(p.bio.clone()),
-        known_for: Set(p.known_for.clone()),
-        years_experience: Set(p.years_experience.map(|n| n as i32)),
-        seniority: Set(p.seniority.clone()),
-        skills: Set(list_to_text(&p.skills)),
-        interests: Set(list_to_text(&p.interests)),
-        values: Set(list_to_text(&p.values)),
-        education: Set(p.education.clone()),
-        languages: Set(list_to_text(&p.languages)),
-        timezone: Set(p.timezone.clone()),
-        location: Set(p.location.clone()),
-        department: Set(p.department.clone()),
-        manager_email: Set(p.manager_email.clone()),
-        learning_style: Set(p.learning_style.clone()),
-        meeting_preference: Set(p.meeting_preference.clone()),
-        hours_per_month: Set(p.hours_per_month.map(|n| n as i32)),
-        updated_at: Set(state.clock.now()),
-    };
+    let clean = input.validate()?;
     let tx = state.store.write().await?;
-    if profile::Entity::find_by_id(caller.id().to_string())
-        .one(&*tx)
-        .await?
-        .is_some()
-    {
-        row.update(&*tx).await?;
-    } else {
-        row.insert(&*tx).await?;
-    }
+    store::save_profile(&*tx, clean.to_model(caller.id(), state.clock.now())).await?;
     tx.commit().await?;
-    Ok(p)
+    Ok(clean)
 }
 
 pub async fn get_plan(state: &AppState, caller: &Caller) -> AppResult<PlanData> {
-    Ok(plan::Entity::find_by_id(caller.id().to_string())
-        .one(&state.store.db)
+    Ok(store::plan_of(state.store.read(), caller.id())
         .await?
         .map(|m| PlanData {
-            strengths: text_to_list(&m.strengths),
-            improve: text_to_list(&m.improve),
-            short_term_goals: text_to_list(&m.short_term_goals),
-            long_term_goals: text_to_list(&m.long_term_goals),
+            strengths: m.strengths.0,
+            improve: m.improve.0,
+            short_term_goals: m.short_term_goals.0,
+            long_term_goals: m.long_term_goals.0,
         })
         .unwrap_or_default())
 }
@@ -284,71 +253,50 @@ pub async fn put_plan(state: &AppState, caller: &Caller, input: &PlanData) -> Ap
             .unwrap_or_default(),
     };
     p.finish()?;
-    let row = plan::ActiveModel {
-        user_id: Set(caller.id().to_string()),
-        strengths: Set(list_to_text(&clean.strengths)),
-        improve: Set(list_to_text(&clean.improve)),
-        short_term_goals: Set(list_to_text(&clean.short_term_goals)),
-        long_term_goals: Set(list_to_text(&clean.long_term_goals)),
-        updated_at: Set(state.clock.now()),
-    };
     let tx = state.store.write().await?;
-    if plan::Entity::find_by_id(caller.id().to_string())
-        .one(&*tx)
-        .await?
-        .is_some()
-    {
-        row.update(&*tx).await?;
-    } else {
-        row.insert(&*tx).await?;
-    }
+    store::save_plan(
+        &*tx,
+        plan::Model {
+            user_id: caller.id().to_string(),
+            strengths: TextList(clean.strengths.clone()),
+            improve: TextList(clean.improve.clone()),
+            short_term_goals: TextList(clean.short_term_goals.clone()),
+            long_term_goals: TextList(clean.long_term_goals.clone()),
+            updated_at: state.clock.now(),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(clean)
 }
 
-/// Programs a person takes part in, as participant or coordinator.
-async fn program_ids_of(db: &impl ConnectionTrait, user_id: &str) -> AppResult<HashSet<String>> {
-    let mut ids: HashSet<String> = enrollment::Entity::find()
-        .filter(enrollment::Column::UserId.eq(user_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| e.program_id)
-        .collect();
-    ids.extend(
-        coordinator::Entity::find()
-            .filter(coordinator::Column::UserId.eq(user_id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| c.program_id),
-    );
-    Ok(ids)
-}
-
-/// Whether the caller may know that this person exists: themself, an admin, or
-/// someone who shares a program with them.
-pub async fn can_see_person(state: &AppState, caller: &Caller, person_id: &str) -> AppResult<bool> {
-    if caller.id() == person_id || caller.user.is_admin {
-        return Ok(user::Entity::find_by_id(person_id.to_string())
-            .one(&state.store.db)
-            .await?
-            .is_some());
-    }
-    let mine = program_ids_of(&state.store.db, caller.id()).await?;
-    let theirs = program_ids_of(&state.store.db, person_id).await?;
-    Ok(!mine.is_disjoint(&theirs))
+/// Refuses (404) unless the caller may know that this person exists.
+async fn require_visible(state: &AppState, caller: &Caller, person_id: &str) -> AppResult<()> {
+    let db = state.store.read();
+    let is_self = caller.id() == person_id;
+    let exists = is_self || accounts::user_by_id(db, person_id).await?.is_some();
+    let share_a_program = exists
+        && !is_self
+        && !caller.is_admin()
+        && store::share_a_program(db, caller.id(), person_id).await?;
+    let facts = PersonFacts {
+        exists,
+        is_self,
+        share_a_program,
+    };
+    Ok(person_access(caller.viewer(), &facts)?)
 }
 
 pub async fn person(state: &AppState, caller: &Caller, person_id: &str) -> AppResult<PersonOut> {
-    if !can_see_person(state, caller, person_id).await? {
-        return Err(AppError::NotFound("person"));
-    }
-    let u = user::Entity::find_by_id(person_id.to_string())
-        .one(&state.store.db)
+    require_visible(state, caller, person_id).await?;
+    let db = state.store.read();
+    let u = accounts::user_by_id(db, person_id)
         .await?
         .ok_or(AppError::NotFound("person"))?;
-    let p = load_profile(&state.store.db, person_id).await?;
+    let p = store::profile_of(db, person_id)
+        .await?
+        .map(|m| ProfileData::from_model(&m))
+        .unwrap_or_default();
     Ok(PersonOut {
         id: u.id,
         name: u.name,
@@ -357,7 +305,7 @@ pub async fn person(state: &AppState, caller: &Caller, person_id: &str) -> AppRe
         bio: p.bio,
         known_for: p.known_for,
         years_experience: p.years_experience,
-        seniority: p.seniority,
+        seniority: p.seniority.optional().ok().flatten(),
         skills: p.skills,
         interests: p.interests,
         values: p.values,
@@ -366,8 +314,8 @@ pub async fn person(state: &AppState, caller: &Caller, person_id: &str) -> AppRe
         timezone: p.timezone,
         location: p.location,
         department: p.department,
-        learning_style: p.learning_style,
-        meeting_preference: p.meeting_preference,
+        learning_style: p.learning_style.optional().ok().flatten(),
+        meeting_preference: p.meeting_preference.optional().ok().flatten(),
         hours_per_month: p.hours_per_month,
     })
 }
@@ -390,24 +338,14 @@ pub struct ShortlistItem {
     pub connection: String,
 }
 
-async fn shortlist_item(
-    db: &impl ConnectionTrait,
-    e: shortlist_entry::Model,
-) -> AppResult<Option<ShortlistItem>> {
-    let Some(u) = user::Entity::find_by_id(e.person_id.clone())
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let p = load_profile(db, &e.person_id).await?;
-    Ok(Some(ShortlistItem {
-        person_id: u.id,
-        name: u.name,
-        field: p.field,
-        known_for: p.known_for,
-        connection: e.connection,
-    }))
+fn item(row: store::ShortlistRow) -> ShortlistItem {
+    ShortlistItem {
+        person_id: row.entry.person_id,
+        name: row.name,
+        field: row.field,
+        known_for: row.known_for,
+        connection: row.entry.connection,
+    }
 }
 
 pub async fn add_to_shortlist(
@@ -423,55 +361,46 @@ pub async fn add_to_shortlist(
             "you cannot shortlist yourself",
         ));
     }
-    if !can_see_person(state, caller, &input.person_id).await? {
+    if require_visible(state, caller, &input.person_id)
+        .await
+        .is_err()
+    {
         return Err(AppError::field(
             "person_id",
             "no such person in your programs",
         ));
     }
     let tx = state.store.write().await?;
-    let existing =
-        shortlist_entry::Entity::find_by_id((caller.id().to_string(), input.person_id.clone()))
-            .one(&*tx)
-            .await?;
-    let saved = match existing {
-        Some(e) => {
-            let mut e = e.into_active_model();
-            e.connection = Set(connection);
-            e.update(&*tx).await?
-        }
-        None => {
-            shortlist_entry::ActiveModel {
-                owner_id: Set(caller.id().to_string()),
-                person_id: Set(input.person_id.clone()),
-                connection: Set(connection),
-                created_at: Set(state.clock.now()),
-            }
-            .insert(&*tx)
-            .await?
-        }
-    };
-    let item = shortlist_item(&*tx, saved)
+    store::save_shortlist_entry(
+        &*tx,
+        caller.id(),
+        &input.person_id,
+        connection,
+        state.clock.now(),
+    )
+    .await?;
+    let saved = store::shortlist_entry(&*tx, caller.id(), &input.person_id)
         .await?
         .ok_or(AppError::NotFound("person"))?;
     tx.commit().await?;
-    Ok(item)
+    Ok(item(saved))
 }
 
-pub async fn shortlist(state: &AppState, caller: &Caller) -> AppResult<Vec<ShortlistItem>> {
-    let rows = shortlist_entry::Entity::find()
-        .filter(shortlist_entry::Column::OwnerId.eq(caller.id()))
-        .order_by_asc(shortlist_entry::Column::CreatedAt)
-        .order_by_asc(shortlist_entry::Column::PersonId)
-        .all(&state.store.db)
-        .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(item) = shortlist_item(&state.store.db, row).await? {
-            items.push(item);
-        }
-    }
-    Ok(items)
+/// The caller's shortlist, in the order it was made.
+pub async fn shortlist(
+    state: &AppState,
+    caller: &Caller,
+    page: &PageRequest,
+) -> AppResult<Listing<ShortlistItem>> {
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let rows = store::shortlist_page(state.store.read(), caller.id(), after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| {
+        Cursor::of_time_and_id(r.entry.created_at, &r.entry.person_id)
+    });
+    Ok(Listing {
+        items: rows.into_iter().map(item).collect(),
+        next_cursor,
+    })
 }
 
 pub async fn remove_from_shortlist(
@@ -480,39 +409,10 @@ pub async fn remove_from_shortlist(
     person_id: &str,
 ) -> AppResult<()> {
     let tx = state.store.write().await?;
-    let gone =
-        shortlist_entry::Entity::delete_by_id((caller.id().to_string(), person_id.to_string()))
-            .exec(&*tx)
-            .await?;
+    let gone = store::remove_shortlist_entry(&*tx, caller.id(), person_id).await?;
     tx.commit().await?;
-    if gone.rows_affected == 0 {
+    if !gone {
         return Err(AppError::NotFound("shortlist entry"));
     }
     Ok(())
-}
-
-/// Everything linked to the caller (SPEC §3).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportOut {
-    pub exported_at: chrono::DateTime<chrono::Utc>,
-    pub account: UserOut,
-    pub profile: ProfileData,
-    pub plan: PlanData,
-    pub enrollments: Vec<programs::EnrollmentOut>,
-    pub coordinating: Vec<programs::ProgramOut>,
-    pub shortlist: Vec<ShortlistItem>,
-    pub mentorships: Vec<mentorships::MentorshipExport>,
-}
-
-pub async fn export(state: &AppState, caller: &Caller) -> AppResult<ExportOut> {
-    Ok(ExportOut {
-        exported_at: state.clock.now(),
-        account: UserOut::from(&caller.user),
-        profile: get_profile(state, caller).await?,
-        plan: get_plan(state, caller).await?,
-        enrollments: programs::my_enrollments(state, caller).await?,
-        coordinating: programs::coordinated_by(state, caller).await?,
-        shortlist: shortlist(state, caller).await?,
-        mentorships: mentorships::export_for(state, caller).await?,
-    })
 }

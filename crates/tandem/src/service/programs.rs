@@ -1,47 +1,78 @@
 //! Programs, coordinators, enrolment and the mentor directory.
-use crate::auth::Caller;
-use crate::domain::{
-    self, default_weights, in_range, labels, text, MentorshipStatus, Problems, ProgramContext,
-    ProgramKind, Role, Weights,
+use super::accounts::Caller;
+use super::paging::Listing;
+use crate::domain::access::{program_access, runs_program, ProgramAct, ProgramFacts};
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::values::{
+    date, in_range, labels, text, Invalid, Pick, Problems, Weights, WeightsPatch,
 };
+use crate::domain::wire::{ProgramContext, ProgramKind, Role};
 use crate::error::{AppError, AppResult};
-use crate::service::people::load_profile;
-use crate::store::entities::{
-    coordinator, enrollment, mentorship, mentorship_mentee, program, user,
-};
-use crate::store::{list_to_text, new_id, text_to_list};
-use crate::AppState;
+use crate::state::AppState;
+use crate::store::columns::TextList;
+use crate::store::db::new_id;
+use crate::store::entities::{enrollment, program};
+use crate::store::records::ProgramRecord;
+use crate::store::{accounts, programs as store};
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
-};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ProgramIn {
     pub name: String,
     #[serde(default)]
     pub description: String,
-    /// `traditional|peer|reverse|group`
-    pub kind: String,
-    /// `corporate|startup|academia|community`
-    pub context: String,
+    #[schema(value_type = ProgramKind)]
+    #[serde(default)]
+    pub kind: Pick<ProgramKind>,
+    #[schema(value_type = ProgramContext)]
+    #[serde(default)]
+    pub context: Pick<ProgramContext>,
     /// `YYYY-MM-DD`
     pub starts_on: String,
     /// `YYYY-MM-DD`, after `starts_on`.
     pub ends_on: String,
+    /// How many mentees a mentor takes at once, 1–100 (default 3).
     pub mentor_capacity: Option<i64>,
+    /// Days between meetings, 1–365 (default 14).
     pub cadence_days: Option<i64>,
+    /// 1–20 (default 1).
     pub max_mentors_per_mentee: Option<i64>,
+    /// Days a request waits for an answer, 1–365 (default 14).
     pub request_expiry_days: Option<i64>,
+    /// 0–12 (default 12).
     pub max_timezone_gap_hours: Option<i64>,
-    /// Criterion → 0…10 (0 switches it off); unnamed criteria keep their defaults.
     #[serde(default)]
-    #[schema(value_type = Object)]
-    pub weights: BTreeMap<String, serde_json::Value>,
+    pub weights: WeightsPatch,
+}
+
+impl ProgramIn {
+    /// A program with the defaults for everything not named (for code that seeds).
+    pub fn new(
+        name: &str,
+        kind: ProgramKind,
+        context: ProgramContext,
+        starts_on: &str,
+        ends_on: &str,
+    ) -> ProgramIn {
+        ProgramIn {
+            name: name.into(),
+            description: String::new(),
+            kind: Pick::of(kind),
+            context: Pick::of(context),
+            starts_on: starts_on.into(),
+            ends_on: ends_on.into(),
+            mentor_capacity: None,
+            cadence_days: None,
+            max_mentors_per_mentee: None,
+            request_expiry_days: None,
+            max_timezone_gap_hours: None,
+            weights: WeightsPatch::default(),
+        }
+    }
 }
 
 /// Every field optional: only what is given changes.
@@ -49,8 +80,12 @@ pub struct ProgramIn {
 pub struct ProgramPatch {
     pub name: Option<String>,
     pub description: Option<String>,
-    pub kind: Option<String>,
-    pub context: Option<String>,
+    #[schema(value_type = Option<ProgramKind>)]
+    #[serde(default)]
+    pub kind: Pick<ProgramKind>,
+    #[schema(value_type = Option<ProgramContext>)]
+    #[serde(default)]
+    pub context: Pick<ProgramContext>,
     pub starts_on: Option<String>,
     pub ends_on: Option<String>,
     pub mentor_capacity: Option<i64>,
@@ -58,8 +93,7 @@ pub struct ProgramPatch {
     pub max_mentors_per_mentee: Option<i64>,
     pub request_expiry_days: Option<i64>,
     pub max_timezone_gap_hours: Option<i64>,
-    #[schema(value_type = Object)]
-    pub weights: Option<BTreeMap<String, serde_json::Value>>,
+    pub weights: Option<WeightsPatch>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -86,8 +120,8 @@ impl From<&program::Model> for ProgramOut {
             id: p.id.clone(),
             name: p.name.clone(),
             description: p.description.clone(),
-            kind: ProgramKind::parse(&p.kind).unwrap_or(ProgramKind::Traditional),
-            context: ProgramContext::parse(&p.context).unwrap_or(ProgramContext::Corporate),
+            kind: p.kind,
+            context: p.context,
             starts_on: p.starts_on,
             ends_on: p.ends_on,
             mentor_capacity: p.mentor_capacity,
@@ -95,19 +129,15 @@ impl From<&program::Model> for ProgramOut {
             max_mentors_per_mentee: p.max_mentors_per_mentee,
             request_expiry_days: p.request_expiry_days,
             max_timezone_gap_hours: p.max_timezone_gap_hours,
-            weights: serde_json::from_str(&p.weights).unwrap_or_else(|_| default_weights()),
+            weights: p.weights,
             created_at: p.created_at,
         }
     }
 }
 
-fn date(raw: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "must be a date written YYYY-MM-DD".into())
-}
-
-/// Applies the given fields over `base` and checks the whole; one rule set for create and patch.
-fn apply(base: &mut program::Model, patch: &ProgramPatch) -> AppResult<()> {
+/// Applies the given fields over `base` and checks the whole; one rule set for
+/// create and patch (`creating` requires the kind and the context).
+fn apply(base: &mut program::Model, patch: &ProgramPatch, creating: bool) -> Result<(), Invalid> {
     let mut p = Problems::default();
     macro_rules! set_text {
         ($field:ident, $max:expr, $required:expr) => {
@@ -127,37 +157,43 @@ fn apply(base: &mut program::Model, patch: &ProgramPatch) -> AppResult<()> {
             }
         };
     }
+    macro_rules! set_date {
+        ($field:ident) => {
+            if let Some(d) = &patch.$field {
+                if let Some(d) = p.take(stringify!($field), date(d)) {
+                    base.$field = d;
+                }
+            }
+        };
+    }
     set_text!(name, 200, true);
     set_text!(description, 5000, false);
-    if let Some(k) = &patch.kind {
-        if let Some(k) = p.take("kind", ProgramKind::parse(k)) {
-            base.kind = k.as_str().into();
-        }
+    let kind = if creating {
+        patch.kind.required().map(Some)
+    } else {
+        patch.kind.optional()
+    };
+    if let Some(k) = p.take("kind", kind).flatten() {
+        base.kind = k;
     }
-    if let Some(c) = &patch.context {
-        if let Some(c) = p.take("context", ProgramContext::parse(c)) {
-            base.context = c.as_str().into();
-        }
+    let context = if creating {
+        patch.context.required().map(Some)
+    } else {
+        patch.context.optional()
+    };
+    if let Some(c) = p.take("context", context).flatten() {
+        base.context = c;
     }
-    if let Some(d) = &patch.starts_on {
-        if let Some(d) = p.take("starts_on", date(d)) {
-            base.starts_on = d;
-        }
-    }
-    if let Some(d) = &patch.ends_on {
-        if let Some(d) = p.take("ends_on", date(d)) {
-            base.ends_on = d;
-        }
-    }
+    set_date!(starts_on);
+    set_date!(ends_on);
     set_num!(mentor_capacity, 1, 100);
     set_num!(cadence_days, 1, 365);
     set_num!(max_mentors_per_mentee, 1, 20);
     set_num!(request_expiry_days, 1, 365);
     set_num!(max_timezone_gap_hours, 0, 12);
     if let Some(w) = &patch.weights {
-        let current = serde_json::from_str(&base.weights).unwrap_or_else(|_| default_weights());
-        if let Some(w) = p.take("weights", domain::weights(current, w)) {
-            base.weights = serde_json::to_string(&w).expect("weights serialise");
+        if let Some(w) = p.take("weights", base.weights.apply(w)) {
+            base.weights = w;
         }
     }
     if p.is_empty() && base.ends_on <= base.starts_on {
@@ -166,22 +202,56 @@ fn apply(base: &mut program::Model, patch: &ProgramPatch) -> AppResult<()> {
     p.finish()
 }
 
-pub fn require_admin(caller: &Caller) -> AppResult<()> {
-    if caller.user.is_admin {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only an instance admin can do this"))
-    }
+/// Refuses unless the caller may do `act` with the program; the facts are its
+/// coordinators and the caller's own enrolments.
+async fn require(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    record: &ProgramRecord,
+    act: ProgramAct,
+) -> AppResult<()> {
+    let roles = store::roles_in(db, &record.program.id, caller.id()).await?;
+    let coordinators = record.coordinator_ids();
+    let facts = ProgramFacts {
+        coordinators: &coordinators,
+        enrolled_as: &roles,
+    };
+    Ok(program_access(caller.viewer(), &facts, act)?)
+}
+
+/// The program (with its coordinators) once the caller may do `act` with it; 404
+/// when there is no such program.
+pub async fn program_for(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    act: ProgramAct,
+) -> AppResult<Arc<ProgramRecord>> {
+    let record = store::program_cached(&state.store, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    require(state.store.read(), caller, &record, act).await?;
+    Ok(record)
+}
+
+/// Whether the caller runs this program (its coordinators and the instance admins).
+pub fn runs(caller: &Caller, record: &ProgramRecord) -> bool {
+    let coordinators = record.coordinator_ids();
+    let facts = ProgramFacts {
+        coordinators: &coordinators,
+        enrolled_as: &[],
+    };
+    runs_program(caller.viewer(), &facts)
 }
 
 pub async fn create(state: &AppState, caller: &Caller, input: &ProgramIn) -> AppResult<ProgramOut> {
-    require_admin(caller)?;
+    caller.require_admin()?;
     let mut model = program::Model {
         id: new_id(),
         name: String::new(),
         description: String::new(),
-        kind: String::new(),
-        context: String::new(),
+        kind: ProgramKind::Traditional,
+        context: ProgramContext::Corporate,
         starts_on: NaiveDate::MIN,
         ends_on: NaiveDate::MIN,
         mentor_capacity: 3,
@@ -189,7 +259,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: &ProgramIn) -> App
         max_mentors_per_mentee: 1,
         request_expiry_days: 14,
         max_timezone_gap_hours: 12,
-        weights: serde_json::to_string(&default_weights()).expect("weights serialise"),
+        weights: Weights::default(),
         created_at: state.clock.now(),
     };
     apply(
@@ -197,8 +267,8 @@ pub async fn create(state: &AppState, caller: &Caller, input: &ProgramIn) -> App
         &ProgramPatch {
             name: Some(input.name.clone()),
             description: Some(input.description.clone()),
-            kind: Some(input.kind.clone()),
-            context: Some(input.context.clone()),
+            kind: input.kind.clone(),
+            context: input.context.clone(),
             starts_on: Some(input.starts_on.clone()),
             ends_on: Some(input.ends_on.clone()),
             mentor_capacity: input.mentor_capacity,
@@ -208,81 +278,55 @@ pub async fn create(state: &AppState, caller: &Caller, input: &ProgramIn) -> App
             max_timezone_gap_hours: input.max_timezone_gap_hours,
             weights: Some(input.weights.clone()),
         },
+        true,
     )?;
     let tx = state.store.write().await?;
-    let saved = model.into_active_model().reset_all().insert(&*tx).await?;
+    let saved = store::insert_program(&*tx, model).await?;
     tx.commit().await?;
     Ok(ProgramOut::from(&saved))
 }
 
-pub async fn list(state: &AppState) -> AppResult<Vec<ProgramOut>> {
-    Ok(program::Entity::find()
-        .order_by_desc(program::Column::StartsOn)
-        .order_by_asc(program::Column::Id)
-        .all(&state.store.db)
-        .await?
-        .iter()
-        .map(ProgramOut::from)
-        .collect())
+/// Every program, latest start first.
+pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Listing<ProgramOut>> {
+    let after = page.after.as_ref().map(Cursor::date_and_id).transpose()?;
+    let rows = store::programs_page(state.store.read(), after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, |p| {
+        Cursor::new(vec![
+            p.starts_on.format("%Y-%m-%d").to_string(),
+            p.id.clone(),
+        ])
+    });
+    Ok(Listing {
+        items: rows.iter().map(ProgramOut::from).collect(),
+        next_cursor,
+    })
 }
 
-pub async fn find(db: &impl ConnectionTrait, id: &str) -> AppResult<program::Model> {
-    program::Entity::find_by_id(id.to_string())
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("program"))
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<ProgramOut> {
+    let record = program_for(state, caller, id, ProgramAct::Read).await?;
+    Ok(ProgramOut::from(&record.program))
 }
 
-pub async fn get(state: &AppState, id: &str) -> AppResult<ProgramOut> {
-    Ok(ProgramOut::from(&find(&state.store.db, id).await?))
-}
-
-pub async fn is_coordinator(
-    db: &impl ConnectionTrait,
-    program_id: &str,
-    user_id: &str,
-) -> AppResult<bool> {
-    Ok(
-        coordinator::Entity::find_by_id((program_id.to_string(), user_id.to_string()))
-            .one(db)
-            .await?
-            .is_some(),
-    )
-}
-
-/// Admins and the program's coordinators run a program.
-pub async fn can_run(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    program_id: &str,
-) -> AppResult<bool> {
-    Ok(caller.user.is_admin || is_coordinator(db, program_id, caller.id()).await?)
-}
-
-async fn require_runner(
-    state: &AppState,
-    caller: &Caller,
-    program_id: &str,
-) -> AppResult<program::Model> {
-    let program = find(&state.store.db, program_id).await?;
-    if !can_run(&state.store.db, caller, program_id).await? {
-        return Err(AppError::forbidden(
-            "only this program's coordinators can do this",
-        ));
-    }
-    Ok(program)
-}
-
+/// Changes the given fields; the row is read and written in one transaction, under
+/// its lock, so concurrent edits of other fields are kept.
 pub async fn patch(
     state: &AppState,
     caller: &Caller,
     id: &str,
     input: &ProgramPatch,
 ) -> AppResult<ProgramOut> {
-    let mut model = require_runner(state, caller, id).await?;
-    apply(&mut model, input)?;
     let tx = state.store.write().await?;
-    let saved = model.into_active_model().reset_all().update(&*tx).await?;
+    let before = store::lock_program(&*tx, id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let record = ProgramRecord {
+        coordinators: store::coordinators_of(&*tx, id).await?,
+        program: before.clone(),
+    };
+    require(&*tx, caller, &record, ProgramAct::Edit).await?;
+    let mut after = before.clone();
+    apply(&mut after, input, false)?;
+    let saved = store::update_program(&*tx, before, after).await?;
     tx.commit().await?;
     Ok(ProgramOut::from(&saved))
 }
@@ -311,26 +355,25 @@ pub async fn add_coordinator(
     program_id: &str,
     input: &CoordinatorIn,
 ) -> AppResult<CoordinatorOut> {
-    require_admin(caller)?;
-    find(&state.store.db, program_id).await?;
-    let person = user::Entity::find_by_id(input.person_id.clone())
-        .one(&state.store.db)
+    let tx = state.store.write().await?;
+    let program = store::lock_program(&*tx, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let record = ProgramRecord {
+        coordinators: store::coordinators_of(&*tx, program_id).await?,
+        program,
+    };
+    require(&*tx, caller, &record, ProgramAct::AppointCoordinator).await?;
+    let person = accounts::user_by_id(&*tx, &input.person_id)
         .await?
         .ok_or_else(|| AppError::field("person_id", "no account with this id"))?;
-    let tx = state.store.write().await?;
-    if is_coordinator(&*tx, program_id, &person.id).await? {
+    if record.coordinators.iter().any(|c| c.id == person.id) {
         return Err(AppError::conflict(
             "already_coordinator",
             format!("{} already coordinates this program", person.name),
         ));
     }
-    let saved = coordinator::ActiveModel {
-        program_id: Set(program_id.to_string()),
-        user_id: Set(person.id.clone()),
-        created_at: Set(state.clock.now()),
-    }
-    .insert(&*tx)
-    .await?;
+    let saved = store::add_coordinator(&*tx, program_id, &person.id, state.clock.now()).await?;
     tx.commit().await?;
     Ok(CoordinatorOut {
         program_id: saved.program_id,
@@ -342,31 +385,28 @@ pub async fn add_coordinator(
     })
 }
 
-pub async fn coordinators(state: &AppState, program_id: &str) -> AppResult<Vec<PersonRef>> {
-    let rows = coordinator::Entity::find()
-        .filter(coordinator::Column::ProgramId.eq(program_id))
-        .order_by_asc(coordinator::Column::CreatedAt)
-        .all(&state.store.db)
-        .await?;
-    let mut out = Vec::new();
-    for c in rows {
-        if let Some(u) = user::Entity::find_by_id(c.user_id)
-            .one(&state.store.db)
-            .await?
-        {
-            out.push(PersonRef {
-                id: u.id,
-                name: u.name,
-            });
-        }
-    }
-    Ok(out)
+/// The program's coordinators, for its page.
+pub async fn coordinators(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+) -> AppResult<Vec<PersonRef>> {
+    let record = program_for(state, caller, program_id, ProgramAct::Read).await?;
+    Ok(record
+        .coordinators
+        .iter()
+        .map(|c| PersonRef {
+            id: c.id.clone(),
+            name: c.name.clone(),
+        })
+        .collect())
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct EnrollmentIn {
-    /// `mentor|mentee`
-    pub role: String,
+    #[schema(value_type = Role)]
+    #[serde(default)]
+    pub role: Pick<Role>,
     /// Mentors only: how many mentees at once (defaults to the program's `mentor_capacity`).
     pub capacity: Option<i64>,
     #[serde(default)]
@@ -375,6 +415,19 @@ pub struct EnrollmentIn {
     pub goals_summary: String,
     /// Coordinators may enrol someone else.
     pub person_id: Option<String>,
+}
+
+impl EnrollmentIn {
+    /// Oneself in a role, with nothing else said.
+    pub fn as_role(role: Role) -> EnrollmentIn {
+        EnrollmentIn {
+            role: Pick::of(role),
+            capacity: None,
+            wants_skills: Vec::new(),
+            goals_summary: String::new(),
+            person_id: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -397,9 +450,9 @@ fn enrollment_out(e: &enrollment::Model, name: String) -> EnrollmentOut {
             id: e.user_id.clone(),
             name,
         },
-        role: Role::parse(&e.role).unwrap_or(Role::Mentee),
+        role: e.role,
         capacity: e.capacity,
-        wants_skills: text_to_list(&e.wants_skills),
+        wants_skills: e.wants_skills.0.clone(),
         goals_summary: e.goals_summary.clone(),
         created_at: e.created_at,
     }
@@ -411,9 +464,8 @@ pub async fn enroll(
     program_id: &str,
     input: &EnrollmentIn,
 ) -> AppResult<EnrollmentOut> {
-    let program = find(&state.store.db, program_id).await?;
     let mut p = Problems::default();
-    let role = p.take("role", Role::parse(&input.role));
+    let role = p.take("role", input.role.required());
     let capacity = match input.capacity {
         Some(_) if role == Some(Role::Mentee) => {
             p.add("capacity", "only mentors have a capacity");
@@ -429,157 +481,98 @@ pub async fn enroll(
         .take("goals_summary", text(&input.goals_summary, 2000, false))
         .unwrap_or_default();
     p.finish()?;
-    let role = role.expect("checked");
+    let role = role.unwrap_or(Role::Mentee);
+    let tx = state.store.write().await?;
+    let program = store::lock_program(&*tx, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
     let person = match input.person_id.as_deref() {
         Some(other) if other != caller.id() => {
-            if !can_run(&state.store.db, caller, program_id).await? {
-                return Err(AppError::forbidden(
-                    "only this program's coordinators can enrol other people",
-                ));
-            }
-            user::Entity::find_by_id(other.to_string())
-                .one(&state.store.db)
+            let record = ProgramRecord {
+                coordinators: store::coordinators_of(&*tx, program_id).await?,
+                program: program.clone(),
+            };
+            require(&*tx, caller, &record, ProgramAct::EnrolOthers).await?;
+            accounts::user_by_id(&*tx, other)
                 .await?
                 .ok_or_else(|| AppError::field("person_id", "no account with this id"))?
         }
-        _ => caller.user.clone(),
+        _ => caller.user().clone(),
     };
-    let tx = state.store.write().await?;
-    let existing = enrollment::Entity::find()
-        .filter(enrollment::Column::ProgramId.eq(program_id))
-        .filter(enrollment::Column::UserId.eq(person.id.as_str()))
-        .all(&*tx)
-        .await?;
-    if existing.iter().any(|e| e.role == role.as_str()) {
+    let existing = store::roles_in(&*tx, program_id, &person.id).await?;
+    if existing.contains(&role) {
         return Err(AppError::conflict(
             "already_enrolled",
             format!("{} is already enrolled as {role}", person.name),
         ));
     }
-    if !existing.is_empty() && program.kind != ProgramKind::Peer.as_str() {
+    if !existing.is_empty() && program.kind != ProgramKind::Peer {
         return Err(AppError::conflict(
             "already_enrolled",
             "only peer programs let one person enrol as both mentor and mentee",
         ));
     }
-    let saved = enrollment::ActiveModel {
-        id: Set(new_id()),
-        program_id: Set(program_id.to_string()),
-        user_id: Set(person.id.clone()),
-        role: Set(role.as_str().into()),
-        capacity: Set(capacity),
-        wants_skills: Set(list_to_text(&wants)),
-        goals_summary: Set(goals),
-        created_at: Set(state.clock.now()),
-    }
-    .insert(&*tx)
+    let saved = store::insert_enrollment(
+        &*tx,
+        enrollment::Model {
+            id: new_id(),
+            program_id: program_id.to_string(),
+            user_id: person.id.clone(),
+            role,
+            capacity,
+            wants_skills: TextList(wants),
+            goals_summary: goals,
+            created_at: state.clock.now(),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(enrollment_out(&saved, person.name))
 }
 
-async fn with_names(
-    db: &impl ConnectionTrait,
-    rows: Vec<enrollment::Model>,
-) -> AppResult<Vec<EnrollmentOut>> {
-    let mut out = Vec::with_capacity(rows.len());
-    for e in rows {
-        let name = user::Entity::find_by_id(e.user_id.clone())
-            .one(db)
-            .await?
-            .map(|u| u.name)
-            .unwrap_or_default();
-        out.push(enrollment_out(&e, name));
-    }
-    Ok(out)
-}
-
+/// The program's enrolments in the order they came (its coordinators).
 pub async fn enrollments(
     state: &AppState,
     caller: &Caller,
     program_id: &str,
-) -> AppResult<Vec<EnrollmentOut>> {
-    require_runner(state, caller, program_id).await?;
-    let rows = enrollment::Entity::find()
-        .filter(enrollment::Column::ProgramId.eq(program_id))
-        .order_by_asc(enrollment::Column::CreatedAt)
-        .order_by_asc(enrollment::Column::Id)
-        .all(&state.store.db)
-        .await?;
-    with_names(&state.store.db, rows).await
+    page: &PageRequest,
+) -> AppResult<Listing<EnrollmentOut>> {
+    program_for(state, caller, program_id, ProgramAct::SeeEnrollments).await?;
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let rows = store::enrollments_page(state.store.read(), program_id, after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| {
+        Cursor::of_time_and_id(r.enrollment.created_at, &r.enrollment.id)
+    });
+    Ok(Listing {
+        items: rows
+            .into_iter()
+            .map(|r| enrollment_out(&r.enrollment, r.name))
+            .collect(),
+        next_cursor,
+    })
 }
 
 pub async fn my_enrollments(state: &AppState, caller: &Caller) -> AppResult<Vec<EnrollmentOut>> {
-    let rows = enrollment::Entity::find()
-        .filter(enrollment::Column::UserId.eq(caller.id()))
-        .order_by_asc(enrollment::Column::CreatedAt)
-        .all(&state.store.db)
-        .await?;
-    with_names(&state.store.db, rows).await
-}
-
-pub async fn coordinated_by(state: &AppState, caller: &Caller) -> AppResult<Vec<ProgramOut>> {
-    let ids: Vec<String> = coordinator::Entity::find()
-        .filter(coordinator::Column::UserId.eq(caller.id()))
-        .all(&state.store.db)
+    Ok(store::enrollments_of(state.store.read(), caller.id())
         .await?
         .into_iter()
-        .map(|c| c.program_id)
-        .collect();
-    Ok(program::Entity::find()
-        .filter(program::Column::Id.is_in(ids))
-        .order_by_asc(program::Column::Name)
-        .all(&state.store.db)
-        .await?
-        .iter()
-        .map(ProgramOut::from)
+        .map(|r| enrollment_out(&r.enrollment, r.name))
         .collect())
 }
 
-pub async fn enrollment_of(
-    db: &impl ConnectionTrait,
-    program_id: &str,
-    user_id: &str,
-    role: Role,
-) -> AppResult<Option<enrollment::Model>> {
-    Ok(enrollment::Entity::find()
-        .filter(enrollment::Column::ProgramId.eq(program_id))
-        .filter(enrollment::Column::UserId.eq(user_id))
-        .filter(enrollment::Column::Role.eq(role.as_str()))
-        .one(db)
-        .await?)
+pub async fn coordinated_by(state: &AppState, caller: &Caller) -> AppResult<Vec<ProgramOut>> {
+    Ok(
+        store::programs_coordinated_by(state.store.read(), caller.id())
+            .await?
+            .iter()
+            .map(ProgramOut::from)
+            .collect(),
+    )
 }
 
 /// How many mentees a mentor takes in this program.
 pub fn capacity_of(program: &program::Model, mentor: &enrollment::Model) -> i64 {
     mentor.capacity.unwrap_or(program.mentor_capacity) as i64
-}
-
-/// Mentees a mentor holds in a program: active, paused and proposed relationships.
-pub async fn used_capacity(
-    db: &impl ConnectionTrait,
-    program_id: &str,
-    mentor_id: &str,
-) -> AppResult<i64> {
-    let ids: Vec<String> = mentorship::Entity::find()
-        .filter(mentorship::Column::ProgramId.eq(program_id))
-        .filter(mentorship::Column::MentorId.eq(mentor_id))
-        .filter(
-            mentorship::Column::Status
-                .is_in(MentorshipStatus::strs(MentorshipStatus::USING_CAPACITY)),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    Ok(mentorship_mentee::Entity::find()
-        .filter(mentorship_mentee::Column::MentorshipId.is_in(ids))
-        .count(db)
-        .await? as i64)
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -600,7 +593,7 @@ pub struct MentorCard {
     pub field: String,
     pub headline: String,
     pub known_for: String,
-    pub seniority: Option<String>,
+    pub seniority: Option<crate::domain::wire::Seniority>,
     pub skills: Vec<String>,
     pub languages: Vec<String>,
     pub timezone: Option<String>,
@@ -608,90 +601,80 @@ pub struct MentorCard {
     pub open_slots: i64,
 }
 
-/// The program's mentors, filtered; open to its participants and those who run it.
+/// The program's mentors, filtered, by name; open to its participants and those who run it.
 pub async fn search_mentors(
     state: &AppState,
     caller: &Caller,
     program_id: &str,
     search: &MentorSearch,
-) -> AppResult<Vec<MentorCard>> {
-    let program = find(&state.store.db, program_id).await?;
-    let db = &state.store.db;
-    let enrolled = enrollment::Entity::find()
-        .filter(enrollment::Column::ProgramId.eq(program_id))
-        .filter(enrollment::Column::UserId.eq(caller.id()))
-        .one(db)
-        .await?
-        .is_some();
-    if !enrolled && !can_run(db, caller, program_id).await? {
-        return Err(AppError::forbidden(
-            "enrol in this program to browse its mentors",
-        ));
-    }
-    let mentors = enrollment::Entity::find()
-        .filter(enrollment::Column::ProgramId.eq(program_id))
-        .filter(enrollment::Column::Role.eq(Role::Mentor.as_str()))
-        .order_by_asc(enrollment::Column::CreatedAt)
-        .all(db)
-        .await?;
+    page: &PageRequest,
+) -> AppResult<Listing<MentorCard>> {
+    let record = program_for(state, caller, program_id, ProgramAct::BrowseMentors).await?;
     let norm = |s: &Option<String>| {
         s.as_deref()
             .map(|v| v.trim().to_lowercase())
             .filter(|v| !v.is_empty())
     };
-    let (q, skill, field) = (norm(&search.q), norm(&search.skill), norm(&search.field));
-    let mut out = Vec::new();
-    for e in mentors {
-        let Some(u) = user::Entity::find_by_id(e.user_id.clone()).one(db).await? else {
-            continue;
-        };
-        let p = load_profile(db, &u.id).await?;
-        if let Some(skill) = &skill {
-            if !p.skills.iter().any(|s| s.to_lowercase() == *skill) {
-                continue;
-            }
-        }
-        if let Some(field) = &field {
-            if p.field.to_lowercase() != *field {
-                continue;
-            }
-        }
-        if let Some(q) = &q {
-            let haystack = format!(
-                "{} {} {} {} {} {}",
-                u.name,
-                p.field,
-                p.headline,
-                p.known_for,
-                p.bio,
-                p.skills.join(" ")
-            )
-            .to_lowercase();
-            if !q.split_whitespace().all(|word| haystack.contains(word)) {
-                continue;
-            }
-        }
-        let capacity = capacity_of(&program, &e);
-        let used = used_capacity(db, program_id, &u.id).await?;
-        out.push(MentorCard {
-            id: u.id,
-            name: u.name,
-            field: p.field,
-            headline: p.headline,
-            known_for: p.known_for,
-            seniority: p.seniority,
-            skills: p.skills,
-            languages: p.languages,
-            timezone: p.timezone,
-            capacity,
-            open_slots: (capacity - used).max(0),
-        });
-    }
-    out.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.id.cmp(&b.id))
+    let filter = store::DirectoryFilter {
+        words: norm(&search.q)
+            .map(|q| q.split_whitespace().map(String::from).collect())
+            .unwrap_or_default(),
+        skill: norm(&search.skill),
+        field: norm(&search.field),
+    };
+    let after = page.after.as_ref().map(Cursor::text_and_id).transpose()?;
+    let rows =
+        store::directory_page(state.store.read(), program_id, &filter, after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| {
+        Cursor::new(vec![r.sort_name.clone(), r.enrollment.user_id.clone()])
     });
-    Ok(out)
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let capacity = capacity_of(&record.program, &r.enrollment);
+            let p = r
+                .profile
+                .unwrap_or_else(|| empty_profile(&r.enrollment.user_id));
+            MentorCard {
+                id: r.enrollment.user_id,
+                name: r.name,
+                field: p.field,
+                headline: p.headline,
+                known_for: p.known_for,
+                seniority: p.seniority,
+                skills: p.skills.0,
+                languages: p.languages.0,
+                timezone: p.timezone,
+                capacity,
+                open_slots: (capacity - r.used).max(0),
+            }
+        })
+        .collect();
+    Ok(Listing { items, next_cursor })
+}
+
+/// The profile of someone who has not written one yet.
+pub fn empty_profile(user_id: &str) -> crate::store::entities::profile::Model {
+    crate::store::entities::profile::Model {
+        user_id: user_id.to_string(),
+        field: String::new(),
+        headline: String::new(),
+        bio: String::new(),
+        known_for: String::new(),
+        years_experience: None,
+        seniority: None,
+        skills: TextList::default(),
+        interests: TextList::default(),
+        values: TextList::default(),
+        education: String::new(),
+        languages: TextList::default(),
+        timezone: None,
+        location: String::new(),
+        department: String::new(),
+        manager_email: None,
+        learning_style: None,
+        meeting_preference: None,
+        hours_per_month: None,
+        updated_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+    }
 }

@@ -1,5 +1,16 @@
-//! SeaORM entities: one module per table, nothing but columns.
+//! SeaORM entities: one module per table, nothing but columns. Closed sets are
+//! typed with the domain's enums and lists with `TextList` (see `columns`).
 #![allow(clippy::upper_case_acronyms)]
+
+#[allow(unused_imports)]
+use super::columns::TextList;
+#[allow(unused_imports)]
+use crate::domain::values::Weights;
+#[allow(unused_imports)]
+use crate::domain::wire::{
+    EndReason, LearningStyle, MeetingPreference, MentorshipStatus, Objective, Origin,
+    ProgramContext, ProgramKind, Role, RoundStatus, Seniority,
+};
 
 macro_rules! no_relations {
     () => {
@@ -10,6 +21,8 @@ macro_rules! no_relations {
 }
 
 pub mod user {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "users")]
@@ -27,6 +40,8 @@ pub mod user {
 }
 
 pub mod session {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "sessions")]
@@ -42,6 +57,8 @@ pub mod session {
 }
 
 pub mod login_failure {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "login_failures")]
@@ -55,6 +72,8 @@ pub mod login_failure {
 }
 
 pub mod profile {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "profiles")]
@@ -66,19 +85,18 @@ pub mod profile {
         pub bio: String,
         pub known_for: String,
         pub years_experience: Option<i32>,
-        pub seniority: Option<String>,
-        /// JSON array of strings, as are the other list columns.
-        pub skills: String,
-        pub interests: String,
-        pub values: String,
+        pub seniority: Option<Seniority>,
+        pub skills: TextList,
+        pub interests: TextList,
+        pub values: TextList,
         pub education: String,
-        pub languages: String,
+        pub languages: TextList,
         pub timezone: Option<String>,
         pub location: String,
         pub department: String,
         pub manager_email: Option<String>,
-        pub learning_style: Option<String>,
-        pub meeting_preference: Option<String>,
+        pub learning_style: Option<LearningStyle>,
+        pub meeting_preference: Option<MeetingPreference>,
         pub hours_per_month: Option<i32>,
         pub updated_at: DateTimeUtc,
     }
@@ -86,22 +104,26 @@ pub mod profile {
 }
 
 pub mod plan {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "plans")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: String,
-        pub strengths: String,
-        pub improve: String,
-        pub short_term_goals: String,
-        pub long_term_goals: String,
+        pub strengths: TextList,
+        pub improve: TextList,
+        pub short_term_goals: TextList,
+        pub long_term_goals: TextList,
         pub updated_at: DateTimeUtc,
     }
     no_relations!();
 }
 
 pub mod program {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "programs")]
@@ -110,8 +132,8 @@ pub mod program {
         pub id: String,
         pub name: String,
         pub description: String,
-        pub kind: String,
-        pub context: String,
+        pub kind: ProgramKind,
+        pub context: ProgramContext,
         pub starts_on: Date,
         pub ends_on: Date,
         pub mentor_capacity: i32,
@@ -119,14 +141,15 @@ pub mod program {
         pub max_mentors_per_mentee: i32,
         pub request_expiry_days: i32,
         pub max_timezone_gap_hours: i32,
-        /// JSON object criterion → weight.
-        pub weights: String,
+        pub weights: Weights,
         pub created_at: DateTimeUtc,
     }
     no_relations!();
 }
 
 pub mod coordinator {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "coordinators")]
@@ -141,6 +164,8 @@ pub mod coordinator {
 }
 
 pub mod enrollment {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "enrollments")]
@@ -149,9 +174,9 @@ pub mod enrollment {
         pub id: String,
         pub program_id: String,
         pub user_id: String,
-        pub role: String,
+        pub role: Role,
         pub capacity: Option<i32>,
-        pub wants_skills: String,
+        pub wants_skills: TextList,
         pub goals_summary: String,
         pub created_at: DateTimeUtc,
     }
@@ -159,6 +184,8 @@ pub mod enrollment {
 }
 
 pub mod shortlist_entry {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "shortlist_entries")]
@@ -174,6 +201,8 @@ pub mod shortlist_entry {
 }
 
 pub mod mentorship {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "mentorships")]
@@ -182,8 +211,8 @@ pub mod mentorship {
         pub id: String,
         pub program_id: String,
         pub mentor_id: Option<String>,
-        pub status: String,
-        pub origin: String,
+        pub status: MentorshipStatus,
+        pub origin: Origin,
         pub intro: String,
         pub reasons: String,
         pub ask: String,
@@ -194,13 +223,15 @@ pub mod mentorship {
         pub expires_at: Option<DateTimeUtc>,
         pub started_at: Option<DateTimeUtc>,
         pub ended_at: Option<DateTimeUtc>,
-        pub end_reason: Option<String>,
+        pub end_reason: Option<EndReason>,
         pub end_note: Option<String>,
     }
     no_relations!();
 }
 
 pub mod mentorship_mentee {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "mentorship_mentees")]
@@ -216,6 +247,8 @@ pub mod mentorship_mentee {
 }
 
 pub mod agreement {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "agreements")]
@@ -235,6 +268,8 @@ pub mod agreement {
 }
 
 pub mod agreement_signature {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "agreement_signatures")]
@@ -249,6 +284,8 @@ pub mod agreement_signature {
 }
 
 pub mod reflection {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "reflections")]
@@ -264,6 +301,8 @@ pub mod reflection {
 }
 
 pub mod round {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "rounds")]
@@ -271,19 +310,21 @@ pub mod round {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
         pub program_id: String,
-        pub objective: String,
+        pub objective: Objective,
         pub min_score: i32,
-        pub status: String,
+        pub status: RoundStatus,
         pub created_by: Option<String>,
         pub created_at: DateTimeUtc,
         pub published_at: Option<DateTimeUtc>,
-        pub unmatched_mentee_ids: String,
+        pub unmatched_mentee_ids: TextList,
         pub blocking_pairs: i32,
     }
     no_relations!();
 }
 
 pub mod round_pair {
+    #[allow(unused_imports)]
+    use super::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "round_pairs")]

@@ -3,11 +3,10 @@ use super::{
     done, form_failure, ok, render, safe_next, CsrfForm, Errors, Flash, Member, Page, Visitor,
     WebError,
 };
-use crate::api::accounts::session_cookie;
-use crate::auth::{self, ClientIp};
 use crate::error::AppError;
+use crate::http::session::{session_cookie, ClientIp};
 use crate::service::accounts::{self, LoginIn, RegisterIn};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
@@ -86,7 +85,7 @@ pub async fn signup(
             ));
         }
     };
-    let token = auth::open_session(&state, &user.id)
+    let token = accounts::open_session(&state, &user.id)
         .await
         .map_err(|e| visitor.fail(e))?;
     let mut res = done(
@@ -99,7 +98,7 @@ pub async fn signup(
     );
     res.headers_mut().append(
         header::SET_COOKIE,
-        session_cookie(&state, &token, state.config.session_days),
+        session_cookie(&state.config, &token, state.config.session_days),
     );
     Ok(res)
 }
@@ -156,7 +155,7 @@ pub async fn signin(
             let mut res = Redirect::to(to).into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                session_cookie(&state, &out.token, state.config.session_days),
+                session_cookie(&state.config, &out.token, state.config.session_days),
             );
             Ok(res)
         }
@@ -205,6 +204,6 @@ pub async fn signout(
         .map_err(me.fail())?;
     let mut res = done(&state, "/", "You are signed out. See you soon.");
     res.headers_mut()
-        .append(header::SET_COOKIE, session_cookie(&state, "", 0));
+        .append(header::SET_COOKIE, session_cookie(&state.config, "", 0));
     Ok(res)
 }

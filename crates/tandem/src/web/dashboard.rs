@@ -1,10 +1,10 @@
 //! The signed-in home: relationships, what waits on the caller, and next steps.
 use super::{day, ok, Member, Page, WebError};
-use crate::domain::{MentorshipStatus as S, Role};
+use crate::domain::wire::{MentorshipStatus as S, Role};
 use crate::error::AppError;
 use crate::service::mentorships::{self, MentorshipOut};
 use crate::service::{people, programs};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -61,10 +61,10 @@ fn row(m: &MentorshipOut, me: &str) -> RelationshipRow {
 }
 
 pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
-    let mine = mentorships::mine(&state, &me.caller, None)
+    let mine = mentorships::all_mine(&state, &me.caller)
         .await
         .map_err(me.fail())?;
-    let waiting_on = mentorships::waiting_on(&me.caller, &mine);
+    let waiting_on: Vec<&MentorshipOut> = mine.iter().filter(|m| m.waits_on(me.id())).collect();
     let enrollments = programs::my_enrollments(&state, &me.caller)
         .await
         .map_err(me.fail())?;
@@ -113,7 +113,7 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
                 && S::OPEN.contains(&m.status)
         });
         if !has_mentor {
-            let program = programs::get(&state, &e.program_id)
+            let program = programs::get(&state, &me.caller, &e.program_id)
                 .await
                 .map_err(me.fail())?;
             steps.push(Step {
@@ -154,7 +154,7 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
 
     Ok(ok(&Dashboard {
         page: me.page("Dashboard", "dashboard"),
-        name: me.caller.user.name.clone(),
+        name: me.caller.name().to_string(),
         waiting: waiting_on.iter().map(|m| row(m, me.id())).collect(),
         relationships,
         requests,

@@ -1,15 +1,18 @@
 //! Matching on the pages: a mentee's explained suggestions, a coordinator's rounds
 //! (draft, edit, publish), the program's matching weights and hand-made pairs.
 use super::{
-    back_with_error, capitalise, day, done, form_failure, ok, optional_day, optional_number,
-    redirect_with, render, CsrfForm, Errors, Flash, Member, Opt, Page, WebError,
+    back_with_error, capitalise, day, done, form_failure, ok, optional_day, redirect_with, render,
+    CsrfForm, Errors, Flash, Member, Opt, Page, WebError,
 };
-use crate::domain::{Role, CRITERIA};
+use crate::domain::access::ProgramAct;
+use crate::domain::paging::PageRequest;
+use crate::domain::values::Pick;
+use crate::domain::wire::{Criterion, Objective, Role, RoundStatus};
 use crate::error::AppError;
 use crate::service::matching::{self, ExplanationItem, PairIn, RoundIn, RoundOut, RoundPatch};
 use crate::service::people;
 use crate::service::programs::{self, EnrollmentOut, ProgramOut, ProgramPatch};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -17,34 +20,33 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// A criterion in plain words, and what it rewards.
-pub fn criterion_label(criterion: &str) -> (&'static str, &'static str) {
+pub fn criterion_label(criterion: Criterion) -> (&'static str, &'static str) {
     match criterion {
-        "skills" => (
+        Criterion::Skills => (
             "Skills",
             "The mentor has the skills the mentee wants to grow.",
         ),
-        "field" => ("Field", "Both work in the same or a related field."),
-        "values" => ("Shared values", "Values both of them named."),
-        "seniority" => (
+        Criterion::Field => ("Field", "Both work in the same or a related field."),
+        Criterion::Values => ("Shared values", "Values both of them named."),
+        Criterion::Seniority => (
             "Experience",
             "The difference in seniority suits the program's kind.",
         ),
-        "interests" => ("Shared interests", "Interests both of them named."),
-        "background" => ("Background", "Education, department or location in common."),
-        "learning_style" => (
+        Criterion::Interests => ("Shared interests", "Interests both of them named."),
+        Criterion::Background => ("Background", "Education, department or location in common."),
+        Criterion::LearningStyle => (
             "Learning style",
             "How the mentee learns best fits how the mentor explains.",
         ),
-        "meeting_preference" => (
+        Criterion::MeetingPreference => (
             "How to meet",
             "Both prefer the same way to meet (video, in person, phone, chat).",
         ),
-        "availability" => (
+        Criterion::Availability => (
             "Time available",
             "The mentor has the hours a month the mentee hopes for.",
         ),
-        "timezone" => ("Time zone", "Their working hours overlap."),
-        _ => ("Other", ""),
+        Criterion::Timezone => ("Time zone", "Their working hours overlap."),
     }
 }
 
@@ -69,28 +71,23 @@ fn why(items: &[ExplanationItem]) -> Vec<WhyRow> {
     items
         .iter()
         .map(|i| WhyRow {
-            label: criterion_label(&i.criterion).0.to_string(),
+            label: criterion_label(i.criterion).0.to_string(),
             points: score_text(i.points),
             detail: capitalise(&i.detail),
         })
         .collect()
 }
 
-/// Coordinators and admins run a program's matching; anyone else does not learn
-/// these pages exist.
+/// The program, once the caller may run its matching: the same refusal as the API's.
 async fn runnable_program(
     state: &AppState,
     me: &Member,
     program_id: &str,
 ) -> Result<ProgramOut, WebError> {
-    let program = programs::get(state, program_id).await.map_err(me.fail())?;
-    let can_run = programs::can_run(&state.store.db, &me.caller, program_id)
+    let record = programs::program_for(state, &me.caller, program_id, ProgramAct::RunRounds)
         .await
         .map_err(me.fail())?;
-    if !can_run {
-        return Err(me.fail()(AppError::NotFound("page")));
-    }
-    Ok(program)
+    Ok(ProgramOut::from(&record.program))
 }
 
 /// After a round or pair form fails: back to the page with the messages on top.
@@ -143,7 +140,9 @@ pub async fn suggestions(
     me: Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let program = programs::get(&state, &id).await.map_err(me.fail())?;
+    let program = programs::get(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
     let found = matching::suggestions(&state, &me.caller, &id, Some(20))
         .await
         .map_err(me.fail())?;
@@ -201,8 +200,8 @@ impl RoundRow {
     fn new(r: &RoundOut) -> RoundRow {
         RoundRow {
             id: r.id.clone(),
-            status: r.status.clone(),
-            objective: objective_label(&r.objective).to_string(),
+            status: r.status.as_str().to_string(),
+            objective: objective_label(r.objective).to_string(),
             pairs: r.stats.pairs,
             total_score: score_text(r.stats.total_score),
             mean_score: score_text(r.stats.mean_score),
@@ -213,10 +212,10 @@ impl RoundRow {
     }
 }
 
-fn objective_label(objective: &str) -> &'static str {
+fn objective_label(objective: Objective) -> &'static str {
     match objective {
-        "stable" => "Stable",
-        _ => "Optimal",
+        Objective::Stable => "Stable",
+        Objective::Optimal => "Optimal",
     }
 }
 
@@ -255,9 +254,10 @@ async fn rounds_view(
     errors: Errors,
 ) -> Result<RoundsPage, WebError> {
     let program = runnable_program(state, me, program_id).await?;
-    let rounds = matching::rounds_of(state, &me.caller, program_id)
+    let rounds = matching::rounds_of(state, &me.caller, program_id, &PageRequest::default())
         .await
-        .map_err(me.fail())?;
+        .map_err(me.fail())?
+        .items;
     Ok(RoundsPage {
         page: me.page(format!("Matching rounds · {}", program.name), "programs"),
         program_id: program.id,
@@ -287,7 +287,7 @@ pub async fn create_round(
     let result = match matching::parse_min_score(&form.min_score) {
         Ok(min_score) => {
             let input = RoundIn {
-                objective: form.objective.clone(),
+                objective: Pick::typed(&form.objective),
                 min_score,
             };
             matching::create_round(&state, &me.caller, &id, &input).await
@@ -381,12 +381,13 @@ pub async fn round(
     let r = matching::get_round(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
-    let program = programs::get(&state, &r.program_id)
+    let program = programs::get(&state, &me.caller, &r.program_id)
         .await
         .map_err(me.fail())?;
-    let enrolments = programs::enrollments(&state, &me.caller, &r.program_id)
+    let enrolments = programs::enrollments(&state, &me.caller, &r.program_id, &PageRequest::all())
         .await
-        .map_err(me.fail())?;
+        .map_err(me.fail())?
+        .items;
     let names = names_by_id(&enrolments);
     let mut pairs: Vec<PairRow> = r
         .pairs
@@ -443,7 +444,7 @@ pub async fn round(
         round: RoundRow::new(&r),
         min_score: score_text(r.min_score),
         published: optional_day(r.published_at),
-        is_draft: r.status == "draft",
+        is_draft: r.status == RoundStatus::Draft,
         pairs,
         sort,
         unmatched,
@@ -616,10 +617,10 @@ fn weights_view(
         page,
         program_id: program.id.clone(),
         program_name: program.name.clone(),
-        weights: CRITERIA
+        weights: Criterion::ALL
             .iter()
-            .map(|(c, _)| {
-                let (label, hint) = criterion_label(c);
+            .map(|c| {
+                let (label, hint) = criterion_label(*c);
                 let id = format!("weight_{c}");
                 WeightInput {
                     value: values.get(&id).cloned().unwrap_or_default(),
@@ -641,7 +642,8 @@ pub async fn weights_page(
     let program = runnable_program(&state, &me, &id).await?;
     let values = program
         .weights
-        .iter()
+        .pairs()
+        .into_iter()
         .map(|(c, w)| (format!("weight_{c}"), w.to_string()))
         .collect();
     Ok(ok(&weights_view(
@@ -660,19 +662,7 @@ pub async fn save_weights(
 ) -> Result<Response, WebError> {
     let program = runnable_program(&state, &me, &id).await?;
     let mut errors = Errors::default();
-    let mut weights = BTreeMap::new();
-    for (criterion, _) in CRITERIA {
-        let field = format!("weight_{criterion}");
-        let raw = form.get(&field).cloned().unwrap_or_default();
-        match optional_number(&raw, &field, &mut errors) {
-            Some(n) if (0..=10).contains(&n) => {
-                weights.insert(criterion.to_string(), serde_json::Value::from(n));
-            }
-            Some(_) => errors.add(&field, "must be a whole number from 0 to 10"),
-            None if raw.trim().is_empty() => errors.add(&field, "enter a weight from 0 to 10"),
-            None => {}
-        }
-    }
+    let weights = super::programs::weights_from_form(&form, true, &mut errors);
     let result = if errors.is_empty() {
         let patch = ProgramPatch {
             weights: Some(weights),

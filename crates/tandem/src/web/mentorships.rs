@@ -3,13 +3,13 @@ use super::{
     back_with_error, capitalise, day, done, form_failure, humanise, ok, optional_day,
     optional_number, options, render, CsrfForm, Errors, Member, Opt, Page, WebError,
 };
-use crate::domain::{Action, EndReason, MentorshipStatus, Origin};
+use crate::domain::wire::{Action, EndReason, MentorshipStatus, Origin};
 use crate::error::AppError;
 use crate::service::mentorships::{
     self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, RequestIn,
 };
 use crate::service::{people, programs};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -45,7 +45,9 @@ async fn request_view(
     form: RequestForm,
     errors: Errors,
 ) -> Result<RequestPage, WebError> {
-    let program = programs::get(state, program_id).await.map_err(me.fail())?;
+    let program = programs::get(state, &me.caller, program_id)
+        .await
+        .map_err(me.fail())?;
     let mentor = people::person(state, &me.caller, mentor_id)
         .await
         .map_err(me.fail())?;
@@ -292,8 +294,7 @@ async fn mentorship_view(
     } else {
         None
     };
-    let awaiting_others =
-        m.status == MentorshipStatus::Proposed && mentorships::accepted_by(&m, me.id());
+    let awaiting_others = m.status == MentorshipStatus::Proposed && m.accepted_by(me.id());
     let allowed = |a: Action| m.allowed_actions.contains(&a);
     let actions = Actions {
         accept: allowed(Action::Accept) && !awaiting_others,
@@ -313,7 +314,7 @@ async fn mentorship_view(
         (Some(f), _) => f,
         (None, Some(a)) => AgreementForm::from_agreement(a),
         (None, None) => {
-            let program = programs::get(state, &m.program_id)
+            let program = programs::get(state, &me.caller, &m.program_id)
                 .await
                 .map_err(me.fail())?;
             AgreementForm {
@@ -354,7 +355,10 @@ async fn mentorship_view(
         } else {
             String::new()
         },
-        end_reason: m.end_reason.as_deref().map(humanise).unwrap_or_default(),
+        end_reason: m
+            .end_reason
+            .map(|r| humanise(r.as_str()))
+            .unwrap_or_default(),
         is_participant,
         my_role: m
             .my_role
@@ -374,7 +378,7 @@ async fn mentorship_view(
         m: view,
         has_actions: actions.any(),
         actions,
-        end_reasons: options(EndReason::ALL.iter().map(|r| r.as_str()), ""),
+        end_reasons: options(EndReason::CHOSEN.iter().map(|r| r.as_str()), ""),
         agreement,
         agreement_open,
         form,
@@ -405,27 +409,13 @@ pub struct ActionForm {
     reflection: String,
 }
 
-fn parse_action(raw: &str) -> Option<Action> {
-    [
-        Action::Accept,
-        Action::Decline,
-        Action::Withdraw,
-        Action::Pause,
-        Action::Resume,
-        Action::Complete,
-        Action::End,
-    ]
-    .into_iter()
-    .find(|a| a.as_str() == raw)
-}
-
 pub async fn act(
     State(state): State<AppState>,
     me: Member,
     Path((id, action)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Response, WebError> {
-    let Some(action) = parse_action(&action) else {
+    let Ok(action) = Action::parse(&action) else {
         return Err(me.fail()(AppError::NotFound("action")));
     };
     let back = format!("/mentorships/{id}");

@@ -11,9 +11,13 @@ mod profile;
 mod programs;
 mod shortlist;
 
-use crate::auth::{self, Caller};
-use crate::error::{AppError, FieldErrors};
-use crate::AppState;
+use crate::domain::values::FieldErrors;
+use crate::error::AppError;
+use crate::http::error::status_of;
+use crate::http::session::{self, cookie_header, from_this_site, header_cookie, CSRF_COOKIE};
+use crate::secrets::{random_token, same_secret};
+use crate::service::accounts::{caller_for_token, Caller};
+use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
@@ -26,71 +30,67 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-pub const CSRF_COOKIE: &str = "tandem_csrf";
 const FLASH_COOKIE: &str = "tandem_flash";
 /// Pages need no inline script or style; the API's Swagger UI does, so this stays on the pages.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 const STYLESHEET: &str = include_str!("../../static/app.css");
 
+/// Declares the pages once: the router is built from this list, and the list is
+/// public so the authorization matrix can hold a row for every page.
+macro_rules! pages {
+    ($($method:ident $path:literal => $handler:expr),+ $(,)?) => {
+        /// Every page route, as `(method, path)`.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),+];
+
+        fn page_routes() -> Router<AppState> {
+            Router::new()$(.route($path, $method($handler)))+
+        }
+    };
+}
+
+pages! {
+    get "/" => accounts::landing,
+    get "/signup" => accounts::signup_page,
+    post "/signup" => accounts::signup,
+    get "/signin" => accounts::signin_page,
+    post "/signin" => accounts::signin,
+    post "/signout" => accounts::signout,
+    get "/dashboard" => dashboard::dashboard,
+    get "/profile" => profile::profile_page,
+    post "/profile" => profile::save_profile,
+    post "/profile/plan" => profile::save_plan,
+    get "/programs" => programs::list,
+    get "/programs/{id}" => programs::detail,
+    post "/programs/{id}/enroll" => programs::enroll,
+    post "/programs/{id}/coordinators" => programs::appoint_coordinator,
+    get "/programs/{id}/enrollments" => programs::enrollments,
+    get "/programs/{id}/mentors" => programs::mentors,
+    get "/programs/{id}/suggestions" => matching::suggestions,
+    get "/programs/{id}/rounds" => matching::rounds,
+    post "/programs/{id}/rounds" => matching::create_round,
+    get "/programs/{id}/weights" => matching::weights_page,
+    post "/programs/{id}/weights" => matching::save_weights,
+    post "/programs/{id}/pairs" => matching::propose_pair,
+    get "/rounds/{id}" => matching::round,
+    post "/rounds/{id}/remove" => matching::remove_pair,
+    post "/rounds/{id}/add" => matching::add_pair,
+    post "/rounds/{id}/publish" => matching::publish_round,
+    get "/programs/{id}/mentors/{mentor_id}/request" => mentorships::request_page,
+    post "/programs/{id}/mentors/{mentor_id}/request" => mentorships::send_request,
+    get "/admin/programs/new" => programs::new_program_page,
+    post "/admin/programs/new" => programs::create_program,
+    get "/shortlist" => shortlist::shortlist_page,
+    post "/shortlist" => shortlist::add,
+    post "/shortlist/{person_id}/remove" => shortlist::remove,
+    get "/mentorships/{id}" => mentorships::detail,
+    post "/mentorships/{id}/actions/{action}" => mentorships::act,
+    post "/mentorships/{id}/agreement" => mentorships::save_agreement,
+    post "/mentorships/{id}/agreement/sign" => mentorships::sign_agreement,
+    get "/static/app.css" => stylesheet,
+}
+
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(accounts::landing))
-        .route("/signup", get(accounts::signup_page).post(accounts::signup))
-        .route("/signin", get(accounts::signin_page).post(accounts::signin))
-        .route("/signout", post(accounts::signout))
-        .route("/dashboard", get(dashboard::dashboard))
-        .route(
-            "/profile",
-            get(profile::profile_page).post(profile::save_profile),
-        )
-        .route("/profile/plan", post(profile::save_plan))
-        .route("/programs", get(programs::list))
-        .route("/programs/{id}", get(programs::detail))
-        .route("/programs/{id}/enroll", post(programs::enroll))
-        .route(
-            "/programs/{id}/coordinators",
-            post(programs::appoint_coordinator),
-        )
-        .route("/programs/{id}/enrollments", get(programs::enrollments))
-        .route("/programs/{id}/mentors", get(programs::mentors))
-        .route("/programs/{id}/suggestions", get(matching::suggestions))
-        .route(
-            "/programs/{id}/rounds",
-            get(matching::rounds).post(matching::create_round),
-        )
-        .route(
-            "/programs/{id}/weights",
-            get(matching::weights_page).post(matching::save_weights),
-        )
-        .route("/programs/{id}/pairs", post(matching::propose_pair))
-        .route("/rounds/{id}", get(matching::round))
-        .route("/rounds/{id}/remove", post(matching::remove_pair))
-        .route("/rounds/{id}/add", post(matching::add_pair))
-        .route("/rounds/{id}/publish", post(matching::publish_round))
-        .route(
-            "/programs/{id}/mentors/{mentor_id}/request",
-            get(mentorships::request_page).post(mentorships::send_request),
-        )
-        .route(
-            "/admin/programs/new",
-            get(programs::new_program_page).post(programs::create_program),
-        )
-        .route(
-            "/shortlist",
-            get(shortlist::shortlist_page).post(shortlist::add),
-        )
-        .route("/shortlist/{person_id}/remove", post(shortlist::remove))
-        .route("/mentorships/{id}", get(mentorships::detail))
-        .route("/mentorships/{id}/actions/{action}", post(mentorships::act))
-        .route(
-            "/mentorships/{id}/agreement",
-            post(mentorships::save_agreement),
-        )
-        .route(
-            "/mentorships/{id}/agreement/sign",
-            post(mentorships::sign_agreement),
-        )
-        .route("/static/app.css", get(stylesheet))
+    page_routes()
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), page_cookies))
         .layer(SetResponseHeaderLayer::overriding(
@@ -122,55 +122,34 @@ async fn not_found(visitor: Visitor) -> Response {
 #[derive(Clone)]
 struct CsrfToken(String);
 
-fn cookie_header(
-    state: &AppState,
-    name: &str,
-    value: &str,
-    same_site: &str,
-    max_age: Option<u64>,
-) -> HeaderValue {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let age = max_age
-        .map(|s| format!("; Max-Age={s}"))
-        .unwrap_or_default();
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}{age}{secure}"
-    ))
-    .expect("cookie values are URL-safe")
-}
-
 /// Issues the CSRF cookie on pages when the browser has none, and drops a flash
 /// message once a page has shown it.
 async fn page_cookies(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
-    let issued = match auth::header_cookie(req.headers(), CSRF_COOKIE).filter(|t| !t.is_empty()) {
+    let issued = match header_cookie(req.headers(), CSRF_COOKIE) {
         Some(token) => {
             req.extensions_mut().insert(CsrfToken(token));
             None
         }
         None if is_get => {
-            let token = auth::random_token();
+            let token = random_token();
             req.extensions_mut().insert(CsrfToken(token.clone()));
             Some(token)
         }
         None => None,
     };
-    let had_flash = auth::header_cookie(req.headers(), FLASH_COOKIE).is_some();
+    let had_flash = header_cookie(req.headers(), FLASH_COOKIE).is_some();
     let mut res = next.run(req).await;
     if let Some(token) = issued {
         res.headers_mut().append(
             header::SET_COOKIE,
-            cookie_header(&state, CSRF_COOKIE, &token, "Strict", None),
+            session::csrf_cookie(&state.config, &token),
         );
     }
     if had_flash && is_get && !res.status().is_redirection() {
         res.headers_mut().append(
             header::SET_COOKIE,
-            cookie_header(&state, FLASH_COOKIE, "", "Lax", Some(0)),
+            cookie_header(&state.config, FLASH_COOKIE, "", "Lax", Some(0)),
         );
     }
     res
@@ -193,7 +172,7 @@ impl Flash {
 }
 
 fn read_flash(headers: &HeaderMap) -> Option<Flash> {
-    let raw = auth::header_cookie(headers, FLASH_COOKIE)?;
+    let raw = header_cookie(headers, FLASH_COOKIE)?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).ok()?;
     let (kind, text) = pairs.into_iter().next()?;
     Some(Flash {
@@ -209,7 +188,7 @@ pub fn redirect_with(state: &AppState, to: &str, flash: Flash) -> Response {
     let mut res = Redirect::to(to).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookie_header(state, FLASH_COOKIE, &value, "Lax", Some(120)),
+        cookie_header(&state.config, FLASH_COOKIE, &value, "Lax", Some(120)),
     );
     res
 }
@@ -265,9 +244,9 @@ impl Visitor {
             title: title.into(),
             nav,
             user: self.caller.as_ref().map(|c| UserView {
-                id: c.user.id.clone(),
-                name: c.user.name.clone(),
-                is_admin: c.user.is_admin,
+                id: c.id().to_string(),
+                name: c.name().to_string(),
+                is_admin: c.is_admin(),
             }),
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),
@@ -295,15 +274,17 @@ impl FromRequestParts<AppState> for Visitor {
             .map(|t| t.0.clone())
             .unwrap_or_default();
         let flash = read_flash(&parts.headers);
-        let caller = match auth::token_from(parts) {
-            Some(token) => auth::caller_for_token(state, &token).await.map_err(|e| {
-                let v = Visitor {
-                    caller: None,
-                    csrf: csrf.clone(),
-                    flash: None,
-                };
-                v.fail(e).into_response()
-            })?,
+        let caller = match session::credential(&parts.headers) {
+            Some(credential) => caller_for_token(state, credential.token())
+                .await
+                .map_err(|e| {
+                    let v = Visitor {
+                        caller: None,
+                        csrf: csrf.clone(),
+                        flash: None,
+                    };
+                    v.fail(e).into_response()
+                })?,
             None => None,
         };
         Ok(Visitor {
@@ -387,6 +368,7 @@ impl IntoResponse for WebError {
         if let AppError::Unauthorized = err {
             return Redirect::to("/signin").into_response();
         }
+        let status = status_of(&err);
         if let AppError::Other(e) = &err {
             tracing::error!(error = ?e, "unexpected failure on a page");
         }
@@ -402,7 +384,7 @@ impl IntoResponse for WebError {
         page.title = heading.clone();
         page.flash = None;
         render(
-            err.status(),
+            status,
             &ErrorPage {
                 page,
                 heading,
@@ -443,11 +425,12 @@ pub fn capitalise(s: &str) -> String {
 /// CSRF check every page form goes through.
 pub struct CsrfForm<T>(pub T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let cookie = auth::header_cookie(req.headers(), CSRF_COOKIE).unwrap_or_default();
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let cookie = header_cookie(req.headers(), CSRF_COOKIE).unwrap_or_default();
+        let same_site = from_this_site(req.headers(), &state.config);
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| bare_error(StatusCode::BAD_REQUEST, "The form could not be read."))?;
@@ -458,7 +441,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v.as_str())
             .unwrap_or_default();
-        if cookie.is_empty() || !same_token(&cookie, sent) {
+        if cookie.is_empty() || !same_secret(&cookie, sent) || !same_site {
             return Err(bare_error(
                 StatusCode::FORBIDDEN,
                 "This form expired or did not come from Tandem. Go back, reload the page and try again.",
@@ -472,15 +455,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
         })?;
         Ok(CsrfForm(value))
     }
-}
-
-/// Compares in time independent of where the strings differ.
-fn same_token(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 fn bare_error(status: StatusCode, message: &str) -> Response {
@@ -553,7 +527,7 @@ pub fn form_failure(
         }),
         AppError::Unauthorized | AppError::NotFound(_) | AppError::Other(_) => Err(fail(err)),
         other => Ok(Failure {
-            status: other.status(),
+            status: status_of(&other),
             errors: Errors::default(),
             banner: Flash::error(capitalise(&other.public_message())),
         }),

@@ -3,10 +3,11 @@ use super::{
     done, form_failure, ok, optional_number, options, render, split_lines, split_list, CsrfForm,
     Errors, Member, Opt, Page, WebError,
 };
-use crate::domain::{LearningStyle, MeetingPreference, Seniority};
+use crate::domain::values::Pick;
+use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority, WireEnum};
 use crate::error::AppError;
 use crate::service::people::{self, PlanData, ProfileData};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -37,6 +38,15 @@ pub struct ProfileForm {
     hours_per_month: String,
 }
 
+/// A closed-set value as a form shows it: its wire name, or nothing.
+fn wire<T: WireEnum>(pick: &Pick<T>) -> String {
+    pick.optional()
+        .ok()
+        .flatten()
+        .map(|v| v.to_wire().to_string())
+        .unwrap_or_default()
+}
+
 impl ProfileForm {
     fn from_data(p: &ProfileData) -> ProfileForm {
         let num = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
@@ -46,7 +56,7 @@ impl ProfileForm {
             bio: p.bio.clone(),
             known_for: p.known_for.clone(),
             years_experience: num(p.years_experience),
-            seniority: p.seniority.clone().unwrap_or_default(),
+            seniority: wire(&p.seniority),
             skills: p.skills.join(", "),
             interests: p.interests.join(", "),
             values: p.values.join(", "),
@@ -56,8 +66,8 @@ impl ProfileForm {
             location: p.location.clone(),
             department: p.department.clone(),
             manager_email: p.manager_email.clone().unwrap_or_default(),
-            learning_style: p.learning_style.clone().unwrap_or_default(),
-            meeting_preference: p.meeting_preference.clone().unwrap_or_default(),
+            learning_style: wire(&p.learning_style),
+            meeting_preference: wire(&p.meeting_preference),
             hours_per_month: num(p.hours_per_month),
         }
     }
@@ -76,7 +86,7 @@ impl ProfileForm {
                 "years_experience",
                 &mut errors,
             ),
-            seniority: some(&self.seniority),
+            seniority: Pick::typed(&self.seniority),
             skills: split_list(&self.skills),
             interests: split_list(&self.interests),
             values: split_list(&self.values),
@@ -86,8 +96,8 @@ impl ProfileForm {
             location: self.location.clone(),
             department: self.department.clone(),
             manager_email: some(&self.manager_email),
-            learning_style: some(&self.learning_style),
-            meeting_preference: some(&self.meeting_preference),
+            learning_style: Pick::typed(&self.learning_style),
+            meeting_preference: Pick::typed(&self.meeting_preference),
             hours_per_month: optional_number(&self.hours_per_month, "hours_per_month", &mut errors),
         };
         if errors.is_empty() {

@@ -4,13 +4,15 @@ use super::{
     back_with_error, day, done, form_failure, humanise, ok, optional_day, optional_number, options,
     render, safe_next, split_list, CsrfForm, Errors, Member, Opt, Page, WebError,
 };
-use crate::domain::{default_weights, ProgramContext, ProgramKind, Role, CRITERIA};
+use crate::domain::paging::PageRequest;
+use crate::domain::values::{Pick, Weights, WeightsPatch};
+use crate::domain::wire::{Criterion, ProgramContext, ProgramKind, Role};
 use crate::error::AppError;
 use crate::service::programs::{
     self, CoordinatorIn, EnrollmentIn, MentorSearch, ProgramIn, ProgramOut,
 };
 use crate::service::{accounts, mentorships, people};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -93,10 +95,38 @@ struct ProgramsPage {
     page: Page,
     programs: Vec<ProgramView>,
     is_admin: bool,
+    next_href: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
-    let all = programs::list(&state).await.map_err(me.fail())?;
+/// `?cursor=` on a page that lists.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CursorQuery {
+    cursor: String,
+    pairs_cursor: String,
+}
+
+/// The link to the page after this one, keeping the rest of the query.
+pub fn next_href(path: &str, params: &[(&str, &str)], cursor: Option<String>) -> Option<String> {
+    let cursor = cursor?;
+    let mut pairs: Vec<(&str, &str)> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .copied()
+        .collect();
+    pairs.push(("cursor", &cursor));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    Some(format!("{path}?{query}"))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    me: Member,
+    Query(q): Query<CursorQuery>,
+) -> Result<Response, WebError> {
+    let page = PageRequest::new(None, Some(&q.cursor)).map_err(|e| me.fail()(AppError::from(e)))?;
+    let listing = programs::list(&state, &page).await.map_err(me.fail())?;
+    let all = listing.items;
     let roles = my_roles_by_program(&state, &me).await?;
     let coordinating: Vec<String> = programs::coordinated_by(&state, &me.caller)
         .await
@@ -117,7 +147,8 @@ pub async fn list(State(state): State<AppState>, me: Member) -> Result<Response,
     Ok(ok(&ProgramsPage {
         page: me.page("Programs", "programs"),
         programs: views,
-        is_admin: me.caller.user.is_admin,
+        is_admin: me.caller.is_admin(),
+        next_href: next_href("/programs", &[], listing.next_cursor),
     }))
 }
 
@@ -137,16 +168,16 @@ pub async fn detail(
     me: Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let program = programs::get(&state, &id).await.map_err(me.fail())?;
+    let program = programs::get(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
     let roles = my_roles_by_program(&state, &me).await?;
-    let coordinators = programs::coordinators(&state, &id)
+    let coordinators = programs::coordinators(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
     let coordinating = coordinators.iter().any(|c| c.id == me.id());
-    let can_run = programs::can_run(&state.store.db, &me.caller, &id)
-        .await
-        .map_err(me.fail())?;
-    let accounts = if me.caller.user.is_admin {
+    let can_run = coordinating || me.caller.is_admin();
+    let accounts = if me.caller.is_admin() {
         accounts::all_accounts(&state, &me.caller)
             .await
             .map_err(me.fail())?
@@ -171,7 +202,7 @@ pub async fn detail(
         program: view,
         coordinators: coordinators.into_iter().map(|c| c.name).collect(),
         can_run,
-        is_admin: me.caller.user.is_admin,
+        is_admin: me.caller.is_admin(),
         accounts,
     }))
 }
@@ -206,7 +237,7 @@ pub async fn enroll(
         ));
     }
     let input = EnrollmentIn {
-        role: form.role.clone(),
+        role: Pick::typed(&form.role),
         capacity,
         wants_skills: split_list(&form.wants_skills),
         goals_summary: form.goals_summary.clone(),
@@ -214,7 +245,9 @@ pub async fn enroll(
     };
     match programs::enroll(&state, &me.caller, &id, &input).await {
         Ok(e) => {
-            let program = programs::get(&state, &id).await.map_err(me.fail())?;
+            let program = programs::get(&state, &me.caller, &id)
+                .await
+                .map_err(me.fail())?;
             let next = if e.role == Role::Mentee {
                 " Next: find a mentor in its directory."
             } else {
@@ -295,20 +328,36 @@ struct EnrollmentsPage {
     relationships: Vec<RelationshipRow>,
     mentor_opts: Vec<Opt>,
     mentee_opts: Vec<Opt>,
+    next_href: Option<String>,
+    pairs_next_href: Option<String>,
 }
 
 pub async fn enrollments(
     State(state): State<AppState>,
     me: Member,
     Path(id): Path<String>,
+    Query(q): Query<CursorQuery>,
 ) -> Result<Response, WebError> {
-    let program = programs::get(&state, &id).await.map_err(me.fail())?;
-    let rows = programs::enrollments(&state, &me.caller, &id)
+    let bad_cursor = |e| me.fail()(AppError::from(e));
+    let page = PageRequest::new(Some(200), Some(&q.cursor)).map_err(bad_cursor)?;
+    let pairs_page = PageRequest::new(Some(200), Some(&q.pairs_cursor)).map_err(bad_cursor)?;
+    let program = programs::get(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
-    let pairs = mentorships::of_program(&state, &me.caller, &id)
+    let listing = programs::enrollments(&state, &me.caller, &id, &page)
         .await
         .map_err(me.fail())?;
+    let rows = listing.items;
+    let pairs_listing = mentorships::of_program(&state, &me.caller, &id, &pairs_page)
+        .await
+        .map_err(me.fail())?;
+    let pairs = pairs_listing.items;
+    let path = format!("/programs/{id}/enrollments");
+    let next = next_href(&path, &[], listing.next_cursor);
+    let pairs_next = pairs_listing.next_cursor.map(|c| {
+        let query = serde_urlencoded::to_string([("pairs_cursor", c.as_str())]).unwrap_or_default();
+        format!("{path}?{query}")
+    });
     let people_as = |role: Role| -> Vec<Opt> {
         let mut opts: Vec<Opt> = rows
             .iter()
@@ -355,6 +404,8 @@ pub async fn enrollments(
         relationships,
         mentor_opts,
         mentee_opts,
+        next_href: next,
+        pairs_next_href: pairs_next,
     }))
 }
 
@@ -364,6 +415,7 @@ pub struct SearchQuery {
     q: String,
     skill: String,
     field: String,
+    cursor: String,
 }
 
 pub struct MentorView {
@@ -387,6 +439,7 @@ struct MentorsPage {
     query: SearchQuery,
     mentors: Vec<MentorView>,
     back: String,
+    next_href: Option<String>,
 }
 
 pub async fn mentors(
@@ -395,24 +448,39 @@ pub async fn mentors(
     Path(id): Path<String>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
-    let program = programs::get(&state, &id).await.map_err(me.fail())?;
+    let page =
+        PageRequest::new(None, Some(&query.cursor)).map_err(|e| me.fail()(AppError::from(e)))?;
+    let program = programs::get(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
     let search = MentorSearch {
         q: Some(query.q.clone()),
         skill: Some(query.skill.clone()),
         field: Some(query.field.clone()),
     };
-    let found = programs::search_mentors(&state, &me.caller, &id, &search)
+    let listing = programs::search_mentors(&state, &me.caller, &id, &search, &page)
         .await
         .map_err(me.fail())?;
-    let shortlist = people::shortlist(&state, &me.caller)
+    let found = listing.items;
+    let shortlist = people::shortlist(&state, &me.caller, &PageRequest::all())
         .await
-        .map_err(me.fail())?;
+        .map_err(me.fail())?
+        .items;
     let roles = my_roles_by_program(&state, &me).await?;
-    let coordinating = programs::coordinators(&state, &id)
+    let coordinating = programs::coordinators(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?
         .iter()
         .any(|c| c.id == me.id());
+    let next = next_href(
+        &format!("/programs/{id}/mentors"),
+        &[
+            ("q", &query.q),
+            ("skill", &query.skill),
+            ("field", &query.field),
+        ],
+        listing.next_cursor,
+    );
     let mentors = found
         .into_iter()
         .map(|c| MentorView {
@@ -446,6 +514,7 @@ pub async fn mentors(
         query,
         mentors,
         back,
+        next_href: next,
     }))
 }
 
@@ -482,7 +551,8 @@ impl Default for ProgramForm {
             max_mentors_per_mentee: "1".into(),
             request_expiry_days: "14".into(),
             max_timezone_gap_hours: "12".into(),
-            rest: default_weights()
+            rest: Weights::default()
+                .pairs()
                 .into_iter()
                 .map(|(k, v)| (format!("weight_{k}"), v.to_string()))
                 .collect(),
@@ -493,18 +563,12 @@ impl Default for ProgramForm {
 impl ProgramForm {
     fn to_input(&self) -> Result<ProgramIn, Errors> {
         let mut errors = Errors::default();
-        let mut weights = BTreeMap::new();
-        for (criterion, _) in CRITERIA {
-            let raw = self.weight(criterion);
-            if let Some(n) = optional_number(&raw, &format!("weight_{criterion}"), &mut errors) {
-                weights.insert(criterion.to_string(), serde_json::Value::from(n));
-            }
-        }
+        let weights = weights_from_form(&self.rest, false, &mut errors);
         let input = ProgramIn {
             name: self.name.clone(),
             description: self.description.clone(),
-            kind: self.kind.clone(),
-            context: self.context.clone(),
+            kind: Pick::typed(&self.kind),
+            context: Pick::typed(&self.context),
             starts_on: self.starts_on.clone(),
             ends_on: self.ends_on.clone(),
             mentor_capacity: optional_number(&self.mentor_capacity, "mentor_capacity", &mut errors),
@@ -533,12 +597,35 @@ impl ProgramForm {
         }
     }
 
-    fn weight(&self, criterion: &str) -> String {
+    fn weight(&self, criterion: Criterion) -> String {
         self.rest
             .get(&format!("weight_{criterion}"))
             .cloned()
             .unwrap_or_default()
     }
+}
+
+/// The weights typed as `weight_<criterion>` fields, each a whole number 0…10;
+/// `required` refuses an empty field.
+pub fn weights_from_form(
+    form: &BTreeMap<String, String>,
+    required: bool,
+    errors: &mut Errors,
+) -> WeightsPatch {
+    let mut patch = WeightsPatch::default();
+    for criterion in Criterion::ALL {
+        let field = format!("weight_{criterion}");
+        let raw = form.get(&field).cloned().unwrap_or_default();
+        match optional_number(&raw, &field, errors) {
+            Some(n) if (0..=10).contains(&n) => patch.set(*criterion, n as u8),
+            Some(_) => errors.add(&field, "must be a whole number from 0 to 10"),
+            None if required && raw.trim().is_empty() => {
+                errors.add(&field, "enter a weight from 0 to 10")
+            }
+            None => {}
+        }
+    }
+    patch
 }
 
 pub struct WeightField {
@@ -565,12 +652,12 @@ fn new_program_view(page: Page, form: ProgramForm, errors: Errors) -> NewProgram
             ProgramContext::ALL.iter().map(|c| c.as_str()),
             &form.context,
         ),
-        weights: CRITERIA
+        weights: Criterion::ALL
             .iter()
-            .map(|(c, _)| WeightField {
+            .map(|c| WeightField {
                 id: format!("weight_{c}"),
-                label: humanise(c),
-                value: form.weight(c),
+                label: humanise(c.as_str()),
+                value: form.weight(*c),
             })
             .collect(),
         page,
@@ -580,7 +667,7 @@ fn new_program_view(page: Page, form: ProgramForm, errors: Errors) -> NewProgram
 }
 
 pub async fn new_program_page(me: Member) -> Result<Response, WebError> {
-    programs::require_admin(&me.caller).map_err(me.fail())?;
+    me.caller.require_admin().map_err(me.fail())?;
     Ok(ok(&new_program_view(
         me.page("New program", "admin"),
         ProgramForm::default(),

@@ -1,7 +1,8 @@
 //! The personal shortlist of candidate mentors.
 use super::{back_with_error, done, ok, safe_next, CsrfForm, Member, Page, WebError};
+use crate::domain::paging::PageRequest;
 use crate::service::people::{self, ShortlistIn, ShortlistItem};
-use crate::AppState;
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -18,9 +19,10 @@ pub async fn shortlist_page(
     State(state): State<AppState>,
     me: Member,
 ) -> Result<Response, WebError> {
-    let items = people::shortlist(&state, &me.caller)
+    let items = people::shortlist(&state, &me.caller, &PageRequest::all())
         .await
-        .map_err(me.fail())?;
+        .map_err(me.fail())?
+        .items;
     Ok(ok(&ShortlistPage {
         page: me.page("Your shortlist", "shortlist"),
         items,

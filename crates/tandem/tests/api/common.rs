@@ -65,6 +65,11 @@ impl TestApp {
         dir: Option<tempfile::TempDir>,
         pg_drop: Option<(String, String)>,
     ) -> TestApp {
+        // Unexpected failures are logged; the test's output shows them when it fails.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("warn,tandem=info")
+            .with_test_writer()
+            .try_init();
         let outbox = tempfile::tempdir().expect("outbox dir");
         config.outbox_dir = outbox.path().display().to_string();
         let app = tandem::build(config).await.expect("app builds");

@@ -1,0 +1,241 @@
+//! Closed sets of values and their wire names. Each set is written once here; JSON
+//! (serde), the OpenAPI document (utoipa), forms and database columns all read
+//! their names from it.
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A closed set with wire names.
+pub trait WireEnum: Sized + Copy + 'static {
+    /// The wire names, comma-separated, for messages.
+    fn wire_names() -> String;
+    /// The value with this wire name.
+    fn from_wire(raw: &str) -> Result<Self, String>;
+    fn to_wire(self) -> &'static str;
+}
+
+/// Declares a closed set with its wire names. The names are taken as `tt` so that
+/// the derive macros see plain string literals (a `literal` fragment reaches them
+/// wrapped in an invisible group, which utoipa ignores).
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:tt),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+            /// The value with this wire name (surrounding blanks ignored).
+            pub fn parse(raw: &str) -> Result<$name, String> {
+                match raw.trim() {
+                    $($wire => Ok($name::$variant),)+
+                    _ => Err(format!("must be one of: {}", Self::wire_names())),
+                }
+            }
+            pub fn wire_names() -> String {
+                [$($wire),+].join(", ")
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl WireEnum for $name {
+            fn wire_names() -> String {
+                $name::wire_names()
+            }
+            fn from_wire(raw: &str) -> Result<Self, String> {
+                $name::parse(raw)
+            }
+            fn to_wire(self) -> &'static str {
+                self.as_str()
+            }
+        }
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(raw: &str) -> Result<Self, String> {
+                $name::parse(raw)
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// A part in a program: `mentor` or `mentee`.
+    Role { Mentor = "mentor", Mentee = "mentee" }
+);
+wire_enum!(
+    /// `traditional` (one mentor, one mentee), `peer`, `reverse` or `group` (one mentor, several mentees).
+    ProgramKind { Traditional = "traditional", Peer = "peer", Reverse = "reverse", Group = "group" }
+);
+wire_enum!(
+    ProgramContext { Corporate = "corporate", Startup = "startup", Academia = "academia", Community = "community" }
+);
+wire_enum!(
+    Seniority { Student = "student", Junior = "junior", Mid = "mid", Senior = "senior", Lead = "lead", Executive = "executive" }
+);
+wire_enum!(
+    LearningStyle { Visual = "visual", Auditory = "auditory", ReadingWriting = "reading_writing", Kinesthetic = "kinesthetic" }
+);
+wire_enum!(
+    MeetingPreference { Video = "video", InPerson = "in_person", Phone = "phone", Chat = "chat", Any = "any" }
+);
+wire_enum!(
+    /// How a mentorship came about: a mentee's request, a matching round, or a coordinator's proposal.
+    Origin { Request = "request", Round = "round", Coordinator = "coordinator" }
+);
+wire_enum!(
+    /// Why a relationship ended early. `account_erased` is set by the system when a
+    /// participant erases their account; people choose one of the other four.
+    EndReason {
+        NotAGoodFit = "not_a_good_fit",
+        Time = "time",
+        GoalsMetEarly = "goals_met_early",
+        Other = "other",
+        AccountErased = "account_erased",
+    }
+);
+wire_enum!(
+    /// Where a request or relationship stands.
+    MentorshipStatus {
+        Requested = "requested",
+        Proposed = "proposed",
+        Active = "active",
+        Paused = "paused",
+        Declined = "declined",
+        Withdrawn = "withdrawn",
+        Expired = "expired",
+        Merged = "merged",
+        Completed = "completed",
+        Ended = "ended",
+    }
+);
+wire_enum!(
+    /// A matching round: a `draft` until one is `published`; the program's other drafts are then `discarded`.
+    RoundStatus { Draft = "draft", Published = "published", Discarded = "discarded" }
+);
+wire_enum!(
+    /// `optimal`: as many mentees matched as possible, then the highest total score.
+    /// `stable`: no mentee and mentor would both rather be with each other.
+    Objective { Optimal = "optimal", Stable = "stable" }
+);
+wire_enum!(
+    /// A lifecycle action on a mentorship.
+    Action {
+        Accept = "accept",
+        Decline = "decline",
+        Withdraw = "withdraw",
+        Pause = "pause",
+        Resume = "resume",
+        Complete = "complete",
+        End = "end",
+    }
+);
+wire_enum!(
+    /// A matching criterion, as named in a program's `weights`.
+    Criterion {
+        Skills = "skills",
+        Field = "field",
+        Values = "values",
+        Seniority = "seniority",
+        Interests = "interests",
+        Background = "background",
+        LearningStyle = "learning_style",
+        MeetingPreference = "meeting_preference",
+        Availability = "availability",
+        Timezone = "timezone",
+    }
+);
+
+impl EndReason {
+    /// The reasons a participant may give; `account_erased` is the system's.
+    pub const CHOSEN: &'static [EndReason] = &[
+        EndReason::NotAGoodFit,
+        EndReason::Time,
+        EndReason::GoalsMetEarly,
+        EndReason::Other,
+    ];
+
+    /// A reason a participant gives when ending a relationship.
+    pub fn parse_chosen(raw: &str) -> Result<EndReason, String> {
+        match EndReason::parse(raw) {
+            Ok(r) if EndReason::CHOSEN.contains(&r) => Ok(r),
+            _ => Err("must be one of: not_a_good_fit, time, goals_met_early, other".into()),
+        }
+    }
+}
+
+impl MentorshipStatus {
+    /// Statuses that use a mentor's capacity.
+    pub const USING_CAPACITY: &'static [MentorshipStatus] = &[
+        MentorshipStatus::Active,
+        MentorshipStatus::Paused,
+        MentorshipStatus::Proposed,
+    ];
+    /// Statuses that count towards a mentee's `max_mentors_per_mentee`, and that make a
+    /// second request between the same two people a duplicate.
+    pub const OPEN: &'static [MentorshipStatus] = &[
+        MentorshipStatus::Requested,
+        MentorshipStatus::Proposed,
+        MentorshipStatus::Active,
+        MentorshipStatus::Paused,
+    ];
+}
+
+impl Action {
+    pub fn past(self) -> &'static str {
+        match self {
+            Action::Accept => "accepted",
+            Action::Decline => "declined",
+            Action::Withdraw => "withdrawn",
+            Action::Pause => "paused",
+            Action::Resume => "resumed",
+            Action::Complete => "completed",
+            Action::End => "ended",
+        }
+    }
+}
+
+impl Criterion {
+    /// The SPEC's default weight.
+    pub const fn default_weight(self) -> u8 {
+        match self {
+            Criterion::Skills => 5,
+            Criterion::Field | Criterion::Values | Criterion::Seniority => 3,
+            _ => 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_round_trip_through_serde_and_parse() {
+        for s in MentorshipStatus::ALL {
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+            assert_eq!(MentorshipStatus::parse(s.as_str()), Ok(*s));
+        }
+        assert_eq!(
+            LearningStyle::parse(" reading_writing "),
+            Ok(LearningStyle::ReadingWriting)
+        );
+        assert!(ProgramKind::parse("Traditional").is_err());
+    }
+
+    #[test]
+    fn people_choose_four_end_reasons_and_never_account_erased() {
+        assert_eq!(EndReason::parse_chosen("time"), Ok(EndReason::Time));
+        assert!(EndReason::parse_chosen("account_erased").is_err());
+        assert_eq!(
+            EndReason::parse("account_erased"),
+            Ok(EndReason::AccountErased)
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! Accounts and sessions: users, session tokens (stored as hashes), failed sign-ins.
+use super::db::Store;
+use super::entities::{login_failure, session, user};
+use super::records::SignedIn;
+use super::sql::{col, model, rows, select_prefixed};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, ExprTrait, JoinType, Order, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::sync::Arc;
+
+pub async fn user_by_id(db: &impl ConnectionTrait, id: &str) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+pub async fn user_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await
+}
+
+/// Whether the instance has no account yet.
+pub async fn no_users(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(user::Entity::find().count(db).await? == 0)
+}
+
+pub async fn count_admins(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::IsAdmin.eq(true))
+        .count(db)
+        .await
+}
+
+/// Makes concurrent sign-ups wait for each other, so "the first account is the
+/// admin" holds (PostgreSQL; SQLite's single writer already serialises them).
+pub async fn serialise_sign_ups(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_unprepared("LOCK TABLE users IN EXCLUSIVE MODE")
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_user(db: &impl ConnectionTrait, u: user::Model) -> Result<user::Model, DbErr> {
+    u.into_active_model().insert(db).await
+}
+
+pub async fn delete_user(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+    user::Entity::delete_by_id(id.to_string()).exec(db).await?;
+    Ok(())
+}
+
+/// Locks these people's rows until the transaction ends (PostgreSQL), in id order
+/// so that two transactions never wait for each other in a circle. Decisions about
+/// a person's places and open requests are taken under this lock.
+pub async fn lock_people(db: &impl ConnectionTrait, ids: &[&str]) -> Result<(), DbErr> {
+    let mut ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    ids.sort();
+    ids.dedup();
+    user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    Ok(())
+}
+
+/// Every account by name, for an admin choosing a coordinator.
+pub async fn users_by_name(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<user::Model>, DbErr> {
+    user::Entity::find()
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Email)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+// ------------------------------------------------------------------ sessions
+
+pub async fn insert_session(db: &impl ConnectionTrait, s: session::Model) -> Result<(), DbErr> {
+    s.into_active_model().insert(db).await?;
+    Ok(())
+}
+
+pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::TokenHash.eq(token_hash))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The session with this token hash and its account, in one statement.
+pub async fn signed_in(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<SignedIn>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(session::Entity, Alias::new("s"))
+        .expr_as(col("s", "id"), Alias::new("session_id"))
+        .expr_as(col("s", "expires_at"), Alias::new("session_expires_at"))
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("s"), Alias::new("user_id"))),
+        )
+        .and_where(col("s", "token_hash").eq(token_hash))
+        .order_by((Alias::new("s"), Alias::new("id")), Order::Asc)
+        .limit(1);
+    select_prefixed::<user::Entity>(&mut q, "u", "u_");
+    let Some(row) = rows(db, &q).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(Some(SignedIn {
+        session_id: row.try_get("", "session_id")?,
+        expires_at: row.try_get("", "session_expires_at")?,
+        user: model::<user::Entity>(&row, "u_")?,
+    }))
+}
+
+/// The cached form of [`signed_in`]: no statement at all while nothing was written.
+pub async fn signed_in_cached(
+    store: &Store,
+    token_hash: &str,
+) -> Result<Option<Arc<SignedIn>>, DbErr> {
+    let shared = store.shared();
+    let Some(generation) = shared.generation.current() else {
+        return Ok(signed_in(store.read(), token_hash).await?.map(Arc::new));
+    };
+    if let Some(hit) = shared
+        .caches
+        .sessions
+        .get(&token_hash.to_string(), generation)
+    {
+        return Ok(hit);
+    }
+    let found = signed_in(store.read(), token_hash).await?.map(Arc::new);
+    shared
+        .caches
+        .sessions
+        .put(token_hash.to_string(), found.clone(), generation);
+    Ok(found)
+}
+
+// ------------------------------------------------------------------ failed sign-ins
+
+/// How many failures for `key` count since `since`, and when the oldest of those
+/// that keep the count at `limit` or above happened.
+pub async fn failures_since(
+    db: &impl ConnectionTrait,
+    key: &str,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    let failures = login_failure::Entity::find()
+        .filter(login_failure::Column::ThrottleKey.eq(key))
+        .filter(login_failure::Column::FailedAt.gt(since));
+    let count = failures.clone().count(db).await?;
+    if count < limit {
+        return Ok((count, None));
+    }
+    let oldest = failures
+        .order_by_asc(login_failure::Column::FailedAt)
+        .offset(count - limit)
+        .one(db)
+        .await?;
+    Ok((count, oldest.map(|f| f.failed_at)))
+}
+
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    key: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    login_failure::ActiveModel {
+        throttle_key: Set(key.to_string()),
+        failed_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn forget_failures_before(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::FailedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(())
+}

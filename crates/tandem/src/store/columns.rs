@@ -1,0 +1,134 @@
+//! How the domain's values sit in columns: closed sets as their wire names, lists
+//! and weights as JSON text. A value a column cannot hold back is an error that
+//! names the column and what it found, never a silent default.
+use crate::domain::values::Weights;
+use crate::domain::wire::{
+    Criterion, EndReason, LearningStyle, MeetingPreference, MentorshipStatus, Objective, Origin,
+    ProgramContext, ProgramKind, Role, RoundStatus, Seniority,
+};
+use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
+use sea_orm::{ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value};
+
+fn unreadable(column: impl std::fmt::Debug, found: &str, wanted: &str) -> TryGetError {
+    TryGetError::DbErr(DbErr::Type(format!(
+        "column {column:?} holds {found:?}, which is not {wanted}"
+    )))
+}
+
+macro_rules! wire_columns {
+    ($($t:ident => $len:literal),+ $(,)?) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::String(Some(v.as_str().to_string()))
+            }
+        }
+        impl TryGetable for $t {
+            fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
+                let raw = String::try_get_by(res, idx)?;
+                $t::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == raw)
+                    .ok_or_else(|| unreadable(idx, &raw, concat!("a ", stringify!($t))))
+            }
+        }
+        impl ValueType for $t {
+            fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
+                let raw = <String as ValueType>::try_from(v)?;
+                $t::ALL.iter().copied().find(|x| x.as_str() == raw).ok_or(ValueTypeErr)
+            }
+            fn type_name() -> String {
+                stringify!($t).to_string()
+            }
+            fn array_type() -> ArrayType {
+                ArrayType::String
+            }
+            fn column_type() -> ColumnType {
+                ColumnType::String(StringLen::N($len))
+            }
+        }
+        impl Nullable for $t {
+            fn null() -> Value {
+                Value::String(None)
+            }
+        }
+        impl IntoActiveValue<$t> for $t {
+            fn into_active_value(self) -> sea_orm::ActiveValue<$t> {
+                sea_orm::ActiveValue::Set(self)
+            }
+        }
+    )+};
+}
+
+wire_columns!(
+    Role => 10,
+    ProgramKind => 20,
+    ProgramContext => 20,
+    Seniority => 20,
+    LearningStyle => 20,
+    MeetingPreference => 20,
+    Origin => 20,
+    EndReason => 30,
+    MentorshipStatus => 20,
+    RoundStatus => 12,
+    Objective => 10,
+    Criterion => 30,
+);
+
+/// Declares a value kept as JSON text.
+macro_rules! json_columns {
+    ($($t:ty => $what:literal),+ $(,)?) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                Value::String(Some(serde_json::to_string(&v).expect("serialises")))
+            }
+        }
+        impl TryGetable for $t {
+            fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
+                let raw = String::try_get_by(res, idx)?;
+                serde_json::from_str(&raw).map_err(|_| unreadable(idx, &raw, $what))
+            }
+        }
+        impl ValueType for $t {
+            fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
+                let raw = <String as ValueType>::try_from(v)?;
+                serde_json::from_str(&raw).map_err(|_| ValueTypeErr)
+            }
+            fn type_name() -> String {
+                stringify!($t).to_string()
+            }
+            fn array_type() -> ArrayType {
+                ArrayType::String
+            }
+            fn column_type() -> ColumnType {
+                ColumnType::Text
+            }
+        }
+        impl Nullable for $t {
+            fn null() -> Value {
+                Value::String(None)
+            }
+        }
+        impl IntoActiveValue<$t> for $t {
+            fn into_active_value(self) -> sea_orm::ActiveValue<$t> {
+                sea_orm::ActiveValue::Set(self)
+            }
+        }
+    )+};
+}
+
+/// A list of strings (skills, languages, ids…), kept as a JSON array.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct TextList(pub Vec<String>);
+
+impl From<Vec<String>> for TextList {
+    fn from(v: Vec<String>) -> Self {
+        TextList(v)
+    }
+}
+
+json_columns!(
+    TextList => "a JSON list of strings",
+    Weights => "a JSON object of the ten criteria's weights",
+);

@@ -1,0 +1,298 @@
+//! The connection: SQLite or PostgreSQL picked once from the URL, write
+//! transactions that never surface SQLITE_BUSY, the data generation that keeps the
+//! read caches exact, and a count of the statements run (for tests and metrics).
+use super::cache::{Shared, SharedCaches};
+use anyhow::Context;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tandem_migration::{Migrator, MigratorTrait};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// The PostgreSQL channel on which every committed write is announced.
+const CHANGES_CHANNEL: &str = "tandem_changes";
+
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    url: Arc<str>,
+    /// SQLite allows one writer; taking this before `BEGIN` makes writers in this
+    /// process queue up instead of failing with SQLITE_BUSY. PostgreSQL needs none.
+    write_lock: Option<Arc<Mutex<()>>>,
+    shared: SharedCaches,
+    counters: Arc<Counters>,
+}
+
+#[derive(Default)]
+struct Counters {
+    statements: AtomicU64,
+    writes: AtomicU64,
+}
+
+/// A write transaction; dropped without `commit` it rolls back.
+pub struct WriteTx {
+    txn: DatabaseTransaction,
+    _guard: Option<OwnedMutexGuard<()>>,
+    shared: SharedCaches,
+}
+
+impl WriteTx {
+    /// Commits, announces the change to other servers (PostgreSQL), and moves the
+    /// data generation on so no cache serves what was there before.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        if self.txn.get_database_backend() == DatabaseBackend::Postgres {
+            self.txn
+                .execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}"))
+                .await?;
+        }
+        let done = self.txn.commit().await;
+        self.shared.generation.bump();
+        done
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl Store {
+    /// Opens the database named by the URL: SQLite (created if missing, WAL,
+    /// foreign keys, busy timeout) or PostgreSQL. With `read_cache` off every read
+    /// goes to the database.
+    pub async fn connect(url: &str, read_cache: bool) -> anyhow::Result<Store> {
+        let is_sqlite = url.starts_with("sqlite:");
+        if !is_sqlite && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
+            anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…");
+        }
+        let mut options = ConnectOptions::new(url.to_string());
+        options
+            .sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(30));
+        if is_sqlite {
+            options
+                .max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(30))
+                });
+        } else {
+            options.max_connections(16);
+        }
+        let mut db = Database::connect(options)
+            .await
+            .with_context(|| format!("cannot open the database at {}", redact(url)))?;
+        let counters = Arc::new(Counters::default());
+        let counted = counters.clone();
+        db.set_metric_callback(move |_| {
+            counted.statements.fetch_add(1, Ordering::Relaxed);
+        });
+        let shared: SharedCaches = Arc::new(Shared::default());
+        let store = Store {
+            write_lock: is_sqlite.then(|| Arc::new(Mutex::new(()))),
+            url: url.into(),
+            db,
+            shared,
+            counters,
+        };
+        if read_cache {
+            store.listen_for_changes();
+        }
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        Migrator::up(&self.db, None)
+            .await
+            .context("running migrations")?;
+        self.shared.generation.bump();
+        Ok(())
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.get_database_backend()
+    }
+
+    /// The connection pool, for reads.
+    pub fn read(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub(super) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    /// Starts a transaction that will write. On SQLite it first waits for this
+    /// process's writer slot, then takes the write lock up front (`BEGIN
+    /// IMMEDIATE`), so a writer in another process makes it wait (busy timeout)
+    /// rather than fail half-way with SQLITE_BUSY.
+    pub async fn write(&self) -> Result<WriteTx, DbErr> {
+        self.counters.writes.fetch_add(1, Ordering::Relaxed);
+        let Some(lock) = &self.write_lock else {
+            return Ok(WriteTx {
+                txn: self.db.begin().await?,
+                _guard: None,
+                shared: self.shared.clone(),
+            });
+        };
+        let guard = lock.clone().lock_owned().await;
+        let txn = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        Ok(WriteTx {
+            txn,
+            _guard: Some(guard),
+            shared: self.shared.clone(),
+        })
+    }
+
+    /// Statements run so far on this store.
+    pub fn statements(&self) -> u64 {
+        self.counters.statements.load(Ordering::Relaxed)
+    }
+
+    /// Write transactions begun so far on this store.
+    pub fn writes_begun(&self) -> u64 {
+        self.counters.writes.load(Ordering::Relaxed)
+    }
+
+    pub async fn ping(&self) -> bool {
+        self.db.execute_unprepared("SELECT 1").await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.db.clone().close().await.ok();
+    }
+
+    /// Keeps the data generation moving with other servers' and processes' writes,
+    /// and switches caching on while it can: PostgreSQL through LISTEN, SQLite by
+    /// watching the file's `data_version`.
+    fn listen_for_changes(&self) {
+        let shared = Arc::downgrade(&self.shared);
+        let url = self.url.to_string();
+        if self.write_lock.is_some() {
+            tokio::spawn(watch_sqlite(url, shared));
+        } else {
+            tokio::spawn(listen_postgres(url, shared));
+        }
+    }
+}
+
+/// Hears every commit on the PostgreSQL database; while it cannot, caches are off.
+async fn listen_postgres(url: String, shared: std::sync::Weak<Shared>) {
+    use sea_orm::sqlx::postgres::PgListener;
+    loop {
+        let connected = async {
+            let mut listener = PgListener::connect(&url).await?;
+            listener.listen(CHANGES_CHANNEL).await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        }
+        .await;
+        match connected {
+            Ok(mut listener) => {
+                let Some(s) = shared.upgrade() else { return };
+                s.generation.set_live(true);
+                drop(s);
+                loop {
+                    let heard = listener.try_recv().await;
+                    let Some(s) = shared.upgrade() else { return };
+                    match heard {
+                        Ok(Some(_)) => s.generation.bump(),
+                        Ok(None) | Err(_) => {
+                            tracing::warn!("lost the change feed; caching is off until it is back");
+                            s.generation.set_live(false);
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                if shared.upgrade().is_none() {
+                    return;
+                }
+                tracing::warn!(error = %e, "cannot listen for changes; caching stays off");
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// SQLite: other processes (a second server, `tandem jobs run`) may write to the
+/// same file; `PRAGMA data_version` on a connection of our own tells us when.
+async fn watch_sqlite(url: String, shared: std::sync::Weak<Shared>) {
+    use sea_orm::sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection, Row};
+    use std::str::FromStr;
+    let Ok(options) = SqliteConnectOptions::from_str(&url) else {
+        return;
+    };
+    let Ok(mut conn) = options.connect().await else {
+        tracing::warn!("cannot watch the database file for other writers; caching stays off");
+        return;
+    };
+    let mut last: Option<i64> = None;
+    loop {
+        let version = sea_orm::sqlx::query("PRAGMA data_version")
+            .fetch_one(&mut conn)
+            .await
+            .and_then(|row| row.try_get::<i64, _>(0));
+        let Some(s) = shared.upgrade() else {
+            conn.close().await.ok();
+            return;
+        };
+        match version {
+            Ok(v) if last.is_none() => {
+                last = Some(v);
+                s.generation.set_live(true);
+            }
+            Ok(v) if last != Some(v) => {
+                last = Some(v);
+                s.generation.bump();
+            }
+            Ok(_) => {}
+            Err(_) => {
+                s.generation.set_live(false);
+                last = None;
+            }
+        }
+        drop(s);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

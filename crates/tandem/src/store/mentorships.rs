@@ -1,0 +1,555 @@
+//! Requests and relationships with their members, agreements and reflections.
+//! A request whose time ran out counts as expired in every query here from that
+//! moment; the background job writes the status down later.
+use super::db::Store;
+use super::entities::{
+    agreement, agreement_signature, mentorship, mentorship_mentee, program, reflection, user,
+};
+use super::records::{MentorshipPage, MentorshipRecord, Seat};
+use super::sql::{after_desc, col, model, rows, select_prefixed, IN_CHUNK};
+use crate::domain::wire::{EndReason, MentorshipStatus as S};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::sync::Arc;
+
+/// `m.status` as of `now`, for conditions: a request past its expiry is not open.
+fn status_is(status: S, now: DateTime<Utc>) -> Expr {
+    match status {
+        S::Expired => col("m", "status").eq(S::Expired).or(col("m", "status")
+            .eq(S::Requested)
+            .and(col("m", "expires_at").lte(now))),
+        S::Requested => col("m", "status").eq(S::Requested).and(
+            col("m", "expires_at")
+                .is_null()
+                .or(col("m", "expires_at").gt(now)),
+        ),
+        other => col("m", "status").eq(other),
+    }
+}
+
+/// Open as of `now`: requested (and not yet expired), proposed, active or paused.
+fn is_open(now: DateTime<Utc>) -> Expr {
+    col("m", "status")
+        .is_in([S::Proposed, S::Active, S::Paused])
+        .or(status_is(S::Requested, now))
+}
+
+/// Ids of the mentorships in which `person` is a mentee.
+fn seats_of(person: &str) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(mentorship_mentee::Column::MentorshipId)
+        .from(mentorship_mentee::Entity)
+        .and_where(Expr::col(mentorship_mentee::Column::MenteeId).eq(person));
+    q
+}
+
+/// Mentorships `m` in which `person` takes part, as mentor or mentee.
+fn involving(person: &str) -> Expr {
+    col("m", "mentor_id")
+        .eq(person)
+        .or(col("m", "id").in_subquery(seats_of(person)))
+}
+
+/// Mentorships joined with their program's name and kind and their members' names:
+/// one row per mentee (or one row when none is left).
+fn record_query() -> SelectStatement {
+    let mut q = Query::select();
+    q.from_as(mentorship::Entity, Alias::new("m"))
+        .join_as(
+            JoinType::InnerJoin,
+            program::Entity,
+            Alias::new("p"),
+            col("p", "id").equals((Alias::new("m"), Alias::new("program_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("mu"),
+            col("mu", "id").equals((Alias::new("m"), Alias::new("mentor_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            mentorship_mentee::Entity,
+            Alias::new("mm"),
+            col("mm", "mentorship_id").equals((Alias::new("m"), Alias::new("id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("eu"),
+            col("eu", "id").equals((Alias::new("mm"), Alias::new("mentee_id"))),
+        )
+        .expr_as(col("p", "name"), Alias::new("program_name"))
+        .expr_as(col("p", "kind"), Alias::new("program_kind"))
+        .expr_as(col("mu", "name"), Alias::new("mentor_name"))
+        .expr_as(col("mm", "id"), Alias::new("seat_id"))
+        .expr_as(col("mm", "mentee_id"), Alias::new("seat_mentee_id"))
+        .expr_as(col("mm", "accepted"), Alias::new("seat_accepted"))
+        .expr_as(col("mm", "joined_at"), Alias::new("seat_joined_at"))
+        .expr_as(col("eu", "name"), Alias::new("seat_name"));
+    select_prefixed::<mentorship::Entity>(&mut q, "m", "m_");
+    q
+}
+
+/// Folds the joined rows into records, in the order the mentorships first appear.
+fn records(found: Vec<sea_orm::QueryResult>) -> Result<Vec<MentorshipRecord>, DbErr> {
+    let mut out: Vec<MentorshipRecord> = Vec::new();
+    for row in found {
+        let id: String = row.try_get("", "m_id")?;
+        if out.last().map(|r| r.m.id != id).unwrap_or(true) {
+            out.push(MentorshipRecord {
+                m: model::<mentorship::Entity>(&row, "m_")
+                    .map_err(|e| DbErr::Type(format!("mentorship {id}: {e}")))?,
+                program_name: row.try_get("", "program_name")?,
+                program_kind: row
+                    .try_get("", "program_kind")
+                    .map_err(|e| DbErr::Type(format!("the program of mentorship {id}: {e}")))?,
+                mentor_name: row.try_get("", "mentor_name")?,
+                mentees: Vec::new(),
+            });
+        }
+        let seat_id: Option<String> = row.try_get("", "seat_id")?;
+        if let (Some(row_id), Some(last)) = (seat_id, out.last_mut()) {
+            last.mentees.push(Seat {
+                row_id,
+                mentee_id: row.try_get("", "seat_mentee_id")?,
+                name: row.try_get("", "seat_name")?,
+                accepted: row.try_get("", "seat_accepted")?,
+                joined_at: row.try_get("", "seat_joined_at")?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn order_seats(q: &mut SelectStatement) {
+    q.order_by((Alias::new("mm"), Alias::new("joined_at")), Order::Asc)
+        .order_by((Alias::new("mm"), Alias::new("id")), Order::Asc);
+}
+
+/// One mentorship with its members, in one statement.
+pub async fn with_members(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<MentorshipRecord>, DbErr> {
+    let mut q = record_query();
+    q.and_where(col("m", "id").eq(id));
+    order_seats(&mut q);
+    Ok(records(rows(db, &q).await?)?.into_iter().next())
+}
+
+/// The cached form of [`with_members`].
+pub async fn with_members_cached(
+    store: &Store,
+    id: &str,
+) -> Result<Option<Arc<MentorshipRecord>>, DbErr> {
+    let shared = store.shared();
+    let Some(generation) = shared.generation.current() else {
+        return Ok(with_members(store.read(), id).await?.map(Arc::new));
+    };
+    if let Some(hit) = shared.caches.mentorships.get(&id.to_string(), generation) {
+        return Ok(hit);
+    }
+    let found = with_members(store.read(), id).await?.map(Arc::new);
+    shared
+        .caches
+        .mentorships
+        .put(id.to_string(), found.clone(), generation);
+    Ok(found)
+}
+
+/// Locks the mentorship's row until the transaction ends (PostgreSQL); false when there is none.
+pub async fn lock(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
+    Ok(mentorship::Entity::find_by_id(id.to_string())
+        .select_only()
+        .column(mentorship::Column::Id)
+        .lock_exclusive()
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A page of mentorships matching `filter`, newest first: the page's ids in a
+/// subquery, so page and members come back in one statement.
+async fn page_where(
+    db: &impl ConnectionTrait,
+    filter: Expr,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<MentorshipRecord>, DbErr> {
+    let mut ids = Query::select();
+    ids.expr(col("m", "id"))
+        .from_as(mentorship::Entity, Alias::new("m"))
+        .and_where(filter);
+    if let Some((at, id)) = after {
+        ids.and_where(after_desc(col("m", "created_at"), col("m", "id"), at, id));
+    }
+    ids.order_by((Alias::new("m"), Alias::new("created_at")), Order::Desc)
+        .order_by((Alias::new("m"), Alias::new("id")), Order::Desc)
+        .limit(fetch);
+    let mut q = record_query();
+    q.and_where(col("m", "id").in_subquery(ids))
+        .order_by((Alias::new("m"), Alias::new("created_at")), Order::Desc)
+        .order_by((Alias::new("m"), Alias::new("id")), Order::Desc);
+    order_seats(&mut q);
+    records(rows(db, &q).await?)
+}
+
+/// The mentorships in which `person` takes part, newest first, optionally of one
+/// status as of a time: `fetch` rows after `(created_at, id)`.
+pub async fn involving_page(
+    db: &impl ConnectionTrait,
+    person: &str,
+    status: Option<(S, DateTime<Utc>)>,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<MentorshipRecord>, DbErr> {
+    let mut filter = involving(person);
+    if let Some((status, now)) = status {
+        filter = filter.and(status_is(status, now));
+    }
+    page_where(db, filter, after, fetch).await
+}
+
+/// The cached form of [`involving_page`] for the unfiltered list (a filtered one
+/// changes with the clock, so it is always read afresh).
+pub async fn involving_page_cached(
+    store: &Store,
+    person: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Arc<MentorshipPage>, DbErr> {
+    let load = || async {
+        let found = involving_page(store.read(), person, None, after.clone(), fetch).await?;
+        Ok::<_, DbErr>(Arc::new(MentorshipPage(
+            found.into_iter().map(Arc::new).collect(),
+        )))
+    };
+    let shared = store.shared();
+    let Some(generation) = shared.generation.current() else {
+        return load().await;
+    };
+    let key = (
+        person.to_string(),
+        after
+            .as_ref()
+            .map(|(at, id)| format!("{}|{id}", at.timestamp_micros()))
+            .unwrap_or_default(),
+        fetch,
+    );
+    if let Some(hit) = shared.caches.involving.get(&key, generation) {
+        return Ok(hit);
+    }
+    let page = load().await?;
+    shared.caches.involving.put(key, page.clone(), generation);
+    Ok(page)
+}
+
+/// A program's relationships and requests, newest first.
+pub async fn of_program_page(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<MentorshipRecord>, DbErr> {
+    page_where(db, col("m", "program_id").eq(program_id), after, fetch).await
+}
+
+/// An open request or relationship between the two people, whoever mentors whom.
+pub async fn open_between(
+    db: &impl ConnectionTrait,
+    a: &str,
+    b: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut q = Query::select();
+    q.expr(Expr::val(1))
+        .from_as(mentorship::Entity, Alias::new("m"))
+        .and_where(is_open(now))
+        .and_where(
+            col("m", "mentor_id")
+                .eq(a)
+                .and(col("m", "id").in_subquery(seats_of(b)))
+                .or(col("m", "mentor_id")
+                    .eq(b)
+                    .and(col("m", "id").in_subquery(seats_of(a)))),
+        )
+        .limit(1);
+    Ok(!rows(db, &q).await?.is_empty())
+}
+
+/// Open requests and relationships a mentee has in a program.
+pub async fn mentee_load(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    mentee: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let mut q = Query::select();
+    q.expr(Func::count(col("m", "id")))
+        .from_as(mentorship::Entity, Alias::new("m"))
+        .and_where(col("m", "program_id").eq(program_id))
+        .and_where(col("m", "id").in_subquery(seats_of(mentee)))
+        .and_where(is_open(now));
+    match rows(db, &q).await?.into_iter().next() {
+        Some(r) => r.try_get_by_index::<i64>(0),
+        None => Ok(0),
+    }
+}
+
+/// The mentor's running group in a group program, if there is one.
+pub async fn group_of(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    mentor_id: &str,
+) -> Result<Option<String>, DbErr> {
+    mentorship::Entity::find()
+        .select_only()
+        .column(mentorship::Column::Id)
+        .filter(mentorship::Column::ProgramId.eq(program_id))
+        .filter(mentorship::Column::MentorId.eq(mentor_id))
+        .filter(mentorship::Column::Status.is_in([S::Active, S::Paused]))
+        .order_by_asc(mentorship::Column::CreatedAt)
+        .order_by_asc(mentorship::Column::Id)
+        .into_tuple::<String>()
+        .one(db)
+        .await
+}
+
+pub async fn insert(db: &impl ConnectionTrait, m: mentorship::Model) -> Result<(), DbErr> {
+    m.into_active_model().reset_all().insert(db).await?;
+    Ok(())
+}
+
+/// Writes the columns an action changed.
+pub async fn update(db: &impl ConnectionTrait, row: mentorship::ActiveModel) -> Result<(), DbErr> {
+    if row.is_changed() {
+        row.update(db).await?;
+    }
+    Ok(())
+}
+
+/// Seats a mentee in a mentorship.
+pub async fn add_seat(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    mentee_id: &str,
+    accepted: bool,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    mentorship_mentee::Model {
+        id: super::db::new_id(),
+        mentorship_id: mentorship_id.to_string(),
+        mentee_id: Some(mentee_id.to_string()),
+        accepted,
+        joined_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn accept_seat(db: &impl ConnectionTrait, seat_row_id: &str) -> Result<(), DbErr> {
+    mentorship_mentee::Entity::update_many()
+        .col_expr(mentorship_mentee::Column::Accepted, Expr::value(true))
+        .filter(mentorship_mentee::Column::Id.eq(seat_row_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Writes down the expiry of requests whose time ran out, dated when it did.
+/// On PostgreSQL rows another transaction holds are left for the next run.
+pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let mut due = Query::select();
+    due.expr(col("m", "id"))
+        .from_as(mentorship::Entity, Alias::new("m"))
+        .and_where(col("m", "status").eq(S::Requested))
+        .and_where(col("m", "expires_at").lte(now));
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        due.lock_with_behavior(
+            sea_orm::sea_query::LockType::Update,
+            sea_orm::sea_query::LockBehavior::SkipLocked,
+        );
+    }
+    let res = mentorship::Entity::update_many()
+        .col_expr(mentorship::Column::Status, Expr::value(S::Expired))
+        .col_expr(
+            mentorship::Column::EndedAt,
+            Expr::col(mentorship::Column::ExpiresAt),
+        )
+        .filter(Expr::col(mentorship::Column::Id).in_subquery(due))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Ends every open request and relationship of a person who erases their account.
+pub async fn end_all_involving(
+    db: &impl ConnectionTrait,
+    person: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut ids = Query::select();
+    ids.expr(col("m", "id"))
+        .from_as(mentorship::Entity, Alias::new("m"))
+        .and_where(is_open(now))
+        .and_where(involving(person));
+    mentorship::Entity::update_many()
+        .col_expr(mentorship::Column::Status, Expr::value(S::Ended))
+        .col_expr(
+            mentorship::Column::EndReason,
+            Expr::value(EndReason::AccountErased),
+        )
+        .col_expr(mentorship::Column::EndedAt, Expr::value(now))
+        .filter(Expr::col(mentorship::Column::Id).in_subquery(ids))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ agreements
+
+pub async fn agreement_of(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<agreement::Model>, DbErr> {
+    agreement::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+pub async fn signatures_of(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Vec<agreement_signature::Model>, DbErr> {
+    agreement_signature::Entity::find()
+        .filter(agreement_signature::Column::MentorshipId.eq(id))
+        .order_by_asc(agreement_signature::Column::SignedAt)
+        .order_by_asc(agreement_signature::Column::UserId)
+        .all(db)
+        .await
+}
+
+/// Writes the agreement's terms; `replace` when one exists already.
+pub async fn save_agreement(
+    db: &impl ConnectionTrait,
+    a: agreement::Model,
+    replace: bool,
+) -> Result<agreement::Model, DbErr> {
+    let row = a.into_active_model().reset_all();
+    if replace {
+        row.update(db).await
+    } else {
+        row.insert(db).await
+    }
+}
+
+pub async fn clear_signatures(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+    agreement_signature::Entity::delete_many()
+        .filter(agreement_signature::Column::MentorshipId.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a signature once; signing twice changes nothing.
+pub async fn sign(
+    db: &impl ConnectionTrait,
+    id: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let already = agreement_signature::Entity::find_by_id((id.to_string(), user_id.to_string()))
+        .one(db)
+        .await?;
+    if already.is_none() {
+        agreement_signature::Model {
+            mentorship_id: id.to_string(),
+            user_id: user_id.to_string(),
+            signed_at: now,
+        }
+        .into_active_model()
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Agreements and their signatures of many mentorships at once, for the export.
+pub async fn agreements_of(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<(Vec<agreement::Model>, Vec<agreement_signature::Model>), DbErr> {
+    let mut agreements = Vec::new();
+    let mut signatures = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        agreements.extend(
+            agreement::Entity::find()
+                .filter(agreement::Column::MentorshipId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+        signatures.extend(
+            agreement_signature::Entity::find()
+                .filter(agreement_signature::Column::MentorshipId.is_in(chunk.to_vec()))
+                .order_by_asc(agreement_signature::Column::SignedAt)
+                .order_by_asc(agreement_signature::Column::UserId)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok((agreements, signatures))
+}
+
+// ------------------------------------------------------------------ reflections
+
+/// Writes (or rewrites) one participant's reflection.
+pub async fn save_reflection(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    user_id: &str,
+    text: String,
+    now: DateTime<Utc>,
+) -> Result<reflection::Model, DbErr> {
+    let exists = reflection::Entity::find_by_id((mentorship_id.to_string(), user_id.to_string()))
+        .one(db)
+        .await?
+        .is_some();
+    let row = reflection::Model {
+        mentorship_id: mentorship_id.to_string(),
+        user_id: user_id.to_string(),
+        text,
+        written_at: now,
+    }
+    .into_active_model()
+    .reset_all();
+    if exists {
+        row.update(db).await
+    } else {
+        row.insert(db).await
+    }
+}
+
+/// Reflections of mentorships, oldest first.
+pub async fn reflections_of(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<reflection::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        out.extend(
+            reflection::Entity::find()
+                .filter(reflection::Column::MentorshipId.is_in(chunk.to_vec()))
+                .order_by_asc(reflection::Column::WrittenAt)
+                .order_by_asc(reflection::Column::UserId)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,220 @@
+//! Profiles, career plans, the shortlist, and who shares a program with whom.
+use super::entities::{coordinator, enrollment, plan, profile, program, shortlist_entry, user};
+use super::sql::{after_asc, col, model, rows, select_prefixed, IN_CHUNK};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter,
+};
+use std::collections::HashMap;
+
+pub async fn profile_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Option<profile::Model>, DbErr> {
+    profile::Entity::find_by_id(user_id.to_string())
+        .one(db)
+        .await
+}
+
+/// Profiles of many people at once.
+pub async fn profiles_of(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<HashMap<String, profile::Model>, DbErr> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(IN_CHUNK) {
+        for p in profile::Entity::find()
+            .filter(profile::Column::UserId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.insert(p.user_id.clone(), p);
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the whole profile, creating it the first time.
+pub async fn save_profile(db: &impl ConnectionTrait, p: profile::Model) -> Result<(), DbErr> {
+    let exists = profile_of(db, &p.user_id).await?.is_some();
+    let row = p.into_active_model().reset_all();
+    if exists {
+        row.update(db).await?;
+    } else {
+        row.insert(db).await?;
+    }
+    Ok(())
+}
+
+pub async fn plan_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Option<plan::Model>, DbErr> {
+    plan::Entity::find_by_id(user_id.to_string()).one(db).await
+}
+
+pub async fn save_plan(db: &impl ConnectionTrait, p: plan::Model) -> Result<(), DbErr> {
+    let exists = plan_of(db, &p.user_id).await?.is_some();
+    let row = p.into_active_model().reset_all();
+    if exists {
+        row.update(db).await?;
+    } else {
+        row.insert(db).await?;
+    }
+    Ok(())
+}
+
+/// Whether two people take part in (or coordinate) one program together.
+pub async fn share_a_program(db: &impl ConnectionTrait, a: &str, b: &str) -> Result<bool, DbErr> {
+    let in_a_program_of = |person: &str| {
+        let mut enrolled = Query::select();
+        enrolled
+            .column(enrollment::Column::ProgramId)
+            .from(enrollment::Entity)
+            .and_where(Expr::col(enrollment::Column::UserId).eq(person));
+        let mut coordinating = Query::select();
+        coordinating
+            .column(coordinator::Column::ProgramId)
+            .from(coordinator::Entity)
+            .and_where(Expr::col(coordinator::Column::UserId).eq(person));
+        Expr::col((program::Entity, program::Column::Id))
+            .in_subquery(enrolled)
+            .or(Expr::col((program::Entity, program::Column::Id)).in_subquery(coordinating))
+    };
+    let mut q = Query::select();
+    q.expr(Expr::val(1))
+        .from(program::Entity)
+        .and_where(in_a_program_of(a))
+        .and_where(in_a_program_of(b))
+        .limit(1);
+    Ok(!rows(db, &q).await?.is_empty())
+}
+
+// ------------------------------------------------------------------ shortlist
+
+/// A shortlist entry with the person's name and profile.
+pub struct ShortlistRow {
+    pub entry: shortlist_entry::Model,
+    pub name: String,
+    pub field: String,
+    pub known_for: String,
+}
+
+fn shortlist_query() -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.from_as(shortlist_entry::Entity, Alias::new("s"))
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("s"), Alias::new("person_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            profile::Entity,
+            Alias::new("p"),
+            col("p", "user_id").equals((Alias::new("s"), Alias::new("person_id"))),
+        )
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .expr_as(col("p", "field"), Alias::new("field"))
+        .expr_as(col("p", "known_for"), Alias::new("known_for"));
+    select_prefixed::<shortlist_entry::Entity>(&mut q, "s", "s_");
+    q
+}
+
+fn shortlist_row(row: &sea_orm::QueryResult) -> Result<ShortlistRow, DbErr> {
+    Ok(ShortlistRow {
+        entry: model::<shortlist_entry::Entity>(row, "s_")?,
+        name: row.try_get("", "name")?,
+        field: row
+            .try_get::<Option<String>>("", "field")?
+            .unwrap_or_default(),
+        known_for: row
+            .try_get::<Option<String>>("", "known_for")?
+            .unwrap_or_default(),
+    })
+}
+
+/// The owner's shortlist in the order it was made, `fetch` rows after `(created_at, person)`.
+pub async fn shortlist_page(
+    db: &impl ConnectionTrait,
+    owner: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<ShortlistRow>, DbErr> {
+    let mut q = shortlist_query();
+    q.and_where(col("s", "owner_id").eq(owner));
+    if let Some((at, id)) = after {
+        q.and_where(after_asc(
+            col("s", "created_at"),
+            col("s", "person_id"),
+            at,
+            id,
+        ));
+    }
+    q.order_by((Alias::new("s"), Alias::new("created_at")), Order::Asc)
+        .order_by((Alias::new("s"), Alias::new("person_id")), Order::Asc)
+        .limit(fetch);
+    rows(db, &q).await?.iter().map(shortlist_row).collect()
+}
+
+pub async fn shortlist_entry(
+    db: &impl ConnectionTrait,
+    owner: &str,
+    person: &str,
+) -> Result<Option<ShortlistRow>, DbErr> {
+    let mut q = shortlist_query();
+    q.and_where(col("s", "owner_id").eq(owner))
+        .and_where(col("s", "person_id").eq(person));
+    rows(db, &q)
+        .await?
+        .first()
+        .map(shortlist_row)
+        .transpose()
+}
+
+/// Adds someone, or changes how they connect to the owner.
+pub async fn save_shortlist_entry(
+    db: &impl ConnectionTrait,
+    owner: &str,
+    person: &str,
+    connection: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let existing = shortlist_entry::Entity::find_by_id((owner.to_string(), person.to_string()))
+        .one(db)
+        .await?;
+    match existing {
+        Some(e) => {
+            let mut e = e.into_active_model();
+            e.connection = sea_orm::Set(connection);
+            e.update(db).await?;
+        }
+        None => {
+            shortlist_entry::Model {
+                owner_id: owner.to_string(),
+                person_id: person.to_string(),
+                connection,
+                created_at: now,
+            }
+            .into_active_model()
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes someone; false when they were not on the list.
+pub async fn remove_shortlist_entry(
+    db: &impl ConnectionTrait,
+    owner: &str,
+    person: &str,
+) -> Result<bool, DbErr> {
+    let gone = shortlist_entry::Entity::delete_by_id((owner.to_string(), person.to_string()))
+        .exec(db)
+        .await?;
+    Ok(gone.rows_affected > 0)
+}

@@ -1,0 +1,471 @@
+//! Programs, their coordinators, enrolments, the mentor directory, and the places
+//! a mentor has taken.
+use super::db::Store;
+use super::entities::{
+    coordinator, enrollment, mentorship, mentorship_mentee, profile, program, user,
+};
+use super::records::{Named, ProgramRecord};
+use super::sql::{after_asc, col, contains, lower, model, rows, select_prefixed};
+use crate::domain::wire::{MentorshipStatus as S, Role};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+use std::sync::Arc;
+
+pub async fn program_by_id(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<program::Model>, DbErr> {
+    program::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+/// The program's row, locked until the transaction ends (PostgreSQL).
+pub async fn lock_program(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<program::Model>, DbErr> {
+    program::Entity::find_by_id(id.to_string())
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
+pub async fn insert_program(
+    db: &impl ConnectionTrait,
+    p: program::Model,
+) -> Result<program::Model, DbErr> {
+    p.into_active_model().reset_all().insert(db).await
+}
+
+/// Writes the columns that differ from `before`, and only those.
+pub async fn update_program(
+    db: &impl ConnectionTrait,
+    before: program::Model,
+    after: program::Model,
+) -> Result<program::Model, DbErr> {
+    if before == after {
+        return Ok(before);
+    }
+    let mut row = before.into_active_model();
+    row.name.set_if_not_equals(after.name);
+    row.description.set_if_not_equals(after.description);
+    row.kind.set_if_not_equals(after.kind);
+    row.context.set_if_not_equals(after.context);
+    row.starts_on.set_if_not_equals(after.starts_on);
+    row.ends_on.set_if_not_equals(after.ends_on);
+    row.mentor_capacity.set_if_not_equals(after.mentor_capacity);
+    row.cadence_days.set_if_not_equals(after.cadence_days);
+    row.max_mentors_per_mentee
+        .set_if_not_equals(after.max_mentors_per_mentee);
+    row.request_expiry_days
+        .set_if_not_equals(after.request_expiry_days);
+    row.max_timezone_gap_hours
+        .set_if_not_equals(after.max_timezone_gap_hours);
+    row.weights.set_if_not_equals(after.weights);
+    row.update(db).await
+}
+
+/// Programs, latest start first: `fetch` rows after `(starts_on, id)`.
+pub async fn programs_page(
+    db: &impl ConnectionTrait,
+    after: Option<(NaiveDate, String)>,
+    fetch: u64,
+) -> Result<Vec<program::Model>, DbErr> {
+    let mut q = program::Entity::find();
+    if let Some((on, id)) = after {
+        q = q.filter(
+            Expr::col(program::Column::StartsOn)
+                .lt(on)
+                .or(Expr::col(program::Column::StartsOn)
+                    .eq(on)
+                    .and(Expr::col(program::Column::Id).gt(id))),
+        );
+    }
+    q.order_by_desc(program::Column::StartsOn)
+        .order_by_asc(program::Column::Id)
+        .limit(fetch)
+        .all(db)
+        .await
+}
+
+// ------------------------------------------------------------------ coordinators
+
+pub async fn coordinators_of(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+) -> Result<Vec<Named>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(coordinator::Entity, Alias::new("c"))
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("c"), Alias::new("user_id"))),
+        )
+        .expr_as(col("u", "id"), Alias::new("id"))
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .and_where(col("c", "program_id").eq(program_id))
+        .order_by((Alias::new("c"), Alias::new("created_at")), Order::Asc)
+        .order_by((Alias::new("u"), Alias::new("id")), Order::Asc);
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Named {
+                id: r.try_get("", "id")?,
+                name: r.try_get("", "name")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn is_coordinator(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    user_id: &str,
+) -> Result<bool, DbErr> {
+    Ok(
+        coordinator::Entity::find_by_id((program_id.to_string(), user_id.to_string()))
+            .one(db)
+            .await?
+            .is_some(),
+    )
+}
+
+pub async fn add_coordinator(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<coordinator::Model, DbErr> {
+    coordinator::Model {
+        program_id: program_id.to_string(),
+        user_id: user_id.to_string(),
+        created_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await
+}
+
+pub async fn programs_coordinated_by(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Vec<program::Model>, DbErr> {
+    let mut mine = Query::select();
+    mine.column(coordinator::Column::ProgramId)
+        .from(coordinator::Entity)
+        .and_where(Expr::col(coordinator::Column::UserId).eq(user_id));
+    program::Entity::find()
+        .filter(Expr::col(program::Column::Id).in_subquery(mine))
+        .order_by_asc(program::Column::Name)
+        .order_by_asc(program::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A program with its coordinators: two statements.
+pub async fn program_record(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<ProgramRecord>, DbErr> {
+    let Some(program) = program_by_id(db, id).await? else {
+        return Ok(None);
+    };
+    let coordinators = coordinators_of(db, id).await?;
+    Ok(Some(ProgramRecord {
+        program,
+        coordinators,
+    }))
+}
+
+/// The cached form of [`program_record`].
+pub async fn program_cached(store: &Store, id: &str) -> Result<Option<Arc<ProgramRecord>>, DbErr> {
+    let shared = store.shared();
+    let Some(generation) = shared.generation.current() else {
+        return Ok(program_record(store.read(), id).await?.map(Arc::new));
+    };
+    if let Some(hit) = shared.caches.programs.get(&id.to_string(), generation) {
+        return Ok(hit);
+    }
+    let found = program_record(store.read(), id).await?.map(Arc::new);
+    shared
+        .caches
+        .programs
+        .put(id.to_string(), found.clone(), generation);
+    Ok(found)
+}
+
+// ------------------------------------------------------------------ enrolments
+
+pub async fn roles_in(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    user_id: &str,
+) -> Result<Vec<Role>, DbErr> {
+    enrollment::Entity::find()
+        .select_only()
+        .column(enrollment::Column::Role)
+        .filter(enrollment::Column::ProgramId.eq(program_id))
+        .filter(enrollment::Column::UserId.eq(user_id))
+        .into_tuple::<Role>()
+        .all(db)
+        .await
+}
+
+pub async fn enrollment_as(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    user_id: &str,
+    role: Role,
+) -> Result<Option<enrollment::Model>, DbErr> {
+    enrollment::Entity::find()
+        .filter(enrollment::Column::ProgramId.eq(program_id))
+        .filter(enrollment::Column::UserId.eq(user_id))
+        .filter(enrollment::Column::Role.eq(role))
+        .one(db)
+        .await
+}
+
+pub async fn insert_enrollment(
+    db: &impl ConnectionTrait,
+    e: enrollment::Model,
+) -> Result<enrollment::Model, DbErr> {
+    e.into_active_model().reset_all().insert(db).await
+}
+
+/// An enrolment with the person's name.
+pub struct EnrollmentRow {
+    pub enrollment: enrollment::Model,
+    pub name: String,
+}
+
+fn enrollment_query() -> SelectStatement {
+    let mut q = Query::select();
+    q.from_as(enrollment::Entity, Alias::new("e"))
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
+        )
+        .expr_as(col("u", "name"), Alias::new("name"));
+    select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
+    q
+}
+
+fn enrollment_row(r: &sea_orm::QueryResult) -> Result<EnrollmentRow, DbErr> {
+    Ok(EnrollmentRow {
+        enrollment: model::<enrollment::Entity>(r, "e_")?,
+        name: r.try_get("", "name")?,
+    })
+}
+
+/// A program's enrolments in the order they came: `fetch` rows after `(created_at, id)`.
+pub async fn enrollments_page(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<EnrollmentRow>, DbErr> {
+    let mut q = enrollment_query();
+    q.and_where(col("e", "program_id").eq(program_id));
+    if let Some((at, id)) = after {
+        q.and_where(after_asc(col("e", "created_at"), col("e", "id"), at, id));
+    }
+    q.order_by((Alias::new("e"), Alias::new("created_at")), Order::Asc)
+        .order_by((Alias::new("e"), Alias::new("id")), Order::Asc)
+        .limit(fetch);
+    rows(db, &q).await?.iter().map(enrollment_row).collect()
+}
+
+/// A person's enrolments, oldest first.
+pub async fn enrollments_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Vec<EnrollmentRow>, DbErr> {
+    let mut q = enrollment_query();
+    q.and_where(col("e", "user_id").eq(user_id))
+        .order_by((Alias::new("e"), Alias::new("created_at")), Order::Asc)
+        .order_by((Alias::new("e"), Alias::new("id")), Order::Asc);
+    rows(db, &q).await?.iter().map(enrollment_row).collect()
+}
+
+// ------------------------------------------------------------------ places
+
+/// Mentees a mentor holds in a program: those of their active, paused and proposed
+/// relationships, as a subquery on `enrollments e`.
+fn used_places_of_enrolled() -> SelectStatement {
+    let mut q = Query::select();
+    q.expr(Func::count(Expr::col((Alias::new("mm"), Alias::new("id")))))
+        .from_as(mentorship_mentee::Entity, Alias::new("mm"))
+        .join_as(
+            JoinType::InnerJoin,
+            mentorship::Entity,
+            Alias::new("m"),
+            col("m", "id").equals((Alias::new("mm"), Alias::new("mentorship_id"))),
+        )
+        .and_where(col("m", "program_id").equals((Alias::new("e"), Alias::new("program_id"))))
+        .and_where(col("m", "mentor_id").equals((Alias::new("e"), Alias::new("user_id"))))
+        .and_where(col("m", "status").is_in(S::USING_CAPACITY.iter().copied()));
+    q
+}
+
+/// Mentees a mentor holds in a program.
+pub async fn used_capacity(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    mentor_id: &str,
+) -> Result<i64, DbErr> {
+    let mut q = Query::select();
+    q.expr(Func::count(Expr::col((Alias::new("mm"), Alias::new("id")))))
+        .from_as(mentorship_mentee::Entity, Alias::new("mm"))
+        .join_as(
+            JoinType::InnerJoin,
+            mentorship::Entity,
+            Alias::new("m"),
+            col("m", "id").equals((Alias::new("mm"), Alias::new("mentorship_id"))),
+        )
+        .and_where(col("m", "program_id").eq(program_id))
+        .and_where(col("m", "mentor_id").eq(mentor_id))
+        .and_where(col("m", "status").is_in(S::USING_CAPACITY.iter().copied()));
+    let row = rows(db, &q).await?.into_iter().next();
+    Ok(match row {
+        Some(r) => r.try_get_by_index::<i64>(0)?,
+        None => 0,
+    })
+}
+
+// ------------------------------------------------------------------ the directory
+
+/// What the directory filters on; every part optional, text lower-cased by the caller.
+#[derive(Debug, Default, Clone)]
+pub struct DirectoryFilter {
+    /// Words that must all appear in name, field, headline, known for, bio or skills.
+    pub words: Vec<String>,
+    pub skill: Option<String>,
+    pub field: Option<String>,
+}
+
+/// A mentor in the directory: enrolment, account, profile and places taken.
+pub struct DirectoryRow {
+    pub enrollment: enrollment::Model,
+    pub name: String,
+    pub sort_name: String,
+    pub profile: Option<profile::Model>,
+    pub used: i64,
+}
+
+/// A program's mentors matching the filter, by name: `fetch` rows after
+/// `(lower(name), id)`, in one statement whatever the page size.
+pub async fn directory_page(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    filter: &DirectoryFilter,
+    after: Option<(String, String)>,
+    fetch: u64,
+) -> Result<Vec<DirectoryRow>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(enrollment::Entity, Alias::new("e"))
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            profile::Entity,
+            Alias::new("p"),
+            col("p", "user_id").equals((Alias::new("e"), Alias::new("user_id"))),
+        )
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .expr_as(lower(col("u", "name")), Alias::new("sort_name"))
+        .expr_as(col("p", "user_id").is_not_null(), Alias::new("has_profile"))
+        .expr_as(
+            Expr::SubQuery(None, Box::new(used_places_of_enrolled().into())),
+            Alias::new("used"),
+        )
+        .and_where(col("e", "program_id").eq(program_id))
+        .and_where(col("e", "role").eq(Role::Mentor));
+    select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
+    select_prefixed::<profile::Entity>(&mut q, "p", "p_");
+    if let Some(skill) = &filter.skill {
+        // Skills are a JSON list: match one whole entry, quotes included.
+        let entry = serde_json::to_string(skill).expect("a string serialises");
+        q.and_where(lower(col("p", "skills")).like(contains(&entry)));
+    }
+    if let Some(field) = &filter.field {
+        q.and_where(lower(col("p", "field")).eq(field.as_str()));
+    }
+    for word in &filter.words {
+        let pattern = || contains(word);
+        q.and_where(
+            lower(col("u", "name"))
+                .like(pattern())
+                .or(lower(col("p", "field")).like(pattern()))
+                .or(lower(col("p", "headline")).like(pattern()))
+                .or(lower(col("p", "known_for")).like(pattern()))
+                .or(lower(col("p", "bio")).like(pattern()))
+                .or(lower(col("p", "skills")).like(pattern())),
+        );
+    }
+    if let Some((name, id)) = after {
+        q.and_where(after_asc(lower(col("u", "name")), col("u", "id"), name, id));
+    }
+    q.order_by_expr(lower(col("u", "name")), Order::Asc)
+        .order_by((Alias::new("u"), Alias::new("id")), Order::Asc)
+        .limit(fetch);
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| {
+            let has_profile: bool = r.try_get("", "has_profile")?;
+            Ok(DirectoryRow {
+                enrollment: model::<enrollment::Entity>(r, "e_")?,
+                name: r.try_get("", "name")?,
+                sort_name: r.try_get("", "sort_name")?,
+                profile: if has_profile {
+                    Some(model::<profile::Entity>(r, "p_")?)
+                } else {
+                    None
+                },
+                used: r.try_get("", "used")?,
+            })
+        })
+        .collect()
+}
+
+/// Whether the person is enrolled in this program in any role.
+pub async fn is_enrolled(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    user_id: &str,
+) -> Result<bool, DbErr> {
+    Ok(!roles_in(db, program_id, user_id).await?.is_empty())
+}
+
+/// Many people at once, each with an account, a profile and an enrolment: for
+/// seeding large programs (benchmarks), in chunks both databases accept.
+pub async fn insert_enrolled_people(
+    db: &impl ConnectionTrait,
+    people: Vec<(user::Model, profile::Model, enrollment::Model)>,
+) -> Result<(), DbErr> {
+    for chunk in people.chunks(300) {
+        user::Entity::insert_many(chunk.iter().map(|(u, _, _)| u.clone().into_active_model()))
+            .exec(db)
+            .await?;
+        profile::Entity::insert_many(chunk.iter().map(|(_, p, _)| p.clone().into_active_model()))
+            .exec(db)
+            .await?;
+        enrollment::Entity::insert_many(
+            chunk.iter().map(|(_, _, e)| e.clone().into_active_model()),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}

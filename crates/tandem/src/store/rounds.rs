@@ -1,0 +1,256 @@
+//! Matching rounds and their pairs, and the pool a round or a suggestion is made from.
+use super::entities::{
+    enrollment, mentorship, mentorship_mentee, profile, round, round_pair, user,
+};
+use super::sql::{after_desc, col, model, rows, select_prefixed, IN_CHUNK};
+use crate::domain::wire::{MentorshipStatus as S, RoundStatus};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// Someone enrolled in a program, with their account and profile.
+pub struct PoolRow {
+    pub enrollment: enrollment::Model,
+    pub name: String,
+    pub email: String,
+    pub profile: Option<profile::Model>,
+}
+
+/// Everyone enrolled in the program, in the order they enrolled: one statement.
+pub async fn pool(db: &impl ConnectionTrait, program_id: &str) -> Result<Vec<PoolRow>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(enrollment::Entity, Alias::new("e"))
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            profile::Entity,
+            Alias::new("p"),
+            col("p", "user_id").equals((Alias::new("e"), Alias::new("user_id"))),
+        )
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .expr_as(col("u", "email"), Alias::new("email"))
+        .expr_as(col("p", "user_id").is_not_null(), Alias::new("has_profile"))
+        .and_where(col("e", "program_id").eq(program_id))
+        .order_by((Alias::new("e"), Alias::new("created_at")), Order::Asc)
+        .order_by((Alias::new("e"), Alias::new("id")), Order::Asc);
+    select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
+    select_prefixed::<profile::Entity>(&mut q, "p", "p_");
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| {
+            let has_profile: bool = r.try_get("", "has_profile")?;
+            Ok(PoolRow {
+                enrollment: model::<enrollment::Entity>(r, "e_")?,
+                name: r.try_get("", "name")?,
+                email: r.try_get("", "email")?,
+                profile: if has_profile {
+                    Some(model::<profile::Entity>(r, "p_")?)
+                } else {
+                    None
+                },
+            })
+        })
+        .collect()
+}
+
+/// A mentor–mentee pair of a relationship the hard rules and capacities look at.
+pub struct PairLink {
+    pub program_id: String,
+    pub mentor_id: String,
+    pub mentee_id: String,
+    /// The status as of the time asked for.
+    pub status: S,
+    pub started: bool,
+}
+
+/// Every pair that has ever been active (any program) or is open as of `now`.
+pub async fn pair_links(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<PairLink>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(mentorship::Entity, Alias::new("m"))
+        .join_as(
+            JoinType::InnerJoin,
+            mentorship_mentee::Entity,
+            Alias::new("mm"),
+            col("mm", "mentorship_id").equals((Alias::new("m"), Alias::new("id"))),
+        )
+        .expr_as(col("m", "program_id"), Alias::new("program_id"))
+        .expr_as(col("m", "mentor_id"), Alias::new("mentor_id"))
+        .expr_as(col("mm", "mentee_id"), Alias::new("mentee_id"))
+        .expr_as(col("m", "status"), Alias::new("status"))
+        .expr_as(col("m", "expires_at"), Alias::new("expires_at"))
+        .expr_as(col("m", "started_at").is_not_null(), Alias::new("started"))
+        .and_where(col("m", "mentor_id").is_not_null())
+        .and_where(col("mm", "mentee_id").is_not_null())
+        .and_where(
+            col("m", "started_at")
+                .is_not_null()
+                .or(col("m", "status").is_in(S::OPEN.iter().copied())),
+        );
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| {
+            let stored: S = r.try_get("", "status")?;
+            let expires_at: Option<DateTime<Utc>> = r.try_get("", "expires_at")?;
+            Ok(PairLink {
+                program_id: r.try_get("", "program_id")?,
+                mentor_id: r.try_get("", "mentor_id")?,
+                mentee_id: r.try_get("", "mentee_id")?,
+                status: crate::domain::lifecycle::effective_status(stored, expires_at, now),
+                started: r.try_get("", "started")?,
+            })
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------------ rounds
+
+pub async fn insert_round(db: &impl ConnectionTrait, r: round::Model) -> Result<(), DbErr> {
+    r.into_active_model().reset_all().insert(db).await?;
+    Ok(())
+}
+
+pub async fn round_by_id(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<round::Model>, DbErr> {
+    round::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+/// The round's row, locked until the transaction ends (PostgreSQL).
+pub async fn lock_round(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<round::Model>, DbErr> {
+    round::Entity::find_by_id(id.to_string())
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
+pub async fn update_round(
+    db: &impl ConnectionTrait,
+    row: round::ActiveModel,
+) -> Result<round::Model, DbErr> {
+    row.update(db).await
+}
+
+/// A program's rounds, newest first: `fetch` rows after `(created_at, id)`.
+pub async fn rounds_page(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<round::Model>, DbErr> {
+    let mut q = round::Entity::find().filter(round::Column::ProgramId.eq(program_id));
+    if let Some((at, id)) = after {
+        q = q.filter(after_desc(
+            Expr::col(round::Column::CreatedAt),
+            Expr::col(round::Column::Id),
+            at,
+            id,
+        ));
+    }
+    q.order_by_desc(round::Column::CreatedAt)
+        .order_by_desc(round::Column::Id)
+        .limit(fetch)
+        .all(db)
+        .await
+}
+
+/// Every other draft of the program becomes `discarded`.
+pub async fn discard_other_drafts(
+    db: &impl ConnectionTrait,
+    program_id: &str,
+    keep: &str,
+) -> Result<(), DbErr> {
+    round::Entity::update_many()
+        .col_expr(round::Column::Status, Expr::value(RoundStatus::Discarded))
+        .filter(round::Column::ProgramId.eq(program_id))
+        .filter(round::Column::Status.eq(RoundStatus::Draft))
+        .filter(round::Column::Id.ne(keep))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A drafted pair with both names ("Former member" is the caller's to supply).
+pub struct PairRow {
+    pub pair: round_pair::Model,
+    pub mentor_name: Option<String>,
+    pub mentee_name: Option<String>,
+}
+
+/// The pairs of these rounds, best score first.
+pub async fn pairs_of(
+    db: &impl ConnectionTrait,
+    round_ids: &[String],
+) -> Result<Vec<PairRow>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in round_ids.chunks(IN_CHUNK) {
+        let mut q = Query::select();
+        q.from_as(round_pair::Entity, Alias::new("rp"))
+            .join_as(
+                JoinType::LeftJoin,
+                user::Entity,
+                Alias::new("mu"),
+                col("mu", "id").equals((Alias::new("rp"), Alias::new("mentor_id"))),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                user::Entity,
+                Alias::new("eu"),
+                col("eu", "id").equals((Alias::new("rp"), Alias::new("mentee_id"))),
+            )
+            .expr_as(col("mu", "name"), Alias::new("mentor_name"))
+            .expr_as(col("eu", "name"), Alias::new("mentee_name"))
+            .and_where(col("rp", "round_id").is_in(chunk.iter().cloned()))
+            .order_by((Alias::new("rp"), Alias::new("score")), Order::Desc)
+            .order_by((Alias::new("rp"), Alias::new("mentee_id")), Order::Asc);
+        select_prefixed::<round_pair::Entity>(&mut q, "rp", "rp_");
+        for r in rows(db, &q).await? {
+            out.push(PairRow {
+                pair: model::<round_pair::Entity>(&r, "rp_")?,
+                mentor_name: r.try_get("", "mentor_name")?,
+                mentee_name: r.try_get("", "mentee_name")?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+pub async fn insert_pairs(
+    db: &impl ConnectionTrait,
+    pairs: Vec<round_pair::Model>,
+) -> Result<(), DbErr> {
+    for chunk in pairs.chunks(400) {
+        round_pair::Entity::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(|p| p.into_active_model().reset_all()),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn delete_pair(db: &impl ConnectionTrait, pair_id: &str) -> Result<(), DbErr> {
+    round_pair::Entity::delete_by_id(pair_id.to_string())
+        .exec(db)
+        .await?;
+    Ok(())
+}

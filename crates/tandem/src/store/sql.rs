@@ -1,0 +1,78 @@
+//! Small pieces the named queries are built from: prefixed columns for joined
+//! rows, keyset conditions, and LIKE patterns that match literally.
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, SelectStatement};
+use sea_orm::{
+    ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic, Iterable, QueryResult,
+};
+
+/// `table.column` as an expression.
+pub fn col(table: &str, column: &str) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(column)))
+}
+
+/// Selects every column of `E` from `table`, named `prefix` + column, so that
+/// `E::Model::from_query_result(row, prefix)` reads it back.
+pub fn select_prefixed<E: EntityTrait>(q: &mut SelectStatement, table: &str, prefix: &str) {
+    for c in E::Column::iter() {
+        let name = c.as_str();
+        q.expr_as(col(table, name), Alias::new(format!("{prefix}{name}")));
+    }
+}
+
+/// Reads the model of `E` from a joined row.
+pub fn model<E: EntityTrait>(row: &QueryResult, prefix: &str) -> Result<E::Model, DbErr>
+where
+    E::Model: FromQueryResult,
+{
+    E::Model::from_query_result(row, prefix)
+}
+
+/// Runs a select and returns its rows.
+pub async fn rows(
+    db: &impl ConnectionTrait,
+    q: &SelectStatement,
+) -> Result<Vec<QueryResult>, DbErr> {
+    db.query_all(q).await
+}
+
+/// `lower(expr)`.
+pub fn lower(expr: Expr) -> Expr {
+    Func::lower(expr).into()
+}
+
+/// Rows that sort after `(key, id)` when ordered by `key ASC, id ASC`.
+pub fn after_asc<V: Into<sea_orm::Value> + Clone>(
+    key: Expr,
+    id: Expr,
+    at: V,
+    at_id: String,
+) -> Expr {
+    key.clone().gt(at.clone()).or(key.eq(at).and(id.gt(at_id)))
+}
+
+/// Rows that sort after `(key, id)` when ordered by `key DESC, id DESC`.
+pub fn after_desc<V: Into<sea_orm::Value> + Clone>(
+    key: Expr,
+    id: Expr,
+    at: V,
+    at_id: String,
+) -> Expr {
+    key.clone().lt(at.clone()).or(key.eq(at).and(id.lt(at_id)))
+}
+
+/// A LIKE pattern matching `needle` anywhere, with `%`, `_` and `\` taken literally.
+pub fn contains(needle: &str) -> LikeExpr {
+    let mut escaped = String::with_capacity(needle.len() + 2);
+    escaped.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    LikeExpr::new(escaped).escape('\\')
+}
+
+/// Ids in chunks that stay well under both databases' limits on bound values.
+pub const IN_CHUNK: usize = 900;
