@@ -99,6 +99,9 @@ fn add_common(op: &mut Operation, changes: bool) {
             "malformed request: not one JSON value of the documented type, not sent as application/json, or an invalid cursor",
         );
     }
+    if has_query {
+        add("422", "a query parameter of the wrong type");
+    }
     if op.security.is_some() {
         add("401", "sign in first: no valid session or token");
         if changes {

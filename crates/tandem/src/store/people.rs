@@ -168,11 +168,7 @@ pub async fn shortlist_entry(
     let mut q = shortlist_query();
     q.and_where(col("s", "owner_id").eq(owner))
         .and_where(col("s", "person_id").eq(person));
-    rows(db, &q)
-        .await?
-        .first()
-        .map(shortlist_row)
-        .transpose()
+    rows(db, &q).await?.first().map(shortlist_row).transpose()
 }
 
 /// Adds someone, or changes how they connect to the owner.

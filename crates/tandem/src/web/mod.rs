@@ -547,9 +547,12 @@ pub fn back_with_error(
             to,
             Flash::error(capitalise(&Errors(fields).summary())),
         ),
-        AppError::Unauthorized | AppError::NotFound(_) | AppError::Other(_) => {
-            fail(err).into_response()
-        }
+        // Refusals are pages of their own, with the API's status: the action was
+        // not the caller's to take.
+        AppError::Unauthorized
+        | AppError::Forbidden(_)
+        | AppError::NotFound(_)
+        | AppError::Other(_) => fail(err).into_response(),
         other => redirect_with(state, to, Flash::error(capitalise(&other.public_message()))),
     }
 }

@@ -280,6 +280,10 @@ pub async fn appoint_coordinator(
     CsrfForm(form): CsrfForm<CoordinatorForm>,
 ) -> Result<Response, WebError> {
     let back = format!("/programs/{id}");
+    // The program first: a program that does not exist is a 404 whoever asks.
+    programs::get(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
     let person_id = if !form.email.trim().is_empty() {
         match accounts::account_by_email(&state, &me.caller, &form.email).await {
             Ok(u) => u.id,

@@ -107,6 +107,8 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let method = req.method().to_string();
+        let uri = req.uri().to_string();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
@@ -117,6 +119,7 @@ impl TestApp {
                 .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         assert!(status.as_u16() < 500, "server error {status}: {value}");
+        crate::contract::check(&method, &uri, status.as_u16(), &value);
         (status, value)
     }
 

@@ -1,9 +1,12 @@
 //! In-process API tests: every endpoint, each success, each refusal, each role
 //! that must be refused. Each runs on SQLite and, with TANDEM_TEST_POSTGRES_URL, on PostgreSQL.
 mod common;
+mod contract;
 
 mod accounts;
 mod agreements;
+mod authorization;
 mod matching;
 mod mentorships;
+mod openapi;
 mod programs;

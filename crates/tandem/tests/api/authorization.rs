@@ -1,0 +1,485 @@
+//! Runs every cell of docs/authorization.md against real objects, on SQLite and
+//! PostgreSQL, and fails on any status the table does not hold, and on any API
+//! operation or page the table lacks.
+use crate::common::TestApp;
+use crate::on_both_databases;
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+const MATRIX: &str = include_str!("../../../../docs/authorization.md");
+
+const ROLES: [&str; 9] = [
+    "anonymous",
+    "outsider",
+    "other mentee",
+    "other mentor",
+    "coordinator",
+    "other coordinator",
+    "admin",
+    "mentor",
+    "mentee",
+];
+
+/// A CSRF token the page requests carry in cookie and form alike.
+const CSRF: &str = "matrix-csrf-token";
+
+on_both_databases!(every_cell_of_the_authorization_matrix_holds);
+
+/// `(method, path) → expected status per role`, in table order.
+fn rows() -> Vec<(String, String, [u16; 9])> {
+    let mut out = Vec::new();
+    for line in MATRIX.lines() {
+        let cells: Vec<&str> = line
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
+        let Some((method, path)) = cells.first().and_then(|c| c.split_once(' ')) else {
+            continue;
+        };
+        if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method) {
+            continue;
+        }
+        assert_eq!(cells.len(), 10, "a row needs a status per role: {line}");
+        let mut expected = [0u16; 9];
+        for (k, cell) in cells[1..].iter().enumerate() {
+            expected[k] = cell
+                .parse()
+                .unwrap_or_else(|_| panic!("{line}: {cell:?} is not a status"));
+        }
+        out.push((method.to_string(), path.to_string(), expected));
+    }
+    out
+}
+
+#[test]
+fn the_matrix_has_a_row_for_every_operation_and_every_page_and_no_other() {
+    let doc = serde_json::to_value(tandem::api::openapi()).unwrap();
+    let mut wanted = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            wanted.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    for (method, path) in tandem::web::ROUTES {
+        wanted.insert((method.to_uppercase(), path.to_string()));
+    }
+    let have: BTreeSet<(String, String)> = rows().into_iter().map(|(m, p, _)| (m, p)).collect();
+    let missing: Vec<_> = wanted.difference(&have).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a row in docs/authorization.md: {missing:?}"
+    );
+    let stale: Vec<_> = have.difference(&wanted).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for operations that do not exist: {stale:?}"
+    );
+}
+
+static SERIAL: AtomicUsize = AtomicUsize::new(0);
+
+fn serial() -> usize {
+    SERIAL.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The people, programs and objects one cell runs against.
+struct World {
+    tokens: BTreeMap<&'static str, String>,
+    ids: BTreeMap<&'static str, String>,
+    outsider_email: String,
+}
+
+async fn signed_up(app: &TestApp, name: &str) -> (String, String, String) {
+    let email = format!("{}.{}@example.org", name.replace(' ', "."), serial());
+    let (s, user) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": email, "password": "correct horse battery", "name": name})),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 201, "{user}");
+    let token = log_in(app, &email).await;
+    (user["id"].as_str().unwrap().to_string(), token, email)
+}
+
+async fn log_in(app: &TestApp, email: &str) -> String {
+    let (s, login) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": "correct horse battery"})),
+        )
+        .await;
+    assert_eq!(s.as_u16(), 200, "{login}");
+    login["token"].as_str().unwrap().to_string()
+}
+
+async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Value) -> Value {
+    let (s, v) = app.call(method, path, Some(token), Some(body)).await;
+    assert!(
+        s.is_success(),
+        "setting up the world: {path} answered {s}: {v}"
+    );
+    v
+}
+
+async fn world(app: &TestApp) -> World {
+    let n = serial();
+    let admin_email = format!("admin.{n}@example.org");
+    tandem::service::accounts::create_user(
+        &app.state,
+        &tandem::service::accounts::RegisterIn {
+            email: admin_email.clone(),
+            password: "correct horse battery".into(),
+            name: "Admin".into(),
+        },
+        true,
+    )
+    .await
+    .unwrap();
+    let admin = log_in(app, &admin_email).await;
+    let mut tokens = BTreeMap::from([("admin", admin.clone())]);
+    let mut ids = BTreeMap::new();
+    let mut outsider_email = String::new();
+    for role in ROLES.iter().filter(|r| !["anonymous", "admin"].contains(r)) {
+        let (id, token, email) = signed_up(app, role).await;
+        if *role == "outsider" {
+            outsider_email = email;
+        }
+        tokens.insert(role, token);
+        ids.insert(*role, id);
+    }
+    let program = |kind: &str| {
+        json!({"name": format!("{kind} {n}"), "kind": kind, "context": "corporate",
+               "starts_on": "2027-01-01", "ends_on": "2027-06-30", "mentor_capacity": 2,
+               "max_mentors_per_mentee": 1})
+    };
+    let p1 = ok(
+        app,
+        Method::POST,
+        "/api/v1/programs",
+        &admin,
+        program("traditional"),
+    )
+    .await;
+    let p2 = ok(
+        app,
+        Method::POST,
+        "/api/v1/programs",
+        &admin,
+        program("peer"),
+    )
+    .await;
+    let (p1, p2) = (
+        p1["id"].as_str().unwrap().to_string(),
+        p2["id"].as_str().unwrap().to_string(),
+    );
+    for (program, coordinator) in [(&p1, "coordinator"), (&p2, "other coordinator")] {
+        ok(
+            app,
+            Method::POST,
+            &format!("/api/v1/programs/{program}/coordinators"),
+            &admin,
+            json!({"person_id": ids[coordinator]}),
+        )
+        .await;
+    }
+    for (role, part) in [
+        ("mentor", "mentor"),
+        ("other mentor", "mentor"),
+        ("mentee", "mentee"),
+        ("other mentee", "mentee"),
+    ] {
+        ok(
+            app,
+            Method::POST,
+            &format!("/api/v1/programs/{p1}/enrollments"),
+            &tokens[role],
+            json!({"role": part}),
+        )
+        .await;
+    }
+    let mut pairs = Vec::new();
+    for (mentee, mentor) in [("mentee", "mentor"), ("other mentee", "other mentor")] {
+        let m = ok(
+            app,
+            Method::POST,
+            "/api/v1/mentorships",
+            &tokens[mentee],
+            json!({"program_id": p1, "mentor_id": ids[mentor], "intro": "Hello."}),
+        )
+        .await;
+        let id = m["id"].as_str().unwrap().to_string();
+        ok(
+            app,
+            Method::POST,
+            &format!("/api/v1/mentorships/{id}/accept"),
+            &tokens[mentor],
+            json!({}),
+        )
+        .await;
+        pairs.push(id);
+    }
+    let a = pairs[0].clone();
+    ok(
+        app,
+        Method::PUT,
+        &format!("/api/v1/mentorships/{a}/agreement"),
+        &tokens["mentor"],
+        json!({"goals": "Grow."}),
+    )
+    .await;
+    for who in ["mentor", "mentee"] {
+        ok(
+            app,
+            Method::POST,
+            &format!("/api/v1/mentorships/{a}/agreement/sign"),
+            &tokens[who],
+            json!({}),
+        )
+        .await;
+    }
+    ok(
+        app,
+        Method::POST,
+        "/api/v1/shortlist",
+        &tokens["mentee"],
+        json!({"person_id": ids["mentor"], "connection": "same team"}),
+    )
+    .await;
+    let round = ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/programs/{p1}/rounds"),
+        &tokens["coordinator"],
+        json!({"objective": "optimal"}),
+    )
+    .await;
+    ids.insert("P1", p1);
+    ids.insert("P2", p2);
+    ids.insert("A", a);
+    ids.insert("R", round["id"].as_str().unwrap().to_string());
+    World {
+        tokens,
+        ids,
+        outsider_email,
+    }
+}
+
+/// The path with its parameters naming the world's objects (or random ids).
+fn concrete(template: &str, w: &World, random: bool) -> String {
+    let mut out = Vec::new();
+    let segments: Vec<&str> = template.split('/').collect();
+    for (k, s) in segments.iter().enumerate() {
+        if !s.starts_with('{') {
+            out.push(s.to_string());
+            continue;
+        }
+        if *s == "{action}" {
+            out.push("pause".into());
+            continue;
+        }
+        if random {
+            out.push(uuid::Uuid::new_v4().to_string());
+            continue;
+        }
+        let before = segments[k - 1];
+        let value = match (*s, before) {
+            ("{id}", "mentorships") => &w.ids["A"],
+            ("{id}", "programs") => &w.ids["P1"],
+            ("{id}", "rounds") => &w.ids["R"],
+            ("{id}", "people") | ("{person_id}", _) | ("{mentor_id}", _) => &w.ids["mentor"],
+            _ => panic!("no object for {s} in {template}"),
+        };
+        out.push(value.clone());
+    }
+    out.join("/")
+}
+
+/// A valid body for the operation, so that allowed callers get through.
+fn api_body(method: &str, template: &str, w: &World) -> Option<Value> {
+    let email = format!("new.{}@example.org", serial());
+    Some(match (method, template) {
+        ("POST", "/api/v1/auth/register") => {
+            json!({"email": email, "password": "correct horse battery", "name": "New"})
+        }
+        ("POST", "/api/v1/auth/login") => {
+            json!({"email": w.outsider_email, "password": "correct horse battery"})
+        }
+        ("DELETE", "/api/v1/me") => json!({"password": "correct horse battery"}),
+        ("PUT", "/api/v1/me/profile") => json!({"field": "Engineering"}),
+        ("PUT", "/api/v1/me/plan") => json!({"strengths": ["listening"]}),
+        ("POST", "/api/v1/shortlist") => json!({"person_id": w.ids["mentor"], "connection": "x"}),
+        ("POST", "/api/v1/programs") => {
+            json!({"name": "New", "kind": "group", "context": "startup",
+            "starts_on": "2027-01-01", "ends_on": "2027-02-01"})
+        }
+        ("PATCH", "/api/v1/programs/{id}") => json!({"description": "Changed."}),
+        ("POST", "/api/v1/programs/{id}/coordinators") => json!({"person_id": w.ids["outsider"]}),
+        ("POST", "/api/v1/programs/{id}/enrollments") => json!({"role": "mentee"}),
+        ("POST", "/api/v1/programs/{id}/pairs") => {
+            json!({"mentor_id": w.ids["other mentor"], "mentee_id": w.ids["mentee"]})
+        }
+        ("POST", "/api/v1/programs/{id}/rounds") => json!({"objective": "stable"}),
+        ("PATCH", "/api/v1/rounds/{id}") => json!({}),
+        ("POST", "/api/v1/mentorships") => {
+            json!({"program_id": w.ids["P1"], "mentor_id": w.ids["mentor"], "intro": "Hi."})
+        }
+        ("POST", "/api/v1/mentorships/{id}/complete") => json!({"reflection": "Good."}),
+        ("POST", "/api/v1/mentorships/{id}/end") => json!({"reason": "time"}),
+        ("POST", "/api/v1/mentorships/{id}/decline") => json!({"reason": "busy"}),
+        ("PUT", "/api/v1/mentorships/{id}/agreement") => json!({"goals": "Grow further."}),
+        ("PUT", "/api/v1/mentorships/{id}/reflection") => json!({"text": "Good."}),
+        ("GET", _) | ("DELETE", _) => return None,
+        _ => json!({}),
+    })
+}
+
+/// The form a page's POST sends.
+fn form(template: &str, w: &World) -> Vec<(String, String)> {
+    let fields: Vec<(&str, String)> = match template {
+        "/signup" => vec![
+            ("name", "New".into()),
+            ("email", format!("form.{}@example.org", serial())),
+            ("password", "correct horse battery".into()),
+        ],
+        "/signin" => vec![
+            ("email", w.outsider_email.clone()),
+            ("password", "correct horse battery".into()),
+        ],
+        "/profile" => vec![("field", "Engineering".into())],
+        "/profile/plan" => vec![("strengths", "listening".into())],
+        "/programs/{id}/enroll" => vec![("role", "mentee".into())],
+        "/programs/{id}/coordinators" => vec![("email", w.outsider_email.clone())],
+        "/programs/{id}/rounds" => vec![("objective", "optimal".into())],
+        "/programs/{id}/weights" => tandem::domain::wire::Criterion::ALL
+            .iter()
+            .map(|c| {
+                (
+                    Box::leak(format!("weight_{c}").into_boxed_str()) as &str,
+                    "2".to_string(),
+                )
+            })
+            .collect(),
+        "/programs/{id}/pairs" | "/rounds/{id}/remove" | "/rounds/{id}/add" => vec![
+            ("mentor_id", w.ids["other mentor"].clone()),
+            ("mentee_id", w.ids["mentee"].clone()),
+        ],
+        "/programs/{id}/mentors/{mentor_id}/request" => vec![("intro", "Hi.".into())],
+        "/admin/programs/new" => vec![
+            ("name", "New".into()),
+            ("kind", "group".into()),
+            ("context", "startup".into()),
+            ("starts_on", "2027-01-01".into()),
+            ("ends_on", "2027-02-01".into()),
+        ],
+        "/shortlist" => vec![("person_id", w.ids["mentor"].clone())],
+        "/mentorships/{id}/agreement" => vec![("goals", "Grow further.".into())],
+        _ => vec![],
+    };
+    fields
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain([("csrf".to_string(), CSRF.to_string())])
+        .collect()
+}
+
+async fn run_cell(
+    app: &TestApp,
+    w: &World,
+    role: &str,
+    method: &str,
+    template: &str,
+    random: bool,
+) -> u16 {
+    let path = concrete(template, w, random);
+    let token = w.tokens.get(role);
+    let is_api = template.starts_with("/api/");
+    let mut req = Request::builder()
+        .method(Method::from_bytes(method.as_bytes()).unwrap())
+        .uri(&path);
+    let body = if is_api {
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        match api_body(method, template, w) {
+            Some(b) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(b.to_string())
+            }
+            None => Body::empty(),
+        }
+    } else {
+        let mut cookie = format!("tandem_csrf={CSRF}");
+        if let Some(t) = token {
+            cookie.push_str(&format!("; tandem_session={t}"));
+        }
+        req = req.header(header::COOKIE, cookie);
+        if method == "POST" {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(serde_urlencoded::to_string(form(template, w)).unwrap())
+        } else {
+            Body::empty()
+        }
+    };
+    let res = app
+        .router
+        .clone()
+        .oneshot(req.body(body).unwrap())
+        .await
+        .unwrap();
+    res.status().as_u16()
+}
+
+async fn every_cell_of_the_authorization_matrix_holds(app: TestApp) {
+    let shared = world(&app).await;
+    let mut wrong = Vec::new();
+    for (method, template, expected) in rows() {
+        for (k, role) in ROLES.iter().enumerate() {
+            let want = expected[k];
+            // A change the table allows runs in a world of its own.
+            let changes = method != "GET" && (200..400).contains(&want);
+            let fresh;
+            let w = if changes {
+                fresh = world(&app).await;
+                &fresh
+            } else {
+                &shared
+            };
+            let got = run_cell(&app, w, role, &method, &template, false).await;
+            if got != want {
+                wrong.push(format!(
+                    "{method} {template} as {role}: {got}, the table says {want}"
+                ));
+            }
+            if template.contains('{') {
+                let got = run_cell(&app, &shared, role, &method, &template, true).await;
+                let want = match (*role, template.starts_with("/api/")) {
+                    ("anonymous", true) => 401,
+                    ("anonymous", false) => 303,
+                    _ => 404,
+                };
+                if got != want {
+                    wrong.push(format!(
+                        "{method} {template} with random ids as {role}: {got}, expected {want}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
