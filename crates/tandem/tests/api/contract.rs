@@ -5,12 +5,14 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+/// A compiled response schema per (path template, method, status); None: no body.
+type Validators = HashMap<(String, String, String), Option<std::sync::Arc<jsonschema::Validator>>>;
+
 struct Contract {
     doc: Value,
     /// Path templates split into segments (`None` for a `{parameter}`).
     templates: Vec<(String, Vec<Option<String>>)>,
-    validators:
-        Mutex<HashMap<(String, String, String), Option<std::sync::Arc<jsonschema::Validator>>>>,
+    validators: Mutex<Validators>,
 }
 
 fn contract() -> &'static Contract {
