@@ -161,6 +161,11 @@ impl Store {
         })
     }
 
+    /// Whether reads may be served from memory now: the store hears every write.
+    pub fn caching(&self) -> bool {
+        self.shared.generation.current().is_some()
+    }
+
     /// Statements run so far on this store.
     pub fn statements(&self) -> u64 {
         self.counters.statements.load(Ordering::Relaxed)

@@ -1,6 +1,6 @@
 //! Runs every cell of docs/authorization.md against real objects, on SQLite and
-//! PostgreSQL, and fails on any status the table does not hold, and on any API
-//! operation or page the table lacks.
+//! PostgreSQL, and fails on any status the table does not hold, on any API
+//! operation or page the table lacks, and on any GET that opens a write transaction.
 use crate::common::TestApp;
 use crate::on_both_databases;
 use axum::body::Body;

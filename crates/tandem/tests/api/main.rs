@@ -6,6 +6,7 @@ mod contract;
 mod accounts;
 mod agreements;
 mod authorization;
+mod core;
 mod matching;
 mod mentorships;
 mod openapi;
