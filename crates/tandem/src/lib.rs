@@ -51,6 +51,14 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     Ok(App { state })
 }
 
+/// Creates or upgrades the schema of the database at `url`, and nothing else.
+pub async fn migrate(url: &str) -> anyhow::Result<()> {
+    let store = Store::connect(url, false).await?;
+    store.migrate().await?;
+    store.close().await;
+    Ok(())
+}
+
 impl App {
     /// The whole HTTP surface: JSON API, OpenAPI, pages, health.
     pub fn router(&self) -> Router {

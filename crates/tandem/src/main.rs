@@ -201,8 +201,7 @@ async fn run() -> anyhow::Result<()> {
             app.run(listener, tandem::shutdown_signal()).await
         }
         Command::Migrate { config } => {
-            let store = tandem::store::db::Store::connect(&config.database_url, false).await?;
-            store.migrate().await?;
+            tandem::migrate(&config.database_url).await?;
             println!("database is up to date");
             Ok(())
         }
