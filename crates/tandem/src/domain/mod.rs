@@ -3,6 +3,7 @@
 //! HTTP, no SQL, no HTML; problems come back as this module's own types.
 pub mod access;
 pub mod engine;
+pub mod enrolment;
 pub mod lifecycle;
 pub mod paging;
 pub mod values;

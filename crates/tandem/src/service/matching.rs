@@ -14,10 +14,10 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::columns::TextList;
 use crate::store::db::new_id;
+use crate::store::db::Connection;
 use crate::store::entities::{program, round, round_pair};
 use crate::store::{accounts, programs, rounds as store};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use tandem_match as engine;
@@ -144,7 +144,7 @@ fn engine_profile(
 /// Loads a program's pool: every enrolled mentee and mentor with their profiles,
 /// places left, and the pairs the hard rules exclude (two statements).
 async fn load_pool(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     program: program::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Pool> {
@@ -311,7 +311,7 @@ pub struct PairIn {
 
 /// Refuses unless the caller may do `act` with the program; read inside the transaction.
 async fn require_in(
-    tx: &impl ConnectionTrait,
+    tx: &impl Connection,
     caller: &Caller,
     program_id: &str,
     act: ProgramAct,
@@ -497,7 +497,7 @@ fn round_out(r: round::Model, rows: Vec<store::PairRow>) -> AppResult<RoundOut> 
     })
 }
 
-async fn round_with_pairs(db: &impl ConnectionTrait, r: round::Model) -> AppResult<RoundOut> {
+async fn round_with_pairs(db: &impl Connection, r: round::Model) -> AppResult<RoundOut> {
     let pairs = store::pairs_of(db, std::slice::from_ref(&r.id)).await?;
     round_out(r, pairs)
 }
@@ -593,7 +593,7 @@ pub async fn create_round(
 
 /// The round if the caller runs its program; 404 for everyone else.
 async fn round_for(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     caller: &Caller,
     r: Option<round::Model>,
 ) -> AppResult<round::Model> {
@@ -663,7 +663,7 @@ fn ensure_draft(r: &round::Model) -> AppResult<()> {
 /// Locks the round's program, then the round, and checks the caller runs it: two
 /// changes to one program's rounds (an edit, a publish) wait for each other.
 async fn lock_round_for(
-    tx: &impl ConnectionTrait,
+    tx: &impl Connection,
     caller: &Caller,
     id: &str,
 ) -> AppResult<(program::Model, round::Model)> {
@@ -805,10 +805,10 @@ pub async fn patch_round(
         .map(|&i| pool.mentees[i].id.clone())
         .filter(|m| !paired.contains_key(m))
         .collect();
-    let mut row = r.into_active_model();
-    row.unmatched_mentee_ids = Set(TextList(unmatched));
-    row.blocking_pairs = Set(blocking);
-    let saved = store::update_round(&*tx, row).await?;
+    let mut after = r.clone();
+    after.unmatched_mentee_ids = TextList(unmatched);
+    after.blocking_pairs = blocking;
+    let saved = store::update_round(&*tx, r, after).await?;
     let out = round_with_pairs(&*tx, saved).await?;
     tx.commit().await?;
     Ok(out)
@@ -874,10 +874,10 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
         }
     }
     store::discard_other_drafts(&*tx, &r.program_id, id).await?;
-    let mut row = r.into_active_model();
-    row.status = Set(RoundStatus::Published);
-    row.published_at = Set(Some(now));
-    let saved = store::update_round(&*tx, row).await?;
+    let mut after = r.clone();
+    after.status = RoundStatus::Published;
+    after.published_at = Some(now);
+    let saved = store::update_round(&*tx, r, after).await?;
     let out = round_with_pairs(&*tx, saved).await?;
     tx.commit().await?;
     state.mailer.send_all(&emails).await;

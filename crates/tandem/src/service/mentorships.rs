@@ -14,11 +14,11 @@ use crate::domain::wire::{Action, EndReason, MentorshipStatus as S, Origin, Prog
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::db::new_id;
+use crate::store::db::Connection;
 use crate::store::entities::{agreement, agreement_signature, mentorship, program, reflection};
 use crate::store::records::MentorshipRecord;
 use crate::store::{accounts, mentorships as store, programs};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, IntoActiveModel, Set};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -121,7 +121,7 @@ const FORMER_MEMBER: &str = "Former member";
 /// The facts the access rules need about a relationship: its members, and (only
 /// when they can change the answer) its program's coordinators.
 async fn access_of(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     state: Option<&AppState>,
     caller: &Caller,
     r: &MentorshipRecord,
@@ -307,7 +307,7 @@ pub async fn all_mine(state: &AppState, caller: &Caller) -> AppResult<Vec<Mentor
 
 /// Loads a relationship for a change, under its lock, with the caller's access.
 async fn load_for_change(
-    tx: &impl ConnectionTrait,
+    tx: &impl Connection,
     caller: &Caller,
     id: &str,
 ) -> AppResult<(MentorshipRecord, Access)> {
@@ -323,7 +323,7 @@ async fn load_for_change(
 
 /// Refuses when the mentor has no place left in the program.
 async fn ensure_mentor_has_room(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     program: &program::Model,
     mentor_id: &str,
 ) -> AppResult<()> {
@@ -435,7 +435,7 @@ pub async fn request(
 
 /// A proposed mentorship (from a round or a coordinator) between a mentor and a mentee.
 pub(super) async fn insert_proposal(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     program_id: &str,
     mentor_id: &str,
     mentee_id: &str,
@@ -524,7 +524,8 @@ pub async fn act(
         .await?
         .ok_or(AppError::NotFound("program"))?;
     let mut answer_id = r.m.id.clone();
-    let mut row = r.m.clone().into_active_model();
+    let before = r.m.clone();
+    let mut row = r.m.clone();
     match outcome {
         Outcome::To(S::Active) if status == S::Requested => {
             let mentor_id = r.m.mentor_id.clone().unwrap_or_default();
@@ -532,19 +533,18 @@ pub async fn act(
             ensure_mentor_has_room(&*tx, &program, &mentor_id).await?;
             if program.kind == ProgramKind::Group {
                 answer_id = merge_into_group(&*tx, &program, &mentor_id, &r, now).await?;
-                row.status = Set(S::Merged);
-                row.merged_into = Set(Some(answer_id.clone()));
-                row.ended_at = Set(Some(now));
+                row.status = S::Merged;
+                row.merged_into = Some(answer_id.clone());
+                row.ended_at = Some(now);
             } else {
-                row.status = Set(S::Active);
-                row.started_at = Set(Some(now));
-                row.mentor_accepted = Set(true);
+                row.status = S::Active;
+                row.started_at = Some(now);
+                row.mentor_accepted = true;
             }
         }
         Outcome::RecordAcceptance => {
             if part == Part::Mentor {
-                row.mentor_accepted = Set(true);
-                r.m.mentor_accepted = true;
+                row.mentor_accepted = true;
             } else {
                 for seat in r
                     .mentees
@@ -555,29 +555,29 @@ pub async fn act(
                     seat.accepted = true;
                 }
             }
-            if r.m.mentor_accepted && r.mentees.iter().all(|x| x.accepted) {
-                row.status = Set(S::Active);
-                row.started_at = Set(Some(now));
+            if row.mentor_accepted && r.mentees.iter().all(|x| x.accepted) {
+                row.status = S::Active;
+                row.started_at = Some(now);
             }
         }
         Outcome::To(next) => {
-            row.status = Set(next);
+            row.status = next;
             match next {
                 S::Declined => {
-                    row.decline_reason = Set(decline_reason.filter(|r| !r.is_empty()));
-                    row.ended_at = Set(Some(now));
+                    row.decline_reason = decline_reason.filter(|r| !r.is_empty());
+                    row.ended_at = Some(now);
                 }
-                S::Withdrawn | S::Completed => row.ended_at = Set(Some(now)),
+                S::Withdrawn | S::Completed => row.ended_at = Some(now),
                 S::Ended => {
-                    row.ended_at = Set(Some(now));
-                    row.end_reason = Set(end_reason);
-                    row.end_note = Set(note.filter(|n| !n.is_empty()));
+                    row.ended_at = Some(now);
+                    row.end_reason = end_reason;
+                    row.end_note = note.filter(|n| !n.is_empty());
                 }
                 _ => {}
             }
         }
     }
-    store::update(&*tx, row).await?;
+    store::update(&*tx, before, row).await?;
     if action == Action::Complete {
         if let Some(text) = reflection.filter(|r| !r.is_empty()) {
             store::save_reflection(&*tx, &r.m.id, caller.id(), text, now).await?;
@@ -592,7 +592,7 @@ pub async fn act(
 
 /// Group programs keep one mentorship per mentor; an accepted request joins it.
 async fn merge_into_group(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     program: &program::Model,
     mentor_id: &str,
     request: &MentorshipRecord,
@@ -706,7 +706,7 @@ fn agreement_view(
 }
 
 async fn agreement_in(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     r: &MentorshipRecord,
 ) -> AppResult<Option<AgreementOut>> {
     let Some(a) = store::agreement_of(db, &r.m.id).await? else {

@@ -2,6 +2,7 @@
 use super::accounts::Caller;
 use super::paging::Listing;
 use crate::domain::access::{program_access, runs_program, ProgramAct, ProgramFacts};
+use crate::domain::enrolment::{may_enrol, NotEnrollable};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{
     date, in_range, labels, text, Invalid, Pick, Problems, Weights, WeightsPatch,
@@ -11,11 +12,11 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::columns::TextList;
 use crate::store::db::new_id;
+use crate::store::db::Connection;
 use crate::store::entities::{enrollment, program};
 use crate::store::records::ProgramRecord;
 use crate::store::{accounts, programs as store};
 use chrono::NaiveDate;
-use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
@@ -205,7 +206,7 @@ fn apply(base: &mut program::Model, patch: &ProgramPatch, creating: bool) -> Res
 /// Refuses unless the caller may do `act` with the program; the facts are its
 /// coordinators and the caller's own enrolments.
 async fn require(
-    db: &impl ConnectionTrait,
+    db: &impl Connection,
     caller: &Caller,
     record: &ProgramRecord,
     act: ProgramAct,
@@ -500,17 +501,20 @@ pub async fn enroll(
         _ => caller.user().clone(),
     };
     let existing = store::roles_in(&*tx, program_id, &person.id).await?;
-    if existing.contains(&role) {
-        return Err(AppError::conflict(
-            "already_enrolled",
-            format!("{} is already enrolled as {role}", person.name),
-        ));
-    }
-    if !existing.is_empty() && program.kind != ProgramKind::Peer {
-        return Err(AppError::conflict(
-            "already_enrolled",
-            "only peer programs let one person enrol as both mentor and mentee",
-        ));
+    match may_enrol(program.kind, &existing, role) {
+        Ok(()) => {}
+        Err(NotEnrollable::AlreadyInRole) => {
+            return Err(AppError::conflict(
+                "already_enrolled",
+                format!("{} is already enrolled as {role}", person.name),
+            ))
+        }
+        Err(NotEnrollable::OneRoleOnly) => {
+            return Err(AppError::conflict(
+                "already_enrolled",
+                "only peer programs let one person enrol as both mentor and mentee",
+            ))
+        }
     }
     let saved = store::insert_enrollment(
         &*tx,

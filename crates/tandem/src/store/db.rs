@@ -14,6 +14,9 @@ use std::time::Duration;
 use tandem_migration::{Migrator, MigratorTrait};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+/// A connection or a transaction, as the named queries take them.
+pub use sea_orm::ConnectionTrait as Connection;
+
 /// The PostgreSQL channel on which every committed write is announced.
 const CHANGES_CHANNEL: &str = "tandem_changes";
 

@@ -6,7 +6,7 @@ use super::entities::{
     agreement, agreement_signature, mentorship, mentorship_mentee, program, reflection, user,
 };
 use super::records::{MentorshipPage, MentorshipRecord, Seat};
-use super::sql::{after_desc, col, model, rows, select_prefixed, IN_CHUNK};
+use super::sql::{after_desc, col, model, rows, select_prefixed, update_changed, IN_CHUNK};
 use crate::domain::wire::{EndReason, MentorshipStatus as S};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
@@ -327,10 +327,12 @@ pub async fn insert(db: &impl ConnectionTrait, m: mentorship::Model) -> Result<(
 }
 
 /// Writes the columns an action changed.
-pub async fn update(db: &impl ConnectionTrait, row: mentorship::ActiveModel) -> Result<(), DbErr> {
-    if row.is_changed() {
-        row.update(db).await?;
-    }
+pub async fn update(
+    db: &impl ConnectionTrait,
+    before: mentorship::Model,
+    after: mentorship::Model,
+) -> Result<(), DbErr> {
+    update_changed::<mentorship::Entity>(db, before, after).await?;
     Ok(())
 }
 

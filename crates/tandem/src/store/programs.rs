@@ -5,7 +5,7 @@ use super::entities::{
     coordinator, enrollment, mentorship, mentorship_mentee, profile, program, user,
 };
 use super::records::{Named, ProgramRecord};
-use super::sql::{after_asc, col, contains, lower, model, rows, select_prefixed};
+use super::sql::{after_asc, col, contains, lower, model, rows, select_prefixed, update_changed};
 use crate::domain::wire::{MentorshipStatus as S, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
@@ -46,26 +46,7 @@ pub async fn update_program(
     before: program::Model,
     after: program::Model,
 ) -> Result<program::Model, DbErr> {
-    if before == after {
-        return Ok(before);
-    }
-    let mut row = before.into_active_model();
-    row.name.set_if_not_equals(after.name);
-    row.description.set_if_not_equals(after.description);
-    row.kind.set_if_not_equals(after.kind);
-    row.context.set_if_not_equals(after.context);
-    row.starts_on.set_if_not_equals(after.starts_on);
-    row.ends_on.set_if_not_equals(after.ends_on);
-    row.mentor_capacity.set_if_not_equals(after.mentor_capacity);
-    row.cadence_days.set_if_not_equals(after.cadence_days);
-    row.max_mentors_per_mentee
-        .set_if_not_equals(after.max_mentors_per_mentee);
-    row.request_expiry_days
-        .set_if_not_equals(after.request_expiry_days);
-    row.max_timezone_gap_hours
-        .set_if_not_equals(after.max_timezone_gap_hours);
-    row.weights.set_if_not_equals(after.weights);
-    row.update(db).await
+    update_changed::<program::Entity>(db, before, after).await
 }
 
 /// Programs, latest start first: `fetch` rows after `(starts_on, id)`.

@@ -2,7 +2,7 @@
 use super::entities::{
     enrollment, mentorship, mentorship_mentee, profile, round, round_pair, user,
 };
-use super::sql::{after_desc, col, model, rows, select_prefixed, IN_CHUNK};
+use super::sql::{after_desc, col, model, rows, select_prefixed, update_changed, IN_CHUNK};
 use crate::domain::wire::{MentorshipStatus as S, RoundStatus};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
@@ -140,11 +140,13 @@ pub async fn lock_round(
         .await
 }
 
+/// Writes the columns in which `after` differs from `before`.
 pub async fn update_round(
     db: &impl ConnectionTrait,
-    row: round::ActiveModel,
+    before: round::Model,
+    after: round::Model,
 ) -> Result<round::Model, DbErr> {
-    row.update(db).await
+    update_changed::<round::Entity>(db, before, after).await
 }
 
 /// A program's rounds, newest first: `fetch` rows after `(created_at, id)`.

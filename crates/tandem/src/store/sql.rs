@@ -76,3 +76,31 @@ pub fn contains(needle: &str) -> LikeExpr {
 
 /// Ids in chunks that stay well under both databases' limits on bound values.
 pub const IN_CHUNK: usize = 900;
+
+/// Writes the columns in which `after` differs from `before`, and only those: a
+/// concurrent change to another column survives. Nothing changed, nothing written.
+pub async fn update_changed<E>(
+    db: &impl ConnectionTrait,
+    before: E::Model,
+    after: E::Model,
+) -> Result<E::Model, DbErr>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel> + Clone,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+{
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, ModelTrait};
+    let mut row = before.clone().into_active_model();
+    let mut changed = false;
+    for c in E::Column::iter() {
+        let new = after.get(c);
+        if before.get(c) != new {
+            row.set(c, new);
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(before);
+    }
+    row.update(db).await
+}

@@ -4,6 +4,8 @@ use super::{
     back_with_error, day, done, form_failure, humanise, ok, optional_day, optional_number, options,
     render, safe_next, split_list, CsrfForm, Errors, Member, Opt, Page, WebError,
 };
+use crate::domain::access::ProgramAct;
+use crate::domain::enrolment::may_enrol;
 use crate::domain::paging::PageRequest;
 use crate::domain::values::{Pick, Weights, WeightsPatch};
 use crate::domain::wire::{Criterion, ProgramContext, ProgramKind, Role};
@@ -42,10 +44,7 @@ pub struct ProgramView {
 
 impl ProgramView {
     fn new(p: &ProgramOut, my_roles: &[Role], coordinating: bool) -> ProgramView {
-        let is_mentor = my_roles.contains(&Role::Mentor);
         let is_mentee = my_roles.contains(&Role::Mentee);
-        // Only peer programs take one person in both roles; the service says so too.
-        let open = p.kind == ProgramKind::Peer || my_roles.is_empty();
         let mut roles: Vec<&'static str> = my_roles.iter().map(|r| r.as_str()).collect();
         if coordinating {
             roles.push("coordinator");
@@ -69,8 +68,8 @@ impl ProgramView {
             roles,
             is_mentee,
             is_participant: !my_roles.is_empty(),
-            can_enrol_mentor: !is_mentor && open,
-            can_enrol_mentee: !is_mentee && open,
+            can_enrol_mentor: may_enrol(p.kind, my_roles, Role::Mentor).is_ok(),
+            can_enrol_mentee: may_enrol(p.kind, my_roles, Role::Mentee).is_ok(),
         }
     }
 }
@@ -168,15 +167,16 @@ pub async fn detail(
     me: Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let program = programs::get(&state, &me.caller, &id)
+    let record = programs::program_for(&state, &me.caller, &id, ProgramAct::Read)
         .await
         .map_err(me.fail())?;
+    let program = ProgramOut::from(&record.program);
+    let can_run = programs::runs(&me.caller, &record);
     let roles = my_roles_by_program(&state, &me).await?;
     let coordinators = programs::coordinators(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
     let coordinating = coordinators.iter().any(|c| c.id == me.id());
-    let can_run = coordinating || me.caller.is_admin();
     let accounts = if me.caller.is_admin() {
         accounts::all_accounts(&state, &me.caller)
             .await
