@@ -185,7 +185,7 @@ async fn main() -> anyhow::Result<()> {
         people.push((account, profile, enrollment));
     }
     let tx = state.store.write().await?;
-    tandem::store::programs::insert_enrolled_people(&*tx, people).await?;
+    tandem::store::programs::insert_enrolled_people(&tx, people).await?;
     tx.commit().await?;
     eprintln!(
         "seeded {mentees} mentees and {mentors} mentors in {:.1}s",

@@ -179,13 +179,13 @@ pub async fn create_user(
 
     let password_hash = hash_password(state, password.expose()).await?;
     let tx = state.store.write().await?;
-    store::serialise_sign_ups(&*tx).await?;
-    if store::user_by_email(&*tx, email.as_str()).await?.is_some() {
+    store::serialise_sign_ups(&tx).await?;
+    if store::user_by_email(&tx, email.as_str()).await?.is_some() {
         return Err(email_taken());
     }
-    let first = store::no_users(&*tx).await?;
+    let first = store::no_users(&tx).await?;
     let created = store::insert_user(
-        &*tx,
+        &tx,
         user::Model {
             id: new_id(),
             email: email.into_inner(),
@@ -257,10 +257,10 @@ impl<'a> Throttle<'a> {
         let window = Duration::seconds(self.state.config.login_window_seconds as i64);
         let tx = self.state.store.write().await?;
         for (key, _) in &self.keys {
-            store::record_failure(&*tx, key, now).await?;
+            store::record_failure(&tx, key, now).await?;
         }
         // Old failures no longer count; forget them.
-        store::forget_failures_before(&*tx, now - window.max(Duration::days(1))).await?;
+        store::forget_failures_before(&tx, now - window.max(Duration::days(1))).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -301,7 +301,7 @@ pub async fn open_session(state: &AppState, user_id: &str) -> AppResult<String> 
     let now = state.clock.now();
     let tx = state.store.write().await?;
     store::insert_session(
-        &*tx,
+        &tx,
         session::Model {
             id: new_id(),
             token_hash: hash_token(&token),
@@ -330,7 +330,7 @@ pub async fn caller_for_token(state: &AppState, token: &str) -> AppResult<Option
 
 pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
     let tx = state.store.write().await?;
-    store::delete_session(&*tx, &caller.token_hash).await?;
+    store::delete_session(&tx, &caller.token_hash).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -358,8 +358,8 @@ pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppRes
     }
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    mentorships::end_all_involving(&*tx, caller.id(), now).await?;
-    store::delete_user(&*tx, caller.id()).await?;
+    mentorships::end_all_involving(&tx, caller.id(), now).await?;
+    store::delete_user(&tx, caller.id()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -339,13 +339,13 @@ pub async fn propose_pair(
 ) -> AppResult<MentorshipOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let program = require_in(&*tx, caller, program_id, ProgramAct::ProposePair).await?;
-    accounts::lock_people(&*tx, &[&input.mentor_id, &input.mentee_id]).await?;
-    let pool = load_pool(&*tx, program, now).await?;
+    let program = require_in(&tx, caller, program_id, ProgramAct::ProposePair).await?;
+    accounts::lock_people(&tx, &[&input.mentor_id, &input.mentee_id]).await?;
+    let pool = load_pool(&tx, program, now).await?;
     check_pair(&pool, &input.mentor_id, &input.mentee_id, 0)
         .map_err(|m| AppError::unprocessable("hard_rule", m))?;
     let id = insert_proposal(
-        &*tx,
+        &tx,
         program_id,
         &input.mentor_id,
         &input.mentee_id,
@@ -584,9 +584,9 @@ pub async fn create_round(
         blocking_pairs: blocking as i32,
     };
     let tx = state.store.write().await?;
-    store::insert_round(&*tx, r.clone()).await?;
-    store::insert_pairs(&*tx, rows).await?;
-    let out = round_with_pairs(&*tx, r).await?;
+    store::insert_round(&tx, r.clone()).await?;
+    store::insert_pairs(&tx, rows).await?;
+    let out = round_with_pairs(&tx, r).await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -687,9 +687,9 @@ pub async fn patch_round(
 ) -> AppResult<RoundOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (program, r) = lock_round_for(&*tx, caller, id).await?;
-    let pool = load_pool(&*tx, program, now).await?;
-    let mut current: Vec<round_pair::Model> = store::pairs_of(&*tx, &[id.to_string()])
+    let (program, r) = lock_round_for(&tx, caller, id).await?;
+    let pool = load_pool(&tx, program, now).await?;
+    let mut current: Vec<round_pair::Model> = store::pairs_of(&tx, &[id.to_string()])
         .await?
         .into_iter()
         .map(|p| p.pair)
@@ -702,7 +702,7 @@ pub async fn patch_round(
         {
             Some(at) => {
                 let gone = current.remove(at);
-                store::delete_pair(&*tx, &gone.id).await?;
+                store::delete_pair(&tx, &gone.id).await?;
             }
             None => {
                 problems.insert(
@@ -757,7 +757,7 @@ pub async fn patch_round(
             )
         })
         .collect();
-    store::insert_pairs(&*tx, rows).await?;
+    store::insert_pairs(&tx, rows).await?;
 
     // The draft's figures again: who is left, and blocking pairs over the candidates.
     let mut paired: HashMap<String, String> = current
@@ -808,8 +808,8 @@ pub async fn patch_round(
     let mut after = r.clone();
     after.unmatched_mentee_ids = TextList(unmatched);
     after.blocking_pairs = blocking;
-    let saved = store::update_round(&*tx, r, after).await?;
-    let out = round_with_pairs(&*tx, saved).await?;
+    let saved = store::update_round(&tx, r, after).await?;
+    let out = round_with_pairs(&tx, saved).await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -820,9 +820,9 @@ pub async fn patch_round(
 pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppResult<RoundOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (program, r) = lock_round_for(&*tx, caller, id).await?;
-    let pool = load_pool(&*tx, program, now).await?;
-    let pairs: Vec<round_pair::Model> = store::pairs_of(&*tx, &[id.to_string()])
+    let (program, r) = lock_round_for(&tx, caller, id).await?;
+    let pool = load_pool(&tx, program, now).await?;
+    let pairs: Vec<round_pair::Model> = store::pairs_of(&tx, &[id.to_string()])
         .await?
         .into_iter()
         .map(|p| p.pair)
@@ -841,7 +841,7 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
     let mut emails = Vec::new();
     for p in &pairs {
         let mentorship_id = insert_proposal(
-            &*tx,
+            &tx,
             &r.program_id,
             &p.mentor_id,
             &p.mentee_id,
@@ -873,12 +873,12 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
             }
         }
     }
-    store::discard_other_drafts(&*tx, &r.program_id, id).await?;
+    store::discard_other_drafts(&tx, &r.program_id, id).await?;
     let mut after = r.clone();
     after.status = RoundStatus::Published;
     after.published_at = Some(now);
-    let saved = store::update_round(&*tx, r, after).await?;
-    let out = round_with_pairs(&*tx, saved).await?;
+    let saved = store::update_round(&tx, r, after).await?;
+    let out = round_with_pairs(&tx, saved).await?;
     tx.commit().await?;
     state.mailer.send_all(&emails).await;
     Ok(out)

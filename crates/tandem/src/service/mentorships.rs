@@ -360,10 +360,10 @@ pub async fn request(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let program = programs::program_by_id(&*tx, &input.program_id)
+    let program = programs::program_by_id(&tx, &input.program_id)
         .await?
         .ok_or_else(|| AppError::field("program_id", "no such program"))?;
-    if programs::enrollment_as(&*tx, &program.id, caller.id(), Role::Mentee)
+    if programs::enrollment_as(&tx, &program.id, caller.id(), Role::Mentee)
         .await?
         .is_none()
     {
@@ -372,7 +372,7 @@ pub async fn request(
             "enrol in this program as a mentee before asking for a mentor",
         ));
     }
-    if programs::enrollment_as(&*tx, &program.id, &input.mentor_id, Role::Mentor)
+    if programs::enrollment_as(&tx, &program.id, &input.mentor_id, Role::Mentor)
         .await?
         .is_none()
     {
@@ -382,15 +382,15 @@ pub async fn request(
         ));
     }
     // Both people's open requests and places are decided under their locks, in any program.
-    accounts::lock_people(&*tx, &[caller.id(), &input.mentor_id]).await?;
-    if store::open_between(&*tx, caller.id(), &input.mentor_id, now).await? {
+    accounts::lock_people(&tx, &[caller.id(), &input.mentor_id]).await?;
+    if store::open_between(&tx, caller.id(), &input.mentor_id, now).await? {
         return Err(AppError::conflict(
             "duplicate",
             "you already have an open request or relationship with this person",
         ));
     }
-    ensure_mentor_has_room(&*tx, &program, &input.mentor_id).await?;
-    if store::mentee_load(&*tx, &program.id, caller.id(), now).await?
+    ensure_mentor_has_room(&tx, &program, &input.mentor_id).await?;
+    if store::mentee_load(&tx, &program.id, caller.id(), now).await?
         >= program.max_mentors_per_mentee as i64
     {
         return Err(AppError::conflict(
@@ -403,7 +403,7 @@ pub async fn request(
     }
     let id = new_id();
     store::insert(
-        &*tx,
+        &tx,
         mentorship::Model {
             id: id.clone(),
             program_id: program.id.clone(),
@@ -425,8 +425,8 @@ pub async fn request(
         },
     )
     .await?;
-    store::add_seat(&*tx, &id, caller.id(), true, now).await?;
-    let r = store::with_members(&*tx, &id)
+    store::add_seat(&tx, &id, caller.id(), true, now).await?;
+    let r = store::with_members(&tx, &id)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
     tx.commit().await?;
@@ -516,11 +516,11 @@ pub async fn act(
 
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (mut r, access) = load_for_change(&*tx, caller, id).await?;
+    let (mut r, access) = load_for_change(&tx, caller, id).await?;
     let part = access.take_part(Kind::Lifecycle)?;
     let status = effective_status(r.m.status, r.m.expires_at, now);
     let outcome = decide(status, action, part)?;
-    let program = programs::program_by_id(&*tx, &r.m.program_id)
+    let program = programs::program_by_id(&tx, &r.m.program_id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
     let mut answer_id = r.m.id.clone();
@@ -529,10 +529,10 @@ pub async fn act(
     match outcome {
         Outcome::To(S::Active) if status == S::Requested => {
             let mentor_id = r.m.mentor_id.clone().unwrap_or_default();
-            accounts::lock_people(&*tx, &[&mentor_id]).await?;
-            ensure_mentor_has_room(&*tx, &program, &mentor_id).await?;
+            accounts::lock_people(&tx, &[&mentor_id]).await?;
+            ensure_mentor_has_room(&tx, &program, &mentor_id).await?;
             if program.kind == ProgramKind::Group {
-                answer_id = merge_into_group(&*tx, &program, &mentor_id, &r, now).await?;
+                answer_id = merge_into_group(&tx, &program, &mentor_id, &r, now).await?;
                 row.status = S::Merged;
                 row.merged_into = Some(answer_id.clone());
                 row.ended_at = Some(now);
@@ -551,7 +551,7 @@ pub async fn act(
                     .iter_mut()
                     .filter(|x| x.mentee_id.as_deref() == Some(caller.id()))
                 {
-                    store::accept_seat(&*tx, &seat.row_id).await?;
+                    store::accept_seat(&tx, &seat.row_id).await?;
                     seat.accepted = true;
                 }
             }
@@ -577,13 +577,13 @@ pub async fn act(
             }
         }
     }
-    store::update(&*tx, before, row).await?;
+    store::update(&tx, before, row).await?;
     if action == Action::Complete {
         if let Some(text) = reflection.filter(|r| !r.is_empty()) {
-            store::save_reflection(&*tx, &r.m.id, caller.id(), text, now).await?;
+            store::save_reflection(&tx, &r.m.id, caller.id(), text, now).await?;
         }
     }
-    let answer = store::with_members(&*tx, &answer_id)
+    let answer = store::with_members(&tx, &answer_id)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
     tx.commit().await?;
@@ -638,7 +638,7 @@ async fn merge_into_group(
 pub async fn expire_due(state: &AppState) -> AppResult<u64> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let done = store::expire_due(&*tx, now).await?;
+    let done = store::expire_due(&tx, now).await?;
     tx.commit().await?;
     Ok(done)
 }
@@ -762,7 +762,7 @@ pub async fn put_agreement(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, access) = load_for_change(&*tx, caller, id).await?;
+    let (r, access) = load_for_change(&tx, caller, id).await?;
     access.take_part(Kind::Agreement)?;
     ensure_running(effective_status(r.m.status, r.m.expires_at, now))?;
     let new = agreement::Model {
@@ -776,17 +776,17 @@ pub async fn put_agreement(
         updated_by: caller.id().to_string(),
         updated_at: now,
     };
-    match store::agreement_of(&*tx, id).await? {
+    match store::agreement_of(&tx, id).await? {
         Some(old) if same_terms(&old, &new) => {}
         Some(_) => {
-            store::clear_signatures(&*tx, id).await?;
-            store::save_agreement(&*tx, new, true).await?;
+            store::clear_signatures(&tx, id).await?;
+            store::save_agreement(&tx, new, true).await?;
         }
         None => {
-            store::save_agreement(&*tx, new, false).await?;
+            store::save_agreement(&tx, new, false).await?;
         }
     }
-    let out = agreement_in(&*tx, &r)
+    let out = agreement_in(&tx, &r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;
     tx.commit().await?;
@@ -818,17 +818,17 @@ pub async fn sign_agreement(
 ) -> AppResult<AgreementOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, access) = load_for_change(&*tx, caller, id).await?;
+    let (r, access) = load_for_change(&tx, caller, id).await?;
     access.take_part(Kind::Agreement)?;
     ensure_running(effective_status(r.m.status, r.m.expires_at, now))?;
-    if store::agreement_of(&*tx, id).await?.is_none() {
+    if store::agreement_of(&tx, id).await?.is_none() {
         return Err(AppError::conflict(
             "no_agreement",
             "write the agreement before signing it",
         ));
     }
-    store::sign(&*tx, id, caller.id(), now).await?;
-    let out = agreement_in(&*tx, &r)
+    store::sign(&tx, id, caller.id(), now).await?;
+    let out = agreement_in(&tx, &r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;
     tx.commit().await?;
@@ -870,7 +870,7 @@ pub async fn put_reflection(
     let body = text(&input.text, 5000, true).map_err(|e| AppError::field("text", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, access) = load_for_change(&*tx, caller, id).await?;
+    let (r, access) = load_for_change(&tx, caller, id).await?;
     access.take_part(Kind::Reflection)?;
     if r.m.status != S::Completed {
         return Err(AppError::conflict(
@@ -878,7 +878,7 @@ pub async fn put_reflection(
             "reflections are written once a mentorship is completed",
         ));
     }
-    let saved = store::save_reflection(&*tx, id, caller.id(), body, now).await?;
+    let saved = store::save_reflection(&tx, id, caller.id(), body, now).await?;
     tx.commit().await?;
     Ok(ReflectionOut::from(saved))
 }

@@ -219,7 +219,7 @@ pub async fn put_profile(
 ) -> AppResult<ProfileData> {
     let clean = input.validate()?;
     let tx = state.store.write().await?;
-    store::save_profile(&*tx, clean.to_model(caller.id(), state.clock.now())).await?;
+    store::save_profile(&tx, clean.to_model(caller.id(), state.clock.now())).await?;
     tx.commit().await?;
     Ok(clean)
 }
@@ -255,7 +255,7 @@ pub async fn put_plan(state: &AppState, caller: &Caller, input: &PlanData) -> Ap
     p.finish()?;
     let tx = state.store.write().await?;
     store::save_plan(
-        &*tx,
+        &tx,
         plan::Model {
             user_id: caller.id().to_string(),
             strengths: TextList(clean.strengths.clone()),
@@ -372,14 +372,14 @@ pub async fn add_to_shortlist(
     }
     let tx = state.store.write().await?;
     store::save_shortlist_entry(
-        &*tx,
+        &tx,
         caller.id(),
         &input.person_id,
         connection,
         state.clock.now(),
     )
     .await?;
-    let saved = store::shortlist_entry(&*tx, caller.id(), &input.person_id)
+    let saved = store::shortlist_entry(&tx, caller.id(), &input.person_id)
         .await?
         .ok_or(AppError::NotFound("person"))?;
     tx.commit().await?;
@@ -409,7 +409,7 @@ pub async fn remove_from_shortlist(
     person_id: &str,
 ) -> AppResult<()> {
     let tx = state.store.write().await?;
-    let gone = store::remove_shortlist_entry(&*tx, caller.id(), person_id).await?;
+    let gone = store::remove_shortlist_entry(&tx, caller.id(), person_id).await?;
     tx.commit().await?;
     if !gone {
         return Err(AppError::NotFound("shortlist entry"));

@@ -282,7 +282,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: &ProgramIn) -> App
         true,
     )?;
     let tx = state.store.write().await?;
-    let saved = store::insert_program(&*tx, model).await?;
+    let saved = store::insert_program(&tx, model).await?;
     tx.commit().await?;
     Ok(ProgramOut::from(&saved))
 }
@@ -317,17 +317,17 @@ pub async fn patch(
     input: &ProgramPatch,
 ) -> AppResult<ProgramOut> {
     let tx = state.store.write().await?;
-    let before = store::lock_program(&*tx, id)
+    let before = store::lock_program(&tx, id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
     let record = ProgramRecord {
-        coordinators: store::coordinators_of(&*tx, id).await?,
+        coordinators: store::coordinators_of(&tx, id).await?,
         program: before.clone(),
     };
-    require(&*tx, caller, &record, ProgramAct::Edit).await?;
+    require(&tx, caller, &record, ProgramAct::Edit).await?;
     let mut after = before.clone();
     apply(&mut after, input, false)?;
-    let saved = store::update_program(&*tx, before, after).await?;
+    let saved = store::update_program(&tx, before, after).await?;
     tx.commit().await?;
     Ok(ProgramOut::from(&saved))
 }
@@ -357,15 +357,15 @@ pub async fn add_coordinator(
     input: &CoordinatorIn,
 ) -> AppResult<CoordinatorOut> {
     let tx = state.store.write().await?;
-    let program = store::lock_program(&*tx, program_id)
+    let program = store::lock_program(&tx, program_id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
     let record = ProgramRecord {
-        coordinators: store::coordinators_of(&*tx, program_id).await?,
+        coordinators: store::coordinators_of(&tx, program_id).await?,
         program,
     };
-    require(&*tx, caller, &record, ProgramAct::AppointCoordinator).await?;
-    let person = accounts::user_by_id(&*tx, &input.person_id)
+    require(&tx, caller, &record, ProgramAct::AppointCoordinator).await?;
+    let person = accounts::user_by_id(&tx, &input.person_id)
         .await?
         .ok_or_else(|| AppError::field("person_id", "no account with this id"))?;
     if record.coordinators.iter().any(|c| c.id == person.id) {
@@ -374,7 +374,7 @@ pub async fn add_coordinator(
             format!("{} already coordinates this program", person.name),
         ));
     }
-    let saved = store::add_coordinator(&*tx, program_id, &person.id, state.clock.now()).await?;
+    let saved = store::add_coordinator(&tx, program_id, &person.id, state.clock.now()).await?;
     tx.commit().await?;
     Ok(CoordinatorOut {
         program_id: saved.program_id,
@@ -484,23 +484,23 @@ pub async fn enroll(
     p.finish()?;
     let role = role.unwrap_or(Role::Mentee);
     let tx = state.store.write().await?;
-    let program = store::lock_program(&*tx, program_id)
+    let program = store::lock_program(&tx, program_id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
     let person = match input.person_id.as_deref() {
         Some(other) if other != caller.id() => {
             let record = ProgramRecord {
-                coordinators: store::coordinators_of(&*tx, program_id).await?,
+                coordinators: store::coordinators_of(&tx, program_id).await?,
                 program: program.clone(),
             };
-            require(&*tx, caller, &record, ProgramAct::EnrolOthers).await?;
-            accounts::user_by_id(&*tx, other)
+            require(&tx, caller, &record, ProgramAct::EnrolOthers).await?;
+            accounts::user_by_id(&tx, other)
                 .await?
                 .ok_or_else(|| AppError::field("person_id", "no account with this id"))?
         }
         _ => caller.user().clone(),
     };
-    let existing = store::roles_in(&*tx, program_id, &person.id).await?;
+    let existing = store::roles_in(&tx, program_id, &person.id).await?;
     match may_enrol(program.kind, &existing, role) {
         Ok(()) => {}
         Err(NotEnrollable::AlreadyInRole) => {
@@ -517,7 +517,7 @@ pub async fn enroll(
         }
     }
     let saved = store::insert_enrollment(
-        &*tx,
+        &tx,
         enrollment::Model {
             id: new_id(),
             program_id: program_id.to_string(),

@@ -138,7 +138,7 @@ pub async fn signed_in_cached(
     token_hash: &str,
 ) -> Result<Option<Arc<SignedIn>>, DbErr> {
     let shared = store.shared();
-    let Some(generation) = shared.generation.current() else {
+    let Some(generation) = shared.generation.sessions() else {
         return Ok(signed_in(store.read(), token_hash).await?.map(Arc::new));
     };
     if let Some(hit) = shared

@@ -1,12 +1,13 @@
 //! The connection: SQLite or PostgreSQL picked once from the URL, write
 //! transactions that never surface SQLITE_BUSY, the data generation that keeps the
 //! read caches exact, and a count of the statements run (for tests and metrics).
-use super::cache::{Shared, SharedCaches};
+use super::cache::{Areas, Shared, SharedCaches};
 use anyhow::Context;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DatabaseTransaction, DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement,
+    TransactionOptions, TransactionTrait,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -37,32 +38,81 @@ struct Counters {
     writes: AtomicU64,
 }
 
-/// A write transaction; dropped without `commit` it rolls back.
+/// A write transaction; dropped without `commit` it rolls back. Every statement
+/// goes through it (it is the connection the named queries write on), so it
+/// knows which cached areas it changed.
 pub struct WriteTx {
     txn: DatabaseTransaction,
     _guard: Option<OwnedMutexGuard<()>>,
     shared: SharedCaches,
+    touched: std::sync::Mutex<Areas>,
 }
 
 impl WriteTx {
-    /// Commits, announces the change to other servers (PostgreSQL), and moves the
-    /// data generation on so no cache serves what was there before.
+    fn note(&self, sql: &str) {
+        let mut touched = self.touched.lock().unwrap_or_else(|e| e.into_inner());
+        *touched = touched.union(Areas::of_statement(sql));
+    }
+
+    /// Commits, announces what changed to other servers (PostgreSQL), and moves
+    /// the changed areas' generations on so no cache serves what was there before.
     pub async fn commit(self) -> Result<(), DbErr> {
-        if self.txn.get_database_backend() == DatabaseBackend::Postgres {
-            self.txn
-                .execute_unprepared(&format!("NOTIFY {CHANGES_CHANNEL}"))
-                .await?;
+        let touched = *self.touched.lock().unwrap_or_else(|e| e.into_inner());
+        let backend = self.txn.get_database_backend();
+        if !touched.is_empty() {
+            if backend == DatabaseBackend::Postgres {
+                self.txn
+                    .execute_unprepared(&format!(
+                        "NOTIFY {CHANGES_CHANNEL}, '{}:{}'",
+                        touched.payload(),
+                        self.shared.instance
+                    ))
+                    .await?;
+            } else {
+                self.txn
+                    .execute_unprepared(
+                        "UPDATE changes SET generation = generation + 1 WHERE id = 1",
+                    )
+                    .await?;
+            }
         }
         let done = self.txn.commit().await;
-        self.shared.generation.bump();
+        if done.is_ok() && !touched.is_empty() && backend == DatabaseBackend::Sqlite {
+            self.shared.counted_changes.fetch_add(1, Ordering::SeqCst);
+        }
+        self.shared.generation.bump(touched);
         done
     }
 }
 
-impl std::ops::Deref for WriteTx {
-    type Target = DatabaseTransaction;
-    fn deref(&self) -> &DatabaseTransaction {
-        &self.txn
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTx {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.note(&stmt.sql);
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.note(sql);
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.note(&stmt.sql);
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.note(&stmt.sql);
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
     }
 }
 
@@ -119,7 +169,7 @@ impl Store {
         Migrator::up(&self.db, None)
             .await
             .context("running migrations")?;
-        self.shared.generation.bump();
+        self.shared.generation.bump(Areas::ALL);
         Ok(())
     }
 
@@ -147,6 +197,7 @@ impl Store {
                 txn: self.db.begin().await?,
                 _guard: None,
                 shared: self.shared.clone(),
+                touched: Default::default(),
             });
         };
         let guard = lock.clone().lock_owned().await;
@@ -161,12 +212,13 @@ impl Store {
             txn,
             _guard: Some(guard),
             shared: self.shared.clone(),
+            touched: Default::default(),
         })
     }
 
     /// Whether reads may be served from memory now: the store hears every write.
     pub fn caching(&self) -> bool {
-        self.shared.generation.current().is_some()
+        self.shared.generation.data().is_some()
     }
 
     /// Statements run so far on this store.
@@ -189,7 +241,7 @@ impl Store {
 
     /// Keeps the data generation moving with other servers' and processes' writes,
     /// and switches caching on while it can: PostgreSQL through LISTEN, SQLite by
-    /// watching the file's `data_version`.
+    /// watching the file's count of changes.
     fn listen_for_changes(&self) {
         let shared = Arc::downgrade(&self.shared);
         let url = self.url.to_string();
@@ -220,7 +272,13 @@ async fn listen_postgres(url: String, shared: std::sync::Weak<Shared>) {
                     let heard = listener.try_recv().await;
                     let Some(s) = shared.upgrade() else { return };
                     match heard {
-                        Ok(Some(_)) => s.generation.bump(),
+                        Ok(Some(n)) => {
+                            let (areas, from) = n.payload().split_once(':').unwrap_or(("", ""));
+                            // Our own commits moved the generations on already.
+                            if from != s.instance {
+                                s.generation.bump(Areas::from_payload(areas));
+                            }
+                        }
                         Ok(None) | Err(_) => {
                             tracing::warn!("lost the change feed; caching is off until it is back");
                             s.generation.set_live(false);
@@ -241,7 +299,11 @@ async fn listen_postgres(url: String, shared: std::sync::Weak<Shared>) {
 }
 
 /// SQLite: other processes (a second server, `tandem jobs run`) may write to the
-/// same file; `PRAGMA data_version` on a connection of our own tells us when.
+/// same file. Every write that changes a cached area counts itself in the
+/// `changes` row, in its own transaction; when the count grows by more than this
+/// store's own commits, someone else wrote. Our count is read before the row, so
+/// a commit of ours can only make it look like someone else's (one spare refresh),
+/// never hide one.
 async fn watch_sqlite(url: String, shared: std::sync::Weak<Shared>) {
     use sea_orm::sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection, Row};
     use std::str::FromStr;
@@ -252,27 +314,29 @@ async fn watch_sqlite(url: String, shared: std::sync::Weak<Shared>) {
         tracing::warn!("cannot watch the database file for other writers; caching stays off");
         return;
     };
-    let mut last: Option<i64> = None;
+    let mut last: Option<(i64, u64)> = None;
     loop {
-        let version = sea_orm::sqlx::query("PRAGMA data_version")
-            .fetch_one(&mut conn)
-            .await
-            .and_then(|row| row.try_get::<i64, _>(0));
         let Some(s) = shared.upgrade() else {
             conn.close().await.ok();
             return;
         };
-        match version {
-            Ok(v) if last.is_none() => {
-                last = Some(v);
+        let ours = s.counted_changes.load(Ordering::SeqCst);
+        let counted = sea_orm::sqlx::query("SELECT generation FROM changes WHERE id = 1")
+            .fetch_one(&mut conn)
+            .await
+            .and_then(|row| row.try_get::<i64, _>(0));
+        match (counted, last) {
+            (Ok(now), None) => {
+                last = Some((now, ours));
                 s.generation.set_live(true);
             }
-            Ok(v) if last != Some(v) => {
-                last = Some(v);
-                s.generation.bump();
+            (Ok(now), Some((before, ours_before))) => {
+                if now - before > (ours - ours_before) as i64 {
+                    s.generation.bump(Areas::ALL);
+                }
+                last = Some((now, ours));
             }
-            Ok(_) => {}
-            Err(_) => {
+            (Err(_), _) => {
                 s.generation.set_live(false);
                 last = None;
             }

@@ -148,7 +148,7 @@ pub async fn with_members_cached(
     id: &str,
 ) -> Result<Option<Arc<MentorshipRecord>>, DbErr> {
     let shared = store.shared();
-    let Some(generation) = shared.generation.current() else {
+    let Some(generation) = shared.generation.data() else {
         return Ok(with_members(store.read(), id).await?.map(Arc::new));
     };
     if let Some(hit) = shared.caches.mentorships.get(&id.to_string(), generation) {
@@ -231,7 +231,7 @@ pub async fn involving_page_cached(
         )))
     };
     let shared = store.shared();
-    let Some(generation) = shared.generation.current() else {
+    let Some(generation) = shared.generation.data() else {
         return load().await;
     };
     let key = (

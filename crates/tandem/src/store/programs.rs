@@ -166,7 +166,7 @@ pub async fn program_record(
 /// The cached form of [`program_record`].
 pub async fn program_cached(store: &Store, id: &str) -> Result<Option<Arc<ProgramRecord>>, DbErr> {
     let shared = store.shared();
-    let Some(generation) = shared.generation.current() else {
+    let Some(generation) = shared.generation.data() else {
         return Ok(program_record(store.read(), id).await?.map(Arc::new));
     };
     if let Some(hit) = shared.caches.programs.get(&id.to_string(), generation) {

@@ -18,6 +18,7 @@ on_both_databases!(
     a_value_a_column_cannot_hold_is_an_error_naming_it,
     two_drafts_published_at_once_leave_one_published,
     concurrent_program_edits_keep_both_changes,
+    only_writes_to_what_is_cached_refresh_the_cache,
 );
 
 /// A program with `mentors` mentors, `mentees` mentees, and every mentee asking
@@ -495,4 +496,54 @@ async fn postgres_a_sign_out_reaches_the_other_server() {
         let url = app.state.config.database_url.clone();
         a_sign_out_reaches_the_other_server(app, url).await
     }
+}
+
+/// A read served from memory runs no statement; a write to what it holds makes
+/// the next read go to the database, and other writes (a profile, a failed
+/// sign-in) leave it in memory.
+async fn only_writes_to_what_is_cached_refresh_the_cache(app: TestApp) {
+    let (_, admin) = app.person("Admin").await;
+    let (mentor_id, mentor) = app.person("Mentor").await;
+    let (_, mentee) = app.person("Mentee").await;
+    let program = app.program(&admin, "traditional", json!({})).await;
+    app.enroll(&program, &mentor, "mentor").await;
+    app.enroll(&program, &mentee, "mentee").await;
+    let id = app.request(&program, &mentee, &mentor_id).await;
+    let started = std::time::Instant::now();
+    while !app.state.store.caching() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let path = format!("/api/v1/mentorships/{id}");
+    statements_of(&app, &path, &mentee).await;
+    assert_eq!(
+        statements_of(&app, &path, &mentee).await,
+        0,
+        "served from memory"
+    );
+
+    app.put("/api/v1/me/profile", &mentee, json!({"field": "Data"}))
+        .await;
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "mentee@example.org", "password": "wrong password!"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        statements_of(&app, &path, &mentee).await,
+        0,
+        "a profile and a failed sign-in change nothing the cache holds"
+    );
+
+    let (s, _) = app
+        .post(&format!("{path}/accept"), &mentor, json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(statements_of(&app, &path, &mentee).await > 0, "read afresh");
+    let (_, m) = app.get(&path, &mentee).await;
+    assert_eq!(m["status"], "active");
 }
