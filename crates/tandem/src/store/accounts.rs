@@ -1,4 +1,5 @@
 //! Accounts and sessions: users, session tokens (stored as hashes), failed sign-ins.
+use super::cache::through;
 use super::db::Store;
 use super::entities::{login_failure, session, user};
 use super::records::SignedIn;
@@ -138,22 +139,13 @@ pub async fn signed_in_cached(
     token_hash: &str,
 ) -> Result<Option<Arc<SignedIn>>, DbErr> {
     let shared = store.shared();
-    let Some(generation) = shared.generation.sessions() else {
-        return Ok(signed_in(store.read(), token_hash).await?.map(Arc::new));
-    };
-    if let Some(hit) = shared
-        .caches
-        .sessions
-        .get(&token_hash.to_string(), generation)
-    {
-        return Ok(hit);
-    }
-    let found = signed_in(store.read(), token_hash).await?.map(Arc::new);
-    shared
-        .caches
-        .sessions
-        .put(token_hash.to_string(), found.clone(), generation);
-    Ok(found)
+    through(
+        &shared.caches.sessions,
+        shared.generation.sessions(),
+        token_hash.to_string(),
+        || async { Ok(signed_in(store.read(), token_hash).await?.map(Arc::new)) },
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ failed sign-ins

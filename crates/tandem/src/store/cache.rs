@@ -182,6 +182,32 @@ impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
     }
 }
 
+/// A read through `cache`: served from memory when an entry of the current
+/// `generation` is there, else loaded and kept. The generation is read before
+/// loading, so a write that lands meanwhile leaves a stale entry unservable.
+pub async fn through<K, V, F, Fut>(
+    cache: &ReadCache<K, V>,
+    generation: Option<u64>,
+    key: K,
+    load: F,
+) -> Result<V, sea_orm::DbErr>
+where
+    K: Hash + Eq,
+    V: Clone,
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<V, sea_orm::DbErr>>,
+{
+    let Some(generation) = generation else {
+        return load().await;
+    };
+    if let Some(hit) = cache.get(&key, generation) {
+        return Ok(hit);
+    }
+    let value = load().await?;
+    cache.put(key, value.clone(), generation);
+    Ok(value)
+}
+
 /// The hot reads: who a token belongs to, one relationship, one program, a
 /// person's first pages of relationships.
 pub struct Caches {

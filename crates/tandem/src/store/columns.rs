@@ -15,27 +15,25 @@ fn unreadable(column: impl std::fmt::Debug, found: &str, wanted: &str) -> TryGet
     )))
 }
 
-macro_rules! wire_columns {
-    ($($t:ident => $len:literal),+ $(,)?) => {$(
+/// Declares how a value sits in a text column: written as `to_text`, read back by
+/// `from_text`, refused with `wanted` in the error when it does not read.
+macro_rules! text_column {
+    ($t:ty, $column_type:expr, $to_text:expr, $from_text:expr, $wanted:expr) => {
         impl From<$t> for Value {
             fn from(v: $t) -> Value {
-                Value::String(Some(v.as_str().to_string()))
+                Value::String(Some($to_text(&v)))
             }
         }
         impl TryGetable for $t {
             fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
                 let raw = String::try_get_by(res, idx)?;
-                $t::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == raw)
-                    .ok_or_else(|| unreadable(idx, &raw, concat!("a ", stringify!($t))))
+                $from_text(&raw).ok_or_else(|| unreadable(idx, &raw, $wanted))
             }
         }
         impl ValueType for $t {
             fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
                 let raw = <String as ValueType>::try_from(v)?;
-                $t::ALL.iter().copied().find(|x| x.as_str() == raw).ok_or(ValueTypeErr)
+                $from_text(&raw).ok_or(ValueTypeErr)
             }
             fn type_name() -> String {
                 stringify!($t).to_string()
@@ -44,7 +42,7 @@ macro_rules! wire_columns {
                 ArrayType::String
             }
             fn column_type() -> ColumnType {
-                ColumnType::String(StringLen::N($len))
+                $column_type
             }
         }
         impl Nullable for $t {
@@ -57,6 +55,19 @@ macro_rules! wire_columns {
                 sea_orm::ActiveValue::Set(self)
             }
         }
+    };
+}
+
+/// A closed set, by its wire names (exactly as written, nothing trimmed).
+macro_rules! wire_columns {
+    ($($t:ident => $len:literal),+ $(,)?) => {$(
+        text_column!(
+            $t,
+            ColumnType::String(StringLen::N($len)),
+            |v: &$t| v.as_str().to_string(),
+            |raw: &str| $t::ALL.iter().copied().find(|v| v.as_str() == raw),
+            concat!("a ", stringify!($t))
+        );
     )+};
 }
 
@@ -75,45 +86,16 @@ wire_columns!(
     Criterion => 30,
 );
 
-/// Declares a value kept as JSON text.
+/// A value kept as JSON text.
 macro_rules! json_columns {
     ($($t:ty => $what:literal),+ $(,)?) => {$(
-        impl From<$t> for Value {
-            fn from(v: $t) -> Value {
-                Value::String(Some(serde_json::to_string(&v).expect("serialises")))
-            }
-        }
-        impl TryGetable for $t {
-            fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
-                let raw = String::try_get_by(res, idx)?;
-                serde_json::from_str(&raw).map_err(|_| unreadable(idx, &raw, $what))
-            }
-        }
-        impl ValueType for $t {
-            fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
-                let raw = <String as ValueType>::try_from(v)?;
-                serde_json::from_str(&raw).map_err(|_| ValueTypeErr)
-            }
-            fn type_name() -> String {
-                stringify!($t).to_string()
-            }
-            fn array_type() -> ArrayType {
-                ArrayType::String
-            }
-            fn column_type() -> ColumnType {
-                ColumnType::Text
-            }
-        }
-        impl Nullable for $t {
-            fn null() -> Value {
-                Value::String(None)
-            }
-        }
-        impl IntoActiveValue<$t> for $t {
-            fn into_active_value(self) -> sea_orm::ActiveValue<$t> {
-                sea_orm::ActiveValue::Set(self)
-            }
-        }
+        text_column!(
+            $t,
+            ColumnType::Text,
+            |v: &$t| serde_json::to_string(v).expect("serialises"),
+            |raw: &str| serde_json::from_str::<$t>(raw).ok(),
+            $what
+        );
     )+};
 }
 

@@ -1,12 +1,13 @@
 //! Requests and relationships with their members, agreements and reflections.
 //! A request whose time ran out counts as expired in every query here from that
 //! moment; the background job writes the status down later.
+use super::cache::through;
 use super::db::Store;
 use super::entities::{
     agreement, agreement_signature, mentorship, mentorship_mentee, program, reflection, user,
 };
 use super::records::{MentorshipPage, MentorshipRecord, Seat};
-use super::sql::{after_desc, col, model, rows, select_prefixed, update_changed, IN_CHUNK};
+use super::sql::{after_desc, col, model, put, rows, select_prefixed, update_changed, IN_CHUNK};
 use crate::domain::wire::{EndReason, MentorshipStatus as S};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
@@ -148,18 +149,13 @@ pub async fn with_members_cached(
     id: &str,
 ) -> Result<Option<Arc<MentorshipRecord>>, DbErr> {
     let shared = store.shared();
-    let Some(generation) = shared.generation.data() else {
-        return Ok(with_members(store.read(), id).await?.map(Arc::new));
-    };
-    if let Some(hit) = shared.caches.mentorships.get(&id.to_string(), generation) {
-        return Ok(hit);
-    }
-    let found = with_members(store.read(), id).await?.map(Arc::new);
-    shared
-        .caches
-        .mentorships
-        .put(id.to_string(), found.clone(), generation);
-    Ok(found)
+    through(
+        &shared.caches.mentorships,
+        shared.generation.data(),
+        id.to_string(),
+        || async { Ok(with_members(store.read(), id).await?.map(Arc::new)) },
+    )
+    .await
 }
 
 /// Locks the mentorship's row until the transaction ends (PostgreSQL); false when there is none.
@@ -224,16 +220,7 @@ pub async fn involving_page_cached(
     after: Option<(DateTime<Utc>, String)>,
     fetch: u64,
 ) -> Result<Arc<MentorshipPage>, DbErr> {
-    let load = || async {
-        let found = involving_page(store.read(), person, None, after.clone(), fetch).await?;
-        Ok::<_, DbErr>(Arc::new(MentorshipPage(
-            found.into_iter().map(Arc::new).collect(),
-        )))
-    };
     let shared = store.shared();
-    let Some(generation) = shared.generation.data() else {
-        return load().await;
-    };
     let key = (
         person.to_string(),
         after
@@ -242,12 +229,18 @@ pub async fn involving_page_cached(
             .unwrap_or_default(),
         fetch,
     );
-    if let Some(hit) = shared.caches.involving.get(&key, generation) {
-        return Ok(hit);
-    }
-    let page = load().await?;
-    shared.caches.involving.put(key, page.clone(), generation);
-    Ok(page)
+    through(
+        &shared.caches.involving,
+        shared.generation.data(),
+        key,
+        || async {
+            let found = involving_page(store.read(), person, None, after.clone(), fetch).await?;
+            Ok(Arc::new(MentorshipPage(
+                found.into_iter().map(Arc::new).collect(),
+            )))
+        },
+    )
+    .await
 }
 
 /// A program's relationships and requests, newest first.
@@ -443,12 +436,7 @@ pub async fn save_agreement(
     a: agreement::Model,
     replace: bool,
 ) -> Result<agreement::Model, DbErr> {
-    let row = a.into_active_model().reset_all();
-    if replace {
-        row.update(db).await
-    } else {
-        row.insert(db).await
-    }
+    put::<agreement::Entity>(db, a, replace).await
 }
 
 pub async fn clear_signatures(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
@@ -527,14 +515,8 @@ pub async fn save_reflection(
         user_id: user_id.to_string(),
         text,
         written_at: now,
-    }
-    .into_active_model()
-    .reset_all();
-    if exists {
-        row.update(db).await
-    } else {
-        row.insert(db).await
-    }
+    };
+    put::<reflection::Entity>(db, row, exists).await
 }
 
 /// Reflections of mentorships, oldest first.

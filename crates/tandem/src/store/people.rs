@@ -1,6 +1,6 @@
 //! Profiles, career plans, the shortlist, and who shares a program with whom.
 use super::entities::{coordinator, enrollment, plan, profile, program, shortlist_entry, user};
-use super::sql::{after_asc, col, model, rows, select_prefixed, IN_CHUNK};
+use super::sql::{after_asc, col, model, put, rows, select_prefixed, IN_CHUNK};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
@@ -39,12 +39,7 @@ pub async fn profiles_of(
 /// Writes the whole profile, creating it the first time.
 pub async fn save_profile(db: &impl ConnectionTrait, p: profile::Model) -> Result<(), DbErr> {
     let exists = profile_of(db, &p.user_id).await?.is_some();
-    let row = p.into_active_model().reset_all();
-    if exists {
-        row.update(db).await?;
-    } else {
-        row.insert(db).await?;
-    }
+    put::<profile::Entity>(db, p, exists).await?;
     Ok(())
 }
 
@@ -57,12 +52,7 @@ pub async fn plan_of(
 
 pub async fn save_plan(db: &impl ConnectionTrait, p: plan::Model) -> Result<(), DbErr> {
     let exists = plan_of(db, &p.user_id).await?.is_some();
-    let row = p.into_active_model().reset_all();
-    if exists {
-        row.update(db).await?;
-    } else {
-        row.insert(db).await?;
-    }
+    put::<plan::Entity>(db, p, exists).await?;
     Ok(())
 }
 

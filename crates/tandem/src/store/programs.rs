@@ -1,5 +1,6 @@
 //! Programs, their coordinators, enrolments, the mentor directory, and the places
 //! a mentor has taken.
+use super::cache::through;
 use super::db::Store;
 use super::entities::{
     coordinator, enrollment, mentorship, mentorship_mentee, profile, program, user,
@@ -166,18 +167,13 @@ pub async fn program_record(
 /// The cached form of [`program_record`].
 pub async fn program_cached(store: &Store, id: &str) -> Result<Option<Arc<ProgramRecord>>, DbErr> {
     let shared = store.shared();
-    let Some(generation) = shared.generation.data() else {
-        return Ok(program_record(store.read(), id).await?.map(Arc::new));
-    };
-    if let Some(hit) = shared.caches.programs.get(&id.to_string(), generation) {
-        return Ok(hit);
-    }
-    let found = program_record(store.read(), id).await?.map(Arc::new);
-    shared
-        .caches
-        .programs
-        .put(id.to_string(), found.clone(), generation);
-    Ok(found)
+    through(
+        &shared.caches.programs,
+        shared.generation.data(),
+        id.to_string(),
+        || async { Ok(program_record(store.read(), id).await?.map(Arc::new)) },
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ enrolments

@@ -104,3 +104,23 @@ where
     }
     row.update(db).await
 }
+
+/// Inserts the row, or writes it over the one with its key when `exists`.
+pub async fn put<E>(
+    db: &impl ConnectionTrait,
+    model: E::Model,
+    exists: bool,
+) -> Result<E::Model, DbErr>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+{
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let row = model.into_active_model().reset_all();
+    if exists {
+        row.update(db).await
+    } else {
+        row.insert(db).await
+    }
+}

@@ -95,19 +95,12 @@ struct World {
     outsider_email: String,
 }
 
-async fn signed_up(app: &TestApp, name: &str) -> (String, String, String) {
-    let email = format!("{}.{}@example.org", name.replace(' ', "."), serial());
-    let (s, user) = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/register",
-            None,
-            Some(json!({"email": email, "password": "correct horse battery", "name": name})),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 201, "{user}");
-    let token = log_in(app, &email).await;
-    (user["id"].as_str().unwrap().to_string(), token, email)
+/// A new account with a name of its own; returns (id, token, e-mail).
+async fn signed_up(app: &TestApp, role: &str) -> (String, String, String) {
+    let name = format!("{role} {}", serial());
+    let (id, token) = app.person(&name).await;
+    let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+    (id, token, email)
 }
 
 async fn log_in(app: &TestApp, email: &str) -> String {

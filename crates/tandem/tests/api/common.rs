@@ -221,6 +221,48 @@ impl TestApp {
     }
 }
 
+/// A program with a mentor and a mentee, and the mentee's request to the mentor.
+pub struct Pair {
+    pub program: String,
+    pub mentor_id: String,
+    pub mentor: String,
+    pub mentee: String,
+    pub id: String,
+}
+
+impl TestApp {
+    /// A `traditional` program (with `extra` settings), "Mentor" and "Mentee"
+    /// enrolled, and the mentee's request.
+    pub async fn pair(&self, extra: Value) -> Pair {
+        let (_, admin) = self.person("Admin").await;
+        let (mentor_id, mentor) = self.person("Mentor").await;
+        let (_, mentee) = self.person("Mentee").await;
+        let program = self.program(&admin, "traditional", extra).await;
+        self.enroll(&program, &mentor, "mentor").await;
+        self.enroll(&program, &mentee, "mentee").await;
+        let id = self.request(&program, &mentee, &mentor_id).await;
+        Pair {
+            program,
+            mentor_id,
+            mentor,
+            mentee,
+            id,
+        }
+    }
+
+    /// Waits (at most five seconds) until the store serves reads from memory.
+    pub async fn wait_for_caching(&self) {
+        let started = std::time::Instant::now();
+        while !self.state.store.caching() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(5),
+                "the store never started caching"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
 pub fn request_body(program: &str, mentor_id: &str) -> Value {
     json!({"program_id": program, "mentor_id": mentor_id, "intro": "I am a junior engineer.",
            "reasons": "You know distributed systems.", "ask": "A first 30-minute call?"})

@@ -133,15 +133,14 @@ async fn invalid_cursors_are_refused_and_pages_follow_each_other(app: TestApp) {
 }
 
 async fn a_request_reads_as_expired_the_moment_it_is_due_and_no_read_writes(app: TestApp) {
-    let (_, admin) = app.person("Admin").await;
-    let (mentor_id, mentor) = app.person("Mentor").await;
-    let (_, mentee) = app.person("Mentee").await;
-    let program = app
-        .program(&admin, "traditional", json!({"request_expiry_days": 3}))
-        .await;
-    app.enroll(&program, &mentor, "mentor").await;
-    app.enroll(&program, &mentee, "mentee").await;
-    let id = app.request(&program, &mentee, &mentor_id).await;
+    let crate::common::Pair {
+        program,
+        mentor_id,
+        mentor,
+        mentee,
+        id,
+        ..
+    } = app.pair(json!({"request_expiry_days": 3})).await;
     app.state.clock.advance(chrono::Duration::days(3));
 
     let writes = app.state.store.writes_begun();
@@ -221,13 +220,9 @@ async fn cookie_session(app: &TestApp, email: &str) -> (String, String) {
 }
 
 async fn cookie_changes_need_the_csrf_token_and_this_sites_origin(app: TestApp) {
-    let (_, admin) = app.person("Admin").await;
-    let (mentor_id, mentor) = app.person("Mentor").await;
-    let (_, mentee) = app.person("Mentee").await;
-    let program = app.program(&admin, "traditional", json!({})).await;
-    app.enroll(&program, &mentor, "mentor").await;
-    app.enroll(&program, &mentee, "mentee").await;
-    let id = app.request(&program, &mentee, &mentor_id).await;
+    let crate::common::Pair {
+        mentor, mentee, id, ..
+    } = app.pair(json!({})).await;
     app.post(
         &format!("/api/v1/mentorships/{id}/accept"),
         &mentor,
@@ -315,13 +310,7 @@ async fn signed_in_answers_are_never_cached(app: TestApp) {
 
 async fn a_value_a_column_cannot_hold_is_an_error_naming_it(app: TestApp) {
     use sea_orm::ConnectionTrait;
-    let (_, admin) = app.person("Admin").await;
-    let (mentor_id, mentor) = app.person("Mentor").await;
-    let (_, mentee) = app.person("Mentee").await;
-    let program = app.program(&admin, "traditional", json!({})).await;
-    app.enroll(&program, &mentor, "mentor").await;
-    app.enroll(&program, &mentee, "mentee").await;
-    let id = app.request(&program, &mentee, &mentor_id).await;
+    let id = app.pair(json!({})).await.id;
     // What another program (or a hand-edited database) could leave behind.
     app.state
         .store
@@ -502,18 +491,10 @@ async fn postgres_a_sign_out_reaches_the_other_server() {
 /// the next read go to the database, and other writes (a profile, a failed
 /// sign-in) leave it in memory.
 async fn only_writes_to_what_is_cached_refresh_the_cache(app: TestApp) {
-    let (_, admin) = app.person("Admin").await;
-    let (mentor_id, mentor) = app.person("Mentor").await;
-    let (_, mentee) = app.person("Mentee").await;
-    let program = app.program(&admin, "traditional", json!({})).await;
-    app.enroll(&program, &mentor, "mentor").await;
-    app.enroll(&program, &mentee, "mentee").await;
-    let id = app.request(&program, &mentee, &mentor_id).await;
-    let started = std::time::Instant::now();
-    while !app.state.store.caching() {
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let crate::common::Pair {
+        mentor, mentee, id, ..
+    } = app.pair(json!({})).await;
+    app.wait_for_caching().await;
     let path = format!("/api/v1/mentorships/{id}");
     statements_of(&app, &path, &mentee).await;
     assert_eq!(
