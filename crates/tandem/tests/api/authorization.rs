@@ -103,19 +103,6 @@ async fn signed_up(app: &TestApp, role: &str) -> (String, String, String) {
     (id, token, email)
 }
 
-async fn log_in(app: &TestApp, email: &str) -> String {
-    let (s, login) = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": email, "password": "correct horse battery"})),
-        )
-        .await;
-    assert_eq!(s.as_u16(), 200, "{login}");
-    login["token"].as_str().unwrap().to_string()
-}
-
 async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Value) -> Value {
     let (s, v) = app.call(method, path, Some(token), Some(body)).await;
     assert!(
@@ -139,7 +126,7 @@ async fn world(app: &TestApp) -> World {
     )
     .await
     .unwrap();
-    let admin = log_in(app, &admin_email).await;
+    let admin = app.log_in(&admin_email).await;
     let mut tokens = BTreeMap::from([("admin", admin.clone())]);
     let mut ids = BTreeMap::new();
     let mut outsider_email = String::new();

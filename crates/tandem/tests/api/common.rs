@@ -165,6 +165,12 @@ impl TestApp {
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{user}");
+        let token = self.log_in(&email).await;
+        (user["id"].as_str().unwrap().to_string(), token)
+    }
+
+    /// Signs in with the test password; returns the token.
+    pub async fn log_in(&self, email: &str) -> String {
         let (s, login) = self
             .call(
                 Method::POST,
@@ -174,10 +180,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{login}");
-        (
-            user["id"].as_str().unwrap().to_string(),
-            login["token"].as_str().unwrap().to_string(),
-        )
+        login["token"].as_str().unwrap().to_string()
     }
 
     /// A program created by `admin_token`; `extra` overrides the defaults.
