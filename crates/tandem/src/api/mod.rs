@@ -9,11 +9,12 @@ use crate::http::error::ErrorBody;
 use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use serde::de::DeserializeOwned;
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Response, ResponseBuilder};
@@ -99,6 +100,12 @@ fn add_common(op: &mut Operation, changes: bool) {
             "malformed request: not one JSON value of the documented type, not sent as application/json, or an invalid cursor",
         );
     }
+    if op.request_body.is_some() {
+        add(
+            "422",
+            "a field of the wrong type, or a value that is not valid (`fields` names each)",
+        );
+    }
     if has_query {
         add("422", "a query parameter of the wrong type");
     }
@@ -135,7 +142,18 @@ pub fn router(state: AppState) -> Router {
             "/api/openapi.json",
             get(move || async move { axum::Json(doc_json.clone()) }),
         )
-        .merge(SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", doc))
+        .merge(
+            Router::new()
+                .merge(SwaggerUi::new("/api/docs").url("/api/docs/openapi.json", doc))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(crate::http::headers::DOCS_CSP),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                )),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(
@@ -214,6 +232,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             "the body must be a JSON object".into(),
         ));
     }
+    if let Some(field) = holding_nul(&value, "") {
+        return Err(AppError::field(
+            &field,
+            "contains a NUL character, which no text may hold",
+        ));
+    }
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Ok(v),
         Err(err) => {
@@ -242,6 +266,38 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             };
             Err(AppError::field(&field, message))
         }
+    }
+}
+
+/// The first place in a JSON value (a key or a string) that holds a NUL character,
+/// named as a field path (`intro`, `weights.skills`, `agenda[0]`).
+fn holding_nul(value: &serde_json::Value, at: &str) -> Option<String> {
+    let here = || {
+        if at.is_empty() {
+            "body".to_string()
+        } else {
+            at.to_string()
+        }
+    };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => Some(here()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(k, v)| holding_nul(v, &format!("{at}[{k}]"))),
+        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let path = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if k.contains('\0') {
+                Some(here())
+            } else {
+                holding_nul(v, &path)
+            }
+        }),
+        _ => None,
     }
 }
 

@@ -222,10 +222,17 @@ pub fn timezone(raw: &str) -> Result<String, String> {
         .map_err(|_| "must be an IANA time zone such as Europe/Berlin".into())
 }
 
-/// A calendar date written `YYYY-MM-DD`.
+/// A calendar date written `YYYY-MM-DD`, between the years 1900 and 9999 (what
+/// both databases hold alike).
 pub fn date(raw: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "must be a date written YYYY-MM-DD".into())
+    use chrono::Datelike;
+    let bad = || "must be a date written YYYY-MM-DD, between 1900 and 9999".to_string();
+    let d = chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+    if (1900..=9999).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(bad())
+    }
 }
 
 /// Declares the weights per criterion twice from one list: the whole set, and a
@@ -318,6 +325,21 @@ mod tests {
             "ada@example..org",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn dates_are_written_out_and_in_range() {
+        assert!(date("2027-02-28").is_ok());
+        for bad in [
+            "2027-13-01",
+            "-5000-01-01",
+            "1899-12-31",
+            "27-01-01",
+            "tomorrow",
+            "+10000-01-01",
+        ] {
+            assert!(date(bad).is_err(), "{bad} accepted");
         }
     }
 

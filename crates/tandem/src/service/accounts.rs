@@ -222,8 +222,9 @@ impl<'a> Throttle<'a> {
             state,
             keys: [
                 (format!("ip:{ip}"), state.config.login_max_failures_per_ip),
+                // Hashed: any e-mail, however long, makes a key of one length.
                 (
-                    format!("account:{}", email.trim().to_lowercase()),
+                    format!("account:{}", hash_token(&email.trim().to_lowercase())),
                     state.config.login_max_failures_per_account,
                 ),
             ],

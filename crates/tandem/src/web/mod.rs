@@ -31,8 +31,7 @@ use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 const FLASH_COOKIE: &str = "tandem_flash";
-/// Pages need no inline script or style; the API's Swagger UI does, so this stays on the pages.
-const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+use crate::http::headers::PAGES_CSP as CSP;
 const STYLESHEET: &str = include_str!("../../static/app.css");
 
 /// Declares the pages once: the router is built from this list, and the list is
@@ -436,6 +435,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| bare_error(StatusCode::BAD_REQUEST, "The form could not be read."))?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| bare_error(StatusCode::BAD_REQUEST, "The form could not be read."))?;
+        if pairs
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(bare_error(
+                StatusCode::BAD_REQUEST,
+                "The form holds a NUL character, which no text may hold.",
+            ));
+        }
         let sent = pairs
             .iter()
             .find(|(k, _)| k == "csrf")

@@ -7,6 +7,7 @@ mod accounts;
 mod agreements;
 mod authorization;
 mod core;
+mod hardening;
 mod matching;
 mod mentorships;
 mod openapi;
