@@ -35,6 +35,13 @@ pub struct Config {
     /// Length of the sign-in throttling window, in seconds.
     #[arg(long, env = "TANDEM_LOGIN_WINDOW_SECONDS", default_value_t = 900)]
     pub login_window_seconds: u32,
+    /// Sign-ups allowed per client IP address within the sign-in throttling window.
+    #[arg(long, env = "TANDEM_SIGNUP_MAX_PER_IP", default_value_t = 20)]
+    pub signup_max_per_ip: u32,
+    /// How long a sign-up or sign-in waits for a free password hasher before it is
+    /// told to come back (503 with Retry-After), in seconds.
+    #[arg(long, env = "TANDEM_HASH_WAIT_SECONDS", default_value_t = 10)]
+    pub hash_wait_seconds: u32,
     /// How long a session or API token stays valid, in days.
     #[arg(long, env = "TANDEM_SESSION_DAYS", default_value_t = 30)]
     pub session_days: u32,
@@ -62,6 +69,8 @@ impl Config {
             login_max_failures_per_ip: 20,
             login_max_failures_per_account: 5,
             login_window_seconds: 900,
+            signup_max_per_ip: 20,
+            hash_wait_seconds: 10,
             session_days: 30,
             argon2_memory_kib: 19456,
             argon2_iterations: 2,

@@ -26,8 +26,11 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
-    #[error("too many failed sign-ins; try again in {retry_after} seconds")]
+    #[error("too many attempts; try again in {retry_after} seconds")]
     TooManyRequests { retry_after: u64 },
+    /// The server is busy with work of this kind; come back after `retry_after` seconds.
+    #[error("the server is busy; try again in {retry_after} seconds")]
+    Unavailable { retry_after: u64 },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -63,6 +66,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Unavailable { .. } => "busy",
             AppError::Other(_) => "internal",
         }
     }
@@ -105,6 +109,17 @@ impl From<Refusal> for AppError {
         match refusal {
             Refusal::Illegal(message) => AppError::conflict("invalid_transition", message),
             Refusal::NotYours(message) => AppError::Forbidden(message),
+        }
+    }
+}
+
+impl From<crate::hashing::HashError> for AppError {
+    fn from(e: crate::hashing::HashError) -> Self {
+        match e {
+            crate::hashing::HashError::Busy { retry_after } => {
+                AppError::Unavailable { retry_after }
+            }
+            crate::hashing::HashError::Failed(e) => AppError::Other(e),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod hashing;
 pub mod http;
 pub mod jobs;
 pub mod matchfile;
@@ -39,15 +40,23 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
     let store = Store::connect(&config.database_url, config.read_cache).await?;
     store.migrate().await?;
     let mailer = Arc::new(email::Mailer::from_config(&config)?);
-    let mut state = AppState {
+    let hasher = Arc::new(hashing::Hasher::new(
+        config.argon2_memory_kib,
+        config.argon2_iterations,
+        std::time::Duration::from_secs(config.hash_wait_seconds.into()),
+    )?);
+    let decoy = hasher
+        .hash(&secrets::random_token())
+        .await
+        .map_err(|e| anyhow::anyhow!("hashing the decoy password: {e}"))?;
+    let state = AppState {
         store,
         config: Arc::new(config),
         clock: Clock::default(),
         mailer,
-        decoy_hash: Arc::from(""),
+        hasher,
+        decoy_hash: Arc::from(decoy),
     };
-    let decoy = service::accounts::hash_password(&state, &secrets::random_token()).await?;
-    state.decoy_hash = Arc::from(decoy);
     Ok(App { state })
 }
 

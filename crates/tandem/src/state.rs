@@ -2,6 +2,7 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::email::Mailer;
+use crate::hashing::Hasher;
 use crate::store::db::Store;
 use std::sync::Arc;
 
@@ -11,6 +12,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub mailer: Arc<Mailer>,
+    /// Password hashing, a few at a time.
+    pub hasher: Arc<Hasher>,
     /// A hash to verify against for unknown accounts, so both cases cost the same.
     pub decoy_hash: Arc<str>,
 }

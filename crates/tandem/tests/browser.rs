@@ -92,6 +92,8 @@ async fn browser(driver: &Driver) -> Client {
 async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>, tandem::AppState) {
     let mut config = Config::for_database(database_url);
     config.argon2_memory_kib = 1024;
+    // Tests sign many people up from one address.
+    config.signup_max_per_ip = 1_000_000;
     config.argon2_iterations = 1;
     config.outbox_dir = std::env::temp_dir()
         .join(format!(

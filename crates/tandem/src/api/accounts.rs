@@ -35,13 +35,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Create an account. The first account on an empty instance is its admin.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterIn,
-    responses((status = 201, body = UserOut), (status = 409, description = "e-mail taken", body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = UserOut), (status = 409, description = "e-mail taken", body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, description = "too many sign-ups from this address; see Retry-After", body = ErrorBody),
+        (status = 503, description = "too busy checking passwords; see Retry-After", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(input): ApiJson<RegisterIn>,
 ) -> AppResult<impl IntoResponse> {
-    Ok(created(accounts::register(&state, &input).await?))
+    Ok(created(accounts::register(&state, &ip, &input).await?))
 }
 
 /// A session: the Bearer token for programs, and the CSRF token that browsers using
@@ -72,7 +75,8 @@ fn csrf_for(state: &AppState, request: &HeaderMap, response: &mut HeaderMap) -> 
 
 /// Sign in: returns a bearer token and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginIn,
-    responses((status = 200, body = SignedInOut), (status = 401, body = ErrorBody), (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody)))]
+    responses((status = 200, body = SignedInOut), (status = 401, body = ErrorBody), (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody),
+        (status = 503, description = "too busy checking passwords; see Retry-After", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn login(
     State(state): State<AppState>,
@@ -125,7 +129,8 @@ async fn me(caller: Caller) -> Json<UserOut> {
 /// Erase your account: profile, plan, private notes and what you wrote go; your
 /// relationships end and show you as "Former member".
 #[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])), request_body = EraseIn,
-    responses((status = 204), (status = 422, description = "wrong password", body = ErrorBody)))]
+    responses((status = 204), (status = 422, description = "wrong password", body = ErrorBody),
+        (status = 503, description = "too busy checking passwords; see Retry-After", body = ErrorBody)))]
 async fn erase(
     State(state): State<AppState>,
     caller: Caller,

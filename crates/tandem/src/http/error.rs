@@ -18,6 +18,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -58,7 +59,9 @@ impl IntoResponse for AppError {
             tracing::error!(error = %format!("{err:#}"), "unexpected failure");
         }
         let mut response = (status_of(&self), Json(body_of(&self))).into_response();
-        if let AppError::TooManyRequests { retry_after } = self {
+        if let AppError::TooManyRequests { retry_after } | AppError::Unavailable { retry_after } =
+            self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

@@ -9,11 +9,6 @@ use crate::store::db::new_id;
 use crate::store::entities::{session, user};
 use crate::store::records::SignedIn;
 use crate::store::{accounts as store, mentorships};
-use anyhow::Context;
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -99,59 +94,32 @@ pub struct LoginOut {
 
 // ------------------------------------------------------------------ passwords
 
-fn argon2(state: &AppState) -> anyhow::Result<Argon2<'static>> {
-    let params = Params::new(
-        state.config.argon2_memory_kib,
-        state.config.argon2_iterations,
-        1,
-        None,
-    )
-    .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+/// Hashes a password with Argon2id on the hashing threads (503 when they stay busy).
+pub async fn hash_password(state: &AppState, password: &str) -> AppResult<String> {
+    Ok(state.hasher.hash(password).await?)
 }
 
-/// Hashes a password with Argon2id, off the async runtime.
-pub async fn hash_password(state: &AppState, password: &str) -> anyhow::Result<String> {
-    let hasher = argon2(state)?;
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        hasher
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing a password: {e}"))
-    })
-    .await
-    .context("password hashing task")?
-}
-
-/// Checks a password against a stored hash, off the async runtime. With no
-/// hash (unknown account) it still spends the same work, so timing tells nothing.
+/// Checks a password against a stored hash. With no hash (unknown account) it
+/// still spends the same work, so timing tells nothing.
 pub async fn verify_password(
     state: &AppState,
     password: &str,
-    stored: Option<String>,
-) -> anyhow::Result<bool> {
-    let hasher = argon2(state)?;
-    let password = password.to_string();
-    let decoy = state.decoy_hash.to_string();
-    tokio::task::spawn_blocking(move || {
-        let (hash, real) = match stored {
-            Some(h) => (h, true),
-            None => (decoy, false),
-        };
-        let parsed = PasswordHash::new(&hash).map_err(|e| anyhow::anyhow!("stored hash: {e}"))?;
-        let ok = hasher.verify_password(password.as_bytes(), &parsed).is_ok();
-        Ok(ok && real)
-    })
-    .await
-    .context("password check task")?
+    stored: Option<&str>,
+) -> AppResult<bool> {
+    let real = stored.is_some();
+    let ok = state
+        .hasher
+        .verify(password, stored.unwrap_or(&state.decoy_hash))
+        .await?;
+    Ok(ok && real)
 }
 
 // ------------------------------------------------------------------ accounts
 
-/// Creates an account; the first one on an empty instance is its admin.
-pub async fn register(state: &AppState, input: &RegisterIn) -> AppResult<UserOut> {
+/// Creates an account; the first one on an empty instance is its admin. Sign-ups
+/// from one address are limited like sign-ins (`--signup-max-per-ip` a window).
+pub async fn register(state: &AppState, ip: &str, input: &RegisterIn) -> AppResult<UserOut> {
+    Throttle::for_sign_up(state, ip).take().await?;
     create_user(state, input, false).await
 }
 
@@ -210,38 +178,59 @@ pub async fn instance_is_empty(state: &AppState) -> AppResult<bool> {
     Ok(store::no_users(state.store.read()).await?)
 }
 
-/// Sign-in throttling: failed attempts per IP and per account within a window.
+/// Throttling: attempts per key (an IP address, an account) within a window.
+/// Taking a slot is counting the attempt, under a lock per key, in one
+/// transaction: however many arrive at once, no more than the limit are ever let
+/// through within a window. A sign-in that succeeds gives its slots back, so only
+/// failures count.
 struct Throttle<'a> {
     state: &'a AppState,
-    keys: [(String, u32); 2],
+    keys: Vec<(String, u32)>,
+}
+
+/// A throttle key's text: what it counts, and whose.
+fn throttle_key(what: &str, whose: &str) -> String {
+    // Hashed: any address or e-mail, however long, makes a key of one length.
+    format!("{what}:{}", hash_token(whose))
 }
 
 impl<'a> Throttle<'a> {
-    fn new(state: &'a AppState, ip: &str, email: &str) -> Self {
+    fn for_sign_in(state: &'a AppState, ip: &str, email: &str) -> Self {
         Throttle {
             state,
-            keys: [
-                (format!("ip:{ip}"), state.config.login_max_failures_per_ip),
-                // Hashed: any e-mail, however long, makes a key of one length.
+            keys: vec![
                 (
-                    format!("account:{}", hash_token(&email.trim().to_lowercase())),
+                    throttle_key("ip", ip),
+                    state.config.login_max_failures_per_ip,
+                ),
+                (
+                    throttle_key("account", &email.trim().to_lowercase()),
                     state.config.login_max_failures_per_account,
                 ),
             ],
         }
     }
 
-    /// Refuses with 429 and the seconds to wait when a limit is reached.
-    async fn check(&self) -> AppResult<()> {
+    fn for_sign_up(state: &'a AppState, ip: &str) -> Self {
+        Throttle {
+            state,
+            keys: vec![(throttle_key("signup", ip), state.config.signup_max_per_ip)],
+        }
+    }
+
+    /// Counts an attempt under every key, or refuses with 429 and the seconds to
+    /// wait when a key's limit is reached; returns what to give back.
+    async fn take(&self) -> AppResult<Vec<i32>> {
         let window = Duration::seconds(self.state.config.login_window_seconds as i64);
         let now = self.state.clock.now();
+        let tx = self.state.store.write().await?;
+        let keys: Vec<&str> = self.keys.iter().map(|(k, _)| k.as_str()).collect();
+        store::lock_throttle_keys(&tx, &keys).await?;
         let mut wait = 0i64;
         for (key, limit) in &self.keys {
-            let (_, oldest) =
-                store::failures_since(self.state.store.read(), key, now - window, *limit as u64)
-                    .await?;
+            let (_, oldest) = store::failures_since(&tx, key, now - window, *limit as u64).await?;
             if let Some(oldest) = oldest {
-                // The window frees up when the oldest failure that still counts leaves it.
+                // The window frees up when the oldest attempt that still counts leaves it.
                 wait = wait.max((oldest + window - now).num_seconds() + 1);
             }
         }
@@ -250,18 +239,20 @@ impl<'a> Throttle<'a> {
                 retry_after: wait as u64,
             });
         }
-        Ok(())
+        let mut taken = Vec::with_capacity(self.keys.len());
+        for (key, _) in &self.keys {
+            taken.push(store::record_failure(&tx, key, now).await?);
+        }
+        // Old attempts no longer count; forget them.
+        store::forget_failures_before(&tx, now - window.max(Duration::days(1))).await?;
+        tx.commit().await?;
+        Ok(taken)
     }
 
-    async fn record_failure(&self) -> AppResult<()> {
-        let now = self.state.clock.now();
-        let window = Duration::seconds(self.state.config.login_window_seconds as i64);
+    /// The attempt did not fail: it no longer counts.
+    async fn give_back(&self, taken: &[i32]) -> AppResult<()> {
         let tx = self.state.store.write().await?;
-        for (key, _) in &self.keys {
-            store::record_failure(&tx, key, now).await?;
-        }
-        // Old failures no longer count; forget them.
-        store::forget_failures_before(&tx, now - window.max(Duration::days(1))).await?;
+        store::forget_failures(&tx, taken).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -269,29 +260,32 @@ impl<'a> Throttle<'a> {
 
 /// Checks credentials under the throttle and opens a session.
 pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<LoginOut> {
-    let throttle = Throttle::new(state, ip, &input.email);
-    throttle.check().await?;
+    let throttle = Throttle::for_sign_in(state, ip, &input.email);
+    let taken = throttle.take().await?;
     let found = match Email::parse(&input.email) {
         Ok(email) => store::user_by_email(state.store.read(), email.as_str()).await?,
         Err(_) => None,
     };
-    let ok = verify_password(
+    let checked = verify_password(
         state,
         &input.password,
-        found.as_ref().map(|u| u.password_hash.clone()),
+        found.as_ref().map(|u| u.password_hash.as_str()),
     )
-    .await?;
-    match found {
-        Some(user) if ok => {
+    .await;
+    match (checked, found) {
+        (Ok(true), Some(user)) => {
+            throttle.give_back(&taken).await?;
             let token = open_session(state, &user.id).await?;
             Ok(LoginOut {
                 token,
                 user: UserOut::from(&user),
             })
         }
-        _ => {
-            throttle.record_failure().await?;
-            Err(AppError::BadCredentials)
+        (Ok(_), _) => Err(AppError::BadCredentials),
+        // Not a failed guess (the hashers were busy): it does not count.
+        (Err(e), _) => {
+            throttle.give_back(&taken).await?;
+            Err(e)
         }
     }
 }
@@ -345,13 +339,7 @@ pub struct EraseIn {
 /// Erases the caller's account (SPEC §5): their relationships end with reason
 /// `account_erased` and show them as "Former member"; what others wrote stays.
 pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppResult<()> {
-    if !verify_password(
-        state,
-        &input.password,
-        Some(caller.user().password_hash.clone()),
-    )
-    .await?
-    {
+    if !verify_password(state, &input.password, Some(&caller.user().password_hash)).await? {
         return Err(AppError::unprocessable(
             "wrong_password",
             "that is not your password; the account was not erased",

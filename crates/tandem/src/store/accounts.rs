@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 use std::sync::Arc;
 
@@ -150,6 +150,27 @@ pub async fn signed_in_cached(
 
 // ------------------------------------------------------------------ failed sign-ins
 
+/// Holds these throttle keys until the transaction ends, in key order, so that
+/// two servers never count the same key at once (PostgreSQL advisory locks;
+/// SQLite's writer already holds everything).
+pub async fn lock_throttle_keys(db: &impl ConnectionTrait, keys: &[&str]) -> Result<(), DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    let mut keys = keys.to_vec();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        db.query_one_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// How many failures for `key` count since `since`, and when the oldest of those
 /// that keep the count at `limit` or above happened.
 pub async fn failures_since(
@@ -173,18 +194,28 @@ pub async fn failures_since(
     Ok((count, oldest.map(|f| f.failed_at)))
 }
 
+/// Counts one attempt against `key`; returns its id, to take it back.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
     key: &str,
     at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    login_failure::ActiveModel {
+) -> Result<i32, DbErr> {
+    let saved = login_failure::ActiveModel {
         throttle_key: Set(key.to_string()),
         failed_at: Set(at),
         ..Default::default()
     }
     .insert(db)
     .await?;
+    Ok(saved.id)
+}
+
+/// Takes counted attempts back (they did not fail).
+pub async fn forget_failures(db: &impl ConnectionTrait, ids: &[i32]) -> Result<(), DbErr> {
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Id.is_in(ids.to_vec()))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

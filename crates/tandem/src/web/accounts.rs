@@ -57,6 +57,7 @@ pub async fn signup_page(visitor: Visitor) -> Response {
 
 pub async fn signup(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     visitor: Visitor,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<Response, WebError> {
@@ -65,7 +66,7 @@ pub async fn signup(
         email: form.email.clone(),
         password: form.password.clone(),
     };
-    let user = match accounts::register(&state, &input).await {
+    let user = match accounts::register(&state, &ip, &input).await {
         Ok(user) => user,
         Err(err) => {
             let failure = form_failure(err, |e| visitor.fail(e))?;

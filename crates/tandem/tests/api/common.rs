@@ -22,6 +22,8 @@ pub struct TestApp {
 pub fn fast_config(url: &str) -> Config {
     let mut config = Config::for_database(url);
     config.argon2_memory_kib = 1024;
+    // Tests sign many people up from one address.
+    config.signup_max_per_ip = 1_000_000;
     config.argon2_iterations = 1;
     config
 }

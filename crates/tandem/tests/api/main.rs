@@ -12,3 +12,4 @@ mod matching;
 mod mentorships;
 mod openapi;
 mod programs;
+mod throttles;
