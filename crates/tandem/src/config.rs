@@ -1,5 +1,14 @@
 //! One `Config`, read from flags and `TANDEM_*` environment variables (flags win).
 use clap::Args;
+use ipnet::IpNet;
+
+/// A proxy's address or network: `10.0.0.5`, `10.0.0.0/8`, `::1`.
+fn proxy(raw: &str) -> Result<IpNet, String> {
+    let raw = raw.trim();
+    raw.parse::<IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{raw:?} is not an IP address or a network such as 10.0.0.0/8"))
+}
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -51,6 +60,10 @@ pub struct Config {
     /// Argon2id iterations.
     #[arg(long, env = "TANDEM_ARGON2_ITERATIONS", default_value_t = 2)]
     pub argon2_iterations: u32,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed,
+    /// comma-separated addresses or networks (e.g. `127.0.0.1,10.0.0.0/8`).
+    #[arg(long, env = "TANDEM_TRUSTED_PROXIES", value_delimiter = ',', value_parser = proxy)]
+    pub trusted_proxies: Vec<IpNet>,
     /// Keep hot reads (sessions, relationships, programs) in memory, exactly in step
     /// with every write, here and on other servers; `false` reads everything from the database.
     #[arg(long, env = "TANDEM_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
@@ -74,6 +87,7 @@ impl Config {
             session_days: 30,
             argon2_memory_kib: 19456,
             argon2_iterations: 2,
+            trusted_proxies: Vec::new(),
             read_cache: true,
         }
     }

@@ -74,7 +74,11 @@ impl App {
         let router = Router::new()
             .merge(api::router(self.state.clone()))
             .merge(web::router(self.state.clone()))
-            .method_not_allowed_fallback(|| async { http::error::method_not_allowed() });
+            .method_not_allowed_fallback(|| async { http::error::method_not_allowed() })
+            .layer(axum::middleware::from_fn_with_state(
+                self.state.clone(),
+                http::session::secure_cookies_behind_proxy,
+            ));
         http::headers::with_security_headers(router)
             .layer(tower_http::limit::RequestBodyLimitLayer::new(
                 2 * 1024 * 1024,

@@ -185,3 +185,101 @@ async fn a_crowd_of_sign_ups_is_served_or_told_to_come_back() {
         "{created} created, {busy} told to come back"
     );
 }
+
+async fn login_from(
+    app: &TestApp,
+    forwarded_for: &str,
+    password: &str,
+) -> (StatusCode, Vec<String>) {
+    let req = Request::post("/api/v1/auth/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-for", forwarded_for)
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(
+            json!({"email": "ada@example.org", "password": password}).to_string(),
+        ))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
+    let cookies = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    (res.status(), cookies)
+}
+
+/// Behind a trusted proxy each client is counted by its own address, and the
+/// proxy's word on https makes cookies Secure; an untrusted peer's headers are
+/// not believed.
+async fn behind_a_proxy(app: TestApp, trusted: bool) {
+    app.person("Ada").await;
+    app.person("Bo").await;
+    for k in 0..3 {
+        // Bad guesses on other accounts, all from one client behind the proxy.
+        let req = Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-forwarded-for", "203.0.113.5")
+            .body(Body::from(
+                json!({"email": format!("nobody{k}@example.org"), "password": "a wrong guess!"})
+                    .to_string(),
+            ))
+            .unwrap();
+        let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let (s, _) = login_from(&app, "203.0.113.5", "correct horse battery").await;
+    assert_eq!(
+        s,
+        StatusCode::TOO_MANY_REQUESTS,
+        "that client reached its limit"
+    );
+    let (s, cookies) = login_from(&app, "1.1.1.1, 203.0.113.9", "correct horse battery").await;
+    if trusted {
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "another client behind the same proxy is not locked out"
+        );
+        assert!(
+            cookies.iter().all(|c| c.contains("; Secure")),
+            "https at the proxy: {cookies:?}"
+        );
+    } else {
+        assert_eq!(
+            s,
+            StatusCode::TOO_MANY_REQUESTS,
+            "an untrusted peer's headers are not believed"
+        );
+    }
+}
+
+fn trusting(c: &mut tandem::config::Config) {
+    c.login_max_failures_per_ip = 3;
+    c.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+}
+
+fn not_trusting(c: &mut tandem::config::Config) {
+    c.login_max_failures_per_ip = 3;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_behind_a_trusted_proxy_clients_are_counted_apart() {
+    behind_a_proxy(TestApp::sqlite_with(trusting).await, true).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_an_untrusted_peers_forwarded_headers_are_not_believed() {
+    behind_a_proxy(TestApp::sqlite_with(not_trusting).await, false).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_behind_a_trusted_proxy_clients_are_counted_apart() {
+    if let Some(app) = TestApp::postgres_with(trusting).await {
+        behind_a_proxy(app, true).await
+    }
+}
