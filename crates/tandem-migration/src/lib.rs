@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_rounds;
 mod m0003_changes;
+mod m0004_emails;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_rounds::Migration),
             Box::new(m0003_changes::Migration),
+            Box::new(m0004_emails::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@ use crate::config::Config;
 use anyhow::Context;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::Address;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 
@@ -66,13 +67,12 @@ impl Mailer {
     }
 
     pub async fn send(&self, email: &Email) -> anyhow::Result<()> {
-        let to: Mailbox = format!(
-            "{} <{}>",
-            email.to_name.replace(['<', '>', '"'], ""),
-            email.to_address
-        )
-        .parse()
-        .with_context(|| format!("{} is not an address we can write to", email.to_address))?;
+        // Built from parts, so any display name ("Lovelace, Ada") is quoted as it must be.
+        let address: Address = email
+            .to_address
+            .parse()
+            .with_context(|| format!("{:?} is not an address we can write to", email.to_address))?;
+        let to = Mailbox::new(Some(email.to_name.clone()), address);
         let message = Message::builder()
             .from(FROM.parse().expect("the sender address parses"))
             .to(to)
@@ -94,15 +94,5 @@ impl Mailer {
             }
         }
         Ok(())
-    }
-
-    /// Sends each message; a failure is logged and does not stop the others, since
-    /// what the e-mails announce is already saved.
-    pub async fn send_all(&self, emails: &[Email]) {
-        for email in emails {
-            if let Err(e) = self.send(email).await {
-                tracing::warn!(to = %email.to_address, error = %format!("{e:#}"), "e-mail not sent");
-            }
-        }
     }
 }

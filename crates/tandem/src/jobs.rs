@@ -1,4 +1,5 @@
-//! Background work: expiring old requests.
+//! Background work, every minute: writing down expired requests, delivering
+//! queued e-mail.
 use crate::state::AppState;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -12,6 +13,13 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "requests expired"),
                 Err(e) => tracing::warn!(error = %e, "expiring requests failed"),
+            }
+            match crate::service::outbox::deliver_due(&state).await {
+                Ok(d) if d.sent + d.failed > 0 => {
+                    tracing::info!(sent = d.sent, failed = d.failed, "e-mail delivered")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "delivering e-mail failed"),
             }
         }
     })

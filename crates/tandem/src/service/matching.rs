@@ -873,6 +873,7 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
             }
         }
     }
+    super::outbox::queue(&tx, emails, now).await?;
     store::discard_other_drafts(&tx, &r.program_id, id).await?;
     let mut after = r.clone();
     after.status = RoundStatus::Published;
@@ -880,7 +881,10 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
     let saved = store::update_round(&tx, r, after).await?;
     let out = round_with_pairs(&tx, saved).await?;
     tx.commit().await?;
-    state.mailer.send_all(&emails).await;
+    // Delivered now where it can be; what fails stays queued for the job.
+    if let Err(e) = super::outbox::deliver_due(state).await {
+        tracing::warn!(error = %e, "delivering the round's e-mails");
+    }
     Ok(out)
 }
 

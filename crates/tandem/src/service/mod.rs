@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod export;
 pub mod matching;
 pub mod mentorships;
+pub mod outbox;
 pub mod paging;
 pub mod people;
 pub mod programs;

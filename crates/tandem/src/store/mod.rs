@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod cache;
 pub mod columns;
 pub mod db;
+pub mod emails;
 pub mod entities;
 pub mod mentorships;
 pub mod people;

@@ -14,6 +14,7 @@ on_both_databases!(
     a_body_must_be_one_json_object_sent_as_json,
     lenient_query_values_are_ignored_or_clamped,
     documentation_and_pages_forbid_plugins_and_framing,
+    one_mentee_asking_one_mentor_in_two_programs_at_once_wins_once,
 );
 
 async fn nul_characters_are_refused_wherever_they_come(app: TestApp) {
@@ -217,5 +218,49 @@ async fn documentation_and_pages_forbid_plugins_and_framing(app: TestApp) {
         assert!(csp.contains("object-src 'none'"), "{path}: {csp}");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert_eq!(res.headers().get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
+    }
+}
+
+/// The same mentee asks the same mentor in two programs at the same moment,
+/// ten times over: each time exactly one request is made and the other is a 409.
+async fn one_mentee_asking_one_mentor_in_two_programs_at_once_wins_once(app: TestApp) {
+    let (_, admin) = app.person("Admin").await;
+    for trial in 0..10 {
+        let (mentor_id, mentor) = app.person(&format!("Mentor {trial}")).await;
+        let (_, mentee) = app.person(&format!("Mentee {trial}")).await;
+        let mut programs = Vec::new();
+        for _ in 0..2 {
+            let p = app.program(&admin, "traditional", json!({})).await;
+            app.enroll(&p, &mentor, "mentor").await;
+            app.enroll(&p, &mentee, "mentee").await;
+            programs.push(p);
+        }
+        let ask = |program: String| {
+            let router = app.router.clone();
+            let token = mentee.clone();
+            let mentor_id = mentor_id.clone();
+            tokio::spawn(async move {
+                let req = Request::post("/api/v1/mentorships")
+                    .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(
+                        crate::common::request_body(&program, &mentor_id).to_string(),
+                    ))
+                    .unwrap();
+                tower::ServiceExt::oneshot(router, req)
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        };
+        let a = ask(programs[0].clone());
+        let b = ask(programs[1].clone());
+        let mut got = vec![a.await.unwrap(), b.await.unwrap()];
+        got.sort();
+        assert_eq!(
+            got,
+            vec![StatusCode::CREATED, StatusCode::CONFLICT],
+            "trial {trial}"
+        );
     }
 }

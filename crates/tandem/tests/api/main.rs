@@ -8,6 +8,7 @@ mod agreements;
 mod authorization;
 mod core;
 mod hardening;
+mod mail;
 mod matching;
 mod mentorships;
 mod openapi;

@@ -1,0 +1,115 @@
+//! Outgoing e-mail: queued in the transaction of the change that makes it due,
+//! delivered from the queue, and retried with backoff until it is delivered. A
+//! failed delivery is logged with its reason and stays counted in the queue.
+use crate::email::Email;
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::store::db::Connection;
+use crate::store::emails as store;
+use chrono::{DateTime, Duration, Utc};
+
+/// Messages to send with the change being written in `db`.
+pub async fn queue(db: &impl Connection, emails: Vec<Email>, now: DateTime<Utc>) -> AppResult<()> {
+    let outgoing = emails
+        .into_iter()
+        .map(|e| store::Outgoing {
+            to_name: e.to_name,
+            to_address: e.to_address,
+            subject: e.subject,
+            body: e.body,
+        })
+        .collect();
+    store::enqueue(db, outgoing, now).await?;
+    Ok(())
+}
+
+/// How long to wait before the next attempt after `attempts` failed ones: a
+/// minute, doubling, at most six hours.
+pub fn backoff(attempts: i32) -> Duration {
+    let minutes = 1i64 << attempts.clamp(1, 10).saturating_sub(1);
+    Duration::minutes(minutes.min(6 * 60))
+}
+
+/// What one delivery run did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// Sends what is due, a batch at a time, until nothing due is left.
+pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
+    let mut done = Delivery::default();
+    loop {
+        let now = state.clock.now();
+        let tx = state.store.write().await?;
+        let batch = store::claim_due(&tx, now, 50, Duration::minutes(5)).await?;
+        tx.commit().await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for row in &batch {
+            let email = Email {
+                to_name: row.to_name.clone(),
+                to_address: row.to_address.clone(),
+                subject: row.subject.clone(),
+                body: row.body.clone(),
+            };
+            outcomes.push(
+                state
+                    .mailer
+                    .send(&email)
+                    .await
+                    .map_err(|e| format!("{e:#}")),
+            );
+        }
+        let now = state.clock.now();
+        let tx = state.store.write().await?;
+        for (row, outcome) in batch.iter().zip(outcomes) {
+            match outcome {
+                Ok(()) => {
+                    store::mark_sent(&tx, &row.id, now).await?;
+                    done.sent += 1;
+                }
+                Err(reason) => {
+                    let attempts = row.attempts + 1;
+                    let next = now + backoff(attempts);
+                    tracing::warn!(
+                        to = %row.to_address,
+                        attempts,
+                        next_attempt_at = %next,
+                        reason = %reason,
+                        "e-mail not delivered; it stays queued"
+                    );
+                    store::mark_failed(&tx, &row.id, &reason, next).await?;
+                    done.failed += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+        if done.failed > 0 {
+            // What failed waits for its backoff; the rest was sent.
+            return Ok(done);
+        }
+    }
+}
+
+/// Messages waiting to be delivered, and how many of them have failed before.
+pub async fn undelivered(state: &AppState) -> AppResult<(u64, u64)> {
+    Ok(store::undelivered(state.store.read()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_six_hours() {
+        assert_eq!(backoff(1), Duration::minutes(1));
+        assert_eq!(backoff(2), Duration::minutes(2));
+        assert_eq!(backoff(4), Duration::minutes(8));
+        assert_eq!(backoff(10), Duration::minutes(360));
+        assert_eq!(backoff(1000), Duration::minutes(360));
+    }
+}
