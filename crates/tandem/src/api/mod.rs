@@ -1,5 +1,6 @@
 //! The JSON API of SPEC §5, its OpenAPI document and the health probes.
 pub mod accounts;
+pub mod input;
 pub mod matching;
 pub mod mentorships;
 pub mod programs;
@@ -7,13 +8,12 @@ pub mod programs;
 use crate::error::AppError;
 use crate::http::error::ErrorBody;
 use crate::state::AppState;
-use axum::extract::{FromRequest, FromRequestParts, Request, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use serde::de::DeserializeOwned;
+pub use input::{optional_json, parse_json, ApiJson, ApiQuery};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -173,150 +173,6 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         (StatusCode::OK, "ready")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-    }
-}
-
-/// Whether the request says its body is JSON: `application/json`, parameters allowed.
-fn says_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-}
-
-fn not_json() -> AppError {
-    AppError::BadRequest("send a JSON body with Content-Type: application/json".into())
-}
-
-/// A JSON body: 400 unless it is exactly one JSON object sent as `application/json`;
-/// 422 naming the field when a value has the wrong shape.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if !says_json(req.headers()) {
-            return Err(not_json());
-        }
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| AppError::BadRequest(format!("cannot read the request body: {e}")))?;
-        parse_json(&bytes).map(ApiJson)
-    }
-}
-
-/// An optional JSON body (lifecycle actions): nothing, whitespace or `null` mean none.
-pub fn optional_json<T: DeserializeOwned + Default>(
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<T, AppError> {
-    let trimmed = body.trim_ascii();
-    if trimmed.is_empty() || trimmed == b"null" {
-        return Ok(T::default());
-    }
-    if !says_json(headers) {
-        return Err(not_json());
-    }
-    parse_json(body)
-}
-
-/// Exactly one JSON object, then the typed value: 400 for what is not JSON (or not
-/// an object, or followed by more bytes), 422 naming the field for a wrong value.
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| AppError::BadRequest(format!("the body is not one valid JSON value: {e}")))?;
-    if !value.is_object() {
-        return Err(AppError::BadRequest(
-            "the body must be a JSON object".into(),
-        ));
-    }
-    if let Some(field) = holding_nul(&value, "") {
-        return Err(AppError::field(
-            &field,
-            "contains a NUL character, which no text may hold",
-        ));
-    }
-    match serde_path_to_error::deserialize::<_, T>(value) {
-        Ok(v) => Ok(v),
-        Err(err) => {
-            let path = err.path().to_string();
-            let message = err.into_inner().to_string();
-            let missing = message
-                .strip_prefix("missing field `")
-                .and_then(|m| m.split('`').next());
-            // An unknown name is a problem of the object that holds it.
-            let unknown = message
-                .strip_prefix("unknown field `")
-                .and_then(|m| m.split('`').next());
-            let path = match unknown {
-                Some(name) => path
-                    .strip_suffix(name)
-                    .map(|p| p.trim_end_matches('.').to_string())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or(path),
-                None => path,
-            };
-            let field = match (path.as_str(), missing) {
-                (".", Some(name)) => name.to_string(),
-                (".", None) => "body".to_string(),
-                (p, Some(name)) => format!("{p}.{name}"),
-                _ => path,
-            };
-            Err(AppError::field(&field, message))
-        }
-    }
-}
-
-/// The first place in a JSON value (a key or a string) that holds a NUL character,
-/// named as a field path (`intro`, `weights.skills`, `agenda[0]`).
-fn holding_nul(value: &serde_json::Value, at: &str) -> Option<String> {
-    let here = || {
-        if at.is_empty() {
-            "body".to_string()
-        } else {
-            at.to_string()
-        }
-    };
-    match value {
-        serde_json::Value::String(s) if s.contains('\0') => Some(here()),
-        serde_json::Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(k, v)| holding_nul(v, &format!("{at}[{k}]"))),
-        serde_json::Value::Object(fields) => fields.iter().find_map(|(k, v)| {
-            let path = if at.is_empty() {
-                k.clone()
-            } else {
-                format!("{at}.{k}")
-            };
-            if k.contains('\0') {
-                Some(here())
-            } else {
-                holding_nul(v, &path)
-            }
-        }),
-        _ => None,
-    }
-}
-
-/// Query parameters, refused in the SPEC's error shape when malformed.
-pub struct ApiQuery<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let query = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(query)
-            .map(ApiQuery)
-            .map_err(|e| {
-                AppError::unprocessable(
-                    "invalid_query",
-                    format!("the query string is not valid: {e}"),
-                )
-            })
     }
 }
 
