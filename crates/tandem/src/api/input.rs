@@ -167,7 +167,7 @@ fn whole_numbers(value: &mut Value) {
     match value {
         Value::Number(n) if !n.is_i64() && !n.is_u64() => {
             if let Some(f) = n.as_f64() {
-                if f.fract() == 0.0 && f >= -9.2e18 && f <= 9.2e18 {
+                if f.fract() == 0.0 && (-9.2e18..=9.2e18).contains(&f) {
                     *value = Value::from(f as i64);
                 }
             }

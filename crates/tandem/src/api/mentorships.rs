@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
 use crate::service::mentorships::{
-    self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, ReflectionIn, ReflectionOut,
+    self, ActionIn, AgreementIn, AgreementOut, EndIn, MentorshipOut, ReflectionIn, ReflectionOut,
     RequestIn,
 };
 use crate::service::paging::{lenient_limit, Listing};
@@ -111,9 +111,12 @@ async fn run(
 
 macro_rules! lifecycle_action {
     ($fn:ident, $action:expr, $path:literal, $doc:literal) => {
+        lifecycle_action!($fn, $action, $path, $doc, request_body(content = Option<ActionIn>, description = "optional"));
+    };
+    ($fn:ident, $action:expr, $path:literal, $doc:literal, $($body:tt)+) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
-            request_body(content = Option<ActionIn>, description = "optional"),
+            $($body)+,
             responses((status = 200, body = MentorshipOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
         async fn $fn(State(state): State<AppState>, caller: Caller, Path(id): Path<String>, headers: HeaderMap, body: Bytes) -> AppResult<Json<MentorshipOut>> {
             run(state, caller, id, $action, headers, body).await
@@ -161,7 +164,8 @@ lifecycle_action!(
     end,
     Action::End,
     "/api/v1/mentorships/{id}/end",
-    "End early with `{reason: not_a_good_fit|time|goals_met_early|other, note}`."
+    "End early with `{reason: not_a_good_fit|time|goals_met_early|other, note}`.",
+    request_body = EndIn
 );
 
 /// The agreement (participants).

@@ -111,15 +111,30 @@ impl<T: WireEnum> Serialize for Pick<T> {
     }
 }
 
-/// An e-mail address, trimmed and lower-cased: `local@domain.tld`.
+/// An e-mail address, trimmed and lower-cased: `local@domain.tld`, at most 254
+/// characters. A letter whose lower case is longer than itself (`İ`) is kept as
+/// written, so the address keeps its length.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Email, String> {
-        let email = raw.trim().to_lowercase();
         let bad = || Err("must look like an e-mail address, e.g. ada@example.org".to_string());
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if raw.chars().count() > 254 {
+            return bad();
+        }
+        let email: String = raw
+            .trim()
+            .chars()
+            .map(|c| {
+                let mut lower = c.to_lowercase();
+                match (lower.next(), lower.next()) {
+                    (Some(l), None) => l,
+                    _ => c,
+                }
+            })
+            .collect();
+        if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return bad();
         }
         let Some((local, domain)) = email.split_once('@') else {
@@ -164,22 +179,61 @@ impl Password {
     }
 }
 
-/// Text trimmed and bounded in length; `required` refuses the empty string.
-pub fn text(raw: &str, max: usize, required: bool) -> Result<String, String> {
-    let t = raw.trim();
-    if required && t.is_empty() {
-        return Err("is required".into());
+/// The characters Rust's `trim` takes away (Unicode White_Space), for patterns.
+const WHITESPACE: &str =
+    r"\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// The control characters `text` refuses: all but tab, line feed and carriage return.
+const CONTROL: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+
+/// What the OpenAPI document says of text `text` reads: the pattern of an
+/// optional text (no control character but tab and line breaks) or, when
+/// `required`, of one that also holds something besides white space.
+pub fn text_pattern(required: bool) -> String {
+    if required {
+        format!("^[^{CONTROL}]*[^{CONTROL}{WHITESPACE}][^{CONTROL}]*$")
+    } else {
+        format!("^[^{CONTROL}]*$")
     }
-    if t.chars().count() > max {
+}
+
+/// Text no database refuses: anything but NUL (passwords, search words).
+pub const NO_NUL_PATTERN: &str = r"^[^\u0000]*$";
+
+/// What `Email::parse` takes, as a pattern (its length is bounded apart); an
+/// `optional` address may also be blank.
+pub fn email_pattern(optional: bool) -> String {
+    let part = format!("[^@.{CONTROL}{WHITESPACE}]");
+    let local = format!("[^@{CONTROL}{WHITESPACE}]");
+    let address = format!("{local}+@{part}+(\\.{part}+)+");
+    if optional {
+        format!("^[{WHITESPACE}]*({address})?[{WHITESPACE}]*$")
+    } else {
+        format!("^[{WHITESPACE}]*{address}[{WHITESPACE}]*$")
+    }
+}
+
+/// Text trimmed and bounded in length (counted as sent, before trimming);
+/// `required` refuses text that is empty once trimmed.
+pub fn text(raw: &str, max: usize, required: bool) -> Result<String, String> {
+    if raw.chars().count() > max {
         return Err(format!("must be at most {max} characters"));
     }
-    if t.chars()
+    if raw
+        .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
         return Err("contains control characters".into());
     }
+    let t = raw.trim();
+    if required && t.is_empty() {
+        return Err("is required".into());
+    }
     Ok(t.to_string())
 }
+
+/// The longest label (a skill, a language…) and the longest list sentence (a goal).
+pub const LABEL_MAX: usize = 100;
+pub const SENTENCE_MAX: usize = 500;
 
 /// A list of short labels (skills, languages…): trimmed, de-duplicated, bounded.
 pub fn labels(raw: &[String], max_items: usize) -> Result<Vec<String>, String> {
@@ -188,7 +242,7 @@ pub fn labels(raw: &[String], max_items: usize) -> Result<Vec<String>, String> {
     }
     let mut out: Vec<String> = Vec::new();
     for item in raw {
-        let t = text(item, 100, false).map_err(|e| format!("an entry {e}"))?;
+        let t = text(item, LABEL_MAX, false).map_err(|e| format!("an entry {e}"))?;
         if !t.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(&t)) {
             out.push(t);
         }
@@ -202,7 +256,7 @@ pub fn sentences(raw: &[String], max_items: usize) -> Result<Vec<String>, String
         return Err(format!("at most {max_items} entries"));
     }
     raw.iter()
-        .map(|s| text(s, 500, false).map_err(|e| format!("an entry {e}")))
+        .map(|s| text(s, SENTENCE_MAX, false).map_err(|e| format!("an entry {e}")))
         .filter(|r| !matches!(r, Ok(s) if s.is_empty()))
         .collect()
 }

@@ -73,15 +73,20 @@ impl From<&user::Model> for UserOut {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterIn {
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
-    /// At least 10 characters.
+    /// 10 to 1024 characters.
+    #[schema(format = Password, min_length = 10, max_length = 1024, pattern = r"^[^\u0000]*$")]
     pub password: String,
+    #[schema(min_length = 1, max_length = 120)]
     pub name: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginIn {
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub email: String,
+    #[schema(format = Password, pattern = r"^[^\u0000]*$")]
     pub password: String,
 }
 
@@ -333,6 +338,7 @@ pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EraseIn {
     /// Your current password, to confirm.
+    #[schema(format = Password, pattern = r"^[^\u0000]*$")]
     pub password: String,
 }
 

@@ -359,10 +359,11 @@ pub async fn propose_pair(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RoundIn {
-    #[schema(value_type = Objective)]
+    #[schema(value_type = Objective, required = true)]
     #[serde(default)]
     pub objective: Pick<Objective>,
     /// Pairs scoring below this (0–100) are not proposed. Default 0.
+    #[schema(minimum = 0, maximum = 100)]
     pub min_score: Option<f64>,
 }
 

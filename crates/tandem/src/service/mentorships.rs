@@ -28,12 +28,15 @@ pub struct RequestIn {
     pub program_id: String,
     pub mentor_id: String,
     /// A brief introduction of yourself.
+    #[schema(min_length = 1, max_length = 2000)]
     pub intro: String,
     /// Why this mentor.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub reasons: String,
     /// What you ask for, e.g. a first conversation.
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub ask: String,
 }
 
@@ -474,11 +477,24 @@ pub(super) async fn insert_proposal(
 #[serde(default)]
 pub struct ActionIn {
     /// `/decline`: why (shown to the other side); `/end`: `not_a_good_fit|time|goals_met_early|other`.
+    #[schema(max_length = 1000)]
     pub reason: Option<String>,
     /// `/end`: an optional note.
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// `/complete`: the caller's reflection on the relationship.
+    #[schema(max_length = 5000)]
     pub reflection: Option<String>,
+}
+
+/// What `/end` takes: a reason, and a note if you like (read as an [`ActionIn`]).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct EndIn {
+    /// One of the reasons a participant may give (the document lists them).
+    pub reason: String,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
 }
 
 /// Runs one lifecycle action; checks and change happen in one transaction.
@@ -490,12 +506,13 @@ pub async fn act(
     input: &ActionIn,
 ) -> AppResult<MentorshipOut> {
     let mut p = Problems::default();
+    // Every field sent is checked, whatever the action reads.
     let decline_reason = match action {
-        Action::Decline => p.take(
+        Action::End => None,
+        _ => p.take(
             "reason",
             text(input.reason.as_deref().unwrap_or(""), 1000, false),
         ),
-        _ => None,
     };
     let end_reason = match action {
         Action::End => p.take(
@@ -649,14 +666,20 @@ pub async fn expire_due(state: &AppState) -> AppResult<u64> {
 #[serde(default)]
 pub struct AgreementIn {
     /// What the two want to reach together.
+    #[schema(required = true, min_length = 1, max_length = 5000)]
     pub goals: String,
     /// 1–365 (default 14).
+    #[schema(minimum = 1, maximum = 365)]
     pub cadence_days: Option<i64>,
     /// 5–480 (default 60).
+    #[schema(minimum = 5, maximum = 480)]
     pub meeting_minutes: Option<i64>,
     /// Where they meet: video call, coffee, phone…
+    #[schema(max_length = 200)]
     pub channel: String,
+    #[schema(max_length = 5000)]
     pub boundaries: String,
+    #[schema(max_length = 5000)]
     pub confidentiality: String,
 }
 
@@ -839,6 +862,7 @@ pub async fn sign_agreement(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReflectionIn {
+    #[schema(min_length = 1, max_length = 5000)]
     pub text: String,
 }
 

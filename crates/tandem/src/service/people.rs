@@ -17,36 +17,54 @@ use utoipa::ToSchema;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ProfileData {
+    #[schema(max_length = 120)]
     pub field: String,
+    #[schema(max_length = 200)]
     pub headline: String,
+    #[schema(max_length = 5000)]
     pub bio: String,
+    #[schema(max_length = 300)]
     pub known_for: String,
+    #[schema(minimum = 0, maximum = 70)]
     pub years_experience: Option<i64>,
     #[schema(value_type = Option<Seniority>)]
     pub seniority: Pick<Seniority>,
+    #[schema(max_items = 50)]
     pub skills: Vec<String>,
+    #[schema(max_items = 50)]
     pub interests: Vec<String>,
+    #[schema(max_items = 30)]
     pub values: Vec<String>,
+    #[schema(max_length = 300)]
     pub education: String,
+    #[schema(max_items = 20)]
     pub languages: Vec<String>,
     /// IANA time zone, e.g. `Europe/Berlin`.
     pub timezone: Option<String>,
+    #[schema(max_length = 120)]
     pub location: String,
+    #[schema(max_length = 120)]
     pub department: String,
+    #[schema(format = Email, max_length = 254)]
     pub manager_email: Option<String>,
     #[schema(value_type = Option<LearningStyle>)]
     pub learning_style: Pick<LearningStyle>,
     #[schema(value_type = Option<MeetingPreference>)]
     pub meeting_preference: Pick<MeetingPreference>,
+    #[schema(minimum = 0, maximum = 200)]
     pub hours_per_month: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct PlanData {
+    #[schema(max_items = 30)]
     pub strengths: Vec<String>,
+    #[schema(max_items = 30)]
     pub improve: Vec<String>,
+    #[schema(max_items = 30)]
     pub short_term_goals: Vec<String>,
+    #[schema(max_items = 30)]
     pub long_term_goals: Vec<String>,
 }
 
@@ -153,8 +171,9 @@ impl ProfileData {
             manager_email: p
                 .take(
                     "manager_email",
-                    match self.manager_email.as_deref().map(str::trim) {
-                        None | Some("") => Ok(None),
+                    match self.manager_email.as_deref() {
+                        None => Ok(None),
+                        Some(e) if e.trim().is_empty() => Ok(None),
                         Some(e) => Email::parse(e).map(|e| Some(e.into_inner())),
                     },
                 )
@@ -325,6 +344,7 @@ pub struct ShortlistIn {
     pub person_id: String,
     /// How this person connects to you (shared interest, same team, met at…).
     #[serde(default)]
+    #[schema(max_length = 300)]
     pub connection: String,
 }
 

@@ -23,28 +23,37 @@ use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ProgramIn {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
-    #[schema(value_type = ProgramKind)]
+    #[schema(value_type = ProgramKind, required = true)]
     #[serde(default)]
     pub kind: Pick<ProgramKind>,
-    #[schema(value_type = ProgramContext)]
+    #[schema(value_type = ProgramContext, required = true)]
     #[serde(default)]
     pub context: Pick<ProgramContext>,
-    /// `YYYY-MM-DD`
+    /// `YYYY-MM-DD`, in the years 1900–9999.
+    #[schema(format = Date)]
     pub starts_on: String,
     /// `YYYY-MM-DD`, after `starts_on`.
+    #[schema(format = Date)]
     pub ends_on: String,
     /// How many mentees a mentor takes at once, 1–100 (default 3).
+    #[schema(minimum = 1, maximum = 100)]
     pub mentor_capacity: Option<i64>,
     /// Days between meetings, 1–365 (default 14).
+    #[schema(minimum = 1, maximum = 365)]
     pub cadence_days: Option<i64>,
     /// 1–20 (default 1).
+    #[schema(minimum = 1, maximum = 20)]
     pub max_mentors_per_mentee: Option<i64>,
     /// Days a request waits for an answer, 1–365 (default 14).
+    #[schema(minimum = 1, maximum = 365)]
     pub request_expiry_days: Option<i64>,
     /// 0–12 (default 12).
+    #[schema(minimum = 0, maximum = 12)]
     pub max_timezone_gap_hours: Option<i64>,
     #[serde(default)]
     pub weights: WeightsPatch,
@@ -79,7 +88,9 @@ impl ProgramIn {
 /// Every field optional: only what is given changes.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ProgramPatch {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(max_length = 5000)]
     pub description: Option<String>,
     #[schema(value_type = Option<ProgramKind>)]
     #[serde(default)]
@@ -87,12 +98,19 @@ pub struct ProgramPatch {
     #[schema(value_type = Option<ProgramContext>)]
     #[serde(default)]
     pub context: Pick<ProgramContext>,
+    #[schema(format = Date)]
     pub starts_on: Option<String>,
+    #[schema(format = Date)]
     pub ends_on: Option<String>,
+    #[schema(minimum = 1, maximum = 100)]
     pub mentor_capacity: Option<i64>,
+    #[schema(minimum = 1, maximum = 365)]
     pub cadence_days: Option<i64>,
+    #[schema(minimum = 1, maximum = 20)]
     pub max_mentors_per_mentee: Option<i64>,
+    #[schema(minimum = 1, maximum = 365)]
     pub request_expiry_days: Option<i64>,
+    #[schema(minimum = 0, maximum = 12)]
     pub max_timezone_gap_hours: Option<i64>,
     pub weights: Option<WeightsPatch>,
 }
@@ -405,14 +423,17 @@ pub async fn coordinators(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EnrollmentIn {
-    #[schema(value_type = Role)]
+    #[schema(value_type = Role, required = true)]
     #[serde(default)]
     pub role: Pick<Role>,
     /// Mentors only: how many mentees at once (defaults to the program's `mentor_capacity`).
+    #[schema(minimum = 1, maximum = 100)]
     pub capacity: Option<i64>,
     #[serde(default)]
+    #[schema(max_items = 30)]
     pub wants_skills: Vec<String>,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub goals_summary: String,
     /// Coordinators may enrol someone else.
     pub person_id: Option<String>,
