@@ -68,6 +68,9 @@ class Server:
             TANDEM_ARGON2_MEMORY_KIB="1024",
             TANDEM_ARGON2_ITERATIONS="1",
             TANDEM_SIGNUP_MAX_PER_IP="100000000",
+            # A sign-in cut off by a kill counts as a failed guess until the window
+            # passes; thirty kills would lock the writers out.
+            TANDEM_LOGIN_MAX_FAILURES_PER_IP="100000000",
         )
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--demo", "--bind", f"127.0.0.1:{self.port}", "--database-url", self.url],
