@@ -487,7 +487,7 @@ pub struct ActionIn {
     pub reflection: Option<String>,
 }
 
-/// What `/end` takes: a reason, and a note if you like (read as an [`ActionIn`]).
+/// What `/end` takes: why it ends, and a note if you like.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct EndIn {

@@ -9,9 +9,20 @@ use crate::domain::wire::{
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value};
 
-fn unreadable(column: impl std::fmt::Debug, found: &str, wanted: &str) -> TryGetError {
+/// The error for a value a column cannot hold, naming the row by its `id` where
+/// the query read one.
+fn unreadable(
+    res: &QueryResult,
+    column: impl std::fmt::Debug,
+    found: &str,
+    wanted: &str,
+) -> TryGetError {
+    let row = match res.try_get::<String>("", "id") {
+        Ok(id) => format!("row {id}: "),
+        Err(_) => String::new(),
+    };
     TryGetError::DbErr(DbErr::Type(format!(
-        "column {column:?} holds {found:?}, which is not {wanted}"
+        "{row}column {column:?} holds {found:?}, which is not {wanted}"
     )))
 }
 
@@ -27,7 +38,7 @@ macro_rules! text_column {
         impl TryGetable for $t {
             fn try_get_by<I: ColIdx>(res: &QueryResult, idx: I) -> Result<Self, TryGetError> {
                 let raw = String::try_get_by(res, idx)?;
-                $from_text(&raw).ok_or_else(|| unreadable(idx, &raw, $wanted))
+                $from_text(&raw).ok_or_else(|| unreadable(res, idx, &raw, $wanted))
             }
         }
         impl ValueType for $t {

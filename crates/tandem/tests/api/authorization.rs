@@ -435,14 +435,26 @@ async fn every_cell_of_the_authorization_matrix_holds(app: TestApp) {
             } else {
                 &shared
             };
+            let writes = app.state.store.writes_begun();
             let got = run_cell(&app, w, role, &method, &template, false).await;
+            if method == "GET" && app.state.store.writes_begun() != writes {
+                wrong.push(format!(
+                    "GET {template} as {role} opened a write transaction"
+                ));
+            }
             if got != want {
                 wrong.push(format!(
                     "{method} {template} as {role}: {got}, the table says {want}"
                 ));
             }
             if template.contains('{') {
+                let writes = app.state.store.writes_begun();
                 let got = run_cell(&app, &shared, role, &method, &template, true).await;
+                if method == "GET" && app.state.store.writes_begun() != writes {
+                    wrong.push(format!(
+                        "GET {template} with random ids as {role} opened a write transaction"
+                    ));
+                }
                 let want = match (*role, template.starts_with("/api/")) {
                     ("anonymous", true) => 401,
                     ("anonymous", false) => 303,

@@ -310,7 +310,8 @@ async fn signed_in_answers_are_never_cached(app: TestApp) {
 
 async fn a_value_a_column_cannot_hold_is_an_error_naming_it(app: TestApp) {
     use sea_orm::ConnectionTrait;
-    let id = app.pair(json!({})).await.id;
+    let pair = app.pair(json!({})).await;
+    let id = pair.id;
     // What another program (or a hand-edited database) could leave behind.
     app.state
         .store
@@ -326,6 +327,24 @@ async fn a_value_a_column_cannot_hold_is_an_error_naming_it(app: TestApp) {
     let message = err.to_string();
     assert!(
         message.contains(&id) && message.contains("status") && message.contains("on_hold"),
+        "the error names the row, the column and the value: {message}"
+    );
+    // A plain read of one table names its row too.
+    app.state
+        .store
+        .read()
+        .execute_unprepared(&format!(
+            "UPDATE programs SET kind = 'circle' WHERE id = '{}'",
+            pair.program
+        ))
+        .await
+        .unwrap();
+    let err = tandem::store::programs::program_by_id(app.state.store.read(), &pair.program)
+        .await
+        .expect_err("an unknown kind is no silent default");
+    let message = err.to_string();
+    assert!(
+        message.contains(&pair.program) && message.contains("kind") && message.contains("circle"),
         "the error names the row, the column and the value: {message}"
     );
 }
