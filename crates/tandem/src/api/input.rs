@@ -6,6 +6,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// Whether the request says its body is JSON: `application/json`, parameters allowed.
 fn says_json(headers: &HeaderMap) -> bool {
@@ -54,7 +55,7 @@ pub fn optional_json<T: DeserializeOwned + Default>(
 }
 
 /// One step into a JSON value: a member's name or an item's place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Step {
     Key(String),
     Item(usize),
@@ -115,10 +116,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         ));
     }
     whole_numbers(&mut value);
-    let mut ignored: Vec<Vec<Step>> = Vec::new();
+    // A set: a body may hold many members the type does not read.
+    let mut ignored: HashSet<Vec<Step>> = HashSet::new();
     let mut track = serde_path_to_error::Track::new();
     let parsed = {
-        let mut note = |path: serde_ignored::Path<'_>| ignored.push(steps_of(&path));
+        let mut note = |path: serde_ignored::Path<'_>| {
+            ignored.insert(steps_of(&path));
+        };
         let de = serde_ignored::Deserializer::new(&value, &mut note);
         T::deserialize(serde_path_to_error::Deserializer::new(de, &mut track))
     };
@@ -180,8 +184,12 @@ fn whole_numbers(value: &mut Value) {
 
 /// The first place the type reads (a member's name or a string) that holds a NUL
 /// character; members it ignored are skipped.
-fn holding_nul(value: &Value, at: &mut Vec<Step>, ignored: &[Vec<Step>]) -> Option<Vec<Step>> {
-    if ignored.iter().any(|skip| skip == at) {
+fn holding_nul(
+    value: &Value,
+    at: &mut Vec<Step>,
+    ignored: &HashSet<Vec<Step>>,
+) -> Option<Vec<Step>> {
+    if ignored.contains(at) {
         return None;
     }
     match value {
@@ -194,7 +202,7 @@ fn holding_nul(value: &Value, at: &mut Vec<Step>, ignored: &[Vec<Step>]) -> Opti
         }),
         Value::Object(members) => members.iter().find_map(|(k, v)| {
             at.push(Step::Key(k.clone()));
-            let found = if k.contains('\0') && !ignored.iter().any(|skip| skip == at) {
+            let found = if k.contains('\0') && !ignored.contains(at) {
                 Some(at[..at.len() - 1].to_vec())
             } else {
                 holding_nul(v, at, ignored)
