@@ -228,13 +228,23 @@ def run_account(rng, email, client, ledger, programs, stop):
 
 
 def check_file(path):
-    """integrity_check and foreign_key_check of a SQLite file no process has open."""
-    db = sqlite3.connect(path)
+    """integrity_check and foreign_key_check of a SQLite file no process has open.
+
+    The checks run on a copy of the file and its write-ahead log, so the server
+    restarts on the files exactly as the kill left them and recovers its log
+    itself (closing a connection on the original would checkpoint it first)."""
+    copy_dir = tempfile.mkdtemp(prefix="tandem-crash-check-")
+    copy = os.path.join(copy_dir, os.path.basename(path))
+    for suffix in ("", "-wal"):
+        if os.path.exists(path + suffix):
+            shutil.copyfile(path + suffix, copy + suffix)
+    db = sqlite3.connect(copy)
     try:
         integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
         foreign = db.execute("PRAGMA foreign_key_check").fetchall()
     finally:
         db.close()
+        shutil.rmtree(copy_dir, ignore_errors=True)
     problems = []
     if integrity != ["ok"]:
         problems.append(f"integrity_check: {integrity[:5]}")
