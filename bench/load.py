@@ -19,9 +19,11 @@ The mix, per 100 requests (each by a random signed-in person):
              writing the agreement in turn)
 
 It prints a line every 30 s and, at the end, one JSON object: requests,
-errors (any non-2xx or broken connection), latency p50/p90/p99/max in ms, the
-client's own lag (how late it sent requests, to show the figures are the
-server's), and the server's resident memory after warm-up and at the end.
+errors (any non-2xx, broken connection or answer not back within 30 s),
+latency p50/p90/p99/max in ms of every request, failed ones included (time
+spent waiting for a free connection counts, against the server), the client's
+own lag (how late it sent requests), and the server's resident memory after
+warm-up and at the end.
 
     cargo build --release
     python3 bench/load.py                                   # SQLite, 1000/s, 10 min
@@ -231,34 +233,42 @@ def pct(sorted_ms, q):
 async def run_load(host, port, mix, rate, seconds, connections, stats, on_tick):
     idle = asyncio.Queue()
     for _ in range(connections):
-        idle.put_nowait(await asyncio.open_connection(host, port))
+        idle.put_nowait(await asyncio.open_connection(host, port))  # before the clock starts
     loop = asyncio.get_running_loop()
     start = loop.time()
     total = int(rate * seconds)
     tasks = set()
 
+    async def connect():
+        # Until the server takes it: a refused connection is an error, then a retry.
+        while True:
+            try:
+                return await asyncio.open_connection(host, port)
+            except OSError as e:
+                stats.error(f"connect: {type(e).__name__}")
+                await asyncio.sleep(0.1)
+
     async def one(due, kind, raw, done):
-        conn = await idle.get()
-        reader, writer = conn
+        # Waiting for a free connection counts in the latency, against the server.
+        reader, writer = await idle.get()
+        status = 0
         try:
             writer.write(raw)
-            status, close = await read_response(reader)
-            stats.latencies.append((loop.time() - due) * 1000)
-            stats.kinds[kind] += 1
+            status, close = await asyncio.wait_for(read_response(reader), timeout=30)
             if not 200 <= status < 300:
                 stats.error(str(status))
-            if done:
-                done(status)
-            if close:
-                writer.close()
-                conn = await asyncio.open_connection(host, port)
-        except (OSError, asyncio.IncompleteReadError) as e:
+        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError) as e:
             stats.error(type(e).__name__)
-            if done:
-                done(0)
+            close = True
+        # Every request has a latency, failed ones too.
+        stats.latencies.append((loop.time() - due) * 1000)
+        stats.kinds[kind] += 1
+        if done:
+            done(status)
+        if close:
             writer.close()
-            conn = await asyncio.open_connection(host, port)
-        idle.put_nowait(conn)
+            reader, writer = await connect()
+        idle.put_nowait((reader, writer))
 
     next_tick = start + 30
     for k in range(total):
