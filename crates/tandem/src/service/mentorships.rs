@@ -476,7 +476,7 @@ pub(super) async fn insert_proposal(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ActionIn {
-    /// `/decline`: why (shown to the other side); `/end`: `not_a_good_fit|time|goals_met_early|other`.
+    /// `/decline`: why (shown to the other side).
     #[schema(max_length = 1000)]
     pub reason: Option<String>,
     /// `/end`: an optional note.
