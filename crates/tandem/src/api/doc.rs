@@ -107,7 +107,7 @@ fn add_common(op: &mut Operation, changes: bool) {
 /// - every text a request body holds gets the pattern of what `text` takes
 ///   (no control character but tab and line breaks; with `minLength` 1, also
 ///   something besides white space), e-mail addresses the pattern of
-///   `Email::parse`, list entries their length;
+///   `Email::parse`, passwords anything but NUL, list entries their length;
 /// - closed sets kept as text get their values (time zones, the reasons to end);
 /// - pairs are arrays of exactly two ids;
 /// - in query strings, `limit` takes any whole number (it is clamped), a closed
@@ -121,13 +121,51 @@ const ITEM_LENGTHS: &[(&str, usize)] = &[
     ("PlanData", SENTENCE_MAX),
 ];
 
-/// Members whose values are closed sets or pairs, given in `constrain_member`.
-const NAMED_MEMBERS: &[(&str, &str)] = &[
-    ("ProfileData", "timezone"),
-    ("EndIn", "reason"),
-    ("RoundPatch", "add"),
-    ("RoundPatch", "remove"),
+/// Members whose values are closed sets or pairs, and what says so of each.
+type Describe = fn(&mut Map<String, Value>);
+const NAMED_MEMBERS: &[(&str, &str, Describe)] = &[
+    ("ProfileData", "timezone", time_zones),
+    ("EndIn", "reason", end_reasons),
+    ("RoundPatch", "add", id_pairs),
+    ("RoundPatch", "remove", id_pairs),
+    ("LoginIn", "email", any_but_nul),
 ];
+
+/// Anything but NUL: what a sign-in looks up.
+fn any_but_nul(schema: &mut Map<String, Value>) {
+    schema.insert("pattern".into(), json!(NO_NUL_PATTERN));
+}
+
+/// The IANA names; blank or null is no time zone.
+fn time_zones(schema: &mut Map<String, Value>) {
+    let mut names: Vec<Value> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| json!(tz.name()))
+        .collect();
+    names.push(json!(""));
+    names.push(Value::Null);
+    schema.insert("enum".into(), Value::Array(names));
+}
+
+/// The reasons a participant may give.
+fn end_reasons(schema: &mut Map<String, Value>) {
+    let reasons = EndReason::CHOSEN
+        .iter()
+        .map(|r| json!(r.as_str()))
+        .collect();
+    schema.insert("enum".into(), Value::Array(reasons));
+}
+
+/// Arrays of `[mentor_id, mentee_id]`.
+fn id_pairs(schema: &mut Map<String, Value>) {
+    if let Some(pair) = schema.get_mut("items").and_then(Value::as_object_mut) {
+        pair.insert("minItems".into(), json!(2));
+        pair.insert("maxItems".into(), json!(2));
+        if let Some(id) = pair.get_mut("items").and_then(Value::as_object_mut) {
+            id.insert("pattern".into(), json!(text_pattern(false)));
+        }
+    }
+}
 
 impl Modify for Constraints {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -142,7 +180,7 @@ impl Modify for Constraints {
                 "{component} is no request body any more"
             );
         }
-        for (component, member) in NAMED_MEMBERS {
+        for (component, member, _) in NAMED_MEMBERS {
             let at = format!("/components/schemas/{component}/properties/{member}");
             assert!(
                 bodies.contains(*component) && doc.pointer(&at).is_some(),
@@ -267,39 +305,18 @@ fn constrain_member(component: &str, field: &str, prop: &mut Value, item_length:
     let Some(schema) = prop.as_object_mut() else {
         return;
     };
-    match (component, field) {
-        ("ProfileData", "timezone") => {
-            let mut names: Vec<Value> = chrono_tz::TZ_VARIANTS
-                .iter()
-                .map(|tz| json!(tz.name()))
-                .collect();
-            // Blank or null: no time zone.
-            names.push(json!(""));
-            names.push(Value::Null);
-            schema.insert("enum".into(), Value::Array(names));
-            return;
-        }
-        ("EndIn", "reason") => {
-            let reasons = EndReason::CHOSEN
-                .iter()
-                .map(|r| json!(r.as_str()))
-                .collect();
-            schema.insert("enum".into(), Value::Array(reasons));
-            return;
-        }
-        ("RoundPatch", "add" | "remove") => {
-            if let Some(pair) = schema.get_mut("items").and_then(Value::as_object_mut) {
-                pair.insert("minItems".into(), json!(2));
-                pair.insert("maxItems".into(), json!(2));
-                if let Some(id) = pair.get_mut("items").and_then(Value::as_object_mut) {
-                    id.insert("pattern".into(), json!(text_pattern(false)));
-                }
-            }
-            return;
-        }
-        _ => {}
+    if let Some((.., describe)) = NAMED_MEMBERS
+        .iter()
+        .find(|(c, m, _)| *c == component && *m == field)
+    {
+        describe(schema);
+        return;
     }
-    if has_type(schema, "string") && schema.get("format").and_then(Value::as_str) == Some("email") {
+    let format = schema.get("format").and_then(Value::as_str);
+    if has_type(schema, "string") && format == Some("password") {
+        // Any password but one with a NUL, which no database holds.
+        schema.insert("pattern".into(), json!(NO_NUL_PATTERN));
+    } else if has_type(schema, "string") && format == Some("email") {
         schema.remove("format");
         // An optional address may be left blank.
         let optional = has_type(schema, "null");

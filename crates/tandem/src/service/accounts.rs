@@ -76,7 +76,7 @@ pub struct RegisterIn {
     #[schema(format = Email, max_length = 254)]
     pub email: String,
     /// 10 to 1024 characters.
-    #[schema(format = Password, min_length = 10, max_length = 1024, pattern = r"^[^\u0000]*$")]
+    #[schema(format = Password, min_length = 10, max_length = 1024)]
     pub password: String,
     #[schema(min_length = 1, max_length = 120)]
     pub name: String,
@@ -84,9 +84,9 @@ pub struct RegisterIn {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginIn {
-    #[schema(pattern = r"^[^\u0000]*$")]
+    /// As typed: any text but NUL is looked up, and refused alike when it is no account's.
     pub email: String,
-    #[schema(format = Password, pattern = r"^[^\u0000]*$")]
+    #[schema(format = Password)]
     pub password: String,
 }
 
@@ -338,7 +338,7 @@ pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct EraseIn {
     /// Your current password, to confirm.
-    #[schema(format = Password, pattern = r"^[^\u0000]*$")]
+    #[schema(format = Password)]
     pub password: String,
 }
 
