@@ -373,6 +373,12 @@ fn form(template: &str, w: &World) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What one cell answered: its status, and whether a GET opened a write transaction.
+struct Answer {
+    status: u16,
+    read_wrote: bool,
+}
+
 async fn run_cell(
     app: &TestApp,
     w: &World,
@@ -380,7 +386,8 @@ async fn run_cell(
     method: &str,
     template: &str,
     random: bool,
-) -> u16 {
+) -> Answer {
+    let writes = app.state.store.writes_begun();
     let path = concrete(template, w, random);
     let token = w.tokens.get(role);
     let is_api = template.starts_with("/api/");
@@ -417,7 +424,10 @@ async fn run_cell(
         .oneshot(req.body(body).unwrap())
         .await
         .unwrap();
-    res.status().as_u16()
+    Answer {
+        status: res.status().as_u16(),
+        read_wrote: method == "GET" && app.state.store.writes_begun() != writes,
+    }
 }
 
 async fn every_cell_of_the_authorization_matrix_holds(app: TestApp) {
@@ -435,9 +445,9 @@ async fn every_cell_of_the_authorization_matrix_holds(app: TestApp) {
             } else {
                 &shared
             };
-            let writes = app.state.store.writes_begun();
-            let got = run_cell(&app, w, role, &method, &template, false).await;
-            if method == "GET" && app.state.store.writes_begun() != writes {
+            let answer = run_cell(&app, w, role, &method, &template, false).await;
+            let got = answer.status;
+            if answer.read_wrote {
                 wrong.push(format!(
                     "GET {template} as {role} opened a write transaction"
                 ));
@@ -448,9 +458,9 @@ async fn every_cell_of_the_authorization_matrix_holds(app: TestApp) {
                 ));
             }
             if template.contains('{') {
-                let writes = app.state.store.writes_begun();
-                let got = run_cell(&app, &shared, role, &method, &template, true).await;
-                if method == "GET" && app.state.store.writes_begun() != writes {
+                let answer = run_cell(&app, &shared, role, &method, &template, true).await;
+                let got = answer.status;
+                if answer.read_wrote {
                     wrong.push(format!(
                         "GET {template} with random ids as {role} opened a write transaction"
                     ));

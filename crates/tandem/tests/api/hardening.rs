@@ -79,7 +79,7 @@ async fn nul_characters_are_refused_wherever_they_come(app: TestApp) {
 
 async fn long_emails_are_throttled_like_any_other(app: TestApp) {
     let email = format!("{}@example.org", "a".repeat(400));
-    for _ in 0..5 {
+    for attempt in 1..=6 {
         let (s, e) = app
             .call(
                 Method::POST,
@@ -88,21 +88,14 @@ async fn long_emails_are_throttled_like_any_other(app: TestApp) {
                 Some(json!({"email": email, "password": "not the password"})),
             )
             .await;
-        assert_eq!(s, StatusCode::UNAUTHORIZED, "{e}");
+        // Five wrong guesses are answered; the sixth is refused.
+        let want = if attempt <= 5 {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(s, want, "attempt {attempt}: {e}");
     }
-    let (s, _) = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"email": email, "password": "not the password"})),
-        )
-        .await;
-    assert_eq!(
-        s,
-        StatusCode::TOO_MANY_REQUESTS,
-        "the sixth attempt is refused"
-    );
 }
 
 async fn dates_beyond_what_both_databases_hold_are_refused(app: TestApp) {
