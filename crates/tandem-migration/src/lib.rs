@@ -5,6 +5,7 @@ mod m0001_foundation;
 mod m0002_rounds;
 mod m0003_changes;
 mod m0004_emails;
+mod m0005_workspace;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_rounds::Migration),
             Box::new(m0003_changes::Migration),
             Box::new(m0004_emails::Migration),
+            Box::new(m0005_workspace::Migration),
         ]
     }
 }

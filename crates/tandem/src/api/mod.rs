@@ -5,6 +5,7 @@ pub mod input;
 pub mod matching;
 pub mod mentorships;
 pub mod programs;
+pub mod workspace;
 
 use crate::error::AppError;
 use crate::http::error::ErrorBody;
@@ -36,6 +37,7 @@ fn routes_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(programs::routes())
         .merge(mentorships::routes())
         .merge(matching::routes())
+        .merge(workspace::routes())
         .split_for_parts();
     // Runs on the merged paths; `#[openapi(modifiers)]` would see none yet.
     doc::CommonResponses.modify(&mut doc);
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
                     HeaderValue::from_static("DENY"),
                 )),
         )
+        .route("/calendar/{file}", get(workspace::feed))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(

@@ -71,22 +71,49 @@ pub enum Kind {
     Request,
     Agreement,
     Reflection,
+    /// Goals and their milestones.
+    Goal,
+    /// Meetings: time, place, agenda, shared notes, action items.
+    Meeting,
+    /// A participant's private note on a meeting: its author's alone.
+    PrivateNote,
+    /// Feedback texts and ratings on one meeting.
+    Feedback,
+    /// Counts, dates, health and the average rating: what overseers may see.
+    Progress,
+    /// The history of the relationship, with what was achieved.
+    Timeline,
+    Kudos,
+    Message,
+    Introduction,
+    /// The mentor's free office-hour slots and booking one.
+    OfficeHours,
 }
 
 impl Kind {
     pub const fn audience(self) -> Audience {
         match self {
-            Kind::Relationship => Audience::Overseers,
-            Kind::Lifecycle | Kind::Request | Kind::Agreement | Kind::Reflection => {
-                Audience::Participants
-            }
+            Kind::Relationship | Kind::Progress => Audience::Overseers,
+            Kind::PrivateNote => Audience::Author,
+            Kind::Lifecycle
+            | Kind::Request
+            | Kind::Agreement
+            | Kind::Reflection
+            | Kind::Goal
+            | Kind::Meeting
+            | Kind::Feedback
+            | Kind::Timeline
+            | Kind::Kudos
+            | Kind::Message
+            | Kind::Introduction
+            | Kind::OfficeHours => Audience::Participants,
         }
     }
 
     /// What an overseer is told when refused.
     const fn refusal(self) -> &'static str {
         match self {
-            Kind::Lifecycle => "only the people in this mentorship can do this",
+            Kind::Lifecycle | Kind::OfficeHours => "only the people in this mentorship can do this",
             _ => "what a pair shares stays between them; coordinators see only status and dates",
         }
     }
@@ -129,6 +156,7 @@ impl Access {
         let hidden = Err(Denied::Hidden(match kind {
             Kind::Agreement => "agreement",
             Kind::Reflection => "reflection",
+            Kind::PrivateNote => "private note",
             _ => "mentorship",
         }));
         match (kind.audience(), self) {
@@ -341,6 +369,38 @@ mod tests {
             pair_access(viewer(MENTOR), &f),
             Access::TakePart(Part::Mentor)
         );
+    }
+
+    #[test]
+    fn a_private_note_exists_for_its_author_alone() {
+        let f = facts(Some(MENTEE));
+        assert_eq!(pair_access(viewer(MENTEE), &f).allows(Kind::PrivateNote), Ok(Access::Own(Part::Mentee)));
+        let admin = Viewer { id: "admin", is_admin: true };
+        for someone in [viewer(MENTOR), viewer(COORDINATOR), admin, viewer("someone")] {
+            assert!(matches!(
+                pair_access(someone, &f).allows(Kind::PrivateNote),
+                Err(Denied::Hidden(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn overseers_see_progress_but_not_what_the_pair_does_together() {
+        let oversee = pair_access(viewer(COORDINATOR), &facts(None));
+        assert_eq!(oversee.allows(Kind::Progress), Ok(Access::Oversee));
+        for kind in [
+            Kind::Goal,
+            Kind::Meeting,
+            Kind::Feedback,
+            Kind::Timeline,
+            Kind::Kudos,
+            Kind::Message,
+            Kind::Introduction,
+            Kind::OfficeHours,
+        ] {
+            assert!(matches!(oversee.take_part(kind), Err(Denied::Forbidden(_))), "{kind:?}");
+            assert!(pair_access(viewer(MENTEE), &facts(None)).take_part(kind).is_ok());
+        }
     }
 
     #[test]

@@ -284,6 +284,20 @@ pub fn date(raw: &str) -> Result<chrono::NaiveDate, String> {
     }
 }
 
+/// An instant written in RFC 3339 (`2026-12-01T15:00:00Z`, any offset), between
+/// the years 1900 and 9999, to the whole second (what calendars carry).
+pub fn instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    use chrono::{Datelike, SubsecRound};
+    let bad = || "must be a time written in RFC 3339, such as 2026-12-01T15:00:00Z".to_string();
+    let at = chrono::DateTime::parse_from_rfc3339(raw.trim()).map_err(|_| bad())?;
+    let at = at.with_timezone(&chrono::Utc).trunc_subsecs(0);
+    if (1900..=9999).contains(&at.year()) {
+        Ok(at)
+    } else {
+        Err(bad())
+    }
+}
+
 /// Declares the weights per criterion twice from one list: the whole set, and a
 /// patch in which every criterion is optional and unknown names are refused.
 macro_rules! weights {

@@ -151,6 +151,50 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// A goal's horizon: `short` (weeks to months) or `long` (a year or more).
+    Horizon { Short = "short", Long = "long" }
+);
+wire_enum!(
+    /// Where a goal of the relationship stands.
+    GoalStatus { Open = "open", Achieved = "achieved", Dropped = "dropped" }
+);
+wire_enum!(
+    /// A milestone moves forward only: `not_started → in_progress → achieved | missed`.
+    MilestoneStatus { NotStarted = "not_started", InProgress = "in_progress", Achieved = "achieved", Missed = "missed" }
+);
+wire_enum!(
+    /// A meeting is `scheduled` until it is `held` or `cancelled`.
+    MeetingStatus { Scheduled = "scheduled", Held = "held", Cancelled = "cancelled" }
+);
+wire_enum!(
+    /// How a relationship is doing (SPEC §5 Health).
+    Health { OnTrack = "on_track", AtRisk = "at_risk", Stalled = "stalled" }
+);
+wire_enum!(
+    /// Why a relationship is not on track.
+    HealthReason {
+        NoMeetingFor3xCadence = "no_meeting_for_3x_cadence",
+        NoMeetingFor1_5xCadence = "no_meeting_for_1_5x_cadence",
+        OverdueActionItems = "overdue_action_items",
+        LowRatings = "low_ratings",
+        AgreementUnsigned = "agreement_unsigned",
+    }
+);
+wire_enum!(
+    /// What a timeline event records.
+    TimelineKind {
+        Started = "started",
+        AgreementSigned = "agreement_signed",
+        MeetingHeld = "meeting_held",
+        MilestoneAchieved = "milestone_achieved",
+        GoalAchieved = "goal_achieved",
+        Kudos = "kudos",
+        Completed = "completed",
+        Ended = "ended",
+    }
+);
+
 impl EndReason {
     /// The reasons a participant may give; `account_erased` is the system's.
     pub const CHOSEN: &'static [EndReason] = &[

@@ -165,7 +165,7 @@ pub async fn create_user(
             name,
             password_hash,
             is_admin: first || force_admin,
-            calendar_token: None,
+            calendar_token: Some(random_token()),
             created_at: state.clock.now(),
         },
     )

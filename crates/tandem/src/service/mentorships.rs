@@ -119,11 +119,11 @@ impl MentorshipOut {
     }
 }
 
-const FORMER_MEMBER: &str = "Former member";
+pub(super) const FORMER_MEMBER: &str = "Former member";
 
 /// The facts the access rules need about a relationship: its members, and (only
 /// when they can change the answer) its program's coordinators.
-async fn access_of(
+pub(super) async fn access_of(
     db: &impl Connection,
     state: Option<&AppState>,
     caller: &Caller,
@@ -309,7 +309,7 @@ pub async fn all_mine(state: &AppState, caller: &Caller) -> AppResult<Vec<Mentor
 }
 
 /// Loads a relationship for a change, under its lock, with the caller's access.
-async fn load_for_change(
+pub(super) async fn load_for_change(
     tx: &impl Connection,
     caller: &Caller,
     id: &str,

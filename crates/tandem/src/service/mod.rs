@@ -2,10 +2,17 @@
 //! returns a view. The JSON API, the pages and the command line all call these,
 //! so a rule lives in one place.
 pub mod accounts;
+pub mod calendar;
+pub mod conversation;
 pub mod export;
+pub mod goals;
 pub mod matching;
+pub mod meetings;
 pub mod mentorships;
+pub mod office_hours;
 pub mod outbox;
+pub mod pair;
 pub mod paging;
 pub mod people;
 pub mod programs;
+pub mod progress;

@@ -26,6 +26,27 @@ pub async fn user_by_email(
         .await
 }
 
+/// The account whose personal calendar feed has this secret.
+pub async fn user_by_calendar_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::CalendarToken.eq(token))
+        .one(db)
+        .await
+}
+
+/// Gives the account a new calendar secret; the old feed URL stops working.
+pub async fn set_calendar_token(db: &impl ConnectionTrait, id: &str, token: &str) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::CalendarToken, sea_orm::sea_query::Expr::value(token))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Whether the instance has no account yet.
 pub async fn no_users(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(user::Entity::find().count(db).await? == 0)

@@ -3,9 +3,11 @@
 //! names the column and what it found, never a silent default.
 use crate::domain::values::Weights;
 use crate::domain::wire::{
-    Criterion, EndReason, LearningStyle, MeetingPreference, MentorshipStatus, Objective, Origin,
-    ProgramContext, ProgramKind, Role, RoundStatus, Seniority,
+    Criterion, EndReason, GoalStatus, Horizon, LearningStyle, MeetingPreference, MeetingStatus,
+    MentorshipStatus, MilestoneStatus, Objective, Origin, ProgramContext, ProgramKind, Role,
+    RoundStatus, Seniority,
 };
+use crate::domain::office_hours::Windows;
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value};
 
@@ -95,6 +97,10 @@ wire_columns!(
     RoundStatus => 12,
     Objective => 10,
     Criterion => 30,
+    Horizon => 10,
+    GoalStatus => 12,
+    MilestoneStatus => 12,
+    MeetingStatus => 12,
 );
 
 /// A value kept as JSON text.
@@ -124,4 +130,5 @@ impl From<Vec<String>> for TextList {
 json_columns!(
     TextList => "a JSON list of strings",
     Weights => "a JSON object of the ten criteria's weights",
+    Windows => "a JSON list of weekly windows",
 );

@@ -7,9 +7,12 @@ use super::columns::TextList;
 #[allow(unused_imports)]
 use crate::domain::values::Weights;
 #[allow(unused_imports)]
+use crate::domain::office_hours::Windows;
+#[allow(unused_imports)]
 use crate::domain::wire::{
-    EndReason, LearningStyle, MeetingPreference, MentorshipStatus, Objective, Origin,
-    ProgramContext, ProgramKind, Role, RoundStatus, Seniority,
+    EndReason, GoalStatus, Horizon, LearningStyle, MeetingPreference, MeetingStatus,
+    MentorshipStatus, MilestoneStatus, Objective, Origin, ProgramContext, ProgramKind, Role,
+    RoundStatus, Seniority,
 };
 
 macro_rules! no_relations {
@@ -360,6 +363,204 @@ pub mod email {
         pub next_attempt_at: DateTimeUtc,
         pub sent_at: Option<DateTimeUtc>,
         pub last_error: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod goal {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "goals")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub title: String,
+        pub description: String,
+        pub horizon: Horizon,
+        pub due_on: Option<Date>,
+        pub status: GoalStatus,
+        pub created_by: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub achieved_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod milestone {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "milestones")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub goal_id: String,
+        pub mentorship_id: String,
+        pub title: String,
+        pub description: String,
+        pub due_on: Option<Date>,
+        pub status: MilestoneStatus,
+        pub created_at: DateTimeUtc,
+        pub achieved_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod meeting {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub starts_at: DateTimeUtc,
+        pub duration_minutes: i32,
+        pub location: String,
+        pub agenda: TextList,
+        pub status: MeetingStatus,
+        pub shared_notes: String,
+        pub sequence: i32,
+        pub booked: bool,
+        pub created_by: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod action_item {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "action_items")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub meeting_id: String,
+        pub title: String,
+        pub owner_id: Option<String>,
+        pub due_on: Option<Date>,
+        pub done: bool,
+        pub done_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod feedback {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "feedback")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub meeting_id: String,
+        pub author_id: String,
+        pub rating: i32,
+        pub went_well: String,
+        pub to_improve: String,
+        pub encouragement: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod kudos {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "kudos")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub author_id: String,
+        pub message: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod message {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "messages")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub author_id: String,
+        pub body: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod introduction {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "introductions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub mentorship_id: String,
+        pub author_id: String,
+        pub contact_name: String,
+        pub contact_email: String,
+        pub note: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod availability {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "availability")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub timezone: String,
+        pub slot_minutes: i32,
+        pub location: String,
+        pub windows: Windows,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod private_note {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "private_notes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub author_id: String,
+        pub body: String,
+        pub updated_at: DateTimeUtc,
     }
     no_relations!();
 }

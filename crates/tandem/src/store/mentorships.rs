@@ -48,6 +48,19 @@ fn seats_of(person: &str) -> SelectStatement {
     q
 }
 
+/// Ids of the mentorships in which `person` takes part, as mentor or mentee.
+pub(super) fn ids_involving(person: &str) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(mentorship::Column::Id)
+        .from(mentorship::Entity)
+        .and_where(
+            Expr::col(mentorship::Column::MentorId)
+                .eq(person)
+                .or(Expr::col(mentorship::Column::Id).in_subquery(seats_of(person))),
+        );
+    q
+}
+
 /// Mentorships `m` in which `person` takes part, as mentor or mentee.
 fn involving(person: &str) -> Expr {
     col("m", "mentor_id")

@@ -12,3 +12,4 @@ pub mod programs;
 pub mod records;
 pub mod rounds;
 pub mod sql;
+pub mod workspace;

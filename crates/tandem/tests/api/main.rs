@@ -14,3 +14,4 @@ mod mentorships;
 mod openapi;
 mod programs;
 mod throttles;
+mod workspace;

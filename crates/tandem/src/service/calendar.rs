@@ -1,0 +1,124 @@
+//! Calendar files (RFC 5545, through the `icalendar` crate): one meeting's invite,
+//! and a person's secret feed of all their meetings. A meeting keeps one UID; its
+//! SEQUENCE is raised on every change and a cancelled one says `STATUS:CANCELLED`.
+//! The files carry times, place and who meets; what is said stays on Tandem.
+use super::accounts::Caller;
+use super::pair;
+use crate::domain::access::Kind;
+use crate::domain::wire::MeetingStatus;
+use crate::error::{AppError, AppResult};
+use crate::secrets::random_token;
+use crate::state::AppState;
+use crate::store::entities::meeting;
+use crate::store::records::MentorshipRecord;
+use crate::store::{accounts, mentorships, workspace as store};
+use chrono::Duration;
+use icalendar::{Calendar, Component, EventLike, EventStatus};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CalendarOut {
+    /// The secret address of your personal feed; anyone with it sees your meetings' times.
+    pub url: String,
+}
+
+/// The UID a meeting keeps through every change.
+pub fn uid(meeting_id: &str) -> String {
+    format!("{meeting_id}@tandem")
+}
+
+fn base(state: &AppState) -> &str {
+    state.config.base_url.trim_end_matches('/')
+}
+
+/// One meeting as a calendar event.
+fn event(state: &AppState, r: &MentorshipRecord, m: &meeting::Model) -> icalendar::Event {
+    let mentees: Vec<String> = r
+        .mentees
+        .iter()
+        .map(|s| pair::name_of(r, s.mentee_id.as_deref()))
+        .collect();
+    let mentor = pair::name_of(r, r.m.mentor_id.as_deref());
+    let mut e = icalendar::Event::new();
+    e.uid(&uid(&m.id))
+        .sequence(m.sequence.max(0) as u32)
+        .timestamp(m.updated_at)
+        .starts(m.starts_at)
+        .ends(m.starts_at + Duration::minutes(m.duration_minutes as i64))
+        .summary(&format!("Mentoring: {mentor} and {}", mentees.join(", ")))
+        .description(&format!(
+            "The agenda and notes are on Tandem: {}/mentorships/{}",
+            base(state),
+            r.m.id
+        ))
+        .url(&format!("{}/mentorships/{}", base(state), r.m.id))
+        .status(match m.status {
+            MeetingStatus::Cancelled => EventStatus::Cancelled,
+            _ => EventStatus::Confirmed,
+        });
+    if !m.location.is_empty() {
+        e.location(&m.location);
+    }
+    e.done()
+}
+
+fn calendar(name: &str, events: Vec<icalendar::Event>) -> String {
+    let mut c = Calendar::new();
+    c.name(name);
+    for e in events {
+        c.push(e);
+    }
+    c.done().to_string()
+}
+
+/// One meeting's invite (participants).
+pub async fn invite(state: &AppState, caller: &Caller, meeting_id: &str) -> AppResult<String> {
+    let m = store::meeting(state.store.read(), meeting_id)
+        .await?
+        .ok_or(AppError::NotFound("meeting"))?;
+    let (r, _) = pair::read_part(state, caller, &m.mentorship_id, Kind::Meeting)
+        .await
+        .map_err(|e| super::goals::hidden_as(e, "meeting"))?;
+    Ok(calendar("Tandem meeting", vec![event(state, &r, &m)]))
+}
+
+/// The feed behind a secret: every meeting of its owner; None for an unknown secret.
+pub async fn feed(state: &AppState, token: &str) -> AppResult<Option<String>> {
+    let db = state.store.read();
+    let Some(user) = accounts::user_by_calendar_token(db, token).await? else {
+        return Ok(None);
+    };
+    let meetings = store::meetings_involving(db, &user.id).await?;
+    let all = crate::domain::paging::PageRequest::all();
+    let records = mentorships::involving_page(db, &user.id, None, None, all.fetch()).await?;
+    let events = meetings
+        .iter()
+        .filter_map(|m| {
+            let r = records.iter().find(|r| r.m.id == m.mentorship_id)?;
+            Some(event(state, r, m))
+        })
+        .collect();
+    Ok(Some(calendar(&format!("Tandem: {}", user.name), events)))
+}
+
+fn feed_url(state: &AppState, token: &str) -> String {
+    format!("{}/calendar/{token}.ics", base(state))
+}
+
+/// The caller's feed address.
+pub async fn mine(state: &AppState, caller: &Caller) -> AppResult<CalendarOut> {
+    match caller.user().calendar_token.as_deref() {
+        Some(token) => Ok(CalendarOut { url: feed_url(state, token) }),
+        None => rotate(state, caller).await,
+    }
+}
+
+/// A new secret for the caller's feed; the old address stops working at once.
+pub async fn rotate(state: &AppState, caller: &Caller) -> AppResult<CalendarOut> {
+    let token = random_token();
+    let tx = state.store.write().await?;
+    accounts::set_calendar_token(&tx, caller.id(), &token).await?;
+    tx.commit().await?;
+    Ok(CalendarOut { url: feed_url(state, &token) })
+}

@@ -1,0 +1,314 @@
+//! What a pair says to each other: thank-you notes (kudos), the message thread,
+//! and the mentor's introductions of the mentee to a contact (e-mailed to both).
+use super::accounts::Caller;
+use super::mentorships::Member;
+use super::pair;
+use super::paging::Listing;
+use crate::domain::access::Kind;
+use crate::domain::lifecycle::Part;
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::values::{text, Email as Address, Problems};
+use crate::domain::workspace::ensure_running;
+use crate::email::Email;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::db::{new_id, Connection};
+use crate::store::entities::{introduction, kudos, message};
+use crate::store::records::MentorshipRecord;
+use crate::store::{accounts, workspace as store};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const KUDOS_MAX: usize = 2000;
+pub const MESSAGE_MAX: usize = 10_000;
+pub const NOTE_MAX: usize = 2000;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct KudosIn {
+    #[schema(min_length = 1, max_length = 2000)]
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct KudosOut {
+    pub id: String,
+    pub mentorship_id: String,
+    pub author: Member,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct MessageIn {
+    #[schema(min_length = 1, max_length = 10000)]
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MessageOut {
+    pub id: String,
+    pub mentorship_id: String,
+    pub author: Member,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct IntroductionIn {
+    #[schema(required = true, min_length = 1, max_length = 200)]
+    pub contact_name: String,
+    #[schema(required = true, max_length = 254)]
+    pub contact_email: String,
+    /// Why the two should meet; the contact reads it too.
+    #[schema(max_length = 2000)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IntroductionOut {
+    pub id: String,
+    pub mentorship_id: String,
+    pub author: Member,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn member(r: &MentorshipRecord, id: &str) -> Member {
+    Member {
+        id: Some(id.to_string()),
+        name: pair::name_of(r, Some(id)),
+    }
+}
+
+pub fn kudos_view(r: &MentorshipRecord, k: &kudos::Model) -> KudosOut {
+    KudosOut {
+        id: k.id.clone(),
+        mentorship_id: k.mentorship_id.clone(),
+        author: member(r, &k.author_id),
+        message: k.message.clone(),
+        created_at: k.created_at,
+    }
+}
+
+pub fn message_view(r: &MentorshipRecord, m: &message::Model) -> MessageOut {
+    MessageOut {
+        id: m.id.clone(),
+        mentorship_id: m.mentorship_id.clone(),
+        author: member(r, &m.author_id),
+        body: m.body.clone(),
+        created_at: m.created_at,
+    }
+}
+
+pub fn introduction_view(r: &MentorshipRecord, i: &introduction::Model) -> IntroductionOut {
+    IntroductionOut {
+        id: i.id.clone(),
+        mentorship_id: i.mentorship_id.clone(),
+        author: member(r, &i.author_id),
+        contact_name: i.contact_name.clone(),
+        contact_email: i.contact_email.clone(),
+        note: i.note.clone(),
+        created_at: i.created_at,
+    }
+}
+
+/// An e-mail to each participant but the caller.
+async fn to_the_others(
+    db: &impl Connection,
+    r: &MentorshipRecord,
+    caller: &Caller,
+    subject: &str,
+    body: impl Fn(&str) -> String,
+) -> AppResult<Vec<Email>> {
+    let mut out = Vec::new();
+    for id in r.participant_ids().into_iter().filter(|id| *id != caller.id()) {
+        if let Some(u) = accounts::user_by_id(db, id).await? {
+            out.push(Email {
+                body: body(&u.name),
+                to_name: u.name,
+                to_address: u.email,
+                subject: subject.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn link(state: &AppState, r: &MentorshipRecord) -> String {
+    format!(
+        "{}/mentorships/{}",
+        state.config.base_url.trim_end_matches('/'),
+        r.m.id
+    )
+}
+
+/// Queues the e-mails with the change, commits, and delivers what it can now.
+async fn commit_and_send(
+    state: &AppState,
+    tx: crate::store::db::WriteTx,
+    emails: Vec<Email>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    super::outbox::queue(&tx, emails, now).await?;
+    tx.commit().await?;
+    if let Err(e) = super::outbox::deliver_due(state).await {
+        tracing::warn!(error = %e, "delivering e-mails");
+    }
+    Ok(())
+}
+
+fn time_cursor<T>(at: impl Fn(&T) -> (DateTime<Utc>, &str)) -> impl Fn(&T) -> Cursor {
+    move |x| {
+        let (t, id) = at(x);
+        Cursor::of_time_and_id(t, id)
+    }
+}
+
+pub async fn give_kudos(state: &AppState, caller: &Caller, mentorship_id: &str, input: &KudosIn) -> AppResult<KudosOut> {
+    let body = text(&input.message, KUDOS_MAX, true).map_err(|e| AppError::field("message", e))?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Kudos).await?;
+    ensure_running(pair::status(&r, now), "kudos")?;
+    let k = store::insert(
+        &tx,
+        kudos::Model {
+            id: new_id(),
+            mentorship_id: mentorship_id.to_string(),
+            author_id: caller.id().to_string(),
+            message: body,
+            created_at: now,
+        },
+    )
+    .await?;
+    let from = caller.name().to_string();
+    let url = link(state, &r);
+    let emails = to_the_others(&tx, &r, caller, &format!("{from} says thank you"), |to| {
+        format!("Hello {to},\n\n{from} sent you kudos:\n\n{}\n\nSee it on your mentorship's page:\n{url}\n", k.message)
+    })
+    .await?;
+    let out = kudos_view(&r, &k);
+    commit_and_send(state, tx, emails, now).await?;
+    Ok(out)
+}
+
+/// Kudos, newest first.
+pub async fn kudos(state: &AppState, caller: &Caller, mentorship_id: &str, page: &PageRequest) -> AppResult<Listing<KudosOut>> {
+    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Kudos).await?;
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let rows = store::kudos_page(state.store.read(), mentorship_id, after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, time_cursor(|k: &kudos::Model| (k.created_at, k.id.as_str())));
+    Ok(Listing { items: rows.iter().map(|k| kudos_view(&r, k)).collect(), next_cursor })
+}
+
+pub async fn post_message(state: &AppState, caller: &Caller, mentorship_id: &str, input: &MessageIn) -> AppResult<MessageOut> {
+    let body = text(&input.body, MESSAGE_MAX, true).map_err(|e| AppError::field("body", e))?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Message).await?;
+    ensure_running(pair::status(&r, now), "messages")?;
+    let m = store::insert(
+        &tx,
+        message::Model {
+            id: new_id(),
+            mentorship_id: mentorship_id.to_string(),
+            author_id: caller.id().to_string(),
+            body,
+            created_at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(message_view(&r, &m))
+}
+
+/// The thread, oldest first.
+pub async fn messages(state: &AppState, caller: &Caller, mentorship_id: &str, page: &PageRequest) -> AppResult<Listing<MessageOut>> {
+    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Message).await?;
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let rows = store::messages_page(state.store.read(), mentorship_id, after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, time_cursor(|m: &message::Model| (m.created_at, m.id.as_str())));
+    Ok(Listing { items: rows.iter().map(|m| message_view(&r, m)).collect(), next_cursor })
+}
+
+/// The mentor introduces the mentee(s) to a contact: an e-mail to each mentee and
+/// one to the contact, each saying who introduces whom and why.
+pub async fn introduce(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    input: &IntroductionIn,
+) -> AppResult<IntroductionOut> {
+    let mut p = Problems::default();
+    let name = p.take("contact_name", text(&input.contact_name, 200, true));
+    let email = p.take("contact_email", Address::parse(&input.contact_email));
+    let note = p.take("note", text(&input.note, NOTE_MAX, false));
+    p.finish()?;
+    let (Some(name), Some(email), Some(note)) = (name, email, note) else {
+        unreachable!("finish() refused every missing value");
+    };
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (r, part) = pair::change(&tx, caller, mentorship_id, Kind::Introduction).await?;
+    if part != Part::Mentor {
+        return Err(AppError::forbidden("only the mentor introduces the mentee to a contact"));
+    }
+    ensure_running(pair::status(&r, now), "introductions")?;
+    let i = store::insert(
+        &tx,
+        introduction::Model {
+            id: new_id(),
+            mentorship_id: mentorship_id.to_string(),
+            author_id: caller.id().to_string(),
+            contact_name: name.clone(),
+            contact_email: email.as_str().to_string(),
+            note: note.clone(),
+            created_at: now,
+        },
+    )
+    .await?;
+    let mentor = caller.name().to_string();
+    let why = if note.is_empty() { String::new() } else { format!("\n\nWhy: {note}") };
+    let mut emails = Vec::new();
+    let mut mentee_names = Vec::new();
+    for id in r.mentee_ids() {
+        let Some(u) = accounts::user_by_id(&tx, id).await? else { continue };
+        mentee_names.push(u.name.clone());
+        emails.push(Email {
+            subject: format!("{mentor} introduces you to {name}"),
+            body: format!(
+                "Hello {to},\n\n{mentor}, your mentor, introduces you to {name} <{address}>.{why}\n\nReply to {name} at that address to take it from here.\n",
+                to = u.name,
+                address = email.as_str()
+            ),
+            to_name: u.name,
+            to_address: u.email,
+        });
+    }
+    let whom = mentee_names.join(" and ");
+    emails.push(Email {
+        to_name: name.clone(),
+        to_address: email.as_str().to_string(),
+        subject: format!("{mentor} introduces you to {whom}"),
+        body: format!(
+            "Hello {name},\n\n{mentor} would like to introduce you to {whom}, whom they mentor on Tandem.{why}\n\n{whom} will get in touch with you.\n"
+        ),
+    });
+    let out = introduction_view(&r, &i);
+    commit_and_send(state, tx, emails, now).await?;
+    Ok(out)
+}
+
+/// Introductions made in the relationship, newest first (participants).
+pub async fn introductions(state: &AppState, caller: &Caller, mentorship_id: &str) -> AppResult<Vec<IntroductionOut>> {
+    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Introduction).await?;
+    Ok(store::introductions_of(state.store.read(), mentorship_id)
+        .await?
+        .iter()
+        .map(|i| introduction_view(&r, i))
+        .collect())
+}

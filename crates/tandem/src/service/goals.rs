@@ -1,0 +1,437 @@
+//! Goals of a relationship and their milestones: set, moved forward, achieved;
+//! progress per goal is the share of its milestones achieved.
+use super::accounts::Caller;
+use super::pair;
+use crate::domain::access::Kind;
+use crate::domain::lifecycle::Part;
+use crate::domain::values::{date, text, Problems};
+use crate::domain::workspace::{decide_goal, decide_milestone, ensure_running};
+use crate::domain::wire::{GoalStatus, Horizon, MilestoneStatus};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::db::{new_id, Connection};
+use crate::store::entities::{goal, milestone};
+use crate::store::{people, workspace as store};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 5000;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct GoalIn {
+    #[schema(required = true, min_length = 1, max_length = 200)]
+    pub title: String,
+    #[schema(max_length = 5000)]
+    pub description: String,
+    /// `short` (default) or `long`.
+    #[schema(value_type = Option<Horizon>)]
+    pub horizon: Option<String>,
+    /// `YYYY-MM-DD`, optional.
+    #[schema(format = Date)]
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct GoalPatch {
+    #[schema(value_type = Option<GoalStatus>)]
+    pub status: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    #[schema(value_type = Option<Horizon>)]
+    pub horizon: Option<String>,
+    /// `YYYY-MM-DD`; an empty string clears it.
+    #[schema(format = Date)]
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct MilestoneIn {
+    #[schema(required = true, min_length = 1, max_length = 200)]
+    pub title: String,
+    #[schema(max_length = 5000)]
+    pub description: String,
+    #[schema(format = Date)]
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct MilestonePatch {
+    /// Forward only: `not_started → in_progress → achieved | missed`.
+    #[schema(value_type = Option<MilestoneStatus>)]
+    pub status: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    #[schema(max_length = 5000)]
+    pub description: Option<String>,
+    #[schema(format = Date)]
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MilestoneOut {
+    pub id: String,
+    pub goal_id: String,
+    pub title: String,
+    pub description: String,
+    pub due_on: Option<NaiveDate>,
+    pub status: MilestoneStatus,
+    pub created_at: DateTime<Utc>,
+    pub achieved_at: Option<DateTime<Utc>>,
+}
+
+/// Milestones achieved out of all, and the share in whole percent.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct GoalProgress {
+    pub achieved: u32,
+    pub total: u32,
+    /// 0–100; 0 while the goal has no milestones (100 once the goal is achieved).
+    pub percent: u32,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GoalOut {
+    pub id: String,
+    pub mentorship_id: String,
+    pub title: String,
+    pub description: String,
+    pub horizon: Horizon,
+    pub due_on: Option<NaiveDate>,
+    pub status: GoalStatus,
+    pub created_at: DateTime<Utc>,
+    pub achieved_at: Option<DateTime<Utc>>,
+    pub milestones: Vec<MilestoneOut>,
+    pub progress: GoalProgress,
+}
+
+impl From<milestone::Model> for MilestoneOut {
+    fn from(m: milestone::Model) -> Self {
+        MilestoneOut {
+            id: m.id,
+            goal_id: m.goal_id,
+            title: m.title,
+            description: m.description,
+            due_on: m.due_on,
+            status: m.status,
+            created_at: m.created_at,
+            achieved_at: m.achieved_at,
+        }
+    }
+}
+
+/// A goal's progress: the share of its milestones achieved.
+pub fn progress_of(status: GoalStatus, milestones: &[MilestoneOut]) -> GoalProgress {
+    let total = milestones.len() as u32;
+    let achieved = milestones
+        .iter()
+        .filter(|m| m.status == MilestoneStatus::Achieved)
+        .count() as u32;
+    let percent = match (status, total) {
+        (GoalStatus::Achieved, _) => 100,
+        (_, 0) => 0,
+        _ => achieved * 100 / total,
+    };
+    GoalProgress { achieved, total, percent }
+}
+
+fn goal_view(g: goal::Model, all: &[milestone::Model]) -> GoalOut {
+    let milestones: Vec<MilestoneOut> = all
+        .iter()
+        .filter(|m| m.goal_id == g.id)
+        .cloned()
+        .map(MilestoneOut::from)
+        .collect();
+    GoalOut {
+        progress: progress_of(g.status, &milestones),
+        id: g.id,
+        mentorship_id: g.mentorship_id,
+        title: g.title,
+        description: g.description,
+        horizon: g.horizon,
+        due_on: g.due_on,
+        status: g.status,
+        created_at: g.created_at,
+        achieved_at: g.achieved_at,
+        milestones,
+    }
+}
+
+/// An optional date as sent: absent or blank is none.
+fn optional_date(raw: &Option<String>) -> Result<Option<NaiveDate>, String> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => date(d).map(Some),
+    }
+}
+
+/// The goals of a relationship with their milestones, oldest first.
+pub async fn goals_in(db: &impl Connection, mentorship_id: &str) -> AppResult<Vec<GoalOut>> {
+    let goals = store::goals_of(db, mentorship_id).await?;
+    let milestones = store::milestones_of(db, mentorship_id).await?;
+    Ok(goals.into_iter().map(|g| goal_view(g, &milestones)).collect())
+}
+
+pub async fn list(state: &AppState, caller: &Caller, mentorship_id: &str) -> AppResult<Vec<GoalOut>> {
+    pair::read_part(state, caller, mentorship_id, Kind::Goal).await?;
+    goals_in(state.store.read(), mentorship_id).await
+}
+
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    input: &GoalIn,
+) -> AppResult<GoalOut> {
+    let mut p = Problems::default();
+    let title = p.take("title", text(&input.title, TITLE_MAX, true));
+    let description = p.take("description", text(&input.description, DESCRIPTION_MAX, false));
+    let horizon = p.take(
+        "horizon",
+        match input.horizon.as_deref().map(str::trim) {
+            None | Some("") => Ok(Horizon::Short),
+            Some(h) => Horizon::parse(h),
+        },
+    );
+    let due_on = p.take("due_on", optional_date(&input.due_on));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Goal).await?;
+    ensure_running(pair::status(&r, now), "goals")?;
+    let g = goal::Model {
+        id: new_id(),
+        mentorship_id: mentorship_id.to_string(),
+        title: title.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        horizon: horizon.unwrap_or(Horizon::Short),
+        due_on: due_on.flatten(),
+        status: GoalStatus::Open,
+        created_by: Some(caller.id().to_string()),
+        created_at: now,
+        achieved_at: None,
+    };
+    let saved = store::insert(&tx, g).await?;
+    tx.commit().await?;
+    Ok(goal_view(saved, &[]))
+}
+
+/// Takes the mentee's career-plan goals into the relationship: short-term goals
+/// as `short`, long-term ones as `long`, leaving out those it has already (by
+/// title). A mentee takes their own plan; the mentor takes every mentee's.
+pub async fn take_from_plan(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+) -> AppResult<Vec<GoalOut>> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (r, part) = pair::change(&tx, caller, mentorship_id, Kind::Goal).await?;
+    ensure_running(pair::status(&r, now), "goals")?;
+    let owners: Vec<&str> = match part {
+        Part::Mentee => vec![caller.id()],
+        Part::Mentor => r.mentee_ids(),
+    };
+    let mut have: Vec<String> = store::goals_of(&tx, mentorship_id)
+        .await?
+        .into_iter()
+        .map(|g| g.title.to_lowercase())
+        .collect();
+    for owner in owners {
+        let Some(plan) = people::plan_of(&tx, owner).await? else {
+            continue;
+        };
+        let planned = plan
+            .short_term_goals
+            .0
+            .iter()
+            .map(|t| (t, Horizon::Short))
+            .chain(plan.long_term_goals.0.iter().map(|t| (t, Horizon::Long)));
+        for (title, horizon) in planned {
+            // One moment apart, so they list in the plan's order.
+            let created_at = now + chrono::Duration::milliseconds(have.len() as i64);
+            let title: String = title.trim().chars().take(TITLE_MAX).collect();
+            if title.is_empty() || have.contains(&title.to_lowercase()) {
+                continue;
+            }
+            have.push(title.to_lowercase());
+            let g = goal::Model {
+                id: new_id(),
+                mentorship_id: mentorship_id.to_string(),
+                title,
+                description: String::new(),
+                horizon,
+                due_on: None,
+                status: GoalStatus::Open,
+                created_by: Some(caller.id().to_string()),
+                created_at,
+                achieved_at: None,
+            };
+            store::insert(&tx, g).await?;
+        }
+    }
+    let out = goals_in(&tx, mentorship_id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Loads a goal for a change, with its relationship locked and the caller's part.
+async fn goal_for_change(tx: &impl Connection, caller: &Caller, id: &str) -> AppResult<(goal::Model, crate::store::records::MentorshipRecord)> {
+    let g = store::goal(tx, id).await?.ok_or(AppError::NotFound("goal"))?;
+    let (r, _) = pair::change(tx, caller, &g.mentorship_id, Kind::Goal)
+        .await
+        .map_err(|e| hidden_as(e, "goal"))?;
+    Ok((g, r))
+}
+
+/// A relationship the caller may not know of hides the object asked for too.
+pub fn hidden_as(e: AppError, what: &'static str) -> AppError {
+    match e {
+        AppError::NotFound(_) => AppError::NotFound(what),
+        other => other,
+    }
+}
+
+pub async fn patch_goal(state: &AppState, caller: &Caller, id: &str, input: &GoalPatch) -> AppResult<GoalOut> {
+    let mut p = Problems::default();
+    let status = input
+        .status
+        .as_deref()
+        .and_then(|s| p.take("status", GoalStatus::parse(s)));
+    let title = input
+        .title
+        .as_deref()
+        .and_then(|t| p.take("title", text(t, TITLE_MAX, true)));
+    let description = input
+        .description
+        .as_deref()
+        .and_then(|t| p.take("description", text(t, DESCRIPTION_MAX, false)));
+    let horizon = input
+        .horizon
+        .as_deref()
+        .and_then(|h| p.take("horizon", Horizon::parse(h)));
+    let due_on = input
+        .due_on
+        .as_ref()
+        .and_then(|_| p.take("due_on", optional_date(&input.due_on)));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (before, r) = goal_for_change(&tx, caller, id).await?;
+    ensure_running(pair::status(&r, now), "goal changes")?;
+    let mut after = before.clone();
+    if let Some(to) = status {
+        if decide_goal(before.status, to)? {
+            after.status = to;
+            after.achieved_at = (to == GoalStatus::Achieved).then_some(now);
+        }
+    }
+    if let Some(t) = title {
+        after.title = t;
+    }
+    if let Some(d) = description {
+        after.description = d;
+    }
+    if let Some(h) = horizon {
+        after.horizon = h;
+    }
+    if let Some(d) = due_on {
+        after.due_on = d;
+    }
+    let saved = store::update::<goal::Entity>(&tx, before, after).await?;
+    let milestones = store::milestones_of(&tx, &saved.mentorship_id).await?;
+    tx.commit().await?;
+    Ok(goal_view(saved, &milestones))
+}
+
+pub async fn add_milestone(
+    state: &AppState,
+    caller: &Caller,
+    goal_id: &str,
+    input: &MilestoneIn,
+) -> AppResult<MilestoneOut> {
+    let mut p = Problems::default();
+    let title = p.take("title", text(&input.title, TITLE_MAX, true));
+    let description = p.take("description", text(&input.description, DESCRIPTION_MAX, false));
+    let due_on = p.take("due_on", optional_date(&input.due_on));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (g, r) = goal_for_change(&tx, caller, goal_id).await?;
+    ensure_running(pair::status(&r, now), "milestones")?;
+    let m = milestone::Model {
+        id: new_id(),
+        goal_id: g.id,
+        mentorship_id: g.mentorship_id,
+        title: title.unwrap_or_default(),
+        description: description.unwrap_or_default(),
+        due_on: due_on.flatten(),
+        status: MilestoneStatus::NotStarted,
+        created_at: now,
+        achieved_at: None,
+    };
+    let saved = store::insert(&tx, m).await?;
+    tx.commit().await?;
+    Ok(MilestoneOut::from(saved))
+}
+
+pub async fn patch_milestone(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &MilestonePatch,
+) -> AppResult<MilestoneOut> {
+    let mut p = Problems::default();
+    let status = input
+        .status
+        .as_deref()
+        .and_then(|s| p.take("status", MilestoneStatus::parse(s)));
+    let title = input
+        .title
+        .as_deref()
+        .and_then(|t| p.take("title", text(t, TITLE_MAX, true)));
+    let description = input
+        .description
+        .as_deref()
+        .and_then(|t| p.take("description", text(t, DESCRIPTION_MAX, false)));
+    let due_on = input
+        .due_on
+        .as_ref()
+        .and_then(|_| p.take("due_on", optional_date(&input.due_on)));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let before = store::milestone(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("milestone"))?;
+    let (r, _) = pair::change(&tx, caller, &before.mentorship_id, Kind::Goal)
+        .await
+        .map_err(|e| hidden_as(e, "milestone"))?;
+    ensure_running(pair::status(&r, now), "milestone changes")?;
+    let mut after = before.clone();
+    if let Some(to) = status {
+        decide_milestone(before.status, to)?;
+        after.status = to;
+        if to == MilestoneStatus::Achieved {
+            after.achieved_at = Some(now);
+        }
+    }
+    if let Some(t) = title {
+        after.title = t;
+    }
+    if let Some(d) = description {
+        after.description = d;
+    }
+    if let Some(d) = due_on {
+        after.due_on = d;
+    }
+    let saved = store::update::<milestone::Entity>(&tx, before, after).await?;
+    tx.commit().await?;
+    Ok(MilestoneOut::from(saved))
+}

@@ -1,0 +1,683 @@
+//! Meetings of a relationship: scheduled with an agenda, held or cancelled, with
+//! shared notes, each participant's private note (its author's alone), action
+//! items with an owner, and feedback once per participant after a held meeting.
+use super::accounts::Caller;
+use super::goals::hidden_as;
+use super::mentorships::Member;
+use super::pair;
+use super::paging::Listing;
+use crate::domain::access::Kind;
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::progress::is_overdue;
+use crate::domain::values::{date, in_range, instant, sentences, text, Problems};
+use crate::domain::wire::{MeetingStatus, MentorshipStatus};
+use crate::domain::workspace::{
+    decide_meeting, ensure_running, may_schedule, meeting_actions, MeetingAction, MeetingFacts,
+};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::store::db::{new_id, Connection};
+use crate::store::entities::{action_item, feedback, meeting, private_note};
+use crate::store::records::MentorshipRecord;
+use crate::store::{mentorships, workspace as store};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const LOCATION_MAX: usize = 300;
+pub const AGENDA_ITEMS: usize = 30;
+pub const NOTES_MAX: usize = 20_000;
+pub const FEEDBACK_MAX: usize = 2000;
+pub const ACTION_MAX: usize = 300;
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct MeetingIn {
+    /// When it starts (RFC 3339). A start in the past records a meeting that took place.
+    #[schema(required = true, format = DateTime)]
+    pub starts_at: String,
+    /// 5–480 minutes (default: the agreement's meeting length, else 60).
+    #[schema(minimum = 5, maximum = 480)]
+    pub duration_minutes: Option<i64>,
+    /// A place or a link.
+    #[schema(max_length = 300)]
+    pub location: String,
+    /// What to talk about, prepared in advance.
+    #[schema(max_items = 30)]
+    pub agenda: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct MeetingPatch {
+    /// `held` (once its start has passed) or `cancelled`; only from `scheduled`.
+    #[schema(value_type = Option<String>, pattern = "^\\s*(held|cancelled)\\s*$")]
+    pub status: Option<String>,
+    #[schema(max_length = 20000)]
+    pub shared_notes: Option<String>,
+    /// Moves a scheduled meeting.
+    #[schema(format = DateTime)]
+    pub starts_at: Option<String>,
+    #[schema(minimum = 5, maximum = 480)]
+    pub duration_minutes: Option<i64>,
+    #[schema(max_length = 300)]
+    pub location: Option<String>,
+    #[schema(max_items = 30)]
+    pub agenda: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActionItemOut {
+    pub id: String,
+    pub meeting_id: String,
+    pub mentorship_id: String,
+    pub title: String,
+    /// A participant; null once they erased their account.
+    pub owner: Member,
+    pub due_on: Option<NaiveDate>,
+    pub done: bool,
+    pub done_at: Option<DateTime<Utc>>,
+    /// Not done and past its due date.
+    pub overdue: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeetingOut {
+    pub id: String,
+    pub mentorship_id: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub duration_minutes: i32,
+    pub location: String,
+    pub agenda: Vec<String>,
+    pub status: MeetingStatus,
+    pub shared_notes: String,
+    /// Raised on every change (the calendar invite's SEQUENCE).
+    pub sequence: i32,
+    /// Booked from the mentor's office hours.
+    pub booked: bool,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub action_items: Vec<ActionItemOut>,
+    /// Your own private note: only you ever see it (null while you have none).
+    pub private_note: Option<String>,
+    /// Whether you have given feedback on it.
+    pub feedback_given: bool,
+    /// What you may do with it now.
+    pub allowed_actions: Vec<MeetingAction>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PrivateNoteIn {
+    /// Only you will ever see this; an empty body removes the note.
+    #[schema(max_length = 20000)]
+    pub body: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrivateNoteOut {
+    pub meeting_id: String,
+    pub body: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ActionItemIn {
+    #[schema(required = true, min_length = 1, max_length = 300)]
+    pub title: String,
+    /// A participant of the relationship (default: you).
+    pub owner_id: Option<String>,
+    #[schema(format = Date)]
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct ActionItemPatch {
+    pub done: Option<bool>,
+    #[schema(min_length = 1, max_length = 300)]
+    pub title: Option<String>,
+    pub owner_id: Option<String>,
+    /// `YYYY-MM-DD`; an empty string clears it.
+    #[schema(format = Date)]
+    pub due_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FeedbackIn {
+    /// 1–5.
+    #[schema(required = true, minimum = 1, maximum = 5)]
+    pub rating: i64,
+    #[schema(max_length = 2000)]
+    pub went_well: String,
+    #[schema(max_length = 2000)]
+    pub to_improve: String,
+    #[schema(max_length = 2000)]
+    pub encouragement: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeedbackOut {
+    pub id: String,
+    pub meeting_id: String,
+    pub author: Member,
+    pub rating: i32,
+    pub went_well: String,
+    pub to_improve: String,
+    pub encouragement: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a meeting is shown with for one caller.
+pub struct Around<'a> {
+    pub r: &'a MentorshipRecord,
+    pub caller: &'a Caller,
+    pub items: &'a [action_item::Model],
+    pub notes: &'a [private_note::Model],
+    pub feedback: &'a [feedback::Model],
+    pub now: DateTime<Utc>,
+}
+
+pub fn item_view(r: &MentorshipRecord, a: &action_item::Model, now: DateTime<Utc>) -> ActionItemOut {
+    ActionItemOut {
+        id: a.id.clone(),
+        meeting_id: a.meeting_id.clone(),
+        mentorship_id: a.mentorship_id.clone(),
+        title: a.title.clone(),
+        owner: Member {
+            id: a.owner_id.clone(),
+            name: pair::name_of(r, a.owner_id.as_deref()),
+        },
+        due_on: a.due_on,
+        done: a.done,
+        done_at: a.done_at,
+        overdue: is_overdue(a.due_on, a.done, now),
+        created_at: a.created_at,
+    }
+}
+
+pub fn feedback_view(r: &MentorshipRecord, f: &feedback::Model) -> FeedbackOut {
+    FeedbackOut {
+        id: f.id.clone(),
+        meeting_id: f.meeting_id.clone(),
+        author: Member {
+            id: Some(f.author_id.clone()),
+            name: pair::name_of(r, Some(&f.author_id)),
+        },
+        rating: f.rating,
+        went_well: f.went_well.clone(),
+        to_improve: f.to_improve.clone(),
+        encouragement: f.encouragement.clone(),
+        created_at: f.created_at,
+    }
+}
+
+fn facts(m: &meeting::Model, a: &Around) -> MeetingFacts {
+    MeetingFacts {
+        status: m.status,
+        starts_at: m.starts_at,
+        relationship: pair::status(a.r, a.now),
+        gave_feedback: a
+            .feedback
+            .iter()
+            .any(|f| f.meeting_id == m.id && f.author_id == a.caller.id()),
+        now: a.now,
+    }
+}
+
+pub fn meeting_view(m: meeting::Model, a: &Around) -> MeetingOut {
+    let f = facts(&m, a);
+    // Only a note the access model says the caller owns is shown.
+    let private_note = a
+        .notes
+        .iter()
+        .find(|n| n.meeting_id == m.id && pair::owns(a.r, a.caller, &n.author_id, Kind::PrivateNote))
+        .map(|n| n.body.clone());
+    MeetingOut {
+        ends_at: m.starts_at + Duration::minutes(m.duration_minutes as i64),
+        action_items: a
+            .items
+            .iter()
+            .filter(|i| i.meeting_id == m.id)
+            .map(|i| item_view(a.r, i, a.now))
+            .collect(),
+        private_note,
+        feedback_given: f.gave_feedback,
+        allowed_actions: meeting_actions(f),
+        id: m.id,
+        mentorship_id: m.mentorship_id,
+        starts_at: m.starts_at,
+        duration_minutes: m.duration_minutes,
+        location: m.location,
+        agenda: m.agenda.0,
+        status: m.status,
+        shared_notes: m.shared_notes,
+        sequence: m.sequence,
+        booked: m.booked,
+        created_by: m.created_by,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+/// Meetings as the caller sees them, with what they are shown with read in three statements.
+pub async fn views(
+    db: &impl Connection,
+    r: &MentorshipRecord,
+    caller: &Caller,
+    meetings: Vec<meeting::Model>,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<MeetingOut>> {
+    let ids: Vec<String> = meetings.iter().map(|m| m.id.clone()).collect();
+    let notes = store::notes_by(db, caller.id(), &ids).await?;
+    let items = store::action_items_of(db, &r.m.id).await?;
+    let feedback = store::feedback_of(db, &r.m.id).await?;
+    let around = Around { r, caller, items: &items, notes: &notes, feedback: &feedback, now };
+    Ok(meetings.into_iter().map(|m| meeting_view(m, &around)).collect())
+}
+
+fn meeting_cursor(m: &meeting::Model) -> Cursor {
+    Cursor::of_time_and_id(m.starts_at, &m.id)
+}
+
+/// A relationship's meetings by start, earliest first.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    page: &PageRequest,
+) -> AppResult<Listing<MeetingOut>> {
+    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Meeting).await?;
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let db = state.store.read();
+    let rows = store::meetings_page(db, mentorship_id, after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, meeting_cursor);
+    let items = views(db, &r, caller, rows, state.clock.now()).await?;
+    Ok(Listing { items, next_cursor })
+}
+
+/// A meeting and its relationship, as far as the caller may know them.
+async fn read_meeting(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    kind: Kind,
+) -> AppResult<(meeting::Model, std::sync::Arc<MentorshipRecord>)> {
+    let m = store::meeting(state.store.read(), id)
+        .await?
+        .ok_or(AppError::NotFound("meeting"))?;
+    let (r, _) = pair::read_part(state, caller, &m.mentorship_id, kind)
+        .await
+        .map_err(|e| hidden_as(e, "meeting"))?;
+    Ok((m, r))
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<MeetingOut> {
+    let (m, r) = read_meeting(state, caller, id, Kind::Meeting).await?;
+    let mut out = views(state.store.read(), &r, caller, vec![m], state.clock.now()).await?;
+    out.pop().ok_or(AppError::NotFound("meeting"))
+}
+
+/// Loads a meeting for a change, its relationship locked, for a participant.
+async fn meeting_for_change(
+    tx: &impl Connection,
+    caller: &Caller,
+    id: &str,
+    kind: Kind,
+) -> AppResult<(meeting::Model, MentorshipRecord)> {
+    let m = store::meeting(tx, id).await?.ok_or(AppError::NotFound("meeting"))?;
+    let (r, _) = pair::change(tx, caller, &m.mentorship_id, kind)
+        .await
+        .map_err(|e| hidden_as(e, "meeting"))?;
+    // Read again under the relationship's lock.
+    let m = store::meeting(tx, id).await?.ok_or(AppError::NotFound("meeting"))?;
+    Ok((m, r))
+}
+
+async fn one_view(
+    tx: &impl Connection,
+    r: &MentorshipRecord,
+    caller: &Caller,
+    m: meeting::Model,
+    now: DateTime<Utc>,
+) -> AppResult<MeetingOut> {
+    let mut out = views(tx, r, caller, vec![m], now).await?;
+    out.pop().ok_or(AppError::NotFound("meeting"))
+}
+
+/// The agreed meeting length, else an hour.
+async fn agreed_minutes(db: &impl Connection, mentorship_id: &str) -> AppResult<i64> {
+    Ok(mentorships::agreement_of(db, mentorship_id)
+        .await?
+        .map(|a| a.meeting_minutes as i64)
+        .unwrap_or(60))
+}
+
+/// A meeting to schedule.
+pub struct NewMeeting {
+    pub starts_at: DateTime<Utc>,
+    pub minutes: i32,
+    pub location: String,
+    pub agenda: Vec<String>,
+    /// Booked from office hours.
+    pub booked: bool,
+}
+
+/// Inserts a scheduled meeting of an active relationship.
+pub async fn insert_meeting(
+    tx: &impl Connection,
+    r: &MentorshipRecord,
+    caller: &Caller,
+    new: NewMeeting,
+    now: DateTime<Utc>,
+) -> AppResult<meeting::Model> {
+    may_schedule(pair::status(r, now))?;
+    let m = meeting::Model {
+        id: new_id(),
+        mentorship_id: r.m.id.clone(),
+        starts_at: new.starts_at,
+        duration_minutes: new.minutes,
+        location: new.location,
+        agenda: new.agenda.into(),
+        status: MeetingStatus::Scheduled,
+        shared_notes: String::new(),
+        sequence: 0,
+        booked: new.booked,
+        created_by: Some(caller.id().to_string()),
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(store::insert(tx, m).await?)
+}
+
+pub async fn schedule(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    input: &MeetingIn,
+) -> AppResult<MeetingOut> {
+    let mut p = Problems::default();
+    let starts_at = p.take("starts_at", instant(&input.starts_at));
+    let minutes = input
+        .duration_minutes
+        .and_then(|d| p.take("duration_minutes", in_range(d, 5, 480)));
+    let location = p.take("location", text(&input.location, LOCATION_MAX, false));
+    let agenda = p.take("agenda", sentences(&input.agenda, AGENDA_ITEMS));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Meeting).await?;
+    let minutes = match minutes {
+        Some(m) => m,
+        None => agreed_minutes(&tx, mentorship_id).await? as i32,
+    };
+    let m = insert_meeting(
+        &tx,
+        &r,
+        caller,
+        NewMeeting {
+            starts_at: starts_at.unwrap_or(now),
+            minutes,
+            location: location.unwrap_or_default(),
+            agenda: agenda.unwrap_or_default(),
+            booked: false,
+        },
+        now,
+    )
+    .await?;
+    let out = one_view(&tx, &r, caller, m, now).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+pub async fn patch(state: &AppState, caller: &Caller, id: &str, input: &MeetingPatch) -> AppResult<MeetingOut> {
+    let mut p = Problems::default();
+    let status = input.status.as_deref().and_then(|s| {
+        p.take(
+            "status",
+            match MeetingStatus::parse(s) {
+                Ok(MeetingStatus::Scheduled) | Err(_) => Err("must be held or cancelled".to_string()),
+                Ok(other) => Ok(other),
+            },
+        )
+    });
+    let notes = input
+        .shared_notes
+        .as_deref()
+        .and_then(|n| p.take("shared_notes", text(n, NOTES_MAX, false)));
+    let starts_at = input
+        .starts_at
+        .as_deref()
+        .and_then(|s| p.take("starts_at", instant(s)));
+    let minutes = input
+        .duration_minutes
+        .and_then(|d| p.take("duration_minutes", in_range(d, 5, 480)));
+    let location = input
+        .location
+        .as_deref()
+        .and_then(|l| p.take("location", text(l, LOCATION_MAX, false)));
+    let agenda = input
+        .agenda
+        .as_deref()
+        .and_then(|a| p.take("agenda", sentences(a, AGENDA_ITEMS)));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (before, r) = meeting_for_change(&tx, caller, id, Kind::Meeting).await?;
+    let relationship: MentorshipStatus = pair::status(&r, now);
+    let mut after = before.clone();
+    let decide = |action, m: &meeting::Model| {
+        decide_meeting(
+            action,
+            MeetingFacts {
+                status: m.status,
+                starts_at: m.starts_at,
+                relationship,
+                gave_feedback: false,
+                now,
+            },
+        )
+    };
+    let moves = starts_at.is_some() || minutes.is_some() || location.is_some() || agenda.is_some();
+    if moves {
+        decide(MeetingAction::Reschedule, &after)?;
+        after.starts_at = starts_at.unwrap_or(after.starts_at);
+        after.duration_minutes = minutes.unwrap_or(after.duration_minutes);
+        after.location = location.unwrap_or(after.location);
+        after.agenda = agenda.map(Into::into).unwrap_or(after.agenda);
+    }
+    if let Some(n) = notes {
+        decide(MeetingAction::TakeNotes, &after)?;
+        after.shared_notes = n;
+    }
+    if let Some(to) = status {
+        let action = if to == MeetingStatus::Held { MeetingAction::Hold } else { MeetingAction::Cancel };
+        decide(action, &after)?;
+        after.status = to;
+    }
+    if after != before {
+        after.sequence += 1;
+        after.updated_at = now;
+    }
+    let saved = store::update::<meeting::Entity>(&tx, before, after).await?;
+    let out = one_view(&tx, &r, caller, saved, now).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Writes the caller's private note on a meeting: theirs alone, whatever the meeting's status.
+pub async fn put_private_note(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &PrivateNoteIn,
+) -> AppResult<PrivateNoteOut> {
+    let body = text(&input.body, NOTES_MAX, false).map_err(|e| AppError::field("body", e))?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (m, _) = meeting_for_change(&tx, caller, id, Kind::Meeting).await?;
+    store::save_note(
+        &tx,
+        private_note::Model {
+            meeting_id: m.id.clone(),
+            author_id: caller.id().to_string(),
+            body: body.clone(),
+            updated_at: now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(PrivateNoteOut { meeting_id: m.id, body, updated_at: now })
+}
+
+fn optional_date(raw: Option<&str>) -> Result<Option<NaiveDate>, String> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => date(d).map(Some),
+    }
+}
+
+/// The owner an action item names: a participant of the relationship.
+fn owner_in(r: &MentorshipRecord, owner: &str) -> Result<String, String> {
+    let owner = owner.trim();
+    if r.participant_ids().contains(&owner) {
+        Ok(owner.to_string())
+    } else {
+        Err("the owner must be one of the people in this mentorship".into())
+    }
+}
+
+pub async fn add_action_item(
+    state: &AppState,
+    caller: &Caller,
+    meeting_id: &str,
+    input: &ActionItemIn,
+) -> AppResult<ActionItemOut> {
+    let mut p = Problems::default();
+    let title = p.take("title", text(&input.title, ACTION_MAX, true));
+    let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (m, r) = meeting_for_change(&tx, caller, meeting_id, Kind::Meeting).await?;
+    ensure_running(pair::status(&r, now), "action items")?;
+    let owner = owner_in(&r, input.owner_id.as_deref().unwrap_or(caller.id()))
+        .map_err(|e| AppError::field("owner_id", e))?;
+    let item = action_item::Model {
+        id: new_id(),
+        mentorship_id: m.mentorship_id,
+        meeting_id: m.id,
+        title: title.unwrap_or_default(),
+        owner_id: Some(owner),
+        due_on: due_on.flatten(),
+        done: false,
+        done_at: None,
+        created_at: now,
+    };
+    let saved = store::insert(&tx, item).await?;
+    tx.commit().await?;
+    Ok(item_view(&r, &saved, now))
+}
+
+pub async fn patch_action_item(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &ActionItemPatch,
+) -> AppResult<ActionItemOut> {
+    let mut p = Problems::default();
+    let title = input
+        .title
+        .as_deref()
+        .and_then(|t| p.take("title", text(t, ACTION_MAX, true)));
+    let due_on = input
+        .due_on
+        .as_deref()
+        .and_then(|d| p.take("due_on", optional_date(Some(d))));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let before = store::action_item(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("action item"))?;
+    let (r, _) = pair::change(&tx, caller, &before.mentorship_id, Kind::Meeting)
+        .await
+        .map_err(|e| hidden_as(e, "action item"))?;
+    ensure_running(pair::status(&r, now), "action item changes")?;
+    let mut after = before.clone();
+    if let Some(done) = input.done {
+        if done != before.done {
+            after.done = done;
+            after.done_at = done.then_some(now);
+        }
+    }
+    if let Some(t) = title {
+        after.title = t;
+    }
+    if let Some(d) = due_on {
+        after.due_on = d;
+    }
+    if let Some(owner) = input.owner_id.as_deref() {
+        after.owner_id = Some(owner_in(&r, owner).map_err(|e| AppError::field("owner_id", e))?);
+    }
+    let saved = store::update::<action_item::Entity>(&tx, before, after).await?;
+    tx.commit().await?;
+    Ok(item_view(&r, &saved, now))
+}
+
+pub async fn give_feedback(
+    state: &AppState,
+    caller: &Caller,
+    meeting_id: &str,
+    input: &FeedbackIn,
+) -> AppResult<FeedbackOut> {
+    let mut p = Problems::default();
+    let rating = p.take("rating", in_range(input.rating, 1, 5));
+    let went_well = p.take("went_well", text(&input.went_well, FEEDBACK_MAX, false));
+    let to_improve = p.take("to_improve", text(&input.to_improve, FEEDBACK_MAX, false));
+    let encouragement = p.take("encouragement", text(&input.encouragement, FEEDBACK_MAX, false));
+    p.finish()?;
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (m, r) = meeting_for_change(&tx, caller, meeting_id, Kind::Feedback).await?;
+    let given = store::gave_feedback(&tx, &m.id, caller.id()).await?;
+    decide_meeting(
+        MeetingAction::GiveFeedback,
+        MeetingFacts {
+            status: m.status,
+            starts_at: m.starts_at,
+            relationship: pair::status(&r, now),
+            gave_feedback: given,
+            now,
+        },
+    )?;
+    let f = feedback::Model {
+        id: new_id(),
+        mentorship_id: m.mentorship_id,
+        meeting_id: m.id,
+        author_id: caller.id().to_string(),
+        rating: rating.unwrap_or(3),
+        went_well: went_well.unwrap_or_default(),
+        to_improve: to_improve.unwrap_or_default(),
+        encouragement: encouragement.unwrap_or_default(),
+        created_at: now,
+    };
+    let saved = store::insert(&tx, f).await?;
+    tx.commit().await?;
+    Ok(feedback_view(&r, &saved))
+}
+
+/// The feedback on a meeting, both sides (participants).
+pub async fn feedback(state: &AppState, caller: &Caller, meeting_id: &str) -> AppResult<Vec<FeedbackOut>> {
+    let (m, r) = read_meeting(state, caller, meeting_id, Kind::Feedback).await?;
+    Ok(store::feedback_of(state.store.read(), &r.m.id)
+        .await?
+        .iter()
+        .filter(|f| f.meeting_id == m.id)
+        .map(|f| feedback_view(&r, f))
+        .collect())
+}

@@ -1,0 +1,284 @@
+//! A relationship's workspace: goals and milestones, meetings with their private
+//! notes, action items and feedback, kudos, messages, introductions, and the
+//! mentors' office hours. Lists come in a fixed order with the id as tie-break.
+use super::entities::{
+    action_item, availability, feedback, goal, introduction, kudos, meeting, message, milestone,
+    private_note,
+};
+use super::mentorships::ids_involving;
+use super::sql::{put, update_changed, IN_CHUNK};
+use crate::domain::wire::MeetingStatus;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// Inserts a new row of any workspace table.
+pub async fn insert<M, A>(db: &impl ConnectionTrait, model: M) -> Result<M, DbErr>
+where
+    M: IntoActiveModel<A> + sea_orm::ModelTrait,
+    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: Into<M> + IntoActiveModel<A>,
+{
+    Ok(model.into_active_model().insert(db).await?.into())
+}
+
+/// Writes the columns that changed.
+pub async fn update<E>(db: &impl ConnectionTrait, before: E::Model, after: E::Model) -> Result<E::Model, DbErr>
+where
+    E: EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+{
+    update_changed::<E>(db, before, after).await
+}
+
+// ------------------------------------------------------------------ goals
+
+pub async fn goal(db: &impl ConnectionTrait, id: &str) -> Result<Option<goal::Model>, DbErr> {
+    goal::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+/// A relationship's goals, oldest first.
+pub async fn goals_of(db: &impl ConnectionTrait, mentorship_id: &str) -> Result<Vec<goal::Model>, DbErr> {
+    goal::Entity::find()
+        .filter(goal::Column::MentorshipId.eq(mentorship_id))
+        .order_by_asc(goal::Column::CreatedAt)
+        .order_by_asc(goal::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn milestone(db: &impl ConnectionTrait, id: &str) -> Result<Option<milestone::Model>, DbErr> {
+    milestone::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+/// The milestones of a relationship's goals, oldest first.
+pub async fn milestones_of(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+) -> Result<Vec<milestone::Model>, DbErr> {
+    milestone::Entity::find()
+        .filter(milestone::Column::MentorshipId.eq(mentorship_id))
+        .order_by_asc(milestone::Column::CreatedAt)
+        .order_by_asc(milestone::Column::Id)
+        .all(db)
+        .await
+}
+
+// ------------------------------------------------------------------ meetings
+
+pub async fn meeting(db: &impl ConnectionTrait, id: &str) -> Result<Option<meeting::Model>, DbErr> {
+    meeting::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+/// A relationship's meetings by start, `fetch` of them after `(starts_at, id)`.
+pub async fn meetings_page(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<meeting::Model>, DbErr> {
+    let mut q = meeting::Entity::find().filter(meeting::Column::MentorshipId.eq(mentorship_id));
+    if let Some((at, id)) = after {
+        q = q.filter(
+            Condition::any()
+                .add(meeting::Column::StartsAt.gt(at))
+                .add(meeting::Column::StartsAt.eq(at).and(meeting::Column::Id.gt(id))),
+        );
+    }
+    q.order_by_asc(meeting::Column::StartsAt)
+        .order_by_asc(meeting::Column::Id)
+        .limit(fetch)
+        .all(db)
+        .await
+}
+
+/// Every meeting of a relationship, by start.
+pub async fn meetings_of(db: &impl ConnectionTrait, mentorship_id: &str) -> Result<Vec<meeting::Model>, DbErr> {
+    meetings_page(db, mentorship_id, None, u64::MAX >> 1).await
+}
+
+/// Every meeting of every relationship `person` takes part in, by start (the calendar feed).
+pub async fn meetings_involving(
+    db: &impl ConnectionTrait,
+    person: &str,
+) -> Result<Vec<meeting::Model>, DbErr> {
+    meeting::Entity::find()
+        .filter(Expr::col(meeting::Column::MentorshipId).in_subquery(ids_involving(person)))
+        .order_by_asc(meeting::Column::StartsAt)
+        .order_by_asc(meeting::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Scheduled meetings of `person`'s relationships that end after `from` and start before `to`.
+pub async fn scheduled_between(
+    db: &impl ConnectionTrait,
+    person: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<meeting::Model>, DbErr> {
+    // A meeting lasts at most a day, so one starting a day before `from` may still run.
+    meeting::Entity::find()
+        .filter(Expr::col(meeting::Column::MentorshipId).in_subquery(ids_involving(person)))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
+        .filter(meeting::Column::StartsAt.gt(from - chrono::Duration::days(1)))
+        .filter(meeting::Column::StartsAt.lt(to))
+        .order_by_asc(meeting::Column::StartsAt)
+        .all(db)
+        .await
+}
+
+/// The private notes `author` wrote on these meetings.
+pub async fn notes_by(
+    db: &impl ConnectionTrait,
+    author: &str,
+    meeting_ids: &[String],
+) -> Result<Vec<private_note::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in meeting_ids.chunks(IN_CHUNK) {
+        out.extend(
+            private_note::Entity::find()
+                .filter(private_note::Column::AuthorId.eq(author))
+                .filter(private_note::Column::MeetingId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// Writes `author`'s private note on a meeting (an empty body removes it).
+pub async fn save_note(db: &impl ConnectionTrait, note: private_note::Model) -> Result<(), DbErr> {
+    let exists = private_note::Entity::find_by_id((note.meeting_id.clone(), note.author_id.clone()))
+        .one(db)
+        .await?
+        .is_some();
+    if note.body.is_empty() {
+        private_note::Entity::delete_by_id((note.meeting_id, note.author_id))
+            .exec(db)
+            .await?;
+        return Ok(());
+    }
+    put::<private_note::Entity>(db, note, exists).await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ action items and feedback
+
+pub async fn action_item(db: &impl ConnectionTrait, id: &str) -> Result<Option<action_item::Model>, DbErr> {
+    action_item::Entity::find_by_id(id.to_string()).one(db).await
+}
+
+/// A relationship's action items, oldest first.
+pub async fn action_items_of(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+) -> Result<Vec<action_item::Model>, DbErr> {
+    action_item::Entity::find()
+        .filter(action_item::Column::MentorshipId.eq(mentorship_id))
+        .order_by_asc(action_item::Column::CreatedAt)
+        .order_by_asc(action_item::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The feedback given on a relationship's meetings, oldest first.
+pub async fn feedback_of(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+) -> Result<Vec<feedback::Model>, DbErr> {
+    feedback::Entity::find()
+        .filter(feedback::Column::MentorshipId.eq(mentorship_id))
+        .order_by_asc(feedback::Column::CreatedAt)
+        .order_by_asc(feedback::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Whether `author` gave feedback on the meeting.
+pub async fn gave_feedback(db: &impl ConnectionTrait, meeting_id: &str, author: &str) -> Result<bool, DbErr> {
+    Ok(feedback::Entity::find()
+        .filter(feedback::Column::MeetingId.eq(meeting_id))
+        .filter(feedback::Column::AuthorId.eq(author))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+// ------------------------------------------------------------------ kudos, messages, introductions
+
+/// A relationship's kudos, newest first, `fetch` after `(created_at, id)`.
+pub async fn kudos_page(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<kudos::Model>, DbErr> {
+    let mut q = kudos::Entity::find().filter(kudos::Column::MentorshipId.eq(mentorship_id));
+    if let Some((at, id)) = after {
+        q = q.filter(
+            Condition::any()
+                .add(kudos::Column::CreatedAt.lt(at))
+                .add(kudos::Column::CreatedAt.eq(at).and(kudos::Column::Id.lt(id))),
+        );
+    }
+    q.order_by_desc(kudos::Column::CreatedAt)
+        .order_by_desc(kudos::Column::Id)
+        .limit(fetch)
+        .all(db)
+        .await
+}
+
+/// A relationship's messages, oldest first, `fetch` after `(created_at, id)`.
+pub async fn messages_page(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    after: Option<(DateTime<Utc>, String)>,
+    fetch: u64,
+) -> Result<Vec<message::Model>, DbErr> {
+    let mut q = message::Entity::find().filter(message::Column::MentorshipId.eq(mentorship_id));
+    if let Some((at, id)) = after {
+        q = q.filter(
+            Condition::any()
+                .add(message::Column::CreatedAt.gt(at))
+                .add(message::Column::CreatedAt.eq(at).and(message::Column::Id.gt(id))),
+        );
+    }
+    q.order_by_asc(message::Column::CreatedAt)
+        .order_by_asc(message::Column::Id)
+        .limit(fetch)
+        .all(db)
+        .await
+}
+
+/// A relationship's introductions, newest first.
+pub async fn introductions_of(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+) -> Result<Vec<introduction::Model>, DbErr> {
+    introduction::Entity::find()
+        .filter(introduction::Column::MentorshipId.eq(mentorship_id))
+        .order_by_desc(introduction::Column::CreatedAt)
+        .order_by_desc(introduction::Column::Id)
+        .all(db)
+        .await
+}
+
+// ------------------------------------------------------------------ office hours
+
+pub async fn availability_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Option<availability::Model>, DbErr> {
+    availability::Entity::find_by_id(user_id.to_string()).one(db).await
+}
+
+pub async fn save_availability(db: &impl ConnectionTrait, a: availability::Model) -> Result<(), DbErr> {
+    let exists = availability_of(db, &a.user_id).await?.is_some();
+    put::<availability::Entity>(db, a, exists).await?;
+    Ok(())
+}
