@@ -40,7 +40,12 @@ fn of_relationship(table: &'static str) -> TableCreateStatement {
         .table(table)
         .col(id("id"))
         .col(string_len("mentorship_id", 36))
-        .foreign_key(&mut fk(table, "mentorship_id", "mentorships", ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            table,
+            "mentorship_id",
+            "mentorships",
+            ForeignKeyAction::Cascade,
+        ))
         .to_owned()
 }
 
@@ -75,8 +80,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("goals", "idx_goals_mentorship", &["mentorship_id", "created_at"]))
-            .await?;
+        m.create_index(index(
+            "goals",
+            "idx_goals_mentorship",
+            &["mentorship_id", "created_at"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("milestones")
@@ -90,14 +99,27 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone_null("achieved_at"))
                 .foreign_key(&mut fk("milestones", "goal_id", "goals", Cascade))
-                .foreign_key(&mut fk("milestones", "mentorship_id", "mentorships", Cascade))
+                .foreign_key(&mut fk(
+                    "milestones",
+                    "mentorship_id",
+                    "mentorships",
+                    Cascade,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("milestones", "idx_milestones_goal", &["goal_id", "created_at"]))
-            .await?;
-        m.create_index(index("milestones", "idx_milestones_mentorship", &["mentorship_id"]))
-            .await?;
+        m.create_index(index(
+            "milestones",
+            "idx_milestones_goal",
+            &["goal_id", "created_at"],
+        ))
+        .await?;
+        m.create_index(index(
+            "milestones",
+            "idx_milestones_mentorship",
+            &["mentorship_id"],
+        ))
+        .await?;
         m.create_table(
             of_relationship("meetings")
                 .col(timestamp_with_time_zone("starts_at"))
@@ -115,10 +137,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("meetings", "idx_meetings_mentorship", &["mentorship_id", "starts_at"]))
-            .await?;
-        m.create_index(index("meetings", "idx_meetings_starts", &["status", "starts_at"]))
-            .await?;
+        m.create_index(index(
+            "meetings",
+            "idx_meetings_mentorship",
+            &["mentorship_id", "starts_at"],
+        ))
+        .await?;
+        m.create_index(index(
+            "meetings",
+            "idx_meetings_starts",
+            &["status", "starts_at"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("private_notes")
@@ -132,8 +162,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("private_notes", "idx_private_notes_author", &["author_id"]))
-            .await?;
+        m.create_index(index(
+            "private_notes",
+            "idx_private_notes_author",
+            &["author_id"],
+        ))
+        .await?;
         m.create_table(
             of_relationship("action_items")
                 .col(string_len("meeting_id", 36))
@@ -148,10 +182,18 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("action_items", "idx_action_items_mentorship", &["mentorship_id", "done"]))
-            .await?;
-        m.create_index(index("action_items", "idx_action_items_meeting", &["meeting_id", "created_at"]))
-            .await?;
+        m.create_index(index(
+            "action_items",
+            "idx_action_items_mentorship",
+            &["mentorship_id", "done"],
+        ))
+        .await?;
+        m.create_index(index(
+            "action_items",
+            "idx_action_items_meeting",
+            &["meeting_id", "created_at"],
+        ))
+        .await?;
         m.create_table(
             of_relationship("feedback")
                 .col(string_len("meeting_id", 36))
@@ -167,13 +209,21 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            index("feedback", "idx_feedback_once", &["meeting_id", "author_id"])
-                .unique()
-                .to_owned(),
+            index(
+                "feedback",
+                "idx_feedback_once",
+                &["meeting_id", "author_id"],
+            )
+            .unique()
+            .to_owned(),
         )
         .await?;
-        m.create_index(index("feedback", "idx_feedback_mentorship", &["mentorship_id"]))
-            .await?;
+        m.create_index(index(
+            "feedback",
+            "idx_feedback_mentorship",
+            &["mentorship_id"],
+        ))
+        .await?;
         for table in ["kudos", "messages"] {
             let body = if table == "kudos" { "message" } else { "body" };
             m.create_table(
@@ -186,10 +236,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        m.create_index(index("kudos", "idx_kudos_mentorship", &["mentorship_id", "created_at"]))
-            .await?;
-        m.create_index(index("messages", "idx_messages_mentorship", &["mentorship_id", "created_at"]))
-            .await?;
+        m.create_index(index(
+            "kudos",
+            "idx_kudos_mentorship",
+            &["mentorship_id", "created_at"],
+        ))
+        .await?;
+        m.create_index(index(
+            "messages",
+            "idx_messages_mentorship",
+            &["mentorship_id", "created_at"],
+        ))
+        .await?;
         m.create_table(
             of_relationship("introductions")
                 .col(string_len("author_id", 36))
@@ -201,8 +259,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("introductions", "idx_introductions_mentorship", &["mentorship_id", "created_at"]))
-            .await?;
+        m.create_index(index(
+            "introductions",
+            "idx_introductions_mentorship",
+            &["mentorship_id", "created_at"],
+        ))
+        .await?;
         // Every account gets the secret of its personal calendar feed (new ones
         // get it when they are created).
         let fill = match m.get_database_backend() {
@@ -236,8 +298,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("idx_users_calendar_token").table("users").to_owned())
-            .await?;
+        m.drop_index(
+            Index::drop()
+                .name("idx_users_calendar_token")
+                .table("users")
+                .to_owned(),
+        )
+        .await?;
         for table in TABLES {
             m.drop_table(Table::drop().table(*table).to_owned()).await?;
         }

@@ -2,7 +2,10 @@
 //! security scheme, the statuses every operation shares, and the constraints the
 //! server checks of text, so that what the document calls valid is accepted and
 //! what it calls invalid is refused.
-use crate::domain::values::{email_pattern, text_pattern, LABEL_MAX, NO_NUL_PATTERN, SENTENCE_MAX};
+use crate::domain::values::{
+    email_pattern, text_pattern, DATE_PATTERN, INSTANT_PATTERN, LABEL_MAX, NO_NUL_PATTERN,
+    SENTENCE_MAX,
+};
 use crate::domain::wire::EndReason;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -119,6 +122,8 @@ const ITEM_LENGTHS: &[(&str, usize)] = &[
     ("ProfileData", LABEL_MAX),
     ("EnrollmentIn", LABEL_MAX),
     ("PlanData", SENTENCE_MAX),
+    ("MeetingIn", SENTENCE_MAX),
+    ("MeetingPatch", SENTENCE_MAX),
 ];
 
 /// Members whose values are closed sets or pairs, and what says so of each.
@@ -129,6 +134,7 @@ const NAMED_MEMBERS: &[(&str, &str, Describe)] = &[
     ("RoundPatch", "add", id_pairs),
     ("RoundPatch", "remove", id_pairs),
     ("LoginIn", "email", any_but_nul),
+    ("AvailabilityIn", "timezone", time_zones),
 ];
 
 /// Anything but NUL: what a sign-in looks up.
@@ -316,6 +322,16 @@ fn constrain_member(component: &str, field: &str, prop: &mut Value, item_length:
     if has_type(schema, "string") && format == Some("password") {
         // Any password but one with a NUL, which no database holds.
         schema.insert("pattern".into(), json!(NO_NUL_PATTERN));
+    } else if has_type(schema, "string") && format == Some("date") {
+        // An optional date may be left blank.
+        let pattern = if has_type(schema, "null") {
+            format!("{DATE_PATTERN}|^\\s*$")
+        } else {
+            DATE_PATTERN.to_string()
+        };
+        schema.insert("pattern".into(), json!(pattern));
+    } else if has_type(schema, "string") && format == Some("date-time") {
+        schema.insert("pattern".into(), json!(INSTANT_PATTERN));
     } else if has_type(schema, "string") && format == Some("email") {
         schema.remove("format");
         // An optional address may be left blank.

@@ -374,9 +374,20 @@ mod tests {
     #[test]
     fn a_private_note_exists_for_its_author_alone() {
         let f = facts(Some(MENTEE));
-        assert_eq!(pair_access(viewer(MENTEE), &f).allows(Kind::PrivateNote), Ok(Access::Own(Part::Mentee)));
-        let admin = Viewer { id: "admin", is_admin: true };
-        for someone in [viewer(MENTOR), viewer(COORDINATOR), admin, viewer("someone")] {
+        assert_eq!(
+            pair_access(viewer(MENTEE), &f).allows(Kind::PrivateNote),
+            Ok(Access::Own(Part::Mentee))
+        );
+        let admin = Viewer {
+            id: "admin",
+            is_admin: true,
+        };
+        for someone in [
+            viewer(MENTOR),
+            viewer(COORDINATOR),
+            admin,
+            viewer("someone"),
+        ] {
             assert!(matches!(
                 pair_access(someone, &f).allows(Kind::PrivateNote),
                 Err(Denied::Hidden(_))
@@ -398,8 +409,13 @@ mod tests {
             Kind::Introduction,
             Kind::OfficeHours,
         ] {
-            assert!(matches!(oversee.take_part(kind), Err(Denied::Forbidden(_))), "{kind:?}");
-            assert!(pair_access(viewer(MENTEE), &facts(None)).take_part(kind).is_ok());
+            assert!(
+                matches!(oversee.take_part(kind), Err(Denied::Forbidden(_))),
+                "{kind:?}"
+            );
+            assert!(pair_access(viewer(MENTEE), &facts(None))
+                .take_part(kind)
+                .is_ok());
         }
     }
 

@@ -52,7 +52,10 @@ pub fn parse_windows(raw: &[Window]) -> Result<Vec<Window>, String> {
             return Err("weekday is 1 (Monday) to 7 (Sunday)".into());
         }
         if minutes(&w.start, false)? >= minutes(&w.end, true)? {
-            return Err(format!("a window must end after it starts ({}–{})", w.start, w.end));
+            return Err(format!(
+                "a window must end after it starts ({}–{})",
+                w.start, w.end
+            ));
         }
     }
     Ok(raw.to_vec())
@@ -106,7 +109,9 @@ impl Hours {
                         starts_at: starts_at.with_timezone(&Utc),
                         ends_at: starts_at.with_timezone(&Utc) + length,
                     };
-                    let taken = busy.iter().any(|(s, e)| *s < slot.ends_at && slot.starts_at < *e);
+                    let taken = busy
+                        .iter()
+                        .any(|(s, e)| *s < slot.ends_at && slot.starts_at < *e);
                     if slot.starts_at > now && !taken && !out.contains(&slot) {
                         out.push(slot);
                     }
@@ -135,7 +140,11 @@ mod tests {
             slot_minutes: 30,
             windows: windows
                 .iter()
-                .map(|(d, s, e)| Window { weekday: *d, start: s.to_string(), end: e.to_string() })
+                .map(|(d, s, e)| Window {
+                    weekday: *d,
+                    start: s.to_string(),
+                    end: e.to_string(),
+                })
                 .collect(),
         }
     }
@@ -148,11 +157,20 @@ mod tests {
     fn windows_are_cut_into_slots_in_the_mentors_zone() {
         // Monday 2027-01-04, Berlin is UTC+1 in winter.
         let h = hours("Europe/Berlin", &[(1, "09:00", "10:30")]);
-        let slots = h.free_slots("2027-01-04".parse().unwrap(), 7, utc("2027-01-01T00:00:00Z"), &[]);
+        let slots = h.free_slots(
+            "2027-01-04".parse().unwrap(),
+            7,
+            utc("2027-01-01T00:00:00Z"),
+            &[],
+        );
         let starts: Vec<_> = slots.iter().map(|s| s.starts_at.to_rfc3339()).collect();
         assert_eq!(
             starts,
-            ["2027-01-04T08:00:00+00:00", "2027-01-04T08:30:00+00:00", "2027-01-04T09:00:00+00:00"]
+            [
+                "2027-01-04T08:00:00+00:00",
+                "2027-01-04T08:30:00+00:00",
+                "2027-01-04T09:00:00+00:00"
+            ]
         );
         assert_eq!(slots[0].ends_at, utc("2027-01-04T08:30:00Z"));
     }
@@ -161,7 +179,12 @@ mod tests {
     fn slots_that_are_past_or_overlap_a_meeting_are_not_free() {
         let h = hours("UTC", &[(1, "09:00", "11:00")]);
         let busy = [(utc("2027-01-04T09:45:00Z"), utc("2027-01-04T10:15:00Z"))];
-        let slots = h.free_slots("2027-01-04".parse().unwrap(), 1, utc("2027-01-04T09:10:00Z"), &busy);
+        let slots = h.free_slots(
+            "2027-01-04".parse().unwrap(),
+            1,
+            utc("2027-01-04T09:10:00Z"),
+            &busy,
+        );
         let starts: Vec<_> = slots.iter().map(|s| s.starts_at).collect();
         assert_eq!(starts, [utc("2027-01-04T10:30:00Z")]);
     }
@@ -170,14 +193,23 @@ mod tests {
     fn a_local_time_the_clock_skips_has_no_slot() {
         // 2027-03-28: Berlin moves from 02:00 to 03:00 (a Sunday).
         let h = hours("Europe/Berlin", &[(7, "02:00", "03:30")]);
-        let slots = h.free_slots("2027-03-28".parse().unwrap(), 1, utc("2027-01-01T00:00:00Z"), &[]);
+        let slots = h.free_slots(
+            "2027-03-28".parse().unwrap(),
+            1,
+            utc("2027-01-01T00:00:00Z"),
+            &[],
+        );
         let starts: Vec<_> = slots.iter().map(|s| s.starts_at).collect();
         assert_eq!(starts, [utc("2027-03-28T01:00:00Z")]);
     }
 
     #[test]
     fn windows_are_checked() {
-        let w = |d, s: &str, e: &str| Window { weekday: d, start: s.into(), end: e.into() };
+        let w = |d, s: &str, e: &str| Window {
+            weekday: d,
+            start: s.into(),
+            end: e.into(),
+        };
         assert!(parse_windows(&[w(1, "09:00", "17:00")]).is_ok());
         assert!(parse_windows(&[w(7, "22:00", "24:00")]).is_ok());
         assert!(parse_windows(&[w(0, "09:00", "17:00")]).is_err());

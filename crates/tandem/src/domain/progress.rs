@@ -84,7 +84,7 @@ pub struct Event {
 
 /// The timeline, newest first (events at the same moment keep the order they came in).
 pub fn timeline(mut events: Vec<Event>) -> Vec<Event> {
-    events.sort_by(|a, b| b.at.cmp(&a.at));
+    events.sort_by_key(|e| std::cmp::Reverse(e.at));
     events
 }
 
@@ -136,8 +136,14 @@ mod tests {
             ..facts(50.0)
         };
         assert_eq!(health(&f).0, Health::OnTrack);
-        assert_eq!(next_meeting_due_on(&f), Some((start() + Duration::days(44)).date_naive()));
-        let f = HealthFacts { now: start() + Duration::days(30 + 21), ..f };
+        assert_eq!(
+            next_meeting_due_on(&f),
+            Some((start() + Duration::days(44)).date_naive())
+        );
+        let f = HealthFacts {
+            now: start() + Duration::days(30 + 21),
+            ..f
+        };
         assert_eq!(health(&f).0, Health::AtRisk);
     }
 
@@ -157,7 +163,10 @@ mod tests {
 
     #[test]
     fn an_average_rating_of_exactly_three_is_not_low() {
-        let rated = |r| HealthFacts { average_rating: Some(r), ..facts(1.0) };
+        let rated = |r| HealthFacts {
+            average_rating: Some(r),
+            ..facts(1.0)
+        };
         assert_eq!(health(&rated(3.0)).0, Health::OnTrack);
         assert_eq!(
             health(&rated(2.99)),
@@ -167,8 +176,14 @@ mod tests {
 
     #[test]
     fn an_overdue_action_item_is_a_risk_and_one_due_today_is_not() {
-        let f = HealthFacts { overdue_action_items: 1, ..facts(1.0) };
-        assert_eq!(health(&f), (Health::AtRisk, vec![HealthReason::OverdueActionItems]));
+        let f = HealthFacts {
+            overdue_action_items: 1,
+            ..facts(1.0)
+        };
+        assert_eq!(
+            health(&f),
+            (Health::AtRisk, vec![HealthReason::OverdueActionItems])
+        );
         let today = facts(1.0).now.date_naive();
         assert!(!is_overdue(Some(today), false, facts(1.0).now));
         assert!(is_overdue(today.pred_opt(), false, facts(1.0).now));
@@ -199,20 +214,34 @@ mod tests {
     #[test]
     fn only_an_active_relationship_is_at_risk_or_stalled() {
         for status in [S::Paused, S::Completed, S::Ended, S::Requested] {
-            let f = HealthFacts { status, ..facts(90.0) };
+            let f = HealthFacts {
+                status,
+                ..facts(90.0)
+            };
             assert_eq!(health(&f), (Health::OnTrack, vec![]));
         }
     }
 
     #[test]
     fn the_timeline_is_newest_first() {
-        let e = |d: i64, kind| Event { at: start() + Duration::days(d), kind, summary: String::new() };
+        let e = |d: i64, kind| Event {
+            at: start() + Duration::days(d),
+            kind,
+            summary: String::new(),
+        };
         let sorted = timeline(vec![
             e(0, TimelineKind::Started),
             e(9, TimelineKind::Kudos),
             e(3, TimelineKind::MeetingHeld),
         ]);
         let kinds: Vec<_> = sorted.iter().map(|e| e.kind).collect();
-        assert_eq!(kinds, vec![TimelineKind::Kudos, TimelineKind::MeetingHeld, TimelineKind::Started]);
+        assert_eq!(
+            kinds,
+            vec![
+                TimelineKind::Kudos,
+                TimelineKind::MeetingHeld,
+                TimelineKind::Started
+            ]
+        );
     }
 }

@@ -284,6 +284,11 @@ pub fn date(raw: &str) -> Result<chrono::NaiveDate, String> {
     }
 }
 
+/// What `date` and `instant` take, as patterns beside their formats: the year
+/// 1900–9999, blanks around allowed.
+pub const DATE_PATTERN: &str = r"^\s*(19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}\s*$";
+pub const INSTANT_PATTERN: &str = r"^\s*(19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-](0[0-9]|1[0-3]):[0-9]{2})\s*$";
+
 /// An instant written in RFC 3339 (`2026-12-01T15:00:00Z`, any offset), between
 /// the years 1900 and 9999, to the whole second (what calendars carry).
 pub fn instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -369,6 +374,30 @@ weights!(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn instants_are_rfc_3339_to_the_second_within_the_years_both_databases_hold() {
+        for ok in [
+            "2026-12-01T15:00:00Z",
+            " 2026-12-01t15:00:00.750z ",
+            "2026-12-01T16:00:00+01:00",
+        ] {
+            assert_eq!(
+                instant(ok).unwrap().to_rfc3339(),
+                "2026-12-01T15:00:00+00:00",
+                "{ok}"
+            );
+        }
+        for bad in [
+            "2026-12-01",
+            "1899-12-31T23:59:59Z",
+            "2026-12-01 15:00",
+            "tomorrow",
+        ] {
+            assert!(instant(bad).is_err(), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -156,8 +156,15 @@ mod tests {
     #[test]
     fn held_and_cancelled_meetings_go_nowhere_else() {
         for status in [M::Held, M::Cancelled] {
-            for action in [MeetingAction::Hold, MeetingAction::Cancel, MeetingAction::Reschedule] {
-                assert!(decide_meeting(action, facts(status, -30)).is_err(), "{status} {action:?}");
+            for action in [
+                MeetingAction::Hold,
+                MeetingAction::Cancel,
+                MeetingAction::Reschedule,
+            ] {
+                assert!(
+                    decide_meeting(action, facts(status, -30)).is_err(),
+                    "{status} {action:?}"
+                );
             }
         }
         assert!(decide_meeting(MeetingAction::TakeNotes, facts(M::Held, -30)).is_ok());
@@ -168,10 +175,16 @@ mod tests {
     fn feedback_waits_for_a_held_meeting_and_is_given_once() {
         assert!(decide_meeting(MeetingAction::GiveFeedback, facts(M::Scheduled, -30)).is_err());
         assert!(decide_meeting(MeetingAction::GiveFeedback, facts(M::Held, -30)).is_ok());
-        let given = MeetingFacts { gave_feedback: true, ..facts(M::Held, -30) };
+        let given = MeetingFacts {
+            gave_feedback: true,
+            ..facts(M::Held, -30)
+        };
         assert!(decide_meeting(MeetingAction::GiveFeedback, given).is_err());
         // Feedback on a held meeting is still welcome once the relationship is over.
-        let over = MeetingFacts { relationship: S::Completed, ..facts(M::Held, -30) };
+        let over = MeetingFacts {
+            relationship: S::Completed,
+            ..facts(M::Held, -30)
+        };
         assert!(decide_meeting(MeetingAction::GiveFeedback, over).is_ok());
         assert!(decide_meeting(MeetingAction::TakeNotes, over).is_err());
     }
@@ -180,7 +193,11 @@ mod tests {
     fn the_actions_offered_are_the_ones_allowed() {
         assert_eq!(
             meeting_actions(facts(M::Scheduled, 30)),
-            vec![MeetingAction::Cancel, MeetingAction::Reschedule, MeetingAction::TakeNotes]
+            vec![
+                MeetingAction::Cancel,
+                MeetingAction::Reschedule,
+                MeetingAction::TakeNotes
+            ]
         );
         assert_eq!(
             meeting_actions(facts(M::Held, -30)),

@@ -109,7 +109,9 @@ fn feed_url(state: &AppState, token: &str) -> String {
 /// The caller's feed address.
 pub async fn mine(state: &AppState, caller: &Caller) -> AppResult<CalendarOut> {
     match caller.user().calendar_token.as_deref() {
-        Some(token) => Ok(CalendarOut { url: feed_url(state, token) }),
+        Some(token) => Ok(CalendarOut {
+            url: feed_url(state, token),
+        }),
         None => rotate(state, caller).await,
     }
 }
@@ -120,5 +122,7 @@ pub async fn rotate(state: &AppState, caller: &Caller) -> AppResult<CalendarOut>
     let tx = state.store.write().await?;
     accounts::set_calendar_token(&tx, caller.id(), &token).await?;
     tx.commit().await?;
-    Ok(CalendarOut { url: feed_url(state, &token) })
+    Ok(CalendarOut {
+        url: feed_url(state, &token),
+    })
 }

@@ -2,8 +2,8 @@
 //! and the mentor's introductions of the mentee to a contact (e-mailed to both).
 use super::accounts::Caller;
 use super::mentorships::Member;
-use super::pair;
 use super::paging::Listing;
+use super::pair;
 use crate::domain::access::Kind;
 use crate::domain::lifecycle::Part;
 use crate::domain::paging::{Cursor, PageRequest};
@@ -59,7 +59,7 @@ pub struct MessageOut {
 pub struct IntroductionIn {
     #[schema(required = true, min_length = 1, max_length = 200)]
     pub contact_name: String,
-    #[schema(required = true, max_length = 254)]
+    #[schema(required = true, format = Email, max_length = 254)]
     pub contact_email: String,
     /// Why the two should meet; the contact reads it too.
     #[schema(max_length = 2000)]
@@ -125,7 +125,11 @@ async fn to_the_others(
     body: impl Fn(&str) -> String,
 ) -> AppResult<Vec<Email>> {
     let mut out = Vec::new();
-    for id in r.participant_ids().into_iter().filter(|id| *id != caller.id()) {
+    for id in r
+        .participant_ids()
+        .into_iter()
+        .filter(|id| *id != caller.id())
+    {
         if let Some(u) = accounts::user_by_id(db, id).await? {
             out.push(Email {
                 body: body(&u.name),
@@ -168,7 +172,12 @@ fn time_cursor<T>(at: impl Fn(&T) -> (DateTime<Utc>, &str)) -> impl Fn(&T) -> Cu
     }
 }
 
-pub async fn give_kudos(state: &AppState, caller: &Caller, mentorship_id: &str, input: &KudosIn) -> AppResult<KudosOut> {
+pub async fn give_kudos(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    input: &KudosIn,
+) -> AppResult<KudosOut> {
     let body = text(&input.message, KUDOS_MAX, true).map_err(|e| AppError::field("message", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -197,15 +206,31 @@ pub async fn give_kudos(state: &AppState, caller: &Caller, mentorship_id: &str, 
 }
 
 /// Kudos, newest first.
-pub async fn kudos(state: &AppState, caller: &Caller, mentorship_id: &str, page: &PageRequest) -> AppResult<Listing<KudosOut>> {
+pub async fn kudos(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    page: &PageRequest,
+) -> AppResult<Listing<KudosOut>> {
     let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Kudos).await?;
     let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
     let rows = store::kudos_page(state.store.read(), mentorship_id, after, page.fetch()).await?;
-    let (rows, next_cursor) = page.finish(rows, time_cursor(|k: &kudos::Model| (k.created_at, k.id.as_str())));
-    Ok(Listing { items: rows.iter().map(|k| kudos_view(&r, k)).collect(), next_cursor })
+    let (rows, next_cursor) = page.finish(
+        rows,
+        time_cursor(|k: &kudos::Model| (k.created_at, k.id.as_str())),
+    );
+    Ok(Listing {
+        items: rows.iter().map(|k| kudos_view(&r, k)).collect(),
+        next_cursor,
+    })
 }
 
-pub async fn post_message(state: &AppState, caller: &Caller, mentorship_id: &str, input: &MessageIn) -> AppResult<MessageOut> {
+pub async fn post_message(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    input: &MessageIn,
+) -> AppResult<MessageOut> {
     let body = text(&input.body, MESSAGE_MAX, true).map_err(|e| AppError::field("body", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -227,12 +252,23 @@ pub async fn post_message(state: &AppState, caller: &Caller, mentorship_id: &str
 }
 
 /// The thread, oldest first.
-pub async fn messages(state: &AppState, caller: &Caller, mentorship_id: &str, page: &PageRequest) -> AppResult<Listing<MessageOut>> {
+pub async fn messages(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    page: &PageRequest,
+) -> AppResult<Listing<MessageOut>> {
     let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Message).await?;
     let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
     let rows = store::messages_page(state.store.read(), mentorship_id, after, page.fetch()).await?;
-    let (rows, next_cursor) = page.finish(rows, time_cursor(|m: &message::Model| (m.created_at, m.id.as_str())));
-    Ok(Listing { items: rows.iter().map(|m| message_view(&r, m)).collect(), next_cursor })
+    let (rows, next_cursor) = page.finish(
+        rows,
+        time_cursor(|m: &message::Model| (m.created_at, m.id.as_str())),
+    );
+    Ok(Listing {
+        items: rows.iter().map(|m| message_view(&r, m)).collect(),
+        next_cursor,
+    })
 }
 
 /// The mentor introduces the mentee(s) to a contact: an e-mail to each mentee and
@@ -255,7 +291,9 @@ pub async fn introduce(
     let tx = state.store.write().await?;
     let (r, part) = pair::change(&tx, caller, mentorship_id, Kind::Introduction).await?;
     if part != Part::Mentor {
-        return Err(AppError::forbidden("only the mentor introduces the mentee to a contact"));
+        return Err(AppError::forbidden(
+            "only the mentor introduces the mentee to a contact",
+        ));
     }
     ensure_running(pair::status(&r, now), "introductions")?;
     let i = store::insert(
@@ -272,11 +310,17 @@ pub async fn introduce(
     )
     .await?;
     let mentor = caller.name().to_string();
-    let why = if note.is_empty() { String::new() } else { format!("\n\nWhy: {note}") };
+    let why = if note.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nWhy: {note}")
+    };
     let mut emails = Vec::new();
     let mut mentee_names = Vec::new();
     for id in r.mentee_ids() {
-        let Some(u) = accounts::user_by_id(&tx, id).await? else { continue };
+        let Some(u) = accounts::user_by_id(&tx, id).await? else {
+            continue;
+        };
         mentee_names.push(u.name.clone());
         emails.push(Email {
             subject: format!("{mentor} introduces you to {name}"),
@@ -304,7 +348,11 @@ pub async fn introduce(
 }
 
 /// Introductions made in the relationship, newest first (participants).
-pub async fn introductions(state: &AppState, caller: &Caller, mentorship_id: &str) -> AppResult<Vec<IntroductionOut>> {
+pub async fn introductions(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+) -> AppResult<Vec<IntroductionOut>> {
     let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Introduction).await?;
     Ok(store::introductions_of(state.store.read(), mentorship_id)
         .await?

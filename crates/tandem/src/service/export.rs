@@ -1,16 +1,16 @@
 //! Everything linked to a person, as one JSON document (SPEC §3).
 use super::accounts::{Caller, UserOut};
+use super::conversation::{self, IntroductionOut, KudosOut, MessageOut};
+use super::goals::{self, GoalOut};
+use super::meetings::{self, FeedbackOut, MeetingOut};
 use super::mentorships::{self, MentorshipExport};
 use super::paging::Listing;
 use super::people::{self, PlanData, ProfileData, ShortlistItem};
 use super::programs::{self, EnrollmentOut, ProgramOut};
-use super::conversation::{self, IntroductionOut, KudosOut, MessageOut};
-use super::goals::{self, GoalOut};
-use super::meetings::{self, FeedbackOut, MeetingOut};
 use crate::domain::paging::PageRequest;
-use crate::store::{mentorships as relationships, workspace};
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::store::{mentorships as relationships, workspace};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -5,8 +5,8 @@ use super::pair;
 use crate::domain::access::Kind;
 use crate::domain::lifecycle::Part;
 use crate::domain::values::{date, text, Problems};
-use crate::domain::workspace::{decide_goal, decide_milestone, ensure_running};
 use crate::domain::wire::{GoalStatus, Horizon, MilestoneStatus};
+use crate::domain::workspace::{decide_goal, decide_milestone, ensure_running};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::db::{new_id, Connection};
@@ -138,7 +138,11 @@ pub fn progress_of(status: GoalStatus, milestones: &[MilestoneOut]) -> GoalProgr
         (_, 0) => 0,
         _ => achieved * 100 / total,
     };
-    GoalProgress { achieved, total, percent }
+    GoalProgress {
+        achieved,
+        total,
+        percent,
+    }
 }
 
 fn goal_view(g: goal::Model, all: &[milestone::Model]) -> GoalOut {
@@ -175,10 +179,17 @@ fn optional_date(raw: &Option<String>) -> Result<Option<NaiveDate>, String> {
 pub async fn goals_in(db: &impl Connection, mentorship_id: &str) -> AppResult<Vec<GoalOut>> {
     let goals = store::goals_of(db, mentorship_id).await?;
     let milestones = store::milestones_of(db, mentorship_id).await?;
-    Ok(goals.into_iter().map(|g| goal_view(g, &milestones)).collect())
+    Ok(goals
+        .into_iter()
+        .map(|g| goal_view(g, &milestones))
+        .collect())
 }
 
-pub async fn list(state: &AppState, caller: &Caller, mentorship_id: &str) -> AppResult<Vec<GoalOut>> {
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+) -> AppResult<Vec<GoalOut>> {
     pair::read_part(state, caller, mentorship_id, Kind::Goal).await?;
     goals_in(state.store.read(), mentorship_id).await
 }
@@ -191,7 +202,10 @@ pub async fn create(
 ) -> AppResult<GoalOut> {
     let mut p = Problems::default();
     let title = p.take("title", text(&input.title, TITLE_MAX, true));
-    let description = p.take("description", text(&input.description, DESCRIPTION_MAX, false));
+    let description = p.take(
+        "description",
+        text(&input.description, DESCRIPTION_MAX, false),
+    );
     let horizon = p.take(
         "horizon",
         match input.horizon.as_deref().map(str::trim) {
@@ -282,8 +296,14 @@ pub async fn take_from_plan(
 }
 
 /// Loads a goal for a change, with its relationship locked and the caller's part.
-async fn goal_for_change(tx: &impl Connection, caller: &Caller, id: &str) -> AppResult<(goal::Model, crate::store::records::MentorshipRecord)> {
-    let g = store::goal(tx, id).await?.ok_or(AppError::NotFound("goal"))?;
+async fn goal_for_change(
+    tx: &impl Connection,
+    caller: &Caller,
+    id: &str,
+) -> AppResult<(goal::Model, crate::store::records::MentorshipRecord)> {
+    let g = store::goal(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("goal"))?;
     let (r, _) = pair::change(tx, caller, &g.mentorship_id, Kind::Goal)
         .await
         .map_err(|e| hidden_as(e, "goal"))?;
@@ -298,7 +318,12 @@ pub fn hidden_as(e: AppError, what: &'static str) -> AppError {
     }
 }
 
-pub async fn patch_goal(state: &AppState, caller: &Caller, id: &str, input: &GoalPatch) -> AppResult<GoalOut> {
+pub async fn patch_goal(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &GoalPatch,
+) -> AppResult<GoalOut> {
     let mut p = Problems::default();
     let status = input
         .status
@@ -358,7 +383,10 @@ pub async fn add_milestone(
 ) -> AppResult<MilestoneOut> {
     let mut p = Problems::default();
     let title = p.take("title", text(&input.title, TITLE_MAX, true));
-    let description = p.take("description", text(&input.description, DESCRIPTION_MAX, false));
+    let description = p.take(
+        "description",
+        text(&input.description, DESCRIPTION_MAX, false),
+    );
     let due_on = p.take("due_on", optional_date(&input.due_on));
     p.finish()?;
     let now = state.clock.now();

@@ -4,8 +4,8 @@
 use super::accounts::Caller;
 use super::goals::hidden_as;
 use super::mentorships::Member;
-use super::pair;
 use super::paging::Listing;
+use super::pair;
 use crate::domain::access::Kind;
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::progress::is_overdue;
@@ -182,7 +182,11 @@ pub struct Around<'a> {
     pub now: DateTime<Utc>,
 }
 
-pub fn item_view(r: &MentorshipRecord, a: &action_item::Model, now: DateTime<Utc>) -> ActionItemOut {
+pub fn item_view(
+    r: &MentorshipRecord,
+    a: &action_item::Model,
+    now: DateTime<Utc>,
+) -> ActionItemOut {
     ActionItemOut {
         id: a.id.clone(),
         meeting_id: a.meeting_id.clone(),
@@ -235,7 +239,9 @@ pub fn meeting_view(m: meeting::Model, a: &Around) -> MeetingOut {
     let private_note = a
         .notes
         .iter()
-        .find(|n| n.meeting_id == m.id && pair::owns(a.r, a.caller, &n.author_id, Kind::PrivateNote))
+        .find(|n| {
+            n.meeting_id == m.id && pair::owns(a.r, a.caller, &n.author_id, Kind::PrivateNote)
+        })
         .map(|n| n.body.clone());
     MeetingOut {
         ends_at: m.starts_at + Duration::minutes(m.duration_minutes as i64),
@@ -276,8 +282,18 @@ pub async fn views(
     let notes = store::notes_by(db, caller.id(), &ids).await?;
     let items = store::action_items_of(db, &r.m.id).await?;
     let feedback = store::feedback_of(db, &r.m.id).await?;
-    let around = Around { r, caller, items: &items, notes: &notes, feedback: &feedback, now };
-    Ok(meetings.into_iter().map(|m| meeting_view(m, &around)).collect())
+    let around = Around {
+        r,
+        caller,
+        items: &items,
+        notes: &notes,
+        feedback: &feedback,
+        now,
+    };
+    Ok(meetings
+        .into_iter()
+        .map(|m| meeting_view(m, &around))
+        .collect())
 }
 
 fn meeting_cursor(m: &meeting::Model) -> Cursor {
@@ -329,12 +345,16 @@ async fn meeting_for_change(
     id: &str,
     kind: Kind,
 ) -> AppResult<(meeting::Model, MentorshipRecord)> {
-    let m = store::meeting(tx, id).await?.ok_or(AppError::NotFound("meeting"))?;
+    let m = store::meeting(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("meeting"))?;
     let (r, _) = pair::change(tx, caller, &m.mentorship_id, kind)
         .await
         .map_err(|e| hidden_as(e, "meeting"))?;
     // Read again under the relationship's lock.
-    let m = store::meeting(tx, id).await?.ok_or(AppError::NotFound("meeting"))?;
+    let m = store::meeting(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("meeting"))?;
     Ok((m, r))
 }
 
@@ -434,13 +454,20 @@ pub async fn schedule(
     Ok(out)
 }
 
-pub async fn patch(state: &AppState, caller: &Caller, id: &str, input: &MeetingPatch) -> AppResult<MeetingOut> {
+pub async fn patch(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    input: &MeetingPatch,
+) -> AppResult<MeetingOut> {
     let mut p = Problems::default();
     let status = input.status.as_deref().and_then(|s| {
         p.take(
             "status",
             match MeetingStatus::parse(s) {
-                Ok(MeetingStatus::Scheduled) | Err(_) => Err("must be held or cancelled".to_string()),
+                Ok(MeetingStatus::Scheduled) | Err(_) => {
+                    Err("must be held or cancelled".to_string())
+                }
                 Ok(other) => Ok(other),
             },
         )
@@ -495,7 +522,11 @@ pub async fn patch(state: &AppState, caller: &Caller, id: &str, input: &MeetingP
         after.shared_notes = n;
     }
     if let Some(to) = status {
-        let action = if to == MeetingStatus::Held { MeetingAction::Hold } else { MeetingAction::Cancel };
+        let action = if to == MeetingStatus::Held {
+            MeetingAction::Hold
+        } else {
+            MeetingAction::Cancel
+        };
         decide(action, &after)?;
         after.status = to;
     }
@@ -531,7 +562,11 @@ pub async fn put_private_note(
     )
     .await?;
     tx.commit().await?;
-    Ok(PrivateNoteOut { meeting_id: m.id, body, updated_at: now })
+    Ok(PrivateNoteOut {
+        meeting_id: m.id,
+        body,
+        updated_at: now,
+    })
 }
 
 fn optional_date(raw: Option<&str>) -> Result<Option<NaiveDate>, String> {
@@ -639,7 +674,10 @@ pub async fn give_feedback(
     let rating = p.take("rating", in_range(input.rating, 1, 5));
     let went_well = p.take("went_well", text(&input.went_well, FEEDBACK_MAX, false));
     let to_improve = p.take("to_improve", text(&input.to_improve, FEEDBACK_MAX, false));
-    let encouragement = p.take("encouragement", text(&input.encouragement, FEEDBACK_MAX, false));
+    let encouragement = p.take(
+        "encouragement",
+        text(&input.encouragement, FEEDBACK_MAX, false),
+    );
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -672,7 +710,11 @@ pub async fn give_feedback(
 }
 
 /// The feedback on a meeting, both sides (participants).
-pub async fn feedback(state: &AppState, caller: &Caller, meeting_id: &str) -> AppResult<Vec<FeedbackOut>> {
+pub async fn feedback(
+    state: &AppState,
+    caller: &Caller,
+    meeting_id: &str,
+) -> AppResult<Vec<FeedbackOut>> {
     let (m, r) = read_meeting(state, caller, meeting_id, Kind::Feedback).await?;
     Ok(store::feedback_of(state.store.read(), &r.m.id)
         .await?

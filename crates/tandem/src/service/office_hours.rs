@@ -88,7 +88,11 @@ pub async fn get(state: &AppState, caller: &Caller) -> AppResult<AvailabilityOut
     }
 }
 
-pub async fn put(state: &AppState, caller: &Caller, input: &AvailabilityIn) -> AppResult<AvailabilityOut> {
+pub async fn put(
+    state: &AppState,
+    caller: &Caller,
+    input: &AvailabilityIn,
+) -> AppResult<AvailabilityOut> {
     let mut p = Problems::default();
     let zone = match input.timezone.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -96,7 +100,11 @@ pub async fn put(state: &AppState, caller: &Caller, input: &AvailabilityIn) -> A
     };
     let slot = p.take(
         "slot_minutes",
-        in_range(input.slot_minutes.unwrap_or(30), SLOT_MINUTES.0, SLOT_MINUTES.1),
+        in_range(
+            input.slot_minutes.unwrap_or(30),
+            SLOT_MINUTES.0,
+            SLOT_MINUTES.1,
+        ),
     );
     let windows = p.take("windows", parse_windows(&input.windows));
     let location = p.take("location", text(&input.location, 300, false));
@@ -138,18 +146,27 @@ async fn free_slots(
     };
     let from = from.unwrap_or_else(|| hours.local_date(now));
     // Local days reach at most 14 hours either side of UTC.
-    let window_start = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(14);
+    let window_start =
+        from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(14);
     let window_end = window_start + Duration::days(days + 2);
     let busy: Vec<(DateTime<Utc>, DateTime<Utc>)> =
         store::scheduled_between(db, mentor_id, window_start, window_end)
             .await?
             .iter()
-            .map(|m| (m.starts_at, m.starts_at + Duration::minutes(m.duration_minutes as i64)))
+            .map(|m| {
+                (
+                    m.starts_at,
+                    m.starts_at + Duration::minutes(m.duration_minutes as i64),
+                )
+            })
             .collect();
     let slots = hours
         .free_slots(from, days, now, &busy)
         .into_iter()
-        .map(|s| SlotOut { starts_at: s.starts_at, ends_at: s.ends_at })
+        .map(|s| SlotOut {
+            starts_at: s.starts_at,
+            ends_at: s.ends_at,
+        })
         .collect();
     Ok((slots, Some(a)))
 }
@@ -186,28 +203,38 @@ pub async fn slots(
     let Some(mentor) = r.m.mentor_id.as_deref() else {
         return Ok(Vec::new());
     };
-    Ok(free_slots(state.store.read(), mentor, from, days, state.clock.now()).await?.0)
+    Ok(
+        free_slots(state.store.read(), mentor, from, days, state.clock.now())
+            .await?
+            .0,
+    )
 }
 
 /// Books a free slot: a scheduled meeting of the slot's length (409 when the
 /// slot is not free, or was taken meanwhile).
-pub async fn book(state: &AppState, caller: &Caller, mentorship_id: &str, input: &BookingIn) -> AppResult<MeetingOut> {
+pub async fn book(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    input: &BookingIn,
+) -> AppResult<MeetingOut> {
     let starts_at = instant(&input.starts_at).map_err(|e| AppError::field("starts_at", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::OfficeHours).await?;
     may_schedule(pair::status(&r, now))?;
-    let mentor = r
-        .m
-        .mentor_id
-        .clone()
-        .ok_or_else(|| AppError::conflict("slot_not_free", "this mentorship has no mentor any more"))?;
+    let mentor = r.m.mentor_id.clone().ok_or_else(|| {
+        AppError::conflict("slot_not_free", "this mentorship has no mentor any more")
+    })?;
     // Bookings of this mentor's time are decided one at a time.
     accounts::lock_people(&tx, &[&mentor]).await?;
     let day = starts_at.date_naive() - Duration::days(1);
     let (free, hours) = free_slots(&tx, &mentor, Some(day), 3, now).await?;
     let Some(hours) = hours else {
-        return Err(AppError::conflict("slot_not_free", "this mentor has not published office hours"));
+        return Err(AppError::conflict(
+            "slot_not_free",
+            "this mentor has not published office hours",
+        ));
     };
     if !free.iter().any(|s| s.starts_at == starts_at) {
         return Err(AppError::conflict(

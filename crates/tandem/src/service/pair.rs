@@ -63,7 +63,10 @@ pub fn name_of(r: &MentorshipRecord, id: Option<&str>) -> String {
         return FORMER_MEMBER.into();
     };
     if r.m.mentor_id.as_deref() == Some(id) {
-        return r.mentor_name.clone().unwrap_or_else(|| FORMER_MEMBER.into());
+        return r
+            .mentor_name
+            .clone()
+            .unwrap_or_else(|| FORMER_MEMBER.into());
     }
     r.mentees
         .iter()

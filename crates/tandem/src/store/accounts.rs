@@ -38,9 +38,16 @@ pub async fn user_by_calendar_token(
 }
 
 /// Gives the account a new calendar secret; the old feed URL stops working.
-pub async fn set_calendar_token(db: &impl ConnectionTrait, id: &str, token: &str) -> Result<(), DbErr> {
+pub async fn set_calendar_token(
+    db: &impl ConnectionTrait,
+    id: &str,
+    token: &str,
+) -> Result<(), DbErr> {
     user::Entity::update_many()
-        .col_expr(user::Column::CalendarToken, sea_orm::sea_query::Expr::value(token))
+        .col_expr(
+            user::Column::CalendarToken,
+            sea_orm::sea_query::Expr::value(token),
+        )
         .filter(user::Column::Id.eq(id))
         .exec(db)
         .await?;

@@ -1,13 +1,13 @@
 //! How the domain's values sit in columns: closed sets as their wire names, lists
 //! and weights as JSON text. A value a column cannot hold back is an error that
 //! names the column and what it found, never a silent default.
+use crate::domain::office_hours::Windows;
 use crate::domain::values::Weights;
 use crate::domain::wire::{
     Criterion, EndReason, GoalStatus, Horizon, LearningStyle, MeetingPreference, MeetingStatus,
     MentorshipStatus, MilestoneStatus, Objective, Origin, ProgramContext, ProgramKind, Role,
     RoundStatus, Seniority,
 };
-use crate::domain::office_hours::Windows;
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value};
 

@@ -5,9 +5,9 @@
 #[allow(unused_imports)]
 use super::columns::TextList;
 #[allow(unused_imports)]
-use crate::domain::values::Weights;
-#[allow(unused_imports)]
 use crate::domain::office_hours::Windows;
+#[allow(unused_imports)]
+use crate::domain::values::Weights;
 #[allow(unused_imports)]
 use crate::domain::wire::{
     EndReason, GoalStatus, Horizon, LearningStyle, MeetingPreference, MeetingStatus,

@@ -11,8 +11,8 @@ use crate::domain::wire::MeetingStatus;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// Inserts a new row of any workspace table.
@@ -26,7 +26,11 @@ where
 }
 
 /// Writes the columns that changed.
-pub async fn update<E>(db: &impl ConnectionTrait, before: E::Model, after: E::Model) -> Result<E::Model, DbErr>
+pub async fn update<E>(
+    db: &impl ConnectionTrait,
+    before: E::Model,
+    after: E::Model,
+) -> Result<E::Model, DbErr>
 where
     E: EntityTrait,
     E::Model: IntoActiveModel<E::ActiveModel> + Clone,
@@ -42,7 +46,10 @@ pub async fn goal(db: &impl ConnectionTrait, id: &str) -> Result<Option<goal::Mo
 }
 
 /// A relationship's goals, oldest first.
-pub async fn goals_of(db: &impl ConnectionTrait, mentorship_id: &str) -> Result<Vec<goal::Model>, DbErr> {
+pub async fn goals_of(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+) -> Result<Vec<goal::Model>, DbErr> {
     goal::Entity::find()
         .filter(goal::Column::MentorshipId.eq(mentorship_id))
         .order_by_asc(goal::Column::CreatedAt)
@@ -51,7 +58,10 @@ pub async fn goals_of(db: &impl ConnectionTrait, mentorship_id: &str) -> Result<
         .await
 }
 
-pub async fn milestone(db: &impl ConnectionTrait, id: &str) -> Result<Option<milestone::Model>, DbErr> {
+pub async fn milestone(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<milestone::Model>, DbErr> {
     milestone::Entity::find_by_id(id.to_string()).one(db).await
 }
 
@@ -84,9 +94,11 @@ pub async fn meetings_page(
     let mut q = meeting::Entity::find().filter(meeting::Column::MentorshipId.eq(mentorship_id));
     if let Some((at, id)) = after {
         q = q.filter(
-            Condition::any()
-                .add(meeting::Column::StartsAt.gt(at))
-                .add(meeting::Column::StartsAt.eq(at).and(meeting::Column::Id.gt(id))),
+            Condition::any().add(meeting::Column::StartsAt.gt(at)).add(
+                meeting::Column::StartsAt
+                    .eq(at)
+                    .and(meeting::Column::Id.gt(id)),
+            ),
         );
     }
     q.order_by_asc(meeting::Column::StartsAt)
@@ -97,7 +109,10 @@ pub async fn meetings_page(
 }
 
 /// Every meeting of a relationship, by start.
-pub async fn meetings_of(db: &impl ConnectionTrait, mentorship_id: &str) -> Result<Vec<meeting::Model>, DbErr> {
+pub async fn meetings_of(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+) -> Result<Vec<meeting::Model>, DbErr> {
     meetings_page(db, mentorship_id, None, u64::MAX >> 1).await
 }
 
@@ -153,10 +168,11 @@ pub async fn notes_by(
 
 /// Writes `author`'s private note on a meeting (an empty body removes it).
 pub async fn save_note(db: &impl ConnectionTrait, note: private_note::Model) -> Result<(), DbErr> {
-    let exists = private_note::Entity::find_by_id((note.meeting_id.clone(), note.author_id.clone()))
-        .one(db)
-        .await?
-        .is_some();
+    let exists =
+        private_note::Entity::find_by_id((note.meeting_id.clone(), note.author_id.clone()))
+            .one(db)
+            .await?
+            .is_some();
     if note.body.is_empty() {
         private_note::Entity::delete_by_id((note.meeting_id, note.author_id))
             .exec(db)
@@ -169,8 +185,13 @@ pub async fn save_note(db: &impl ConnectionTrait, note: private_note::Model) -> 
 
 // ------------------------------------------------------------------ action items and feedback
 
-pub async fn action_item(db: &impl ConnectionTrait, id: &str) -> Result<Option<action_item::Model>, DbErr> {
-    action_item::Entity::find_by_id(id.to_string()).one(db).await
+pub async fn action_item(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<action_item::Model>, DbErr> {
+    action_item::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await
 }
 
 /// A relationship's action items, oldest first.
@@ -200,7 +221,11 @@ pub async fn feedback_of(
 }
 
 /// Whether `author` gave feedback on the meeting.
-pub async fn gave_feedback(db: &impl ConnectionTrait, meeting_id: &str, author: &str) -> Result<bool, DbErr> {
+pub async fn gave_feedback(
+    db: &impl ConnectionTrait,
+    meeting_id: &str,
+    author: &str,
+) -> Result<bool, DbErr> {
     Ok(feedback::Entity::find()
         .filter(feedback::Column::MeetingId.eq(meeting_id))
         .filter(feedback::Column::AuthorId.eq(author))
@@ -221,9 +246,11 @@ pub async fn kudos_page(
     let mut q = kudos::Entity::find().filter(kudos::Column::MentorshipId.eq(mentorship_id));
     if let Some((at, id)) = after {
         q = q.filter(
-            Condition::any()
-                .add(kudos::Column::CreatedAt.lt(at))
-                .add(kudos::Column::CreatedAt.eq(at).and(kudos::Column::Id.lt(id))),
+            Condition::any().add(kudos::Column::CreatedAt.lt(at)).add(
+                kudos::Column::CreatedAt
+                    .eq(at)
+                    .and(kudos::Column::Id.lt(id)),
+            ),
         );
     }
     q.order_by_desc(kudos::Column::CreatedAt)
@@ -243,9 +270,11 @@ pub async fn messages_page(
     let mut q = message::Entity::find().filter(message::Column::MentorshipId.eq(mentorship_id));
     if let Some((at, id)) = after {
         q = q.filter(
-            Condition::any()
-                .add(message::Column::CreatedAt.gt(at))
-                .add(message::Column::CreatedAt.eq(at).and(message::Column::Id.gt(id))),
+            Condition::any().add(message::Column::CreatedAt.gt(at)).add(
+                message::Column::CreatedAt
+                    .eq(at)
+                    .and(message::Column::Id.gt(id)),
+            ),
         );
     }
     q.order_by_asc(message::Column::CreatedAt)
@@ -274,10 +303,15 @@ pub async fn availability_of(
     db: &impl ConnectionTrait,
     user_id: &str,
 ) -> Result<Option<availability::Model>, DbErr> {
-    availability::Entity::find_by_id(user_id.to_string()).one(db).await
+    availability::Entity::find_by_id(user_id.to_string())
+        .one(db)
+        .await
 }
 
-pub async fn save_availability(db: &impl ConnectionTrait, a: availability::Model) -> Result<(), DbErr> {
+pub async fn save_availability(
+    db: &impl ConnectionTrait,
+    a: availability::Model,
+) -> Result<(), DbErr> {
     let exists = availability_of(db, &a.user_id).await?.is_some();
     put::<availability::Entity>(db, a, exists).await?;
     Ok(())

@@ -244,6 +244,78 @@ async fn world(app: &TestApp) -> World {
         json!({"objective": "optimal"}),
     )
     .await;
+    // Pair A's workspace: a goal with a milestone, a held meeting with an action
+    // item, and the mentor's office hours (every hour of every day, in UTC).
+    let goal = ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/mentorships/{a}/goals"),
+        &tokens["mentee"],
+        json!({"title": "Grow"}),
+    )
+    .await;
+    let goal = goal["id"].as_str().unwrap().to_string();
+    let milestone = ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/goals/{goal}/milestones"),
+        &tokens["mentee"],
+        json!({"title": "Start"}),
+    )
+    .await;
+    let started = (chrono::Utc::now() - chrono::Duration::days(1)).to_rfc3339();
+    let meeting = ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/mentorships/{a}/meetings"),
+        &tokens["mentor"],
+        json!({"starts_at": started}),
+    )
+    .await;
+    let meeting = meeting["id"].as_str().unwrap().to_string();
+    ok(
+        app,
+        Method::PATCH,
+        &format!("/api/v1/meetings/{meeting}"),
+        &tokens["mentor"],
+        json!({"status": "held"}),
+    )
+    .await;
+    let item = ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/meetings/{meeting}/action-items"),
+        &tokens["mentor"],
+        json!({"title": "Read"}),
+    )
+    .await;
+    let windows: Vec<Value> = (1..=7)
+        .map(|d| json!({"weekday": d, "start": "00:00", "end": "24:00"}))
+        .collect();
+    ok(
+        app,
+        Method::PUT,
+        "/api/v1/me/availability",
+        &tokens["mentor"],
+        json!({"timezone": "UTC", "slot_minutes": 30, "windows": windows}),
+    )
+    .await;
+    let slots = ok(
+        app,
+        Method::GET,
+        &format!("/api/v1/mentorships/{a}/slots"),
+        &tokens["mentee"],
+        Value::Null,
+    )
+    .await;
+    ids.insert(
+        "slot",
+        slots["items"][0]["starts_at"].as_str().unwrap().to_string(),
+    );
+    ids.insert("G", goal);
+    ids.insert("MS", milestone["id"].as_str().unwrap().to_string());
+    ids.insert("M", meeting);
+    ids.insert("AI", item["id"].as_str().unwrap().to_string());
     ids.insert("P1", p1);
     ids.insert("P2", p2);
     ids.insert("A", a);
@@ -277,6 +349,10 @@ fn concrete(template: &str, w: &World, random: bool) -> String {
             ("{id}", "mentorships") => &w.ids["A"],
             ("{id}", "programs") => &w.ids["P1"],
             ("{id}", "rounds") => &w.ids["R"],
+            ("{id}", "goals") => &w.ids["G"],
+            ("{id}", "milestones") => &w.ids["MS"],
+            ("{id}", "meetings") => &w.ids["M"],
+            ("{id}", "action-items") => &w.ids["AI"],
             ("{id}", "people") | ("{person_id}", _) | ("{mentor_id}", _) => &w.ids["mentor"],
             _ => panic!("no object for {s} in {template}"),
         };
@@ -319,6 +395,25 @@ fn api_body(method: &str, template: &str, w: &World) -> Option<Value> {
         ("POST", "/api/v1/mentorships/{id}/decline") => json!({"reason": "busy"}),
         ("PUT", "/api/v1/mentorships/{id}/agreement") => json!({"goals": "Grow further."}),
         ("PUT", "/api/v1/mentorships/{id}/reflection") => json!({"text": "Good."}),
+        ("POST", "/api/v1/mentorships/{id}/goals") => json!({"title": "Speak up"}),
+        ("PATCH", "/api/v1/goals/{id}") => json!({"status": "achieved"}),
+        ("POST", "/api/v1/goals/{id}/milestones") => json!({"title": "Next"}),
+        ("PATCH", "/api/v1/milestones/{id}") => json!({"status": "in_progress"}),
+        ("POST", "/api/v1/mentorships/{id}/meetings") => {
+            json!({"starts_at": (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339()})
+        }
+        ("PATCH", "/api/v1/meetings/{id}") => json!({"shared_notes": "Notes."}),
+        ("PUT", "/api/v1/meetings/{id}/private-note") => json!({"body": "Mine."}),
+        ("POST", "/api/v1/meetings/{id}/action-items") => json!({"title": "Write"}),
+        ("PATCH", "/api/v1/action-items/{id}") => json!({"done": true}),
+        ("POST", "/api/v1/meetings/{id}/feedback") => json!({"rating": 4}),
+        ("PUT", "/api/v1/me/availability") => json!({"windows": []}),
+        ("POST", "/api/v1/mentorships/{id}/bookings") => json!({"starts_at": w.ids["slot"]}),
+        ("POST", "/api/v1/mentorships/{id}/kudos") => json!({"message": "Thanks."}),
+        ("POST", "/api/v1/mentorships/{id}/messages") => json!({"body": "Hello."}),
+        ("POST", "/api/v1/mentorships/{id}/introductions") => {
+            json!({"contact_name": "Grace", "contact_email": "grace@example.net", "note": "Meet."})
+        }
         ("GET", _) | ("DELETE", _) => return None,
         _ => json!({}),
     })
