@@ -2,6 +2,8 @@
 //! reaches anyone outside the pair: not a coordinator's or an admin's view, not
 //! another person's export, not an e-mail to anyone else (an introduction's own
 //! note, sent to its contact, aside), not a page they see, not the server's log.
+// The API tests' harness; this file uses only part of it.
+#[allow(dead_code)]
 #[path = "api/common.rs"]
 mod common;
 #[path = "api/contract.rs"]
