@@ -61,7 +61,6 @@ pub async fn active(app: &TestApp) -> Active {
         .await;
     assert_eq!(s, StatusCode::OK, "{m}");
     Active {
-        program,
         mentor_id,
         mentor,
         mentee_id,
