@@ -412,6 +412,7 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
         table.contains("Rita Rust") && table.contains("Max Mentee"),
         "the draft pairs them:\n{table}"
     );
+    coordinator.click("#publish-confirm").await;
     coordinator.click("#publish-submit").await;
     coordinator
         .expect_element_text("#round-status", "published")

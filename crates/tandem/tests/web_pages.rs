@@ -641,7 +641,7 @@ fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
 /// The value of the `<option>` whose label starts with `label`.
 fn option_value(body: &str, label: &str) -> String {
     let at = body
-        .find(&format!(r#"">{label}"#))
+        .find(&format!(r#">{label}</option>"#))
         .unwrap_or_else(|| panic!("an option for {label}"));
     let before = &body[..at];
     let from = before.rfind(r#"value=""#).expect("a value") + r#"value=""#.len();
@@ -910,7 +910,9 @@ async fn a_coordinator_reviews_edits_and_publishes_a_round() {
     assert!(back.body.contains(r#"id="no-unmatched""#));
 
     // Publish: read-only afterwards, and the proposals exist.
-    let published = admin.post(&format!("{round_path}/publish"), &[]).await;
+    let published = admin
+        .post(&format!("{round_path}/publish"), &[("confirm", "yes")])
+        .await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     let done = admin.get(&round_path).await;
     assert!(done.body.contains("Published: 2 proposals sent"));
@@ -988,7 +990,9 @@ async fn round_pages_are_for_coordinators_and_their_forms_need_the_csrf_token() 
     let program_page = tim.get(&format!("/programs/{program}")).await;
     assert!(!program_page.body.contains(r#"id="rounds-link""#));
     assert_eq!(
-        tim.post(&format!("{round_path}/publish"), &[]).await.status,
+        tim.post(&format!("{round_path}/publish"), &[("confirm", "yes")])
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 

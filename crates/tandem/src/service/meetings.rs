@@ -723,3 +723,17 @@ pub async fn feedback(
         .map(|f| feedback_view(&r, f))
         .collect())
 }
+
+/// The feedback on all of a relationship's meetings (participants), oldest first.
+pub async fn feedback_in(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+) -> AppResult<Vec<FeedbackOut>> {
+    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Feedback).await?;
+    Ok(store::feedback_of(state.store.read(), mentorship_id)
+        .await?
+        .iter()
+        .map(|f| feedback_view(&r, f))
+        .collect())
+}

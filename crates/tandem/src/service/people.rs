@@ -90,6 +90,9 @@ pub struct PersonOut {
     pub learning_style: Option<LearningStyle>,
     pub meeting_preference: Option<MeetingPreference>,
     pub hours_per_month: Option<i64>,
+    /// The goals of their career plan.
+    pub short_term_goals: Vec<String>,
+    pub long_term_goals: Vec<String>,
 }
 
 impl ProfileData {
@@ -316,7 +319,13 @@ pub async fn person(state: &AppState, caller: &Caller, person_id: &str) -> AppRe
         .await?
         .map(|m| ProfileData::from_model(&m))
         .unwrap_or_default();
+    let plan = store::plan_of(db, person_id).await?;
+    let (short_term_goals, long_term_goals) = plan
+        .map(|p| (p.short_term_goals.0, p.long_term_goals.0))
+        .unwrap_or_default();
     Ok(PersonOut {
+        short_term_goals,
+        long_term_goals,
         id: u.id,
         name: u.name,
         field: p.field,

@@ -534,16 +534,29 @@ pub async fn add_pair(
     change_round(&state, &me, &id, &form, true).await
 }
 
+/// A form whose step cannot be undone: `confirm=yes` says the person means it.
 #[derive(Debug, Default, Deserialize)]
-pub struct Empty {}
+#[serde(default)]
+pub struct ConfirmForm {
+    confirm: String,
+}
 
 pub async fn publish_round(
     State(state): State<AppState>,
     me: Member,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<Empty>,
+    CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> Result<Response, WebError> {
     let back = format!("/rounds/{id}");
+    if form.confirm != "yes" {
+        return Ok(super::redirect_with(
+            &state,
+            &back,
+            super::Flash::error(
+                "Nothing was published: tick the box to confirm. Publishing sends every proposal and cannot be undone.",
+            ),
+        ));
+    }
     match matching::publish_round(&state, &me.caller, &id).await {
         Ok(r) => Ok(done(
             &state,

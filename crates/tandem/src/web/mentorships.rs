@@ -114,7 +114,11 @@ pub struct MentorshipView {
     pub program_id: String,
     pub program_name: String,
     pub mentor: String,
+    /// Empty once the mentor erased their account.
+    pub mentor_id: String,
     pub mentees: String,
+    /// (id, name) per mentee; the id is empty for a former member.
+    pub mentee_links: Vec<(String, String)>,
     pub status: String,
     pub origin: String,
     pub created: String,
@@ -261,6 +265,8 @@ struct MentorshipPage {
     agreement_open: bool,
     form: AgreementForm,
     errors: Errors,
+    /// The pair's workspace; None for those who oversee.
+    ws: Option<super::workspace::WorkspaceView>,
 }
 
 fn name_for(m: &MentorshipOut, user_id: &str) -> String {
@@ -326,6 +332,7 @@ async fn mentorship_view(
             }
         }
     };
+    let ws_agreement = agreement.clone();
     let agreement = agreement.map(|a| AgreementView {
         signed_by: a.signed_by.iter().map(|uid| name_for(&m, uid)).collect(),
         i_signed: a.signed_by.iter().any(|uid| uid == me.id()),
@@ -338,13 +345,22 @@ async fn mentorship_view(
         boundaries: a.boundaries,
         confidentiality: a.confidentiality,
     });
+    let ws = super::workspace::workspace_view(state, me, &m, ws_agreement.as_ref())
+        .await
+        .map_err(me.fail())?;
     let title = format!("{} & {}", m.mentor.name, m.mentee_names());
     let view = MentorshipView {
         id: m.id.clone(),
         program_id: m.program_id.clone(),
         program_name: m.program_name.clone(),
         mentor: m.mentor.name.clone(),
+        mentor_id: m.mentor.id.clone().unwrap_or_default(),
         mentees: m.mentee_names(),
+        mentee_links: m
+            .mentees
+            .iter()
+            .map(|x| (x.id.clone().unwrap_or_default(), x.name.clone()))
+            .collect(),
         status: m.status.as_str().into(),
         origin: origin_label(m.origin).to_string(),
         created: day(m.created_at),
@@ -383,6 +399,7 @@ async fn mentorship_view(
         agreement_open,
         form,
         errors,
+        ws,
     })
 }
 
@@ -407,6 +424,8 @@ pub struct ActionForm {
     reason: String,
     note: String,
     reflection: String,
+    /// `yes` once the person ticked that they understand an irreversible step.
+    confirm: String,
 }
 
 pub async fn act(
@@ -419,6 +438,20 @@ pub async fn act(
         return Err(me.fail()(AppError::NotFound("action")));
     };
     let back = format!("/mentorships/{id}");
+    let irreversible = matches!(
+        action,
+        Action::Complete | Action::End | Action::Decline | Action::Withdraw
+    );
+    if irreversible && form.confirm != "yes" {
+        return Ok(super::redirect_with(
+            &state,
+            &back,
+            super::Flash::error(format!(
+                "Nothing changed: tick the box to confirm you want it {}; it cannot be undone.",
+                action.past()
+            )),
+        ));
+    }
     let some = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
     let input = ActionIn {
         reason: some(&form.reason),

@@ -10,6 +10,7 @@ mod mentorships;
 mod profile;
 mod programs;
 mod shortlist;
+mod workspace;
 
 use crate::domain::values::FieldErrors;
 use crate::error::AppError;
@@ -81,10 +82,26 @@ pages! {
     get "/shortlist" => shortlist::shortlist_page,
     post "/shortlist" => shortlist::add,
     post "/shortlist/{person_id}/remove" => shortlist::remove,
+    get "/people/{id}" => profile::person_page,
     get "/mentorships/{id}" => mentorships::detail,
     post "/mentorships/{id}/actions/{action}" => mentorships::act,
     post "/mentorships/{id}/agreement" => mentorships::save_agreement,
     post "/mentorships/{id}/agreement/sign" => mentorships::sign_agreement,
+    post "/mentorships/{id}/meetings" => workspace::schedule,
+    post "/mentorships/{id}/bookings" => workspace::book,
+    post "/mentorships/{id}/goals" => workspace::add_goal,
+    post "/mentorships/{id}/goals/from-plan" => workspace::goals_from_plan,
+    post "/mentorships/{id}/kudos" => workspace::kudos,
+    post "/mentorships/{id}/messages" => workspace::message,
+    post "/mentorships/{id}/introductions" => workspace::introduce,
+    post "/meetings/{id}" => workspace::change_meeting,
+    post "/meetings/{id}/private-note" => workspace::private_note,
+    post "/meetings/{id}/action-items" => workspace::add_item,
+    post "/meetings/{id}/feedback" => workspace::feedback,
+    post "/action-items/{id}" => workspace::item_done,
+    post "/goals/{id}" => workspace::goal_status,
+    post "/goals/{id}/milestones" => workspace::add_milestone,
+    post "/milestones/{id}" => workspace::milestone_status,
     get "/static/app.css" => stylesheet,
 }
 

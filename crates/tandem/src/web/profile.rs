@@ -252,3 +252,34 @@ pub async fn save_plan(
         }
     }
 }
+
+#[derive(askama::Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    page: super::Page,
+    p: crate::service::people::PersonOut,
+    timezone: String,
+    seniority: String,
+    learning_style: String,
+    meeting_preference: String,
+}
+
+/// Someone in a shared program, as `GET /api/v1/people/{id}` allows.
+pub async fn person_page(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    me: super::Member,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<axum::response::Response, super::WebError> {
+    let p = crate::service::people::person(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
+    let label = |s: Option<&str>| s.map(super::humanise).unwrap_or_default();
+    Ok(super::ok(&PersonPage {
+        page: me.page(p.name.clone(), "programs"),
+        timezone: p.timezone.clone().unwrap_or_else(|| "—".into()),
+        seniority: label(p.seniority.map(|s| s.as_str())),
+        learning_style: label(p.learning_style.map(|s| s.as_str())),
+        meeting_preference: label(p.meeting_preference.map(|s| s.as_str())),
+        p,
+    }))
+}

@@ -459,6 +459,27 @@ fn form(template: &str, w: &World) -> Vec<(String, String)> {
         ],
         "/shortlist" => vec![("person_id", w.ids["mentor"].clone())],
         "/mentorships/{id}/agreement" => vec![("goals", "Grow further.".into())],
+        "/rounds/{id}/publish" => vec![("confirm", "yes".into())],
+        "/mentorships/{id}/meetings" => vec![("starts_at", "2030-03-01T10:00".into())],
+        "/mentorships/{id}/bookings" => vec![("starts_at", w.ids["slot"].clone())],
+        "/mentorships/{id}/goals" | "/goals/{id}/milestones" | "/meetings/{id}/action-items" => {
+            vec![("title", "Speak up".into())]
+        }
+        "/mentorships/{id}/kudos"
+        | "/mentorships/{id}/messages"
+        | "/meetings/{id}/private-note" => {
+            vec![("body", "Thanks.".into())]
+        }
+        "/mentorships/{id}/introductions" => vec![
+            ("contact_name", "Grace".into()),
+            ("contact_email", "grace@example.net".into()),
+            ("note", "Meet.".into()),
+        ],
+        "/meetings/{id}" => vec![("shared_notes", "Notes.".into())],
+        "/meetings/{id}/feedback" => vec![("rating", "4".into())],
+        "/action-items/{id}" => vec![("done", "true".into())],
+        "/goals/{id}" => vec![("status", "achieved".into())],
+        "/milestones/{id}" => vec![("status", "in_progress".into())],
         _ => vec![],
     };
     fields
