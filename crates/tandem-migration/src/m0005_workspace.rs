@@ -265,6 +265,14 @@ impl MigrationTrait for Migration {
             &["mentorship_id", "created_at"],
         ))
         .await?;
+        // A meeting's e-mails carry its calendar file.
+        m.alter_table(
+            Table::alter()
+                .table("emails")
+                .add_column(text_null("calendar"))
+                .to_owned(),
+        )
+        .await?;
         // Every account gets the secret of its personal calendar feed (new ones
         // get it when they are created).
         let fill = match m.get_database_backend() {
@@ -298,6 +306,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table("emails")
+                .drop_column("calendar")
+                .to_owned(),
+        )
+        .await?;
         m.drop_index(
             Index::drop()
                 .name("idx_users_calendar_token")

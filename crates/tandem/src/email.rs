@@ -19,6 +19,8 @@ pub struct Email {
     pub to_address: String,
     pub subject: String,
     pub body: String,
+    /// A calendar file sent along as `invite.ics`.
+    pub calendar: Option<String>,
 }
 
 const FROM: &str = "Tandem <no-reply@tandem.invalid>";
@@ -76,9 +78,21 @@ impl Mailer {
         let message = Message::builder()
             .from(FROM.parse().expect("the sender address parses"))
             .to(to)
-            .subject(email.subject.clone())
-            .body(email.body.clone())
-            .context("building an e-mail")?;
+            .subject(email.subject.clone());
+        let message = match &email.calendar {
+            None => message.body(email.body.clone()),
+            Some(ics) => {
+                use lettre::message::{header::ContentType, Attachment, MultiPart, SinglePart};
+                let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                    .expect("a valid content type");
+                message.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(email.body.clone()))
+                        .singlepart(Attachment::new("invite.ics".into()).body(ics.clone(), kind)),
+                )
+            }
+        }
+        .context("building an e-mail")?;
         match self {
             Mailer::Smtp(transport) => {
                 transport.send(message).await.context("sending by SMTP")?;

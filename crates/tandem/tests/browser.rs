@@ -712,3 +712,238 @@ async fn postgres_walk_from_sign_up_to_signed_agreement() {
         .await
         .ok();
 }
+
+/// Signs in through the services and returns the caller.
+async fn caller_of(state: &tandem::AppState, email: &str) -> tandem::service::accounts::Caller {
+    use tandem::service::accounts;
+    let login = accounts::login(
+        state,
+        "127.0.0.1",
+        &accounts::LoginIn {
+            email: email.into(),
+            password: "correct horse battery".into(),
+        },
+    )
+    .await
+    .unwrap();
+    accounts::caller_for_token(state, &login.token)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Whether the page scrolls sideways at the window's width.
+async fn scrolls_sideways(client: &Client) -> (bool, String) {
+    let v = client
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth, \
+             [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id).join(' ')];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let scroll = v[0].as_f64().unwrap();
+    let inner = v[1].as_f64().unwrap();
+    (scroll > inner, format!("{scroll} > {inner}: {}", v[2]))
+}
+
+/// A mentee schedules a meeting, writes a private note the mentor never sees,
+/// books office hours, records a held meeting and gives feedback, and posts a
+/// message; then the pages are read on a 390 px phone without sideways scrolling.
+async fn a_pair_works_together_in_its_workspace(database_url: &str) {
+    use tandem::service::{accounts, mentorships, office_hours, programs};
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let (base, _stop, state) = serve(database_url).await;
+    let admin = accounts::RegisterIn {
+        email: "ada@example.org".into(),
+        password: "correct horse battery".into(),
+        name: "Ada Admin".into(),
+    };
+    accounts::create_user(&state, &admin, true).await.unwrap();
+    let admin_caller = caller_of(&state, "ada@example.org").await;
+    let program = programs::create(
+        &state,
+        &admin_caller,
+        &programs::ProgramIn::new(
+            "Workspace 2027",
+            ProgramKind::Traditional,
+            ProgramContext::Corporate,
+            "2027-01-01",
+            "2027-06-30",
+        ),
+    )
+    .await
+    .unwrap();
+    let mentor_id = enrolled(&state, "Rita Rust", "mentor", &program.id, &["rust"]).await;
+    enrolled(&state, "Max Mentee", "mentee", &program.id, &["rust"]).await;
+    let mentor_caller = caller_of(&state, "rita.rust@example.org").await;
+    let mentee_caller = caller_of(&state, "max.mentee@example.org").await;
+    let request = mentorships::request(
+        &state,
+        &mentee_caller,
+        &mentorships::RequestIn {
+            program_id: program.id.clone(),
+            mentor_id: mentor_id.clone(),
+            intro: "Hello, I am Max.".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    mentorships::act(
+        &state,
+        &mentor_caller,
+        &request.id,
+        tandem::domain::wire::Action::Accept,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    let windows = (1..=7)
+        .map(|weekday| tandem::domain::office_hours::Window {
+            weekday,
+            start: "00:00".into(),
+            end: "24:00".into(),
+        })
+        .collect();
+    office_hours::put(
+        &state,
+        &mentor_caller,
+        &office_hours::AvailabilityIn {
+            timezone: Some("UTC".into()),
+            slot_minutes: Some(60),
+            windows,
+            location: "Rita's video room".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let mentee_browser = browser(&driver).await;
+    let mentor_browser = browser(&driver).await;
+    let mentee = Page {
+        client: &mentee_browser,
+        base: &base,
+    };
+    let mentor = Page {
+        client: &mentor_browser,
+        base: &base,
+    };
+    let page = format!("/mentorships/{}", request.id);
+    mentee.sign_in("max.mentee@example.org").await;
+    mentee.open(&page).await;
+    mentee.expect_text("Next step").await;
+
+    // Schedule a meeting with an agenda.
+    mentee.click("#schedule summary").await;
+    mentee.set_value("meeting-starts", "2030-05-14T10:00").await;
+    mentee.fill("#meeting-location", "Cafe on the corner").await;
+    mentee.fill("#meeting-agenda", "My first design doc").await;
+    mentee.click("#schedule-submit").await;
+    mentee.expect_text("Meeting scheduled").await;
+    mentee.expect_text("My first design doc").await;
+
+    // A private note, which the mentor's page never shows.
+    mentee
+        .fill(
+            ".meeting textarea[name=body]",
+            "Only mine: nervous about the demo",
+        )
+        .await;
+    mentee.click(".meeting .private-save").await;
+    mentee.expect_text("Private note saved").await;
+    mentee
+        .expect_text("Only mine: nervous about the demo")
+        .await;
+    mentor.sign_in("rita.rust@example.org").await;
+    mentor.open(&page).await;
+    mentor.expect_text("My first design doc").await;
+    let seen_by_mentor = mentor.text().await;
+    assert!(
+        !seen_by_mentor.contains("nervous about the demo"),
+        "the mentor saw the mentee's private note"
+    );
+
+    // Book a slot of the mentor's office hours.
+    mentee.open(&page).await;
+    mentee.click("#office-hours .slot").await;
+    mentee.expect_text("Booked").await;
+    mentee.expect_text("Rita's video room").await;
+
+    // Record a meeting that took place, mark it held, and give feedback.
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    mentee.click("#schedule summary").await;
+    mentee.set_value("meeting-starts", &yesterday).await;
+    mentee.fill("#meeting-agenda", "Looking back").await;
+    mentee.click("#schedule-submit").await;
+    mentee.expect_text("Meeting scheduled").await;
+    mentee.click(".meeting .hold").await;
+    mentee.expect_text("Marked as held").await;
+    mentee
+        .click(".feedback-form input[name=rating][value='4']")
+        .await;
+    mentee
+        .fill(
+            ".feedback-form textarea[name=went_well]",
+            "Clear next steps",
+        )
+        .await;
+    mentee
+        .fill(
+            ".feedback-form textarea[name=encouragement]",
+            "Thank you, Rita",
+        )
+        .await;
+    mentee.click(".feedback-submit").await;
+    mentee.expect_text("Thank you for your feedback").await;
+    mentor.open(&page).await;
+    mentor.expect_text("Clear next steps").await;
+
+    // A message in the thread.
+    mentee.fill("#message-body", "See you on Tuesday!").await;
+    mentee.click("#message-submit").await;
+    mentee.expect_text("Message posted").await;
+    mentor.open(&page).await;
+    mentor.expect_text("See you on Tuesday!").await;
+
+    // On a 390 px phone: no page scrolls sideways, and the menu folds away.
+    mentee_browser.set_window_size(390, 844).await.unwrap();
+    for path in [
+        page.clone(),
+        "/dashboard".into(),
+        format!("/programs/{}", program.id),
+        format!("/people/{mentor_id}"),
+        "/profile".into(),
+    ] {
+        mentee.open(&path).await;
+        mentee.expect_text("Menu").await;
+        let (sideways, detail) = scrolls_sideways(&mentee_browser).await;
+        assert!(!sideways, "{path} scrolls sideways at 390 px: {detail}");
+    }
+    let nav_shown = mentee_browser
+        .execute("return getComputedStyle(document.querySelector('header nav')).display !== 'none' && document.querySelector('header nav').getBoundingClientRect().height > 0;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        nav_shown,
+        serde_json::Value::Bool(false),
+        "the navigation folds behind the menu on a phone"
+    );
+
+    mentee_browser.close().await.ok();
+    mentor_browser.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_pair_works_together_in_its_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    a_pair_works_together_in_its_workspace(&format!(
+        "sqlite://{}/browser.db",
+        dir.path().display()
+    ))
+    .await;
+}

@@ -72,6 +72,11 @@ fn calendar(name: &str, events: Vec<icalendar::Event>) -> String {
     c.done().to_string()
 }
 
+/// The calendar file of one meeting, as its e-mails attach it.
+pub fn meeting_file(state: &AppState, r: &MentorshipRecord, m: &meeting::Model) -> String {
+    calendar("Tandem meeting", vec![event(state, r, m)])
+}
+
 /// One meeting's invite (participants).
 pub async fn invite(state: &AppState, caller: &Caller, meeting_id: &str) -> AppResult<String> {
     let m = store::meeting(state.store.read(), meeting_id)
@@ -80,7 +85,7 @@ pub async fn invite(state: &AppState, caller: &Caller, meeting_id: &str) -> AppR
     let (r, _) = pair::read_part(state, caller, &m.mentorship_id, Kind::Meeting)
         .await
         .map_err(|e| super::goals::hidden_as(e, "meeting"))?;
-    Ok(calendar("Tandem meeting", vec![event(state, &r, &m)]))
+    Ok(meeting_file(state, &r, &m))
 }
 
 /// The feed behind a secret: every meeting of its owner; None for an unknown secret.

@@ -132,6 +132,7 @@ async fn to_the_others(
     {
         if let Some(u) = accounts::user_by_id(db, id).await? {
             out.push(Email {
+                calendar: None,
                 body: body(&u.name),
                 to_name: u.name,
                 to_address: u.email,
@@ -148,21 +149,6 @@ fn link(state: &AppState, r: &MentorshipRecord) -> String {
         state.config.base_url.trim_end_matches('/'),
         r.m.id
     )
-}
-
-/// Queues the e-mails with the change, commits, and delivers what it can now.
-async fn commit_and_send(
-    state: &AppState,
-    tx: crate::store::db::WriteTx,
-    emails: Vec<Email>,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    super::outbox::queue(&tx, emails, now).await?;
-    tx.commit().await?;
-    if let Err(e) = super::outbox::deliver_due(state).await {
-        tracing::warn!(error = %e, "delivering e-mails");
-    }
-    Ok(())
 }
 
 fn time_cursor<T>(at: impl Fn(&T) -> (DateTime<Utc>, &str)) -> impl Fn(&T) -> Cursor {
@@ -201,7 +187,7 @@ pub async fn give_kudos(
     })
     .await?;
     let out = kudos_view(&r, &k);
-    commit_and_send(state, tx, emails, now).await?;
+    super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
 
@@ -323,6 +309,7 @@ pub async fn introduce(
         };
         mentee_names.push(u.name.clone());
         emails.push(Email {
+            calendar: None,
             subject: format!("{mentor} introduces you to {name}"),
             body: format!(
                 "Hello {to},\n\n{mentor}, your mentor, introduces you to {name} <{address}>.{why}\n\nReply to {name} at that address to take it from here.\n",
@@ -335,6 +322,7 @@ pub async fn introduce(
     }
     let whom = mentee_names.join(" and ");
     emails.push(Email {
+        calendar: None,
         to_name: name.clone(),
         to_address: email.as_str().to_string(),
         subject: format!("{mentor} introduces you to {whom}"),
@@ -343,7 +331,7 @@ pub async fn introduce(
         ),
     });
     let out = introduction_view(&r, &i);
-    commit_and_send(state, tx, emails, now).await?;
+    super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
 

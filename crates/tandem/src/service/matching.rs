@@ -863,6 +863,7 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
                 emails.push(Email {
                     to_name: to.clone(),
                     to_address: pool.emails.get(to_id).cloned().unwrap_or_default(),
+                    calendar: None,
                     subject: format!("A proposed match in {}: {other}", pool.program.name),
                     body: format!(
                         "Hello {to},\n\nThe coordinators of {program} propose that you and {other} work \

@@ -377,6 +377,60 @@ async fn agreed_minutes(db: &impl Connection, mentorship_id: &str) -> AppResult<
         .unwrap_or(60))
 }
 
+/// What happened to a meeting, for its e-mails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Scheduled,
+    Moved,
+    Cancelled,
+}
+
+/// The e-mails to both participants with the meeting's calendar file. None for a
+/// meeting recorded with a start in the past: there is nothing to put in a calendar.
+pub async fn invite_emails(
+    db: &impl Connection,
+    state: &AppState,
+    r: &MentorshipRecord,
+    m: &meeting::Model,
+    change: Change,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<crate::email::Email>> {
+    if m.starts_at <= now {
+        return Ok(Vec::new());
+    }
+    let file = super::calendar::meeting_file(state, r, m);
+    let when = m.starts_at.format("%A %-d %B %Y, %H:%M UTC");
+    let link = format!(
+        "{}/mentorships/{}",
+        state.config.base_url.trim_end_matches('/'),
+        r.m.id
+    );
+    let (subject, what) = match change {
+        Change::Scheduled => ("Meeting scheduled", "is scheduled"),
+        Change::Moved => ("Meeting changed", "has changed: it is now"),
+        Change::Cancelled => ("Meeting cancelled", "is cancelled; it was"),
+    };
+    let mut out = Vec::new();
+    for id in r.participant_ids() {
+        let Some(u) = crate::store::accounts::user_by_id(db, id).await? else {
+            continue;
+        };
+        out.push(crate::email::Email {
+            body: format!(
+                "Hello {name},\n\nYour mentorship meeting {what} {when}, for {minutes} minutes{place}.\n\nThe invite is attached; the agenda and notes are on your mentorship's page:\n{link}\n",
+                name = u.name,
+                minutes = m.duration_minutes,
+                place = if m.location.is_empty() { String::new() } else { format!(", at {}", m.location) },
+            ),
+            subject: format!("{subject}: {}", m.starts_at.format("%-d %b, %H:%M UTC")),
+            to_name: u.name,
+            to_address: u.email,
+            calendar: Some(file.clone()),
+        });
+    }
+    Ok(out)
+}
+
 /// A meeting to schedule.
 pub struct NewMeeting {
     pub starts_at: DateTime<Utc>,
@@ -449,8 +503,9 @@ pub async fn schedule(
         now,
     )
     .await?;
+    let emails = invite_emails(&tx, state, &r, &m, Change::Scheduled, now).await?;
     let out = one_view(&tx, &r, caller, m, now).await?;
-    tx.commit().await?;
+    super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
 
@@ -534,9 +589,23 @@ pub async fn patch(
         after.sequence += 1;
         after.updated_at = now;
     }
+    let change =
+        if after.status == MeetingStatus::Cancelled && before.status != MeetingStatus::Cancelled {
+            Some(Change::Cancelled)
+        } else if (after.starts_at, after.duration_minutes, &after.location)
+            != (before.starts_at, before.duration_minutes, &before.location)
+        {
+            Some(Change::Moved)
+        } else {
+            None
+        };
     let saved = store::update::<meeting::Entity>(&tx, before, after).await?;
+    let emails = match change {
+        Some(change) => invite_emails(&tx, state, &r, &saved, change, now).await?,
+        None => Vec::new(),
+    };
     let out = one_view(&tx, &r, caller, saved, now).await?;
-    tx.commit().await?;
+    super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
 

@@ -256,7 +256,10 @@ pub async fn book(
         now,
     )
     .await?;
+    let emails =
+        super::meetings::invite_emails(&tx, state, &r, &m, super::meetings::Change::Scheduled, now)
+            .await?;
     let mut out = views(&tx, &r, caller, vec![m], now).await?;
-    tx.commit().await?;
+    super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     out.pop().ok_or(AppError::NotFound("meeting"))
 }

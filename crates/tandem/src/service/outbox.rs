@@ -17,9 +17,29 @@ pub async fn queue(db: &impl Connection, emails: Vec<Email>, now: DateTime<Utc>)
             to_address: e.to_address,
             subject: e.subject,
             body: e.body,
+            calendar: e.calendar,
         })
         .collect();
     store::enqueue(db, outgoing, now).await?;
+    Ok(())
+}
+
+/// Queues the messages with the change, commits, and delivers what it can at
+/// once; what fails stays queued for the job.
+pub async fn commit_and_deliver(
+    state: &AppState,
+    tx: crate::store::db::WriteTx,
+    emails: Vec<Email>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let any = !emails.is_empty();
+    queue(&tx, emails, now).await?;
+    tx.commit().await?;
+    if any {
+        if let Err(e) = deliver_due(state).await {
+            tracing::warn!(error = %e, "delivering e-mails");
+        }
+    }
     Ok(())
 }
 
@@ -55,6 +75,7 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
                 to_address: row.to_address.clone(),
                 subject: row.subject.clone(),
                 body: row.body.clone(),
+                calendar: row.calendar.clone(),
             };
             outcomes.push(
                 state

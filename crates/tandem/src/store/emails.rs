@@ -14,6 +14,7 @@ pub struct Outgoing {
     pub to_address: String,
     pub subject: String,
     pub body: String,
+    pub calendar: Option<String>,
 }
 
 /// Queues messages, due at once; returns their ids.
@@ -40,6 +41,7 @@ pub async fn enqueue(
                     next_attempt_at: now,
                     sent_at: None,
                     last_error: None,
+                    calendar: m.calendar.clone(),
                 }
                 .into_active_model()
             })

@@ -363,6 +363,8 @@ pub mod email {
         pub next_attempt_at: DateTimeUtc,
         pub sent_at: Option<DateTimeUtc>,
         pub last_error: Option<String>,
+        /// A calendar file to attach (`text/calendar`).
+        pub calendar: Option<String>,
     }
     no_relations!();
 }

@@ -383,6 +383,15 @@ async fn meetings_are_scheduled_held_or_cancelled(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
+    let scheduled = app
+        .emails()
+        .iter()
+        .filter(|e| e.contains("Meeting scheduled"))
+        .count();
+    assert_eq!(
+        scheduled, 2,
+        "invites for the meeting ahead, none for the one recorded afterwards"
+    );
     let (_, list) = app.get(&path, &mentor).await;
     let starts: Vec<&str> = list["items"]
         .as_array()
@@ -648,6 +657,30 @@ fn events(ics: &str) -> Vec<(String, String, String, String)> {
             (get("UID"), get("SEQUENCE"), get("STATUS"), get("DTSTART"))
         })
         .collect()
+}
+
+/// The `text/calendar` part of an e-mail as written to the outbox, decoded.
+fn attached_calendar(mail: &str) -> String {
+    let at = mail
+        .find("Content-Type: text/calendar")
+        .expect("a calendar part");
+    let part = &mail[at..];
+    let (headers, rest) = part.split_once("\r\n\r\n").expect("the part's headers end");
+    let body = rest.split("\r\n--").next().unwrap();
+    if headers.contains("base64") {
+        use base64::Engine;
+        let joined: String = body.split_whitespace().collect();
+        String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .unwrap(),
+        )
+        .unwrap()
+    } else if headers.contains("quoted-printable") {
+        body.replace("=\r\n", "").replace("=3D", "=")
+    } else {
+        body.to_string()
+    }
 }
 
 /// GETs a calendar file: the status, its content type and its text.
