@@ -733,6 +733,25 @@ async fn calendar_files_parse_back_with_one_uid_and_a_rising_sequence(app: TestA
         json!({"status": "cancelled"}),
     )
     .await;
+    // Both got each change by e-mail, the calendar file attached, one UID throughout.
+    let mails = app.emails();
+    for (subject, sequence, status) in [
+        ("Meeting scheduled", "0", "CONFIRMED"),
+        ("Meeting changed", "1", "CONFIRMED"),
+        ("Meeting cancelled", "2", "CANCELLED"),
+    ] {
+        let sent: Vec<&String> = mails.iter().filter(|e| e.contains(subject)).collect();
+        assert_eq!(sent.len(), 2, "{subject} to both participants");
+        for mail in sent {
+            let parsed = events(&attached_calendar(mail));
+            assert_eq!(parsed[0].0, uid);
+            assert_eq!(
+                (parsed[0].1.as_str(), parsed[0].2.as_str()),
+                (sequence, status),
+                "{subject}"
+            );
+        }
+    }
     let (_, _, text) = ics(&app, &invite, Some(&a.mentee)).await;
     let after = events(&text);
     assert_eq!(after[0].0, uid, "one UID for the meeting's life");
