@@ -235,6 +235,8 @@ fn constrain_queries(doc: &mut Value) {
                     or_blank(schema);
                 } else if schema.contains_key("$ref") {
                     or_blank(schema);
+                } else if schema.get("format").and_then(Value::as_str) == Some("date") {
+                    schema.insert("pattern".into(), json!(DATE_PATTERN));
                 } else if is_free_text(schema) {
                     schema.insert("pattern".into(), json!(NO_NUL_PATTERN));
                 }

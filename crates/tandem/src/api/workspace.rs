@@ -356,7 +356,7 @@ struct SlotsQuery {
     #[param(format = Date)]
     from: Option<String>,
     /// How many days, 1–62 (default 14).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 62)]
     days: Option<String>,
 }
 
