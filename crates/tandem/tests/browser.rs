@@ -420,6 +420,9 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
 
     mentee.open("/dashboard").await;
     mentee.click("#waiting-on-you a[id^=waiting-]").await;
+    // The proposal's e-mail promises reasons: the page shows them to both.
+    mentee.expect_text("Why this match").await;
+    mentee.expect_text("rust").await;
     mentee.click("#action-accept").await;
     mentee.expect_text("You accepted this match").await;
 
@@ -428,6 +431,7 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
     coordinator.sign_in("rita.rust@example.org").await;
     coordinator.open("/dashboard").await;
     coordinator.click("#waiting-on-you a[id^=waiting-]").await;
+    coordinator.expect_text("Why this match").await;
     coordinator.click("#action-accept").await;
     coordinator.expect_text("active").await;
     coordinator
@@ -629,6 +633,9 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
     mentor
         .expect_text("You built the systems I want to learn to build.")
         .await;
+    // Beside the request: who the mentee is, and why they fit.
+    mentor.expect_text("Why this match").await;
+    mentor.expect_text("About Max").await;
     mentor.click("#action-accept").await;
     mentor.expect_text("active").await;
     mentor

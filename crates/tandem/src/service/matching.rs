@@ -901,3 +901,42 @@ pub fn parse_min_score(raw: &str) -> Result<Option<f64>, String> {
         .map_err(|_| "must be a whole number from 0 to 100".to_string())?;
     in_range(v, 0, 100).map(|v| Some(v as f64))
 }
+
+/// Why this match: the compatibility of a relationship's mentor and a mentee, for
+/// its participants (the request's reader, both sides of a proposed match). None
+/// when one of them is no longer enrolled in the program.
+pub async fn why_this_match(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    mentee_id: &str,
+) -> AppResult<Option<Suggestion>> {
+    let (r, _) = super::pair::read_part(
+        state,
+        caller,
+        mentorship_id,
+        crate::domain::access::Kind::Request,
+    )
+    .await?;
+    let Some(mentor_id) = r.m.mentor_id.as_deref() else {
+        return Ok(None);
+    };
+    let Some(program) = programs::program_by_id(state.store.read(), &r.m.program_id).await? else {
+        return Ok(None);
+    };
+    let pool = load_pool(state.store.read(), program, state.clock.now()).await?;
+    let (Some(mentor), Some(mentee)) = (pool.mentor(mentor_id), pool.mentee(mentee_id)) else {
+        return Ok(None);
+    };
+    let scored = engine::score(&mentee.engine, &mentor.engine, pool.kind, &pool.weights);
+    Ok(Some(Suggestion {
+        mentor: SuggestedMentor {
+            id: mentor.id.clone(),
+            name: mentor.name.clone(),
+            field: mentor.field.clone(),
+            known_for: mentor.known_for.clone(),
+        },
+        score: points(scored.score as i64),
+        explanation: explanation(&scored),
+    }))
+}

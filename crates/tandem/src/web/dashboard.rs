@@ -12,6 +12,8 @@ use axum::response::Response;
 pub struct RelationshipRow {
     pub id: String,
     pub other: String,
+    /// The other person's id (the first of several mentees); empty for a former member.
+    pub other_id: String,
     pub my_role: String,
     pub program: String,
     pub status: String,
@@ -59,8 +61,16 @@ fn row(m: &MentorshipOut, me: &str) -> RelationshipRow {
     } else {
         m.mentor.name.clone()
     };
+    let other_id = if m.my_role == Some(Role::Mentor) {
+        m.mentees
+            .iter()
+            .find_map(|x| x.id.clone().filter(|id| id != me))
+    } else {
+        m.mentor.id.clone()
+    };
     RelationshipRow {
         id: m.id.clone(),
+        other_id: other_id.unwrap_or_default(),
         other,
         my_role: m
             .my_role

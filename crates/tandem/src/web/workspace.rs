@@ -130,7 +130,28 @@ pub struct ProgressView {
     pub average_rating: String,
 }
 
+/// The engine's "why this match" for a request or a proposed match.
+pub struct WhyView {
+    pub score: String,
+    /// (criterion, points, why)
+    pub items: Vec<(String, String, String)>,
+}
+
+/// The mentee as the mentor reading their request sees them.
+pub struct PersonCard {
+    pub id: String,
+    pub name: String,
+    pub field: String,
+    pub headline: String,
+    pub skills: String,
+    pub languages: String,
+    pub timezone: String,
+    pub goals: Vec<String>,
+}
+
 pub struct WorkspaceView {
+    pub why: Option<WhyView>,
+    pub mentee_card: Option<PersonCard>,
     /// Active or paused: content may be added.
     pub running: bool,
     /// Active: meetings may be scheduled and booked.
@@ -397,6 +418,8 @@ pub async fn workspace_view(
         average_rating: String::new(),
     };
     let mut view = WorkspaceView {
+        why: None,
+        mentee_card: None,
         running: matches!(m.status, S::Active | S::Paused),
         active: m.status == S::Active,
         is_mentor: role == Role::Mentor,
@@ -418,6 +441,50 @@ pub async fn workspace_view(
     };
     if !started {
         view.next_step = next_step(m, me.id(), agreement, &[], now, &tz);
+        if matches!(m.status, S::Requested | S::Proposed) {
+            let mentee = match role {
+                Role::Mentee => Some(me.id().to_string()),
+                Role::Mentor => m.mentees.iter().find_map(|x| x.id.clone()),
+            };
+            if let Some(mentee) = mentee {
+                view.why = crate::service::matching::why_this_match(state, caller, &m.id, &mentee)
+                    .await?
+                    .map(|s| WhyView {
+                        score: format!("{:.0}", s.score),
+                        items: s
+                            .explanation
+                            .into_iter()
+                            .filter(|e| e.points > 0.0 || !e.detail.is_empty())
+                            .map(|e| {
+                                (
+                                    super::humanise(e.criterion.as_str()),
+                                    format!("{:.1}", e.points),
+                                    e.detail,
+                                )
+                            })
+                            .collect(),
+                    });
+                if role == Role::Mentor {
+                    if let Ok(p) = people::person(state, caller, &mentee).await {
+                        view.mentee_card = Some(PersonCard {
+                            goals: p
+                                .short_term_goals
+                                .iter()
+                                .chain(p.long_term_goals.iter())
+                                .cloned()
+                                .collect(),
+                            id: p.id,
+                            name: p.name,
+                            field: p.field,
+                            headline: p.headline,
+                            skills: p.skills.join(", "),
+                            languages: p.languages.join(", "),
+                            timezone: p.timezone.unwrap_or_default(),
+                        });
+                    }
+                }
+            }
+        }
         return Ok(Some(view));
     }
     let all = PageRequest::all();
