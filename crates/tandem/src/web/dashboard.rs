@@ -246,7 +246,7 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
                 wait(
                     format!("meeting-{}", x.id),
                     format!("Meeting with {} this week: {when}.", r.other),
-                    day(x.starts_at),
+                    String::new(),
                     anchor.clone(),
                     "Prepare",
                 );
