@@ -310,6 +310,47 @@ async fn goal_for_change(
     Ok((g, r))
 }
 
+/// The edits a goal and a milestone share: title, description, due date (each
+/// only when sent; an empty due date clears it).
+struct Edits {
+    title: Option<String>,
+    description: Option<String>,
+    due_on: Option<Option<NaiveDate>>,
+}
+
+impl Edits {
+    fn parse(
+        p: &mut Problems,
+        title: &Option<String>,
+        description: &Option<String>,
+        due_on: &Option<String>,
+    ) -> Edits {
+        Edits {
+            title: title
+                .as_deref()
+                .and_then(|t| p.take("title", text(t, TITLE_MAX, true))),
+            description: description
+                .as_deref()
+                .and_then(|t| p.take("description", text(t, DESCRIPTION_MAX, false))),
+            due_on: due_on
+                .as_ref()
+                .and_then(|_| p.take("due_on", optional_date(due_on))),
+        }
+    }
+
+    fn apply(self, title: &mut String, description: &mut String, due_on: &mut Option<NaiveDate>) {
+        if let Some(t) = self.title {
+            *title = t;
+        }
+        if let Some(d) = self.description {
+            *description = d;
+        }
+        if let Some(d) = self.due_on {
+            *due_on = d;
+        }
+    }
+}
+
 /// A relationship the caller may not know of hides the object asked for too.
 pub fn hidden_as(e: AppError, what: &'static str) -> AppError {
     match e {
@@ -329,22 +370,11 @@ pub async fn patch_goal(
         .status
         .as_deref()
         .and_then(|s| p.take("status", GoalStatus::parse(s)));
-    let title = input
-        .title
-        .as_deref()
-        .and_then(|t| p.take("title", text(t, TITLE_MAX, true)));
-    let description = input
-        .description
-        .as_deref()
-        .and_then(|t| p.take("description", text(t, DESCRIPTION_MAX, false)));
+    let edits = Edits::parse(&mut p, &input.title, &input.description, &input.due_on);
     let horizon = input
         .horizon
         .as_deref()
         .and_then(|h| p.take("horizon", Horizon::parse(h)));
-    let due_on = input
-        .due_on
-        .as_ref()
-        .and_then(|_| p.take("due_on", optional_date(&input.due_on)));
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -357,17 +387,9 @@ pub async fn patch_goal(
             after.achieved_at = (to == GoalStatus::Achieved).then_some(now);
         }
     }
-    if let Some(t) = title {
-        after.title = t;
-    }
-    if let Some(d) = description {
-        after.description = d;
-    }
+    edits.apply(&mut after.title, &mut after.description, &mut after.due_on);
     if let Some(h) = horizon {
         after.horizon = h;
-    }
-    if let Some(d) = due_on {
-        after.due_on = d;
     }
     let saved = store::update::<goal::Entity>(&tx, before, after).await?;
     let milestones = store::milestones_of(&tx, &saved.mentorship_id).await?;
@@ -420,18 +442,7 @@ pub async fn patch_milestone(
         .status
         .as_deref()
         .and_then(|s| p.take("status", MilestoneStatus::parse(s)));
-    let title = input
-        .title
-        .as_deref()
-        .and_then(|t| p.take("title", text(t, TITLE_MAX, true)));
-    let description = input
-        .description
-        .as_deref()
-        .and_then(|t| p.take("description", text(t, DESCRIPTION_MAX, false)));
-    let due_on = input
-        .due_on
-        .as_ref()
-        .and_then(|_| p.take("due_on", optional_date(&input.due_on)));
+    let edits = Edits::parse(&mut p, &input.title, &input.description, &input.due_on);
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -450,15 +461,7 @@ pub async fn patch_milestone(
             after.achieved_at = Some(now);
         }
     }
-    if let Some(t) = title {
-        after.title = t;
-    }
-    if let Some(d) = description {
-        after.description = d;
-    }
-    if let Some(d) = due_on {
-        after.due_on = d;
-    }
+    edits.apply(&mut after.title, &mut after.description, &mut after.due_on);
     let saved = store::update::<milestone::Entity>(&tx, before, after).await?;
     tx.commit().await?;
     Ok(MilestoneOut::from(saved))
