@@ -29,6 +29,9 @@ pub struct Windows(pub Vec<Window>);
 pub const MAX_WINDOWS: usize = 50;
 pub const SLOT_MINUTES: (i64, i64) = (10, 240);
 pub const MAX_DAYS: i64 = 62;
+/// The most slots one answer lists (earliest first): overlapping windows of short
+/// slots over many days would otherwise make tens of thousands.
+pub const MAX_SLOTS: usize = 500;
 
 /// Minutes since midnight of `HH:MM` (`24:00` only when `end`).
 fn minutes(raw: &str, end: bool) -> Result<i64, String> {
@@ -91,7 +94,7 @@ impl Hours {
             return Vec::new();
         };
         let length = Duration::minutes(self.slot_minutes.max(1));
-        let mut out = Vec::new();
+        let mut out = std::collections::BTreeSet::new();
         for day in from.iter_days().take(days.clamp(0, MAX_DAYS) as usize) {
             let weekday = day.weekday().number_from_monday() as u8;
             for w in self.windows.iter().filter(|w| w.weekday == weekday) {
@@ -112,14 +115,16 @@ impl Hours {
                     let taken = busy
                         .iter()
                         .any(|(s, e)| *s < slot.ends_at && slot.starts_at < *e);
-                    if slot.starts_at > now && !taken && !out.contains(&slot) {
-                        out.push(slot);
+                    if slot.starts_at > now && !taken {
+                        out.insert((slot.starts_at, slot.ends_at));
                     }
                 }
             }
         }
-        out.sort_by_key(|s| s.starts_at);
-        out
+        out.into_iter()
+            .take(MAX_SLOTS)
+            .map(|(starts_at, ends_at)| Slot { starts_at, ends_at })
+            .collect()
     }
 
     /// The local date of an instant in the mentor's zone.

@@ -354,6 +354,7 @@ pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppRes
     let now = state.clock.now();
     let tx = state.store.write().await?;
     mentorships::end_all_involving(&tx, caller.id(), now).await?;
+    crate::store::emails::forget_unsent_to(&tx, &caller.user().email).await?;
     store::delete_user(&tx, caller.id()).await?;
     tx.commit().await?;
     Ok(())

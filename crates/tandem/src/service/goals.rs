@@ -307,6 +307,10 @@ async fn goal_for_change(
     let (r, _) = pair::change(tx, caller, &g.mentorship_id, Kind::Goal)
         .await
         .map_err(|e| hidden_as(e, "goal"))?;
+    // Read again under the relationship's lock: the change is decided on what is there now.
+    let g = store::goal(tx, id)
+        .await?
+        .ok_or(AppError::NotFound("goal"))?;
     Ok((g, r))
 }
 
@@ -452,6 +456,9 @@ pub async fn patch_milestone(
     let (r, _) = pair::change(&tx, caller, &before.mentorship_id, Kind::Goal)
         .await
         .map_err(|e| hidden_as(e, "milestone"))?;
+    let before = store::milestone(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("milestone"))?;
     ensure_running(pair::status(&r, now), "milestone changes")?;
     let mut after = before.clone();
     if let Some(to) = status {

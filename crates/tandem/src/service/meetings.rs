@@ -711,6 +711,9 @@ pub async fn patch_action_item(
     let (r, _) = pair::change(&tx, caller, &before.mentorship_id, Kind::Meeting)
         .await
         .map_err(|e| hidden_as(e, "action item"))?;
+    let before = store::action_item(&tx, id)
+        .await?
+        .ok_or(AppError::NotFound("action item"))?;
     ensure_running(pair::status(&r, now), "action item changes")?;
     let mut after = before.clone();
     if let Some(done) = input.done {

@@ -87,6 +87,9 @@ pub async fn claim_due(
     Ok(claimed)
 }
 
+/// Marks a message delivered and forgets its text: what a pair wrote (kudos, an
+/// introduction's note, a meeting's place) is not kept in the queue once sent,
+/// so erasing its author leaves no copy behind.
 pub async fn mark_sent(
     db: &impl ConnectionTrait,
     id: &str,
@@ -94,6 +97,8 @@ pub async fn mark_sent(
 ) -> Result<(), DbErr> {
     email::Entity::update_many()
         .col_expr(email::Column::SentAt, Expr::value(at))
+        .col_expr(email::Column::Body, Expr::value(""))
+        .col_expr(email::Column::Calendar, Expr::value(Option::<String>::None))
         .col_expr(
             email::Column::Attempts,
             Expr::col(email::Column::Attempts).add(1),
@@ -123,6 +128,16 @@ pub async fn mark_failed(
         .col_expr(email::Column::LastError, Expr::value(error.to_string()))
         .col_expr(email::Column::NextAttemptAt, Expr::value(next_attempt_at))
         .filter(email::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Drops the messages still waiting for this address (an erased account's).
+pub async fn forget_unsent_to(db: &impl ConnectionTrait, address: &str) -> Result<(), DbErr> {
+    email::Entity::delete_many()
+        .filter(email::Column::ToAddress.eq(address))
+        .filter(email::Column::SentAt.is_null())
         .exec(db)
         .await?;
     Ok(())

@@ -1271,6 +1271,16 @@ async fn erasure_removes_what_the_person_wrote_and_keeps_the_rest(app: TestApp) 
         (r["status"].as_str(), r["end_reason"].as_str()),
         (Some("ended"), Some("account_erased"))
     );
+    // Nor does the e-mail queue keep a copy of what they wrote.
+    use sea_orm::EntityTrait;
+    let queued = tandem::store::entities::email::Entity::find()
+        .all(app.state.store.read())
+        .await
+        .unwrap();
+    assert!(
+        queued.iter().all(|e| !e.body.contains("mentee thanks")),
+        "the kudos text survives in the queue"
+    );
     let (_, messages) = app
         .get(&format!("/api/v1/mentorships/{id}/messages"), &a.mentor)
         .await;
