@@ -135,7 +135,17 @@ const NAMED_MEMBERS: &[(&str, &str, Describe)] = &[
     ("RoundPatch", "remove", id_pairs),
     ("LoginIn", "email", any_but_nul),
     ("AvailabilityIn", "timezone", time_zones),
+    ("ProfileData", "seniority", or_left_blank),
+    ("ProfileData", "learning_style", or_left_blank),
+    ("ProfileData", "meeting_preference", or_left_blank),
 ];
+
+/// A closed set a form may leave blank: `""` reads as none, like null.
+fn or_left_blank(schema: &mut Map<String, Value>) {
+    if let Some(choices) = schema.get_mut("oneOf").and_then(Value::as_array_mut) {
+        choices.push(json!({"type": "string", "enum": [""]}));
+    }
+}
 
 /// Anything but NUL: what a sign-in looks up.
 fn any_but_nul(schema: &mut Map<String, Value>) {
