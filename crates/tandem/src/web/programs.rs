@@ -306,6 +306,7 @@ pub async fn appoint_coordinator(
 }
 
 pub struct EnrollmentRow {
+    pub person_id: String,
     pub name: String,
     pub role: String,
     pub capacity: String,
@@ -379,6 +380,7 @@ pub async fn enrollments(
     let enrollments = rows
         .into_iter()
         .map(|e| EnrollmentRow {
+            person_id: e.person.id.clone(),
             name: e.person.name,
             role: e.role.as_str().into(),
             capacity: match e.role {
