@@ -282,20 +282,7 @@ async fn enrolled(
         name: name.into(),
     };
     let user = accounts::create_user(state, &input, false).await.unwrap();
-    let login = accounts::login(
-        state,
-        "127.0.0.1",
-        &accounts::LoginIn {
-            email: email.clone(),
-            password: input.password,
-        },
-    )
-    .await
-    .unwrap();
-    let caller = tandem::service::accounts::caller_for_token(state, &login.token)
-        .await
-        .unwrap()
-        .unwrap();
+    let caller = caller_of(state, &email).await;
     let skills: Vec<String> = skills.iter().map(|s| s.to_string()).collect();
     let profile = people::ProfileData {
         field: "Engineering".into(),
@@ -338,20 +325,7 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
         name: "Ada Admin".into(),
     };
     accounts::create_user(&state, &admin, true).await.unwrap();
-    let login = accounts::login(
-        &state,
-        "127.0.0.1",
-        &accounts::LoginIn {
-            email: admin.email.clone(),
-            password: admin.password.clone(),
-        },
-    )
-    .await
-    .unwrap();
-    let admin_caller = tandem::service::accounts::caller_for_token(&state, &login.token)
-        .await
-        .unwrap()
-        .unwrap();
+    let admin_caller = caller_of(&state, &admin.email).await;
     let program = programs::create(
         &state,
         &admin_caller,

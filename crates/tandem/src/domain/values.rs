@@ -284,6 +284,14 @@ pub fn date(raw: &str) -> Result<chrono::NaiveDate, String> {
     }
 }
 
+/// An optional date as sent: absent or blank is none.
+pub fn optional_date(raw: Option<&str>) -> Result<Option<chrono::NaiveDate>, String> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(d) => date(d).map(Some),
+    }
+}
+
 /// What `date` and `instant` take, as patterns beside their formats: the year
 /// 1900–9999, blanks around allowed.
 pub const DATE_PATTERN: &str = r"^\s*(19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}\s*$";

@@ -4,7 +4,7 @@ use super::accounts::Caller;
 use super::pair;
 use crate::domain::access::Kind;
 use crate::domain::lifecycle::Part;
-use crate::domain::values::{date, text, Problems};
+use crate::domain::values::{optional_date, text, Problems};
 use crate::domain::wire::{GoalStatus, Horizon, MilestoneStatus};
 use crate::domain::workspace::{decide_goal, decide_milestone, ensure_running};
 use crate::error::{AppError, AppResult};
@@ -167,14 +167,6 @@ fn goal_view(g: goal::Model, all: &[milestone::Model]) -> GoalOut {
     }
 }
 
-/// An optional date as sent: absent or blank is none.
-fn optional_date(raw: &Option<String>) -> Result<Option<NaiveDate>, String> {
-    match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(d) => date(d).map(Some),
-    }
-}
-
 /// The goals of a relationship with their milestones, oldest first.
 pub async fn goals_in(db: &impl Connection, mentorship_id: &str) -> AppResult<Vec<GoalOut>> {
     let goals = store::goals_of(db, mentorship_id).await?;
@@ -213,7 +205,7 @@ pub async fn create(
             Some(h) => Horizon::parse(h),
         },
     );
-    let due_on = p.take("due_on", optional_date(&input.due_on));
+    let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -338,7 +330,7 @@ impl Edits {
                 .and_then(|t| p.take("description", text(t, DESCRIPTION_MAX, false))),
             due_on: due_on
                 .as_ref()
-                .and_then(|_| p.take("due_on", optional_date(due_on))),
+                .and_then(|_| p.take("due_on", optional_date(due_on.as_deref()))),
         }
     }
 
@@ -413,7 +405,7 @@ pub async fn add_milestone(
         "description",
         text(&input.description, DESCRIPTION_MAX, false),
     );
-    let due_on = p.take("due_on", optional_date(&input.due_on));
+    let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;

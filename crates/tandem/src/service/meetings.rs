@@ -9,7 +9,7 @@ use super::pair;
 use crate::domain::access::Kind;
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::progress::is_overdue;
-use crate::domain::values::{date, in_range, instant, sentences, text, Problems};
+use crate::domain::values::{in_range, instant, optional_date, sentences, text, Problems};
 use crate::domain::wire::{MeetingStatus, MentorshipStatus};
 use crate::domain::workspace::{
     decide_meeting, ensure_running, may_schedule, meeting_actions, MeetingAction, MeetingFacts,
@@ -636,13 +636,6 @@ pub async fn put_private_note(
         body,
         updated_at: now,
     })
-}
-
-fn optional_date(raw: Option<&str>) -> Result<Option<NaiveDate>, String> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(d) => date(d).map(Some),
-    }
 }
 
 /// The owner an action item names: a participant of the relationship.
