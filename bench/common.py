@@ -14,6 +14,15 @@ class Instance:
     mentor: np.ndarray   # per edge
     mentee_score: np.ndarray
     mentor_score: np.ndarray
+    decimals: int = 0  # the most decimal places any score has
+
+    @property
+    def unit(self):
+        return 10 ** self.decimals
+
+    def units(self, scores):
+        """Scores as exact whole numbers of 10^-decimals (the files hold at most 9 places)."""
+        return np.rint(scores * self.unit).astype(np.int64)
 
     @property
     def n_mentees(self):
@@ -33,10 +42,15 @@ def read_instance(mentors_csv, edges_csv):
     mentee_index = {}
     mentee_ids = []
     mentee, mentor, a, b = [], [], [], []
+    decimals = 0
     with open(edges_csv) as f:
         next(f)
         for line in f:
             e, r, s1, s2 = line.rstrip("\n").split(",")
+            for text in (s1, s2):
+                dot = text.find(".")
+                if dot >= 0:
+                    decimals = max(decimals, len(text.rstrip("0")) - dot - 1)
             i = mentee_index.get(e)
             if i is None:
                 i = mentee_index[e] = len(mentee_ids)
@@ -46,7 +60,7 @@ def read_instance(mentors_csv, edges_csv):
             a.append(float(s1))
             b.append(float(s2))
     return Instance(mentor_ids, mentee_ids, capacity, np.array(mentee), np.array(mentor),
-                    np.array(a), np.array(b))
+                    np.array(a), np.array(b), decimals)
 
 
 def write_assignment(path, inst, chosen_edges):
@@ -71,25 +85,27 @@ def read_assignment(path, inst):
 
 
 def check(inst, chosen):
-    """(pairs, total score, blocking pairs, capacity respected) of an assignment.
+    """(pairs, total score in units, blocking pairs, capacity respected) of an assignment.
 
+    Scores are compared and added as exact whole units of 10^-decimals, never as floats.
     A blocking pair is an edge not chosen where the mentee is unmatched or strictly
     prefers it, and the mentor has a free place or strictly prefers this mentee to
     its least-preferred current one (ties never block).
     """
+    mentee_score, mentor_score = inst.units(inst.mentee_score), inst.units(inst.mentor_score)
     matched = chosen >= 0
     edges = chosen[matched]
     load = np.bincount(inst.mentor[edges], minlength=inst.n_mentors)
-    worst = np.full(inst.n_mentors, np.inf)
-    np.minimum.at(worst, inst.mentor[edges], inst.mentor_score[edges])
-    current = np.full(inst.n_mentees, -np.inf)
-    current[matched] = inst.mentee_score[edges]
+    worst = np.full(inst.n_mentors, np.iinfo(np.int64).max)
+    np.minimum.at(worst, inst.mentor[edges], mentor_score[edges])
+    current = np.full(inst.n_mentees, np.iinfo(np.int64).min)
+    current[matched] = mentee_score[edges]
     cur_of_edge = current[inst.mentee]
     is_chosen = np.zeros(len(inst.mentee), dtype=bool)
     is_chosen[edges] = True
-    mentee_wants = ~is_chosen & (inst.mentee_score > cur_of_edge)
+    mentee_wants = ~is_chosen & (mentee_score > cur_of_edge)
     cap = inst.capacity[inst.mentor]
-    mentor_wants = (cap > 0) & ((load[inst.mentor] < cap) | (inst.mentor_score > worst[inst.mentor]))
+    mentor_wants = (cap > 0) & ((load[inst.mentor] < cap) | (mentor_score > worst[inst.mentor]))
     blocking = int(np.count_nonzero(mentee_wants & mentor_wants))
-    total = float((inst.mentee_score[edges] + inst.mentor_score[edges]).sum())
+    total = int((mentee_score[edges] + mentor_score[edges]).sum())
     return int(matched.sum()), total, blocking, bool((load <= inst.capacity).all())

@@ -4,8 +4,10 @@
 Mentor popularity follows a Zipf-like law (a few mentors are wanted by many),
 each mentee lists `--candidates` distinct mentors drawn by popularity (the
 "top-k candidate list" a candidate generator would hand to the solver), and
-scores are whole numbers 0–100 from a mix of a pair-specific fit and the
-mentor's general appeal, so preferences are correlated like real ones.
+scores are numbers 0–100 from a mix of a pair-specific fit and the mentor's
+general appeal, so preferences are correlated like real ones: whole numbers by
+default, or with `--decimals` places (then nearly every score is distinct).
+Capacities are one number (`--capacity`) or a mix (`--capacity-mix 1:0.5,3:0.3,10:0.2`).
 
 Writes mentors.csv (`mentor,capacity`) and edges.csv
 (`mentee,mentor,mentee_score,mentor_score`), the inputs of `tandem match`.
@@ -38,10 +40,17 @@ def edges(args):
     n, m, k = args.mentees, args.mentors, args.candidates
     popularity = zipf_weights(m, args.skew, rng)
     appeal = rng.integers(0, 40, size=m)
+    if args.capacity_mix:
+        values, shares = zip(*(part.split(":") for part in args.capacity_mix.split(",")))
+        shares = np.array([float(x) for x in shares])
+        capacity = rng.choice([int(v) for v in values], size=m, p=shares / shares.sum())
+    else:
+        capacity = np.full(m, args.capacity)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "mentors.csv"), "w") as f:
         f.write("mentor,capacity\n")
-        f.write("".join(f"r{j},{args.capacity}\n" for j in range(m)))
+        f.write("".join(f"r{j},{c}\n" for j, c in enumerate(capacity)))
+    d = args.decimals
     # Gumbel top-k: k distinct mentors per mentee, drawn by popularity, in blocks.
     logp = np.log(popularity)
     with open(os.path.join(args.out, "edges.csv"), "w") as f:
@@ -54,10 +63,19 @@ def edges(args):
             fit = rng.integers(0, 61, size=(rows, k))
             mentee_score = np.minimum(100, fit + appeal[picked])
             mentor_score = np.minimum(100, rng.integers(0, 61, size=(rows, k)) + fit // 2)
+            if d:
+                # A fraction below one point, kept under 100: `d` places, nearly all distinct.
+                unit = 10 ** d
+                mentee_score = np.minimum(100 * unit, mentee_score * unit + rng.integers(0, unit, size=(rows, k)))
+                mentor_score = np.minimum(100 * unit, mentor_score * unit + rng.integers(0, unit, size=(rows, k)))
+                text = lambda v: f"{v // unit}.{v % unit:0{d}d}"  # noqa: E731
+            else:
+                text = str
             lines = []
             for r in range(rows):
                 i = start + r
-                lines.extend(f"e{i},r{j},{a},{b}\n" for j, a, b in zip(picked[r], mentee_score[r], mentor_score[r]))
+                lines.extend(f"e{i},r{j},{text(a)},{text(b)}\n"
+                             for j, a, b in zip(picked[r], mentee_score[r], mentor_score[r]))
             f.write("".join(lines))
             print(f"  {start + rows}/{n} mentees", file=sys.stderr, end="\r")
     print(file=sys.stderr)
@@ -102,6 +120,8 @@ def main():
     ap.add_argument("--mentees", type=int, default=100_000)
     ap.add_argument("--mentors", type=int, default=20_000)
     ap.add_argument("--capacity", type=int, default=5)
+    ap.add_argument("--capacity-mix", help="capacities drawn at random, e.g. 1:0.5,3:0.3,10:0.2")
+    ap.add_argument("--decimals", type=int, default=0, help="decimal places of the scores (0: whole numbers)")
     ap.add_argument("--candidates", type=int, default=50, help="mentors listed per mentee")
     ap.add_argument("--skew", type=float, default=0.8, help="Zipf exponent of mentor popularity")
     ap.add_argument("--seed", type=int, default=2026)

@@ -5,7 +5,8 @@ source → each mentee (capacity 1) → each listed mentor (capacity 1, unit cos
 -(mentee_score + mentor_score)) → sink (capacity = the mentor's capacity). The
 maximum flow is the largest number of matched mentees; among maximum flows the
 minimum cost is the largest total score — the same objective as `tandem match
---objective optimal`. Scores are scaled to integers (hundredths). Prints one JSON
+--objective optimal`. Scores are exact integers in units of the file's most
+precise score (`common.read_instance`), so the optimum is exact. Prints one JSON
 line: build and solve seconds (CSV reading excluded), pairs, total score.
 """
 import json
@@ -23,7 +24,7 @@ def main(mentors_csv, edges_csv, out_csv):
     n, m = inst.n_mentees, inst.n_mentors
     t0 = time.perf_counter()
     source, sink = n + m, n + m + 1
-    weight = np.rint((inst.mentee_score + inst.mentor_score) * 100).astype(np.int64)
+    weight = inst.units(inst.mentee_score) + inst.units(inst.mentor_score)
     tails = np.concatenate([np.full(n, source), inst.mentee, n + np.arange(m)])
     heads = np.concatenate([np.arange(n), n + inst.mentor, np.full(m, sink)])
     caps = np.concatenate([np.ones(n, np.int64), np.ones(len(weight), np.int64), inst.capacity.astype(np.int64)])
@@ -44,7 +45,7 @@ def main(mentors_csv, edges_csv, out_csv):
     write_assignment(out_csv, inst, chosen)
     print(json.dumps({
         "pairs": int(len(chosen)),
-        "total_score": float(weight[chosen].sum()) / 100,
+        "total_score": float(weight[chosen].sum()) / inst.unit,
         "build_seconds": build,
         "solve_seconds": solve,
     }))

@@ -3,7 +3,9 @@
 //! The weight of a pair is `mentee_score + mentor_score` (integers, so the optimum is exact).
 //!
 //! Method, and why:
-//! 1. Hopcroft–Karp (with mentor capacities) finds the largest number of matched mentees.
+//! 1. Hopcroft–Karp (with mentor capacities; layers grown from the mentors with room, so
+//!    mentees that can never be matched cost nothing) finds the largest number of matched
+//!    mentees.
 //! 2. The Dulmage–Mendelsohn (Gallai–Edmonds) decomposition of that matching splits the
 //!    problem in two independent parts. Let `D` be the mentees reachable from an unmatched
 //!    mentee by alternating paths and `A` the mentors they can reach. In *every* maximum
@@ -16,8 +18,9 @@
 //!    - an ε-scaling auction (`auction`): weights divided by their gcd and multiplied by
 //!      N + 1. Fast when every mentee of the part must be matched (part C; the usual large
 //!      case: as many places as mentees, everyone matchable); there its prices, rounded to
-//!      whole units, are a warm start for shortest augmenting paths, which finish exactly;
-//!      otherwise (mentees left out) its last phase has ε = 1, hence optimal;
+//!      whole units (and zero where a place stays empty), are a warm start for shortest
+//!      augmenting paths, which finish exactly; otherwise (mentees left out) its last
+//!      phase has ε = 1, hence optimal;
 //!    - successive shortest augmenting paths with column potentials (Jonker–Volgenant
 //!      style Dijkstra that stops at the first free place). Fast when mentees are left
 //!      out, where searches end nearby.
@@ -71,8 +74,7 @@ pub fn solve_optimal_with(inst: &Instance, method: OptimalMethod) -> Assignment 
 /// Dulmage–Mendelsohn: `D` = mentees reachable from a mentee left unmatched by a maximum
 /// matching, `A` = mentors they reach (all full in every maximum matching).
 ///
-/// The last search of [`max_cardinality`] (the one finding no augmenting path) is exactly
-/// this reachability, so it is read off from there.
+/// [`max_cardinality`] ends with that search.
 fn decompose(inst: &Instance) -> (Vec<bool>, Vec<bool>) {
     let mm = max_cardinality(inst);
     (mm.in_d, mm.in_a)
@@ -148,10 +150,13 @@ fn solve_parts_auction(
         } else {
             (0, places - rows.len() as u64)
         };
+        // Places left empty are no bidders for the default: identical bidders who value
+        // every place at nothing fight over the cheapest places, so the auction bids with
+        // the mentees alone and shortest paths settle the empty places' prices at the end.
         let cols = if only_tight && pool > 0 {
             None
         } else {
-            auction(inst, &rows, &col_of_mentor, &cap, pool, fillers, None)
+            auction(inst, &rows, &col_of_mentor, &cap, pool, fillers, only_tight, None)
         };
         match cols {
             Some(cols) => {
@@ -314,7 +319,7 @@ impl MaxMatching {
     }
 }
 
-/// Hopcroft–Karp with mentor capacities, from a greedy start.
+/// Hopcroft–Karp with mentor capacities, from a greedy start, then the search for `D`/`A`.
 fn max_cardinality(inst: &Instance) -> MaxMatching {
     let n = inst.mentees();
     let m = inst.mentors();
@@ -329,76 +334,76 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
         in_d: Vec::new(),
         in_a: Vec::new(),
     };
+    // Greedy start: each mentee takes the mentor with room that the fewest mentees list,
+    // keeping sought-after mentors for those who have no one else (fewer phases below).
+    let mut wanted = vec![0u32; m];
+    for e in inst.edges() {
+        wanted[e.mentor as usize] += 1;
+    }
     for i in 0..n {
         if let Some(e) = inst
             .edges_of(i)
             .iter()
-            .find(|e| mm.load[e.mentor as usize] < cap[e.mentor as usize])
+            .filter(|e| mm.load[e.mentor as usize] < cap[e.mentor as usize])
+            .min_by_key(|e| (wanted[e.mentor as usize], e.mentor))
         {
             mm.assign(i as u32, e.mentor);
         }
     }
 
+    // Phases of Hopcroft–Karp, with the layers grown *backwards*, from the mentors with
+    // room: a free mentee no layer reaches has no augmenting path, now or later (an
+    // augmentation never creates one for it), so it costs nothing. Growing layers from the
+    // free mentees instead would walk the whole contested region in every phase, which is
+    // most of the instance when few mentees can be matched.
+    let (tr_off, tr_mentee) = transpose(inst);
     const INF: u32 = u32::MAX;
     let mut dist = vec![INF; n];
-    // Full mentors whose mentees are already queued in this phase's search.
-    let mut expanded = vec![false; m];
+    let mut level = vec![INF; m];
     let mut queue: Vec<u32> = Vec::new();
     let mut it = vec![0u32; n];
     let mut stack: Vec<u32> = Vec::new();
     loop {
-        // BFS layers from free mentees over alternating paths.
+        dist.fill(INF);
+        level.fill(INF);
         queue.clear();
-        expanded.fill(false);
-        for (i, d) in dist.iter_mut().enumerate() {
-            if mm.mentor_of[i] == NONE && !inst.edges_of(i).is_empty() {
-                *d = 0;
-                queue.push(i as u32);
-            } else {
-                *d = INF;
+        for j in 0..m {
+            if mm.load[j] < cap[j] {
+                level[j] = 0;
+                queue.push(j as u32);
             }
         }
-        // Layers stop at the first one that reaches a mentor with a free place: only
-        // shortest augmenting paths are used in a phase.
-        let mut found = false;
         let mut limit = INF;
         let mut head = 0;
         while head < queue.len() {
-            let i = queue[head] as usize;
+            let j = queue[head] as usize;
             head += 1;
-            if dist[i] >= limit {
-                continue;
+            let next = level[j] + 1;
+            if next > limit {
+                break;
             }
-            for e in inst.edges_of(i) {
-                let j = e.mentor as usize;
-                if mm.load[j] < cap[j] {
-                    found = true;
-                    limit = limit.min(dist[i] + 1);
-                } else if !expanded[j] {
-                    expanded[j] = true;
-                    for &k in mm.held(j) {
-                        if dist[k as usize] == INF {
-                            dist[k as usize] = dist[i] + 1;
-                            queue.push(k);
-                        }
-                    }
+            for &i in &tr_mentee[tr_off[j] as usize..tr_off[j + 1] as usize] {
+                let iu = i as usize;
+                let held_by = mm.mentor_of[iu];
+                if dist[iu] != INF || held_by == j as u32 {
+                    continue;
+                }
+                dist[iu] = next;
+                if held_by == NONE {
+                    limit = next;
+                } else if level[held_by as usize] == INF && next < limit {
+                    level[held_by as usize] = next;
+                    queue.push(held_by);
                 }
             }
         }
-        if !found {
-            // No augmenting path: this search reached exactly D (plus the unmatched
-            // mentees without edges, also in D) and A.
-            mm.in_d = (0..n)
-                .map(|i| dist[i] != INF || mm.mentor_of[i] == NONE)
-                .collect();
-            mm.in_a = expanded;
+        if limit == INF {
             break;
         }
-        // DFS for vertex-disjoint augmenting paths along the layers (iterative).
+        // Vertex-disjoint augmenting paths down the layers, from the free mentees reached.
         it.copy_from_slice(&inst.offsets()[..n]);
-        let mut augmented = false;
         for root in 0..n as u32 {
-            if mm.mentor_of[root as usize] != NONE || dist[root as usize] != 0 {
+            if mm.mentor_of[root as usize] != NONE || dist[root as usize] == INF {
                 continue;
             }
             stack.clear();
@@ -409,7 +414,7 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
                 let mut advanced = false;
                 while it[iu] < end {
                     let j = inst.edges()[it[iu] as usize].mentor as usize;
-                    if mm.load[j] < cap[j] {
+                    if dist[iu] == 1 && mm.load[j] < cap[j] {
                         // Augment: the top mentee moves to j, each one below to the mentor
                         // the one above it left.
                         let mut target = j as u32;
@@ -420,14 +425,15 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
                             target = old;
                         }
                         stack.clear();
-                        augmented = true;
                         advanced = true;
                         break;
                     }
-                    let next =
-                        mm.held(j).iter().copied().find(|&k| {
-                            dist[k as usize] == dist[iu] + 1 && dist[k as usize] < limit
-                        });
+                    let want = dist[iu].wrapping_sub(1);
+                    let next = if dist[iu] > 1 && level[j] == want {
+                        mm.held(j).iter().copied().find(|&k| dist[k as usize] == want)
+                    } else {
+                        None
+                    };
                     match next {
                         Some(k) => {
                             stack.push(k);
@@ -443,15 +449,31 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
                 }
             }
         }
-        if !augmented {
-            // Cannot happen (a phase that finds a free place augments at least once);
-            // computed the plain way all the same.
-            debug_assert!(false, "Hopcroft–Karp phase without augmentation");
-            (mm.in_d, mm.in_a) = reachable_sets(inst, &mm);
-            break;
+    }
+    (mm.in_d, mm.in_a) = reachable_sets(inst, &mm);
+    mm
+}
+
+/// Each mentor's mentees (the CSR by mentor), in mentee order.
+fn transpose(inst: &Instance) -> (Vec<u32>, Vec<u32>) {
+    let m = inst.mentors();
+    let mut off = vec![0u32; m + 1];
+    for e in inst.edges() {
+        off[e.mentor as usize + 1] += 1;
+    }
+    for j in 0..m {
+        off[j + 1] += off[j];
+    }
+    let mut fill = off.clone();
+    let mut mentee = vec![0u32; inst.edge_count()];
+    for i in 0..inst.mentees() {
+        for e in inst.edges_of(i) {
+            let at = &mut fill[e.mentor as usize];
+            mentee[*at as usize] = i as u32;
+            *at += 1;
         }
     }
-    mm
+    (off, mentee)
 }
 
 /// Rows with their edges (column, weight), CSR.
@@ -489,25 +511,31 @@ fn transport(rows: &Csr, demand: &[u32], cap: &[u32]) -> Vec<Vec<u32>> {
     let mut u = vec![0i64; nc];
     let edges_of = |r: usize| rows.offsets[r] as usize..rows.offsets[r + 1] as usize;
 
-    // Greedy start on tight edges (u = 0, so tight means "a best edge of the row").
+    // Greedy start (u = 0): each row takes its best edges in order while their columns
+    // have room. A held unit's potential is its edge's weight, so every column the row
+    // does not hold must weigh no more: the row stops below the first column it finds full.
     let mut missing: Vec<(u32, u32)> = Vec::new(); // (row, units still needed)
+    let mut order: Vec<(i64, u32)> = Vec::new();
     for (r, &need) in demand.iter().enumerate() {
         let mut need = need;
         if need == 0 {
             continue;
         }
-        let range = edges_of(r);
-        if let Some(best) = rows.w[range.clone()].iter().copied().max() {
-            for p in range {
-                if need == 0 {
-                    break;
-                }
-                let c = rows.col[p] as usize;
-                if rows.w[p] == best && len[c] < cap[c] {
-                    held[start[c] + len[c] as usize] = (r as u32, best);
-                    len[c] += 1;
-                    need -= 1;
-                }
+        order.clear();
+        order.extend(edges_of(r).map(|p| (rows.w[p], p as u32)));
+        order.sort_unstable_by_key(|&(w, p)| (Reverse(w), p));
+        let mut blocked = None;
+        for &(w, p) in &order {
+            if need == 0 || blocked.is_some_and(|b| w < b) {
+                break;
+            }
+            let c = rows.col[p as usize] as usize;
+            if len[c] < cap[c] {
+                held[start[c] + len[c] as usize] = (r as u32, w);
+                len[c] += 1;
+                need -= 1;
+            } else if blocked.is_none() {
+                blocked = Some(w);
             }
         }
         if need > 0 {
@@ -709,6 +737,7 @@ fn augment(
 ///   by shortest augmenting paths with the rounded prices as column potentials, which is
 ///   exact from any such start. (On the 100,000-mentee benchmark a handful of rows are
 ///   freed; without the rounding, ~10% were.)
+#[allow(clippy::too_many_arguments)]
 fn auction(
     inst: &Instance,
     rows: &[u32],
@@ -716,6 +745,7 @@ fn auction(
     cap: &[u32],
     pool: u64,
     fillers: u64,
+    spare: bool,
     stop_at: Option<i64>,
 ) -> Option<Vec<u32>> {
     let real_cols = cap.len();
@@ -725,8 +755,11 @@ fn auction(
     start.push(acc);
     let places = acc;
     let nrows = rows.len();
+    // With `spare`, the `fillers` places left empty get no bidders of their own.
+    let fillers = if spare && pool == 0 { 0 } else { fillers };
+    let spare = spare && pool == 0;
     let bidders = nrows + usize::try_from(fillers).ok()?;
-    debug_assert_eq!(places, bidders, "auction needs a perfect problem");
+    debug_assert!(places == bidders || spare, "auction needs a perfect problem");
     if places == 0 {
         return Some(vec![NONE; nrows]);
     }
@@ -896,6 +929,7 @@ fn auction(
                 &col_of_place,
                 &place_of[..nrows],
                 &own_w,
+                spare,
             );
             if stop_at.is_some() || eps == 1 || start_state.3.len() <= nrows / 1024 {
                 finish = Some(start_state);
@@ -1069,12 +1103,22 @@ fn rounded_start(
     col_of_place: &[u32],
     place_of: &[u32],
     own_w: &[i64],
+    spare: bool,
 ) -> (Vec<i64>, Vec<(u32, i64)>, Vec<u32>, Vec<(u32, u32)>) {
     let half = scale / 2;
     let mut u: Vec<i64> = colmin
         .iter()
         .map(|&p| (p + half).div_euclid(scale) * scale)
         .collect();
+    if spare {
+        // A column with an empty place must cost nothing for the finish to be exact;
+        // holders who then prefer it go back to be placed by shortest paths.
+        for (c, uc) in u.iter_mut().enumerate() {
+            if holder[start[c]..start[c + 1]].contains(&NONE) {
+                *uc = 0;
+            }
+        }
+    }
     let mut held: Vec<(u32, i64)> = vec![(0, 0); start[start.len() - 1]];
     let mut len = vec![0u32; colmin.len()];
     // Places of fillers become filler units, in columns lowered to the cheapest price
@@ -1242,7 +1286,7 @@ mod tests {
             );
             assert_eq!(expected.pairs, n);
             for stop_at in [i64::MAX, 1 << 20, 1] {
-                let cols = auction(&inst, &all, &col_of, &cap, 0, fillers, Some(stop_at)).unwrap();
+                let cols = auction(&inst, &all, &col_of, &cap, 0, fillers, false, Some(stop_at)).unwrap();
                 let a = Assignment {
                     mentor_of: cols
                         .iter()

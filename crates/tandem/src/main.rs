@@ -71,6 +71,10 @@ struct MatchArgs {
     /// What to maximise.
     #[arg(long, value_enum)]
     objective: tandem::matchfile::Objective,
+    /// With --edges: count scores in exactly this many decimal places; a score with more
+    /// is an error. Default: as many places as the most precise score has (never rounded).
+    #[arg(long, value_name = "PLACES", value_parser = clap::value_parser!(u32).range(0..=9))]
+    precision: Option<u32>,
     /// Where to write the `mentee,mentor` rows.
     #[arg(long)]
     out: std::path::PathBuf,
@@ -103,7 +107,11 @@ fn run_match(args: MatchArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let (problem, candidate_seconds) = match (&args.mentors, &args.edges, &args.people) {
         (Some(mentors), Some(edges), _) => {
-            (matchfile::load_edges(mentors, edges, &progress)?, None)
+            let scale = match args.precision {
+                Some(places) => matchfile::Scale::fixed(places),
+                None => matchfile::Scale::from_input(),
+            };
+            (matchfile::load_edges(mentors, edges, scale, &progress)?, None)
         }
         (_, _, Some(people)) => {
             let kind = match args.kind {

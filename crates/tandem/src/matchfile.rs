@@ -3,6 +3,11 @@
 //! Two inputs. Assignment only: `mentors.csv` (`mentor,capacity`) and `edges.csv`
 //! (`mentee,mentor,mentee_score,mentor_score`). Or people: one `people.csv` with
 //! profiles, from which candidates and scores are computed first.
+//!
+//! Scores are read exactly: every decimal becomes a whole number of units of 10^-d, where
+//! d is the most decimal places any score has (or `--precision d`, and then a score with
+//! more places is an error). Nothing is rounded, so `stable` sees each side's own order
+//! and `optimal` maximises the user's own sum.
 use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority};
 use anyhow::{bail, Context};
 use rustc_hash::FxHashMap;
@@ -25,6 +30,8 @@ pub struct Summary {
     pub pairs: usize,
     pub matched_mentees: usize,
     pub total_score: f64,
+    /// The decimal places the scores were counted in (no score was rounded).
+    pub decimals: u32,
     pub blocking_pairs: usize,
     pub load_seconds: f64,
     pub solve_seconds: f64,
@@ -35,6 +42,8 @@ pub struct Summary {
 /// A loaded problem: the instance and the ids behind its indices.
 pub struct Problem {
     pub instance: engine::Instance,
+    /// Scores in the instance are whole units of 10^-decimals.
+    pub decimals: u32,
     pub mentee_ids: Vec<String>,
     pub mentor_ids: Vec<String>,
 }
@@ -126,24 +135,132 @@ fn field<'r>(
     Ok(text)
 }
 
-fn score(path: &Path, record: &csv::ByteRecord, k: usize, name: &str) -> anyhow::Result<i32> {
-    let text = field(path, record, k, name)?;
-    text.parse::<f64>()
+/// The largest score in engine units: scores are `i32`, so that a pair's weight (two
+/// scores) and any total over millions of pairs stay exact in `i64`.
+const MOST_UNITS: i128 = i32::MAX as i128;
+
+/// Turns decimal scores into whole units of 10^-`decimals`, exactly.
+#[derive(Clone, Copy, Debug)]
+pub struct Scale {
+    /// Decimal places counted so far (or fixed by the user).
+    pub decimals: u32,
+    /// `--precision` was given: a score with more places is an error, not a reason to grow.
+    pub fixed: bool,
+}
+
+impl Scale {
+    /// Decimal places taken from the input: they grow to the most any score has.
+    pub fn from_input() -> Self {
+        Scale {
+            decimals: 0,
+            fixed: false,
+        }
+    }
+
+    /// Exactly `decimals` places; a score with more is refused.
+    pub fn fixed(decimals: u32) -> Self {
+        Scale {
+            decimals,
+            fixed: true,
+        }
+    }
+}
+
+/// A score's text as a decimal with no trailing zeros (`87.250` → 8725 × 10^-2).
+fn parse_decimal(text: &str) -> Option<rust_decimal::Decimal> {
+    use std::str::FromStr;
+    rust_decimal::Decimal::from_str(text)
+        .or_else(|_| rust_decimal::Decimal::from_scientific(text))
         .ok()
-        .and_then(engine::score_from_decimal)
-        .with_context(|| {
-            format!(
-                "{}: line {}: `{name}` must be a number, found {text:?}",
+        .map(|d| d.normalize())
+}
+
+fn pow10(k: u32) -> i128 {
+    10i128.pow(k)
+}
+
+/// Reads a record's two scores into units of the scale, first growing the scale (and
+/// rescaling the scores read so far, `edges`) when one has more decimal places than any
+/// before.
+fn scores(
+    path: &Path,
+    record: &csv::ByteRecord,
+    scale: &mut Scale,
+    edges: &mut [engine::Edge],
+) -> anyhow::Result<(i32, i32)> {
+    let line = line_of(record);
+    let mut read = [(rust_decimal::Decimal::ZERO, ""); 2];
+    for (slot, (k, name)) in read.iter_mut().zip([(2, "mentee_score"), (3, "mentor_score")]) {
+        let text = field(path, record, k, name)?;
+        let Some(value) = parse_decimal(text) else {
+            bail!(
+                "{}: line {line}: `{name}` must be a number, found {text:?}",
+                path.display()
+            );
+        };
+        let places = value.scale();
+        if places > scale.decimals {
+            if scale.fixed {
+                bail!(
+                    "{}: line {line}: `{name}` {text} has {places} decimal places, more than \
+                     --precision {}; round the file yourself or raise --precision",
+                    path.display(),
+                    scale.decimals
+                );
+            }
+            rescale(edges, places - scale.decimals).with_context(|| {
+                format!(
+                    "{}: line {line}: `{name}` {text} has {places} decimal places, and at \
+                     that precision an earlier score no longer fits (at most {MOST_UNITS} \
+                     units of 10^-{places}); give --precision with fewer places and round \
+                     the file",
+                    path.display()
+                )
+            })?;
+            scale.decimals = places;
+        }
+        *slot = (value, text);
+    }
+    let mut units = [0i32; 2];
+    for (out, ((value, text), name)) in units
+        .iter_mut()
+        .zip(read.iter().zip(["mentee_score", "mentor_score"]))
+    {
+        let u = value.mantissa() * pow10(scale.decimals - value.scale());
+        if u.abs() > MOST_UNITS {
+            bail!(
+                "{}: line {line}: `{name}` {text} is too large to count exactly in {} decimal \
+                 places (at most {MOST_UNITS} units of 10^-{}); give --precision with fewer \
+                 places and round the file",
                 path.display(),
-                line_of(record)
-            )
-        })
+                scale.decimals,
+                scale.decimals
+            );
+        }
+        *out = u as i32;
+    }
+    Ok((units[0], units[1]))
+}
+
+/// Multiplies every score read so far by 10^`more`; `None` when one would no longer fit.
+fn rescale(edges: &mut [engine::Edge], more: u32) -> Option<()> {
+    let factor = pow10(more);
+    let fits = |s: i32| (i128::from(s) * factor).abs() <= MOST_UNITS;
+    if !edges.iter().all(|e| fits(e.mentee_score) && fits(e.mentor_score)) {
+        return None;
+    }
+    for e in edges {
+        e.mentee_score = (i128::from(e.mentee_score) * factor) as i32;
+        e.mentor_score = (i128::from(e.mentor_score) * factor) as i32;
+    }
+    Some(())
 }
 
 /// Reads `mentors.csv` and `edges.csv` into an instance.
 pub fn load_edges(
     mentors_path: &Path,
     edges_path: &Path,
+    mut scale: Scale,
     progress: &Progress,
 ) -> anyhow::Result<Problem> {
     let mut rdr = reader(mentors_path)?;
@@ -225,10 +342,11 @@ pub fn load_edges(
         if let Some(owners) = owners.as_mut() {
             owners.push(i);
         }
+        let (mentee_score, mentor_score) = scores(edges_path, &record, &mut scale, &mut edges)?;
         edges.push(engine::Edge {
             mentor: j,
-            mentee_score: score(edges_path, &record, 2, "mentee_score")?,
-            mentor_score: score(edges_path, &record, 3, "mentor_score")?,
+            mentee_score,
+            mentor_score,
         });
         if edges.len().is_multiple_of(1_000_000) {
             progress.say(format_args!("{} edges read", edges.len()));
@@ -256,8 +374,13 @@ pub fn load_edges(
         ),
         other => anyhow::anyhow!("{}: {other}", edges_path.display()),
     })?;
+    progress.say(format_args!(
+        "scores counted exactly in {} decimal places",
+        scale.decimals
+    ));
     Ok(Problem {
         instance,
+        decimals: scale.decimals,
         mentee_ids,
         mentor_ids,
     })
@@ -363,7 +486,8 @@ pub fn summary(
     Summary {
         pairs: stats.pairs,
         matched_mentees: stats.pairs,
-        total_score: engine::score_to_decimal(stats.total_weight),
+        total_score: stats.total_weight as f64 / pow10(problem.decimals) as f64,
+        decimals: problem.decimals,
         blocking_pairs: stats.blocking_pairs,
         load_seconds,
         solve_seconds,
@@ -529,6 +653,8 @@ pub fn load_people(
     Ok((
         Problem {
             instance,
+            // The engine's own scores are hundredths.
+            decimals: 2,
             mentee_ids: mentees.into_iter().map(|m| m.profile.id).collect(),
             mentor_ids: mentors.into_iter().map(|m| m.profile.id).collect(),
         },

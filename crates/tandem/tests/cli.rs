@@ -189,6 +189,83 @@ fn malformed_files_name_the_line() {
     }
 }
 
+/// `match` on two files in `d`, returning the process output.
+fn match_files(d: &Path, objective: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "match",
+        "--mentors",
+        "mentors.csv",
+        "--edges",
+        "edges.csv",
+        "--objective",
+        objective,
+        "--out",
+        "out.csv",
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    tandem(&args, d)
+}
+
+#[test]
+fn scores_are_counted_exactly_never_rounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "mentors.csv", "mentor,capacity\nA,1\nB,1\n");
+    // Rounded to hundredths, {x–B, y–A} would win (20.01 against 20.00) and x would be
+    // indifferent between A and B; exactly, {x–A, y–B} wins (20.008 against 20.005) and x
+    // prefers B by a thousandth.
+    write(
+        d,
+        "edges.csv",
+        "mentee,mentor,mentee_score,mentor_score\n\
+         x,A,10.004,0\nx,B,10.005,0\ny,A,10.000,0\ny,B,10.004,0\n",
+    );
+    let out = match_files(d, "optimal", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(pairs(d), vec!["x,A", "y,B"]);
+    assert_eq!(summary["total_score"], 20.008);
+    assert_eq!(summary["decimals"], 3);
+
+    // Mentors rank by a thousandth too: A prefers y (0.002 above x).
+    write(
+        d,
+        "edges.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,50.001,1.001\nx,B,50.004,7\ny,A,3,1.003\n",
+    );
+    let out = match_files(d, "stable", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["blocking_pairs"], 0);
+    assert_eq!(pairs(d), vec!["x,B", "y,A"]);
+
+    // An explicit precision refuses a score with more places, naming the line.
+    let out = match_files(d, "stable", &["--precision", "2"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2") && err.contains("more than --precision 2"),
+        "{err}"
+    );
+    // ... and counts in its places when the file fits them.
+    let out = match_files(d, "stable", &["--precision", "4"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["decimals"], 4);
+
+    // A score too precise to count exactly is an error, not a rounding.
+    write(
+        d,
+        "edges.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,3000.5,1\nx,B,1.0000001,1\n",
+    );
+    let out = match_files(d, "optimal", &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3") && err.contains("no longer fits"), "{err}");
+}
+
 #[test]
 fn people_files_run_candidates_scoring_and_assignment() {
     let dir = tempfile::tempdir().unwrap();
