@@ -156,7 +156,16 @@ fn solve_parts_auction(
         let cols = if only_tight && pool > 0 {
             None
         } else {
-            auction(inst, &rows, &col_of_mentor, &cap, pool, fillers, only_tight, None)
+            auction(
+                inst,
+                &rows,
+                &col_of_mentor,
+                &cap,
+                pool,
+                fillers,
+                only_tight,
+                None,
+            )
         };
         match cols {
             Some(cols) => {
@@ -430,7 +439,10 @@ fn max_cardinality(inst: &Instance) -> MaxMatching {
                     }
                     let want = dist[iu].wrapping_sub(1);
                     let next = if dist[iu] > 1 && level[j] == want {
-                        mm.held(j).iter().copied().find(|&k| dist[k as usize] == want)
+                        mm.held(j)
+                            .iter()
+                            .copied()
+                            .find(|&k| dist[k as usize] == want)
                     } else {
                         None
                     };
@@ -759,7 +771,10 @@ fn auction(
     let fillers = if spare && pool == 0 { 0 } else { fillers };
     let spare = spare && pool == 0;
     let bidders = nrows + usize::try_from(fillers).ok()?;
-    debug_assert!(places == bidders || spare, "auction needs a perfect problem");
+    debug_assert!(
+        places == bidders || spare,
+        "auction needs a perfect problem"
+    );
     if places == 0 {
         return Some(vec![NONE; nrows]);
     }
@@ -1286,7 +1301,8 @@ mod tests {
             );
             assert_eq!(expected.pairs, n);
             for stop_at in [i64::MAX, 1 << 20, 1] {
-                let cols = auction(&inst, &all, &col_of, &cap, 0, fillers, false, Some(stop_at)).unwrap();
+                let cols =
+                    auction(&inst, &all, &col_of, &cap, 0, fillers, false, Some(stop_at)).unwrap();
                 let a = Assignment {
                     mentor_of: cols
                         .iter()

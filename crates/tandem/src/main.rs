@@ -111,7 +111,10 @@ fn run_match(args: MatchArgs) -> anyhow::Result<()> {
                 Some(places) => matchfile::Scale::fixed(places),
                 None => matchfile::Scale::from_input(),
             };
-            (matchfile::load_edges(mentors, edges, scale, &progress)?, None)
+            (
+                matchfile::load_edges(mentors, edges, scale, &progress)?,
+                None,
+            )
         }
         (_, _, Some(people)) => {
             let kind = match args.kind {

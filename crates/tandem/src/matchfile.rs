@@ -190,7 +190,10 @@ fn scores(
 ) -> anyhow::Result<(i32, i32)> {
     let line = line_of(record);
     let mut read = [(rust_decimal::Decimal::ZERO, ""); 2];
-    for (slot, (k, name)) in read.iter_mut().zip([(2, "mentee_score"), (3, "mentor_score")]) {
+    for (slot, (k, name)) in read
+        .iter_mut()
+        .zip([(2, "mentee_score"), (3, "mentor_score")])
+    {
         let text = field(path, record, k, name)?;
         let Some(value) = parse_decimal(text) else {
             bail!(
@@ -246,7 +249,10 @@ fn scores(
 fn rescale(edges: &mut [engine::Edge], more: u32) -> Option<()> {
     let factor = pow10(more);
     let fits = |s: i32| (i128::from(s) * factor).abs() <= MOST_UNITS;
-    if !edges.iter().all(|e| fits(e.mentee_score) && fits(e.mentor_score)) {
+    if !edges
+        .iter()
+        .all(|e| fits(e.mentee_score) && fits(e.mentor_score))
+    {
         return None;
     }
     for e in edges {

@@ -222,7 +222,11 @@ fn scores_are_counted_exactly_never_rounded() {
          x,A,10.004,0\nx,B,10.005,0\ny,A,10.000,0\ny,B,10.004,0\n",
     );
     let out = match_files(d, "optimal", &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(pairs(d), vec!["x,A", "y,B"]);
     assert_eq!(summary["total_score"], 20.008);
@@ -235,7 +239,11 @@ fn scores_are_counted_exactly_never_rounded() {
         "mentee,mentor,mentee_score,mentor_score\nx,A,50.001,1.001\nx,B,50.004,7\ny,A,3,1.003\n",
     );
     let out = match_files(d, "stable", &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["blocking_pairs"], 0);
     assert_eq!(pairs(d), vec!["x,B", "y,A"]);
@@ -250,7 +258,11 @@ fn scores_are_counted_exactly_never_rounded() {
     );
     // ... and counts in its places when the file fits them.
     let out = match_files(d, "stable", &["--precision", "4"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["decimals"], 4);
 
@@ -263,7 +275,10 @@ fn scores_are_counted_exactly_never_rounded() {
     let out = match_files(d, "optimal", &[]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("line 3") && err.contains("no longer fits"), "{err}");
+    assert!(
+        err.contains("line 3") && err.contains("no longer fits"),
+        "{err}"
+    );
 }
 
 #[test]
