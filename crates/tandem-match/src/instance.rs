@@ -20,11 +20,6 @@ pub fn score_from_decimal(points: f64) -> Option<i32> {
     Some((points * f64::from(SCORE_SCALE)).round() as i32)
 }
 
-/// Converts a fixed-point score (hundredths) back to points, for display.
-pub fn score_to_decimal(score: i64) -> f64 {
-    score as f64 / f64::from(SCORE_SCALE)
-}
-
 /// One possible pairing seen from the mentee's side of the CSR.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Edge {

@@ -22,8 +22,8 @@ pub mod stable;
 
 pub use candidates::{candidates, CandidateOptions};
 pub use instance::{
-    count_blocking_pairs, score_from_decimal, score_to_decimal, stats, validate, Assignment, Edge,
-    Instance, InstanceBuilder, InstanceError, Invalid, Stats, SCORE_SCALE,
+    count_blocking_pairs, score_from_decimal, stats, validate, Assignment, Edge, Instance,
+    InstanceBuilder, InstanceError, Invalid, Stats, SCORE_SCALE,
 };
 pub use optimal::{solve_optimal, solve_optimal_with, OptimalMethod};
 pub use profile::{

@@ -189,12 +189,10 @@ fn scores(
     edges: &mut [engine::Edge],
 ) -> anyhow::Result<(i32, i32)> {
     let line = line_of(record);
-    let mut read = [(rust_decimal::Decimal::ZERO, ""); 2];
-    for (slot, (k, name)) in read
-        .iter_mut()
-        .zip([(2, "mentee_score"), (3, "mentor_score")])
-    {
-        let text = field(path, record, k, name)?;
+    let mut read = [(2, "mentee_score"), (3, "mentor_score")]
+        .map(|(k, name)| (k, name, "", rust_decimal::Decimal::ZERO));
+    for (k, name, text_of, value_of) in read.iter_mut() {
+        let text = field(path, record, *k, name)?;
         let Some(value) = parse_decimal(text) else {
             bail!(
                 "{}: line {line}: `{name}` must be a number, found {text:?}",
@@ -222,13 +220,11 @@ fn scores(
             })?;
             scale.decimals = places;
         }
-        *slot = (value, text);
+        *text_of = text;
+        *value_of = value;
     }
     let mut units = [0i32; 2];
-    for (out, ((value, text), name)) in units
-        .iter_mut()
-        .zip(read.iter().zip(["mentee_score", "mentor_score"]))
-    {
+    for (out, (_, name, text, value)) in units.iter_mut().zip(&read) {
         let u = value.mantissa() * pow10(scale.decimals - value.scale());
         if u.abs() > MOST_UNITS {
             bail!(
@@ -659,8 +655,8 @@ pub fn load_people(
     Ok((
         Problem {
             instance,
-            // The engine's own scores are hundredths.
-            decimals: 2,
+            // The engine's own scores: hundredths.
+            decimals: engine::SCORE_SCALE.ilog10(),
             mentee_ids: mentees.into_iter().map(|m| m.profile.id).collect(),
             mentor_ids: mentors.into_iter().map(|m| m.profile.id).collect(),
         },

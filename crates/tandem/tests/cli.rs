@@ -23,6 +23,23 @@ fn pairs(dir: &Path) -> Vec<String> {
     lines
 }
 
+/// `tandem match --mentors M --edges E --objective O --out out.csv` in `d`, then `extra`.
+fn match_files(d: &Path, mentors: &str, edges: &str, objective: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "match",
+        "--mentors",
+        mentors,
+        "--edges",
+        edges,
+        "--objective",
+        objective,
+        "--out",
+        "out.csv",
+    ];
+    args.extend_from_slice(extra);
+    tandem(&args, d)
+}
+
 #[test]
 fn optimal_and_stable_on_scored_edges() {
     let dir = tempfile::tempdir().unwrap();
@@ -35,20 +52,7 @@ fn optimal_and_stable_on_scored_edges() {
         "edges.csv",
         "mentee,mentor,mentee_score,mentor_score\nx,A,90,90\nx,B,10,10\ny,A,50,50\n",
     );
-    let out = tandem(
-        &[
-            "match",
-            "--mentors",
-            "mentors.csv",
-            "--edges",
-            "edges.csv",
-            "--objective",
-            "optimal",
-            "--out",
-            "out.csv",
-        ],
-        d,
-    );
+    let out = match_files(d, "mentors.csv", "edges.csv", "optimal", &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -74,21 +78,7 @@ fn optimal_and_stable_on_scored_edges() {
         "shuffled.csv",
         "mentee,mentor,mentee_score,mentor_score\nx, A ,90,90\ny,A,50,50\n x ,B,10, 10\n",
     );
-    let out = tandem(
-        &[
-            "match",
-            "--mentors",
-            "mentors.csv",
-            "--edges",
-            "shuffled.csv",
-            "--objective",
-            "optimal",
-            "--out",
-            "out.csv",
-            "-q",
-        ],
-        d,
-    );
+    let out = match_files(d, "mentors.csv", "shuffled.csv", "optimal", &["-q"]);
     assert!(
         out.status.success(),
         "{}",
@@ -96,21 +86,7 @@ fn optimal_and_stable_on_scored_edges() {
     );
     assert_eq!(pairs(d), vec!["x,B", "y,A"]);
 
-    let out = tandem(
-        &[
-            "match",
-            "--mentors",
-            "mentors.csv",
-            "--edges",
-            "edges.csv",
-            "--objective",
-            "stable",
-            "--out",
-            "out.csv",
-            "--quiet",
-        ],
-        d,
-    );
+    let out = match_files(d, "mentors.csv", "edges.csv", "stable", &["--quiet"]);
     assert!(out.status.success());
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["blocking_pairs"], 0);
@@ -161,21 +137,7 @@ fn malformed_files_name_the_line() {
         "mentee,mentor,mentee_score,mentor_score\nx,A,1,1\nx,A,2,2\n",
     );
     for (mentors, edges, expected) in cases {
-        let out = tandem(
-            &[
-                "match",
-                "--mentors",
-                mentors,
-                "--edges",
-                edges,
-                "--objective",
-                "optimal",
-                "--out",
-                "out.csv",
-                "-q",
-            ],
-            d,
-        );
+        let out = match_files(d, mentors, edges, "optimal", &["-q"]);
         assert!(!out.status.success(), "{edges} accepted");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -187,24 +149,6 @@ fn malformed_files_name_the_line() {
             "a clean message, not a backtrace: {err}"
         );
     }
-}
-
-/// `match` on two files in `d`, returning the process output.
-fn match_files(d: &Path, objective: &str, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "match",
-        "--mentors",
-        "mentors.csv",
-        "--edges",
-        "edges.csv",
-        "--objective",
-        objective,
-        "--out",
-        "out.csv",
-        "-q",
-    ];
-    args.extend_from_slice(extra);
-    tandem(&args, d)
 }
 
 #[test]
@@ -221,7 +165,7 @@ fn scores_are_counted_exactly_never_rounded() {
         "mentee,mentor,mentee_score,mentor_score\n\
          x,A,10.004,0\nx,B,10.005,0\ny,A,10.000,0\ny,B,10.004,0\n",
     );
-    let out = match_files(d, "optimal", &[]);
+    let out = match_files(d, "mentors.csv", "edges.csv", "optimal", &["-q"]);
     assert!(
         out.status.success(),
         "{}",
@@ -238,7 +182,7 @@ fn scores_are_counted_exactly_never_rounded() {
         "edges.csv",
         "mentee,mentor,mentee_score,mentor_score\nx,A,50.001,1.001\nx,B,50.004,7\ny,A,3,1.003\n",
     );
-    let out = match_files(d, "stable", &[]);
+    let out = match_files(d, "mentors.csv", "edges.csv", "stable", &["-q"]);
     assert!(
         out.status.success(),
         "{}",
@@ -249,7 +193,13 @@ fn scores_are_counted_exactly_never_rounded() {
     assert_eq!(pairs(d), vec!["x,B", "y,A"]);
 
     // An explicit precision refuses a score with more places, naming the line.
-    let out = match_files(d, "stable", &["--precision", "2"]);
+    let out = match_files(
+        d,
+        "mentors.csv",
+        "edges.csv",
+        "stable",
+        &["-q", "--precision", "2"],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -257,7 +207,13 @@ fn scores_are_counted_exactly_never_rounded() {
         "{err}"
     );
     // ... and counts in its places when the file fits them.
-    let out = match_files(d, "stable", &["--precision", "4"]);
+    let out = match_files(
+        d,
+        "mentors.csv",
+        "edges.csv",
+        "stable",
+        &["-q", "--precision", "4"],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -272,7 +228,7 @@ fn scores_are_counted_exactly_never_rounded() {
         "edges.csv",
         "mentee,mentor,mentee_score,mentor_score\nx,A,3000.5,1\nx,B,1.0000001,1\n",
     );
-    let out = match_files(d, "optimal", &[]);
+    let out = match_files(d, "mentors.csv", "edges.csv", "optimal", &["-q"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
