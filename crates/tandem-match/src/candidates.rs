@@ -433,6 +433,33 @@ pub fn candidates(
     rules: &HardRules,
     options: &CandidateOptions,
 ) -> Instance {
+    build(mentees, mentors, kind, weights, rules, options, false).0
+}
+
+/// [`candidates`], and each edge's shown score (the sum of its explanation's points, as
+/// [`crate::score()`] gives it), in the instance's edge order: mentee by mentee, each
+/// mentee's edges as [`Instance::edges_of`] lists them.
+pub fn candidates_with_scores(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    kind: ProgramKind,
+    weights: &Weights,
+    rules: &HardRules,
+    options: &CandidateOptions,
+) -> (Instance, Vec<i32>) {
+    let (inst, scores) = build(mentees, mentors, kind, weights, rules, options, true);
+    (inst, scores.unwrap_or_default())
+}
+
+fn build(
+    mentees: &[Mentee],
+    mentors: &[Mentor],
+    kind: ProgramKind,
+    weights: &Weights,
+    rules: &HardRules,
+    options: &CandidateOptions,
+    with_scores: bool,
+) -> (Instance, Option<Vec<i32>>) {
     let pool = Pool::build(mentees, mentors, rules);
     let (n, m) = (mentees.len(), mentors.len());
     let max_gap = rules.max_gap_minutes();
@@ -603,5 +630,22 @@ pub fn candidates(
             .push_mentee(merged.iter().copied())
             .expect("edges are valid by construction");
     }
-    builder.finish()
+    let inst = builder.finish();
+    let scores = with_scores.then(|| {
+        (0..n)
+            .flat_map(|i| {
+                let pool = &pool;
+                inst.edges_of(i).iter().map(move |e| {
+                    let (_, _, shown) = views(
+                        &pool.mentees[i],
+                        &pool.mentors[e.mentor as usize],
+                        kind,
+                        weights,
+                    );
+                    shown.iter().sum()
+                })
+            })
+            .collect()
+    });
+    (inst, scores)
 }

@@ -12,6 +12,7 @@
 //!   which builds an [`Instance`] without scoring every pair.
 
 pub mod candidates;
+pub mod certificate;
 mod heap;
 pub mod instance;
 pub mod optimal;
@@ -20,7 +21,8 @@ pub mod rules;
 pub mod score;
 pub mod stable;
 
-pub use candidates::{candidates, CandidateOptions};
+pub use candidates::{candidates, candidates_with_scores, CandidateOptions};
+pub use certificate::{certify, check_certificate, Certificate, CertificateError, Proven};
 pub use instance::{
     count_blocking_pairs, score_from_decimal, stats, validate, Assignment, Edge, Instance,
     InstanceBuilder, InstanceError, Invalid, Stats, SCORE_SCALE,
@@ -30,6 +32,6 @@ pub use profile::{
     LearningStyle, MeetingPreference, Mentee, Mentor, Profile, ProgramKind, Seniority, Weights,
     CRITERIA,
 };
-pub use rules::{passes_hard_rules, utc_offset_minutes, HardRules, Rule};
+pub use rules::{broken_rules, passes_hard_rules, utc_offset_minutes, HardRules, Rule};
 pub use score::{score, timezone_gap_minutes, Criterion, Scored};
 pub use stable::solve_stable;

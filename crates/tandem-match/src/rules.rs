@@ -142,35 +142,45 @@ pub(crate) fn share_language(a: &Profile, b: &Profile) -> bool {
     })
 }
 
-/// Checks every hard rule for a pair, cheapest first; `Err` names the first one broken.
-pub fn passes_hard_rules(mentee: &Mentee, mentor: &Mentor, rules: &HardRules) -> Result<(), Rule> {
+/// Every hard rule a pair breaks, in the order [`passes_hard_rules`] checks them; empty
+/// when the pair may be matched.
+pub fn broken_rules(mentee: &Mentee, mentor: &Mentor, rules: &HardRules) -> Vec<Rule> {
     let (me, mr) = (&mentee.profile, &mentor.profile);
+    let mut broken = Vec::new();
     let same_id = normalise(&me.id);
     if !same_id.is_empty() && same_id == normalise(&mr.id) {
-        return Err(Rule::SamePerson);
+        broken.push(Rule::SamePerson);
     }
     if mentor.capacity == 0 {
-        return Err(Rule::NoCapacity);
+        broken.push(Rule::NoCapacity);
     }
     if is_manager(me, mr) {
-        return Err(Rule::Manager);
+        broken.push(Rule::Manager);
     }
     if !share_language(me, mr) {
-        return Err(Rule::NoSharedLanguage);
+        broken.push(Rule::NoSharedLanguage);
     }
     if let (Some(a), Some(b)) = (me.utc_offset_minutes, mr.utc_offset_minutes) {
         let gap = timezone_gap_minutes(a, b);
         if gap > rules.max_gap_minutes() {
-            return Err(Rule::TimezoneGap {
+            broken.push(Rule::TimezoneGap {
                 gap_minutes: gap,
                 max_hours: rules.max_timezone_gap_hours,
             });
         }
     }
     if rules.were_paired(&me.id, &mr.id) {
-        return Err(Rule::PreviousPair);
+        broken.push(Rule::PreviousPair);
     }
-    Ok(())
+    broken
+}
+
+/// Checks every hard rule for a pair, cheapest first; `Err` names the first one broken.
+pub fn passes_hard_rules(mentee: &Mentee, mentor: &Mentor, rules: &HardRules) -> Result<(), Rule> {
+    match broken_rules(mentee, mentor, rules).into_iter().next() {
+        Some(rule) => Err(rule),
+        None => Ok(()),
+    }
 }
 
 /// The UTC offset in minutes of an IANA time zone (`"Europe/Berlin"`) at a given instant,

@@ -87,6 +87,11 @@ struct MatchArgs {
     /// With --people: candidate mentors kept per mentee.
     #[arg(long, default_value_t = 50)]
     candidates: usize,
+    /// Prove the result against the best possible: certify an optimum with dual prices
+    /// and check them independently of the solver; adds `max_pairs`, `best_total` and
+    /// `certified` to the summary (for `stable`, the optimum it is compared with).
+    #[arg(long)]
+    verify: bool,
     /// No progress on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -147,6 +152,10 @@ fn run_match(args: MatchArgs) -> anyhow::Result<()> {
     matchfile::write_assignment(&args.out, &problem, &assignment)?;
     let mut summary = matchfile::summary(&problem, &assignment, load_seconds, solve_seconds);
     summary.candidate_seconds = candidate_seconds;
+    if args.verify {
+        progress.say("certifying the optimum");
+        summary.bound = Some(matchfile::verify(&problem, args.objective, &assignment)?);
+    }
     println!("{}", serde_json::to_string(&summary)?);
     Ok(())
 }

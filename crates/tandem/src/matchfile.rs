@@ -37,6 +37,46 @@ pub struct Summary {
     pub solve_seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub candidate_seconds: Option<f64>,
+    /// With `--verify`: the best possible, proven.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+}
+
+/// The best any assignment reaches, proven by a checked certificate.
+#[derive(Debug, serde::Serialize)]
+pub struct Bound {
+    /// The most mentees any assignment matches.
+    pub max_pairs: usize,
+    /// The highest total any assignment with `max_pairs` pairs reaches.
+    pub best_total: f64,
+    /// The certificate was checked, independently of the solver, for this assignment
+    /// (`optimal`) or for the optimum it is compared with (`stable`).
+    pub certified: bool,
+    /// The premium per pair of the certificate's dual prices (units of 10^-decimals).
+    pub premium: i64,
+}
+
+/// Certifies the optimum (the assignment itself for `optimal`, a fresh `optimal` solve for
+/// `stable`) and checks the certificate; an error if the check fails.
+pub fn verify(
+    problem: &Problem,
+    objective: Objective,
+    assignment: &engine::Assignment,
+) -> anyhow::Result<Bound> {
+    let optimum = match objective {
+        Objective::Optimal => assignment.clone(),
+        Objective::Stable => engine::solve_optimal(&problem.instance),
+    };
+    let certificate = engine::certify(&problem.instance, &optimum)
+        .context("the optimal assignment could not be certified: please report this")?;
+    let proven = engine::check_certificate(&problem.instance, &optimum, &certificate)
+        .map_err(|e| anyhow::anyhow!("the certificate does not check: {e}; please report this"))?;
+    Ok(Bound {
+        max_pairs: proven.pairs,
+        best_total: proven.total as f64 / pow10(problem.decimals) as f64,
+        certified: true,
+        premium: certificate.premium,
+    })
 }
 
 /// A loaded problem: the instance and the ids behind its indices.
@@ -494,6 +534,7 @@ pub fn summary(
         load_seconds,
         solve_seconds,
         candidate_seconds: None,
+        bound: None,
     }
 }
 

@@ -95,6 +95,50 @@ fn optimal_and_stable_on_scored_edges() {
 }
 
 #[test]
+fn verify_proves_the_optimum_and_what_stability_costs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "mentors.csv", "mentor,capacity\nA,1\nB,1\n");
+    write(
+        d,
+        "edges.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,90,90\nx,B,10,10\ny,A,50,50\n",
+    );
+    let out = match_files(
+        d,
+        "mentors.csv",
+        "edges.csv",
+        "optimal",
+        &["-q", "--verify"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["certified"], true);
+    assert_eq!(summary["max_pairs"], 2);
+    assert_eq!(summary["best_total"], 120.0);
+    assert_eq!(summary["total_score"], 120.0);
+    assert!(summary["premium"].as_i64().unwrap() > 120);
+
+    // Stable keeps x with A and leaves y out: one pair fewer than the proven best.
+    let out = match_files(d, "mentors.csv", "edges.csv", "stable", &["-q", "--verify"]);
+    assert!(out.status.success());
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["pairs"], 1);
+    assert_eq!(summary["total_score"], 180.0);
+    assert_eq!(summary["max_pairs"], 2);
+    assert_eq!(summary["best_total"], 120.0);
+
+    // Without --verify the summary claims nothing.
+    let out = match_files(d, "mentors.csv", "edges.csv", "optimal", &["-q"]);
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(summary.get("certified").is_none() && summary.get("max_pairs").is_none());
+}
+
+#[test]
 fn malformed_files_name_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
