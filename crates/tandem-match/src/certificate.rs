@@ -170,10 +170,10 @@ pub fn certify(inst: &Instance, asg: &Assignment) -> Option<Certificate> {
     // Each mentor's mentees with the weight of their pair, CSR.
     let mut own = vec![0i64; n];
     let mut start = vec![0usize; m + 1];
-    for i in 0..n {
+    for (i, own) in own.iter_mut().enumerate() {
         if let Some(j) = asg.mentor_of[i] {
             start[j as usize + 1] += 1;
-            own[i] = inst
+            *own = inst
                 .edges_of(i)
                 .iter()
                 .find(|e| e.mentor == j)
@@ -198,9 +198,9 @@ pub fn certify(inst: &Instance, asg: &Assignment) -> Option<Certificate> {
     let mut in_a = vec![false; m];
     let mut queue: VecDeque<u32> = VecDeque::new();
     let mut seen = vec![false; n];
-    for i in 0..n {
+    for (i, seen) in seen.iter_mut().enumerate() {
         if asg.mentor_of[i].is_none() {
-            seen[i] = true;
+            *seen = true;
             queue.push_back(i as u32);
         }
     }
@@ -283,21 +283,21 @@ pub fn certify(inst: &Instance, asg: &Assignment) -> Option<Certificate> {
     // the edges from mentees outside D to mentors in A.
     let total: i64 = own.iter().sum();
     let mut premium = premium_floor(inst, total) + 1;
-    for i in 0..n {
+    for (i, &own_i) in own.iter().enumerate() {
         let Some(j) = asg.mentor_of[i] else { continue };
         let j = j as usize;
         if in_a[j] {
             // y_i = own − d_j must hold without the premium.
-            if own[i] < d[j] {
+            if own_i < d[j] {
                 return None;
             }
             continue;
         }
-        premium = premium.max(i128::from(d[j] - own[i]));
+        premium = premium.max(i128::from(d[j] - own_i));
         for e in inst.edges_of(i) {
             let k = e.mentor as usize;
             if in_a[k] {
-                premium = premium.max(i128::from(e.weight() - own[i] + d[j] - d[k]));
+                premium = premium.max(i128::from(e.weight() - own_i + d[j] - d[k]));
             }
         }
     }

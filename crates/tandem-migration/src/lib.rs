@@ -6,6 +6,7 @@ mod m0002_rounds;
 mod m0003_changes;
 mod m0004_emails;
 mod m0005_workspace;
+mod m0006_round_bounds;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_changes::Migration),
             Box::new(m0004_emails::Migration),
             Box::new(m0005_workspace::Migration),
+            Box::new(m0006_round_bounds::Migration),
         ]
     }
 }

@@ -3,7 +3,9 @@ use super::{created, ApiJson, ApiQuery};
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
-use crate::service::matching::{self, PairIn, RoundIn, RoundOut, RoundPatch, Suggestion};
+use crate::service::matching::{
+    self, MentorCheck, PairIn, RoundIn, RoundOut, RoundPatch, Suggestion, UnmatchedOut,
+};
 use crate::service::mentorships::MentorshipOut;
 use crate::service::paging::{lenient_limit, Listing, PageQuery};
 use crate::state::AppState;
@@ -18,10 +20,12 @@ use utoipa_axum::routes;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(suggestions))
+        .routes(routes!(suggestion_for))
         .routes(routes!(propose_pair))
         .routes(routes!(create_round, list_rounds))
         .routes(routes!(get_round, patch_round))
         .routes(routes!(publish_round))
+        .routes(routes!(why_unmatched))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,6 +50,21 @@ async fn suggestions(
     Ok(Json(Listing::whole(
         matching::suggestions(&state, &caller, &id, q.limit).await?,
     )))
+}
+
+/// Why this mentor is, or is not, among your suggestions: rank, score and explanation,
+/// or what excludes the pair (mentees of the program).
+#[utoipa::path(get, path = "/api/v1/programs/{id}/suggestions/{mentor_id}", tag = "finding", security(("bearer" = [])),
+    params(("id" = String, Path), ("mentor_id" = String, Path)),
+    responses((status = 200, body = MentorCheck), (status = 403, body = ErrorBody), (status = 404, description = "no such program, or no such mentor in it", body = ErrorBody)))]
+async fn suggestion_for(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, mentor_id)): Path<(String, String)>,
+) -> AppResult<Json<MentorCheck>> {
+    Ok(Json(
+        matching::suggestion_for(&state, &caller, &id, &mentor_id).await?,
+    ))
 }
 
 /// Propose a pair (coordinators); it becomes active when both accept.
@@ -130,4 +149,19 @@ async fn publish_round(
     Path(id): Path<String>,
 ) -> AppResult<Json<RoundOut>> {
     Ok(Json(matching::publish_round(&state, &caller, &id).await?))
+}
+
+/// Why the round left this mentee unmatched (coordinators): hard rules, mentors without
+/// places, mentors whose places went to other pairs of the round.
+#[utoipa::path(get, path = "/api/v1/rounds/{id}/unmatched/{mentee_id}", tag = "rounds", security(("bearer" = [])),
+    params(("id" = String, Path), ("mentee_id" = String, Path)),
+    responses((status = 200, body = UnmatchedOut), (status = 404, description = "no such round, or the mentee is not unmatched in it", body = ErrorBody)))]
+async fn why_unmatched(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, mentee_id)): Path<(String, String)>,
+) -> AppResult<Json<UnmatchedOut>> {
+    Ok(Json(
+        matching::why_unmatched(&state, &caller, &id, &mentee_id).await?,
+    ))
 }

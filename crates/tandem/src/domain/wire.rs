@@ -152,6 +152,41 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// What keeps a mentor out of a mentee's suggestions: a hard rule, the mentor's
+    /// places, an open request or relationship between them, or the mentor being away.
+    Exclusion {
+        Language = "language",
+        Timezone = "timezone",
+        SelfPair = "self",
+        Manager = "manager",
+        PairedBefore = "paired_before",
+        Capacity = "capacity",
+        OpenRequest = "open_request",
+        Away = "away",
+    }
+);
+wire_enum!(
+    /// Why a round left a mentee without a mentor, mentor by mentor: an exclusion (as in
+    /// suggestions; `capacity` = no place left before the round), `outscored` (the
+    /// mentor's places went to other pairs of the round), `min_score` (the pair scores
+    /// below the round's minimum) or `available` (the mentor still has a place: the pool
+    /// changed since the draft, or the pair was not among the candidates considered).
+    UnmatchedRule {
+        Language = "language",
+        Timezone = "timezone",
+        SelfPair = "self",
+        Manager = "manager",
+        PairedBefore = "paired_before",
+        Capacity = "capacity",
+        OpenRequest = "open_request",
+        Away = "away",
+        Outscored = "outscored",
+        MinScore = "min_score",
+        Available = "available",
+    }
+);
+
+wire_enum!(
     /// A goal's horizon: `short` (weeks to months) or `long` (a year or more).
     Horizon { Short = "short", Long = "long" }
 );

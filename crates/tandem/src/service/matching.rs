@@ -8,7 +8,10 @@ use super::programs::{capacity_of, program_for};
 use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{in_range, FieldErrors, Pick, Problems};
-use crate::domain::wire::{Criterion, MentorshipStatus as S, Objective, Origin, Role, RoundStatus};
+use crate::domain::wire::{
+    Criterion, Exclusion, MentorshipStatus as S, Objective, Origin, Role, RoundStatus,
+    UnmatchedRule,
+};
 use crate::email::Email;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -19,6 +22,7 @@ use crate::store::entities::{program, round, round_pair};
 use crate::store::{accounts, programs, rounds as store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 use tandem_match as engine;
 use utoipa::ToSchema;
@@ -385,6 +389,16 @@ pub struct RoundStats {
     pub mean_score: f64,
     /// Candidate pairs where both would rather be with each other than as drafted.
     pub blocking_pairs: i32,
+    /// The most mentees any assignment of the pool's candidates could match under the
+    /// same rules and capacities, when the round was drafted (null for rounds drafted
+    /// before it was recorded).
+    pub max_pairs: Option<i32>,
+    /// The highest total score any assignment with `max_pairs` pairs reaches.
+    pub best_total: Option<f64>,
+    /// Whether a certificate of optimality (dual prices for every mentee and mentor,
+    /// checked independently of the solver) proved these pairs to reach `max_pairs` and
+    /// `best_total`. False for stable rounds and for drafts edited by hand.
+    pub certified: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -401,21 +415,29 @@ pub struct RoundOut {
     pub stats: RoundStats,
 }
 
-/// The candidate instance of a pool, restricted to pairs scoring at least `min_score`
+/// A round's candidate pairs twice over, edge for edge: with each side's view (what
+/// `stable` ranks by, and blocking pairs are counted on) and weighted by the pair's
+/// shown score (what `optimal`, `max_pairs` and `best_total` are about).
+struct Candidates {
+    views: engine::Instance,
+    by_score: engine::Instance,
+}
+
+/// The candidate pairs of a pool, restricted to pairs scoring at least `min_score`
 /// (hundredths), plus any `extra` pairs a coordinator added by hand.
 fn instance_of(
     pool: &Pool,
     mentees: &[usize],
     min_score: i32,
     extra: &[(usize, usize)],
-) -> engine::Instance {
+) -> Candidates {
     let engine_mentees: Vec<engine::Mentee> = mentees
         .iter()
         .map(|&i| pool.mentees[i].engine.clone())
         .collect();
     let engine_mentors: Vec<engine::Mentor> =
         pool.mentors.iter().map(|m| m.engine.clone()).collect();
-    let full = engine::candidates(
+    let (full, scores) = engine::candidates_with_scores(
         &engine_mentees,
         &engine_mentors,
         pool.kind,
@@ -423,36 +445,81 @@ fn instance_of(
         &pool.rules,
         &engine::CandidateOptions::default(),
     );
-    let mut builder = engine::InstanceBuilder::new(full.mentor_capacity().to_vec());
+    drop(engine_mentees);
+    let capacity = full.mentor_capacity().to_vec();
+    let mut views = engine::InstanceBuilder::new(capacity.clone());
+    let mut by_score = engine::InstanceBuilder::new(capacity);
+    let mut at = 0;
     for (k, &i) in mentees.iter().enumerate() {
-        let mut edges: Vec<engine::Edge> = full
-            .edges_of(k)
-            .iter()
-            .filter(|e| {
-                (i64::from(e.mentee_score) + i64::from(e.mentor_score)) >= 2 * i64::from(min_score)
-            })
-            .copied()
-            .collect();
+        let mut edges: Vec<(engine::Edge, i32)> = Vec::new();
+        for e in full.edges_of(k) {
+            if scores[at] >= min_score {
+                edges.push((*e, scores[at]));
+            }
+            at += 1;
+        }
         for &(mi, j) in extra {
-            if mi == i && !edges.iter().any(|e| e.mentor as usize == j) {
+            if mi == i && !edges.iter().any(|(e, _)| e.mentor as usize == j) {
                 let s = engine::score(
                     &pool.mentees[i].engine,
                     &pool.mentors[j].engine,
                     pool.kind,
                     &pool.weights,
                 );
-                edges.push(engine::Edge {
+                let edge = engine::Edge {
                     mentor: j as u32,
                     mentee_score: s.mentee_view,
                     mentor_score: s.mentor_view,
-                });
+                };
+                edges.push((edge, s.score));
             }
         }
-        builder
-            .push_mentee(edges)
+        by_score
+            .push_mentee(edges.iter().map(|&(e, score)| engine::Edge {
+                mentor: e.mentor,
+                mentee_score: score,
+                mentor_score: 0,
+            }))
+            .expect("edges name known mentors once");
+        views
+            .push_mentee(edges.into_iter().map(|(e, _)| e))
             .expect("edges name known mentors once");
     }
-    builder.finish()
+    Candidates {
+        views: views.finish(),
+        by_score: by_score.finish(),
+    }
+}
+
+/// What a round is measured against: the most pairs and best total of the pool's
+/// candidates, from an optimal assignment whose certificate was checked.
+struct Bounds {
+    max_pairs: i32,
+    best_total: i64,
+}
+
+/// Solves `optimal` over the pairs' scores and proves it: the assignment and, when its
+/// certificate checks (it always should), the bounds it proves.
+fn certified_optimum(c: &Candidates) -> (engine::Assignment, Option<Bounds>) {
+    let optimum = engine::solve_optimal(&c.by_score);
+    let proven = engine::certify(&c.by_score, &optimum)
+        .ok_or_else(|| "no certificate was found".to_string())
+        .and_then(|cert| {
+            engine::check_certificate(&c.by_score, &optimum, &cert).map_err(|e| e.to_string())
+        });
+    match proven {
+        Ok(p) => (
+            optimum,
+            Some(Bounds {
+                max_pairs: p.pairs as i32,
+                best_total: p.total,
+            }),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "an optimal round could not be certified");
+            (optimum, None)
+        }
+    }
 }
 
 /// The round with its pairs, as its coordinators see it.
@@ -485,6 +552,9 @@ fn round_out(r: round::Model, rows: Vec<store::PairRow>) -> AppResult<RoundOut> 
                 points(total / pairs.len() as i64)
             },
             blocking_pairs: r.blocking_pairs,
+            max_pairs: r.max_pairs,
+            best_total: r.best_total.map(points),
+            certified: r.certified,
         },
         id: r.id,
         program_id: r.program_id,
@@ -552,14 +622,21 @@ pub async fn create_round(
         .filter(|&i| pool.mentee_has_room(&pool.mentees[i].id))
         .collect();
     // Candidate generation and solving are CPU work: keep them off the async workers.
-    let (pool, eligible, assignment, blocking) = tokio::task::spawn_blocking(move || {
-        let instance = instance_of(&pool, &eligible, min_score, &[]);
-        let assignment = match objective {
-            Objective::Stable => engine::solve_stable(&instance),
-            Objective::Optimal => engine::solve_optimal(&instance),
+    let (pool, eligible, assignment, blocking, bounds) = tokio::task::spawn_blocking(move || {
+        let candidates = instance_of(&pool, &eligible, min_score, &[]);
+        let (optimum, bounds) = certified_optimum(&candidates);
+        let (assignment, certified) = match objective {
+            Objective::Stable => (engine::solve_stable(&candidates.views), false),
+            Objective::Optimal => (optimum, bounds.is_some()),
         };
-        let blocking = engine::count_blocking_pairs(&instance, &assignment);
-        (pool, eligible, assignment, blocking)
+        let blocking = engine::count_blocking_pairs(&candidates.views, &assignment);
+        (
+            pool,
+            eligible,
+            assignment,
+            blocking,
+            bounds.map(|b| (b, certified)),
+        )
     })
     .await
     .map_err(|e| anyhow::anyhow!("matching task failed: {e}"))?;
@@ -583,6 +660,9 @@ pub async fn create_round(
         published_at: None,
         unmatched_mentee_ids: TextList(unmatched),
         blocking_pairs: blocking as i32,
+        max_pairs: bounds.as_ref().map(|(b, _)| b.max_pairs),
+        best_total: bounds.as_ref().map(|(b, _)| b.best_total),
+        certified: bounds.is_some_and(|(_, certified)| certified),
     };
     let tx = state.store.write().await?;
     store::insert_round(&tx, r.clone()).await?;
@@ -784,7 +864,7 @@ pub async fn patch_round(
             ))
         })
         .collect();
-    let instance = instance_of(&pool, &eligible, 0, &extra);
+    let instance = instance_of(&pool, &eligible, 0, &extra).views;
     let assignment = engine::Assignment {
         mentor_of: eligible
             .iter()
@@ -809,6 +889,10 @@ pub async fn patch_round(
     let mut after = r.clone();
     after.unmatched_mentee_ids = TextList(unmatched);
     after.blocking_pairs = blocking;
+    // The certificate proved the solver's pairs, not the coordinator's edits.
+    if !input.remove.is_empty() || !input.add.is_empty() {
+        after.certified = false;
+    }
     let saved = store::update_round(&tx, r, after).await?;
     let out = round_with_pairs(&tx, saved).await?;
     tx.commit().await?;
@@ -939,4 +1023,318 @@ pub async fn why_this_match(
         score: points(scored.score as i64),
         explanation: explanation(&scored),
     }))
+}
+
+/// Each exclusion of a pair, in a sentence: the hard rules it breaks (from the engine),
+/// an open request or relationship between the two. The mentor's `capacity` in `pool` is
+/// the places left in the program.
+fn exclusions(
+    pool: &Pool,
+    mentee: &Member<engine::Mentee>,
+    mentor: &Member<engine::Mentor>,
+) -> Vec<(Exclusion, String)> {
+    let mut found: Vec<(Exclusion, String)> =
+        engine::broken_rules(&mentee.engine, &mentor.engine, &pool.rules)
+            .into_iter()
+            .map(|rule| {
+                let kind = match rule {
+                    engine::Rule::SamePerson => Exclusion::SelfPair,
+                    engine::Rule::Manager => Exclusion::Manager,
+                    engine::Rule::PreviousPair => Exclusion::PairedBefore,
+                    engine::Rule::NoCapacity => Exclusion::Capacity,
+                    engine::Rule::NoSharedLanguage => Exclusion::Language,
+                    engine::Rule::TimezoneGap { .. } => Exclusion::Timezone,
+                };
+                let detail = match rule {
+                    engine::Rule::NoCapacity => {
+                        format!("{} has no place left in this program", mentor.name)
+                    }
+                    other => {
+                        let text = other.to_string();
+                        let mut c = text.chars();
+                        c.next()
+                            .map(|f| f.to_uppercase().chain(c).collect())
+                            .unwrap_or_default()
+                    }
+                };
+                (kind, detail)
+            })
+            .collect();
+    if pool.is_open(&mentor.id, &mentee.id) {
+        found.push((
+            Exclusion::OpenRequest,
+            format!(
+                "{} and {} already have an open request or relationship",
+                mentee.name, mentor.name
+            ),
+        ));
+    }
+    found.sort_by_key(|(kind, _)| *kind);
+    found
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExclusionOut {
+    pub rule: Exclusion,
+    /// Why, in a sentence.
+    pub detail: String,
+}
+
+/// One mentor as the calling mentee's suggestions see them (SPEC §6 Matching).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MentorCheck {
+    pub mentor: SuggestedMentor,
+    /// Compatibility, 0–100, whether or not the pair is eligible.
+    pub score: f64,
+    pub explanation: Vec<ExplanationItem>,
+    /// The mentor's place in the caller's suggestions (1 = first); null when excluded.
+    pub rank: Option<usize>,
+    pub eligible: bool,
+    /// What excludes the pair; empty when eligible.
+    pub excluded_by: Vec<Exclusion>,
+    /// The same, each in a sentence.
+    pub exclusions: Vec<ExclusionOut>,
+}
+
+/// Why a mentor is, or is not, among the calling mentee's suggestions, and where.
+pub async fn suggestion_for(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    mentor_id: &str,
+) -> AppResult<MentorCheck> {
+    let record = program_for(state, caller, program_id, ProgramAct::Suggestions).await?;
+    let pool = load_pool(
+        state.store.read(),
+        record.program.clone(),
+        state.clock.now(),
+    )
+    .await?;
+    let me = pool
+        .mentee(caller.id())
+        .ok_or(AppError::NotFound("mentee"))?;
+    let mentor = pool.mentor(mentor_id).ok_or(AppError::NotFound("mentor"))?;
+    let scored = engine::score(&me.engine, &mentor.engine, pool.kind, &pool.weights);
+    let found = exclusions(&pool, me, mentor);
+    // The rank: 1 + the eligible mentors that come first in the suggestions' order.
+    let rank = found.is_empty().then(|| {
+        let ahead = pool
+            .mentors
+            .iter()
+            .filter(|m| m.id != mentor.id)
+            .filter(|m| !pool.is_open(&m.id, &me.id))
+            .filter(|m| engine::passes_hard_rules(&me.engine, &m.engine, &pool.rules).is_ok())
+            .filter(|m| {
+                let s = engine::score(&me.engine, &m.engine, pool.kind, &pool.weights).score;
+                (Reverse(s), &m.name, &m.id) < (Reverse(scored.score), &mentor.name, &mentor.id)
+            })
+            .count();
+        ahead + 1
+    });
+    Ok(MentorCheck {
+        mentor: SuggestedMentor {
+            id: mentor.id.clone(),
+            name: mentor.name.clone(),
+            field: mentor.field.clone(),
+            known_for: mentor.known_for.clone(),
+        },
+        score: points(scored.score as i64),
+        explanation: explanation(&scored),
+        rank,
+        eligible: found.is_empty(),
+        excluded_by: found.iter().map(|(kind, _)| *kind).collect(),
+        exclusions: found
+            .into_iter()
+            .map(|(rule, detail)| ExclusionOut { rule, detail })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnmatchedReason {
+    pub rule: UnmatchedRule,
+    /// Why, in a sentence.
+    pub detail: String,
+    /// The mentor this reason is about; null when it sums up several.
+    pub mentor_id: Option<String>,
+    /// How many of the program's mentors this reason covers.
+    pub mentors: usize,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnmatchedOut {
+    pub round_id: String,
+    pub mentee_id: String,
+    pub mentee_name: String,
+    /// Mentor by mentor, the closest first: who scored highest with the mentee and why
+    /// they were not paired (at most 10 mentors named one by one), then every hard rule
+    /// that excludes the other mentors, with how many it excludes.
+    pub reasons: Vec<UnmatchedReason>,
+}
+
+/// How many mentors an unmatched mentee's reasons name one by one.
+const NAMED_MENTORS: usize = 10;
+
+/// Why a round left a mentee unmatched, against the program's pool as it is now.
+pub async fn why_unmatched(
+    state: &AppState,
+    caller: &Caller,
+    round_id: &str,
+    mentee_id: &str,
+) -> AppResult<UnmatchedOut> {
+    let db = state.store.read();
+    let r = round_for(db, caller, store::round_by_id(db, round_id).await?).await?;
+    if !r.unmatched_mentee_ids.0.iter().any(|m| m == mentee_id) {
+        return Err(AppError::NotFound("unmatched mentee"));
+    }
+    let program = programs::program_by_id(db, &r.program_id)
+        .await?
+        .ok_or(AppError::NotFound("round"))?;
+    let pool = load_pool(db, program, state.clock.now()).await?;
+    let mentee = pool
+        .mentee(mentee_id)
+        .ok_or(AppError::NotFound("unmatched mentee"))?;
+    let pairs: Vec<round_pair::Model> = store::pairs_of(db, std::slice::from_ref(&r.id))
+        .await?
+        .into_iter()
+        .map(|p| p.pair)
+        .collect();
+    let mut held: HashMap<&str, Vec<i32>> = HashMap::new();
+    for p in &pairs {
+        held.entry(p.mentor_id.as_str()).or_default().push(p.score);
+    }
+    let mut named: Vec<(i32, UnmatchedReason)> = Vec::new();
+    let mut ruled: std::collections::BTreeMap<UnmatchedRule, (usize, String)> = Default::default();
+    let below = |s: i32| points(i64::from(s));
+    for mentor in &pool.mentors {
+        let found = exclusions(&pool, mentee, mentor);
+        if let Some((first, detail)) = found.into_iter().find(|(k, _)| *k != Exclusion::Capacity) {
+            let rule =
+                UnmatchedRule::parse(first.as_str()).expect("exclusions are unmatched rules");
+            let entry = ruled.entry(rule).or_insert((0, detail));
+            entry.0 += 1;
+            continue;
+        }
+        let score = engine::score(&mentee.engine, &mentor.engine, pool.kind, &pool.weights).score;
+        let mut taken = held.get(mentor.id.as_str()).cloned().unwrap_or_default();
+        taken.sort_unstable_by(|a, b| b.cmp(a));
+        let places = mentor.engine.capacity as usize;
+        let (rule, detail) = if score < r.min_score {
+            (
+                UnmatchedRule::MinScore,
+                format!(
+                    "With {} the pair scores {:.1}, below this round's minimum of {:.0}",
+                    mentor.name,
+                    below(score),
+                    below(r.min_score)
+                ),
+            )
+        } else if places == 0 {
+            (
+                UnmatchedRule::Capacity,
+                format!(
+                    "{} had no place left in this program before the round",
+                    mentor.name
+                ),
+            )
+        } else if taken.len() >= places {
+            let scores: Vec<String> = taken.iter().map(|s| format!("{:.1}", below(*s))).collect();
+            let how = match r.objective {
+                Objective::Stable => format!(
+                    "{} ranks the mentees given those places higher",
+                    mentor.name
+                ),
+                Objective::Optimal => {
+                    "giving one to this mentee would match fewer mentees or lower the round's total"
+                        .to_string()
+                }
+            };
+            (
+                UnmatchedRule::Outscored,
+                format!(
+                    "{}'s {} place{} went to other pairs of this round (scoring {}); with {} the pair would score {:.1}, and {how}",
+                    mentor.name,
+                    places,
+                    if places == 1 { "" } else { "s" },
+                    scores.join(", "),
+                    mentee.name,
+                    below(score)
+                ),
+            )
+        } else {
+            (
+                UnmatchedRule::Available,
+                format!(
+                    "{} has a place left (the pool changed since the draft, or the pair was not among the candidates considered); the pair would score {:.1} and can be added to the draft",
+                    mentor.name,
+                    below(score)
+                ),
+            )
+        };
+        named.push((
+            score,
+            UnmatchedReason {
+                rule,
+                detail,
+                mentor_id: Some(mentor.id.clone()),
+                mentors: 1,
+            },
+        ));
+    }
+    named.sort_by(|(a, ra), (b, rb)| b.cmp(a).then_with(|| ra.mentor_id.cmp(&rb.mentor_id)));
+    let rest = named.len().saturating_sub(NAMED_MENTORS);
+    let mut reasons: Vec<UnmatchedReason> = Vec::new();
+    let mut tail: std::collections::BTreeMap<UnmatchedRule, usize> = Default::default();
+    for (k, (_, reason)) in named.into_iter().enumerate() {
+        if k < NAMED_MENTORS {
+            reasons.push(reason);
+        } else {
+            *tail.entry(reason.rule).or_default() += 1;
+        }
+    }
+    debug_assert_eq!(tail.values().sum::<usize>(), rest);
+    for (rule, count) in tail {
+        reasons.push(UnmatchedReason {
+            rule,
+            detail: format!(
+                "{count} more mentor{} scoring lower with {}: {}",
+                if count == 1 { "" } else { "s" },
+                mentee.name,
+                match rule {
+                    UnmatchedRule::MinScore => "below this round's minimum score",
+                    UnmatchedRule::Capacity => "no place left before the round",
+                    UnmatchedRule::Outscored => "their places went to other pairs of this round",
+                    _ => "a place left",
+                }
+            ),
+            mentor_id: None,
+            mentors: count,
+        });
+    }
+    for (rule, (count, example)) in ruled {
+        reasons.push(UnmatchedReason {
+            rule,
+            detail: if count == 1 {
+                example
+            } else {
+                format!("{count} mentors, for example: {example}")
+            },
+            mentor_id: None,
+            mentors: count,
+        });
+    }
+    if pool.mentors.is_empty() {
+        reasons.push(UnmatchedReason {
+            rule: UnmatchedRule::Capacity,
+            detail: "The program has no mentors".into(),
+            mentor_id: None,
+            mentors: 0,
+        });
+    }
+    Ok(UnmatchedOut {
+        round_id: r.id,
+        mentee_id: mentee.id.clone(),
+        mentee_name: mentee.name.clone(),
+        reasons,
+    })
 }

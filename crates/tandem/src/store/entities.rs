@@ -321,6 +321,13 @@ pub mod round {
         pub published_at: Option<DateTimeUtc>,
         pub unmatched_mentee_ids: TextList,
         pub blocking_pairs: i32,
+        /// The most pairs any assignment of the pool reached when the round was drafted.
+        pub max_pairs: Option<i32>,
+        /// The best total (hundredths) of an assignment with `max_pairs` pairs.
+        pub best_total: Option<i64>,
+        /// A certificate, checked independently of the solver, proved the drafted pairs
+        /// optimal; false for stable rounds and once a draft is edited by hand.
+        pub certified: bool,
     }
     no_relations!();
 }

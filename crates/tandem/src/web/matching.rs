@@ -9,7 +9,9 @@ use crate::domain::paging::PageRequest;
 use crate::domain::values::Pick;
 use crate::domain::wire::{Criterion, Objective, Role, RoundStatus};
 use crate::error::AppError;
-use crate::service::matching::{self, ExplanationItem, PairIn, RoundIn, RoundOut, RoundPatch};
+use crate::service::matching::{
+    self, ExplanationItem, MentorCheck, PairIn, RoundIn, RoundOut, RoundPatch, UnmatchedOut,
+};
 use crate::service::people;
 use crate::service::programs::{self, EnrollmentOut, ProgramOut, ProgramPatch};
 use crate::state::AppState;
@@ -194,6 +196,8 @@ pub struct RoundRow {
     pub blocking_pairs: i32,
     pub unmatched: usize,
     pub created: String,
+    pub max_pairs: Option<i32>,
+    pub best_total: Option<String>,
 }
 
 impl RoundRow {
@@ -208,6 +212,8 @@ impl RoundRow {
             blocking_pairs: r.stats.blocking_pairs,
             unmatched: r.unmatched_mentee_ids.len(),
             created: day(r.created_at),
+            max_pairs: r.stats.max_pairs,
+            best_total: r.stats.best_total.map(score_text),
         }
     }
 }
@@ -327,6 +333,58 @@ pub struct PairRow {
 #[serde(default)]
 pub struct RoundQuery {
     sort: String,
+    /// The page of pairs, from 1.
+    page: Option<usize>,
+}
+
+/// Pairs shown per page of a round.
+const PAIRS_PER_PAGE: usize = 100;
+
+/// The round's result against the best possible, in a coordinator's words; `None` for
+/// rounds drafted before bounds were recorded.
+pub fn verdict(r: &RoundOut) -> Option<String> {
+    let (max_pairs, best) = (r.stats.max_pairs?, r.stats.best_total?);
+    let fewer = (max_pairs as i64 - r.stats.pairs as i64).max(0);
+    let below = if best > 0.0 {
+        ((best - r.stats.total_score) / best * 100.0).max(0.0)
+    } else {
+        0.0
+    };
+    let people = |n: i64| if n == 1 { "person" } else { "people" };
+    let shortfall = match (fewer, below >= 0.05) {
+        (0, false) => None,
+        (0, true) => Some(format!("scores {below:.1}% below the best possible")),
+        (n, false) => Some(format!("matches {n} fewer {}", people(n))),
+        (n, true) => Some(format!(
+            "matches {n} fewer {} and scores {below:.1}% below the best possible",
+            people(n)
+        )),
+    };
+    Some(match (r.objective, r.stats.certified, shortfall) {
+        (Objective::Optimal, true, _) => format!(
+            "Every mentee who could be matched is matched ({max_pairs}), and no assignment \
+             with as many pairs scores higher. A certificate of optimality (a price for every \
+             mentee and mentor) was checked independently of the solver when this draft was made."
+        ),
+        (Objective::Stable, _, Some(gap)) => format!(
+            "This stable round {gap}: the most any assignment could match is {max_pairs}, with a \
+             best total of {}. That is what stability costs: no mentor and mentee would both \
+             rather be paired with each other.",
+            score_text(best)
+        ),
+        (Objective::Stable, _, None) => format!(
+            "This stable round is also the best possible: every mentee who could be matched is \
+             matched ({max_pairs}), and no assignment with as many pairs scores higher."
+        ),
+        (Objective::Optimal, false, Some(gap)) => format!(
+            "Edited by hand, this draft {gap} (at most {max_pairs} pairs, best total {})",
+            score_text(best)
+        ),
+        (Objective::Optimal, false, None) => format!(
+            "Edited by hand, this draft still matches every mentee who could be matched \
+             ({max_pairs}) and reaches the best total."
+        ),
+    })
 }
 
 #[derive(Template)]
@@ -342,7 +400,13 @@ struct RoundPage {
     pairs: Vec<PairRow>,
     /// `score`, `mentor` or `mentee`.
     sort: &'static str,
-    unmatched: Vec<String>,
+    /// Page of pairs shown, its count, and the first pair's position on it.
+    pair_page: usize,
+    pair_pages: usize,
+    first_pair: usize,
+    verdict: Option<String>,
+    /// (id, name) of each unmatched mentee.
+    unmatched: Vec<(String, String)>,
     mentors: Vec<Opt>,
     mentees: Vec<Opt>,
 }
@@ -424,17 +488,26 @@ pub async fn round(
             "score"
         }
     };
-    let mut unmatched: Vec<String> = r
+    let pair_pages = pairs.len().div_ceil(PAIRS_PER_PAGE).max(1);
+    let pair_page = query.page.unwrap_or(1).clamp(1, pair_pages);
+    let first_pair = (pair_page - 1) * PAIRS_PER_PAGE;
+    let pairs: Vec<PairRow> = pairs
+        .into_iter()
+        .skip(first_pair)
+        .take(PAIRS_PER_PAGE)
+        .collect();
+    let mut unmatched: Vec<(String, String)> = r
         .unmatched_mentee_ids
         .iter()
         .map(|m| {
-            names
+            let name = names
                 .get(m.as_str())
                 .map(|n| n.to_string())
-                .unwrap_or_else(|| "Former member".into())
+                .unwrap_or_else(|| "Former member".into());
+            (m.clone(), name)
         })
         .collect();
-    unmatched.sort_by_key(|n| n.to_lowercase());
+    unmatched.sort_by_key(|(_, n)| n.to_lowercase());
     let mentors = people_in_role(&enrolments, Role::Mentor, &[]);
     let mentees = people_in_role(&enrolments, Role::Mentee, &r.unmatched_mentee_ids);
     Ok(ok(&RoundPage {
@@ -447,9 +520,73 @@ pub async fn round(
         is_draft: r.status == RoundStatus::Draft,
         pairs,
         sort,
+        pair_page,
+        pair_pages,
+        first_pair: first_pair + 1,
+        verdict: verdict(&r),
         unmatched,
         mentors,
         mentees,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "mentor_check.html")]
+struct MentorCheckPage {
+    page: Page,
+    program_id: String,
+    program_name: String,
+    score: String,
+    why: Vec<WhyRow>,
+    check: MentorCheck,
+}
+
+/// Why a mentor is, or is not, among the caller's suggestions.
+pub async fn mentor_check(
+    State(state): State<AppState>,
+    me: Member,
+    Path((id, mentor_id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let program = programs::get(&state, &me.caller, &id)
+        .await
+        .map_err(me.fail())?;
+    let check = matching::suggestion_for(&state, &me.caller, &id, &mentor_id)
+        .await
+        .map_err(me.fail())?;
+    Ok(ok(&MentorCheckPage {
+        page: me.page(
+            format!("{} · Suggested mentors", check.mentor.name),
+            "programs",
+        ),
+        program_id: program.id,
+        program_name: program.name,
+        score: score_text(check.score),
+        why: why(&check.explanation),
+        check,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "unmatched.html")]
+struct UnmatchedPage {
+    page: Page,
+    round_id: String,
+    why: UnmatchedOut,
+}
+
+/// Why a round left a mentee unmatched (coordinators).
+pub async fn unmatched(
+    State(state): State<AppState>,
+    me: Member,
+    Path((id, mentee_id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let why = matching::why_unmatched(&state, &me.caller, &id, &mentee_id)
+        .await
+        .map_err(me.fail())?;
+    Ok(ok(&UnmatchedPage {
+        page: me.page(format!("Why {} is unmatched", why.mentee_name), "programs"),
+        round_id: id,
+        why,
     }))
 }
 

@@ -141,7 +141,7 @@ async fn world(app: &TestApp) -> World {
     let program = |kind: &str| {
         json!({"name": format!("{kind} {n}"), "kind": kind, "context": "corporate",
                "starts_on": "2027-01-01", "ends_on": "2027-06-30", "mentor_capacity": 2,
-               "max_mentors_per_mentee": 1})
+               "max_mentors_per_mentee": if kind == "traditional" { 2 } else { 1 }})
     };
     let p1 = ok(
         app,
@@ -354,6 +354,7 @@ fn concrete(template: &str, w: &World, random: bool) -> String {
             ("{id}", "meetings") => &w.ids["M"],
             ("{id}", "action-items") => &w.ids["AI"],
             ("{id}", "people") | ("{person_id}", _) | ("{mentor_id}", _) => &w.ids["mentor"],
+            ("{mentee_id}", _) => &w.ids["mentee"],
             _ => panic!("no object for {s} in {template}"),
         };
         out.push(value.clone());

@@ -125,6 +125,21 @@ impl TestApp {
         (status, value)
     }
 
+    /// A page as a signed-in browser gets it (the session token as its cookie): the
+    /// status and the HTML.
+    pub async fn get_page(&self, path: &str, token: &str) -> (StatusCode, String) {
+        let req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, format!("tandem_session={token}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        assert!(status.as_u16() < 500, "server error {status} on {path}");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// The e-mails written so far, as raw `.eml` texts.
     pub fn emails(&self) -> Vec<String> {
         std::fs::read_dir(self.outbox.path())

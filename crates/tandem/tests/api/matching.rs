@@ -8,6 +8,8 @@ on_both_databases!(
     coordinators_propose_pairs_that_both_accept,
     rounds_draft_edit_and_publish,
     stable_rounds_have_no_blocking_pairs_and_min_score_filters,
+    rounds_know_the_best_possible_and_why_a_mentee_is_unmatched,
+    a_mentee_learns_why_a_mentor_is_or_is_not_suggested,
 );
 
 struct World {
@@ -594,4 +596,207 @@ async fn stable_rounds_have_no_blocking_pairs_and_min_score_filters(app: TestApp
         .await;
     assert_eq!(strict["stats"]["pairs"], 0, "{strict}");
     assert_eq!(strict["unmatched_mentee_ids"].as_array().unwrap().len(), 5);
+}
+
+/// Two English-speaking mentors with one place each near Berlin, one who speaks only
+/// German, one in Tokyo; three mentees who want rust or go.
+async fn contested_world(app: &TestApp) -> World {
+    let p = |skills: &[&str], tz: &str, languages: &[&str]| {
+        profile("Engineering", skills, "senior", tz, languages)
+    };
+    world(
+        app,
+        &[
+            (p(&["rust"], "Europe/Berlin", &["English"]), 1),
+            (p(&["go"], "Europe/Berlin", &["English"]), 1),
+            (p(&["rust", "go"], "Europe/Berlin", &["German"]), 2),
+            (p(&["rust", "go"], "Asia/Tokyo", &["English"]), 2),
+        ],
+        &[
+            (p(&[], "Europe/Berlin", &["English"]), &["rust", "go"]),
+            (p(&[], "Europe/Berlin", &["English"]), &["rust"]),
+            (p(&[], "Europe/London", &["English"]), &["go"]),
+        ],
+    )
+    .await
+}
+
+async fn rounds_know_the_best_possible_and_why_a_mentee_is_unmatched(app: TestApp) {
+    let w = contested_world(&app).await;
+    let rounds = format!("/api/v1/programs/{}/rounds", w.program);
+    let (s, optimal) = app
+        .post(&rounds, &w.coord, json!({"objective": "optimal"}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{optimal}");
+    let stats = &optimal["stats"];
+    assert_eq!(stats["pairs"], 2, "{optimal}");
+    assert_eq!(stats["max_pairs"], 2);
+    assert_eq!(stats["best_total"], stats["total_score"]);
+    assert_eq!(stats["certified"], true);
+
+    let (_, stable) = app
+        .post(&rounds, &w.coord, json!({"objective": "stable"}))
+        .await;
+    let st = &stable["stats"];
+    assert_eq!(st["max_pairs"], 2, "{stable}");
+    assert_eq!(st["best_total"], stats["best_total"]);
+    assert_eq!(st["certified"], false);
+    assert!(st["pairs"].as_i64() <= st["max_pairs"].as_i64());
+    assert!(st["total_score"].as_f64().unwrap() <= st["best_total"].as_f64().unwrap() + 1e-9);
+
+    // Why the unmatched mentee stayed out: the two English mentors near Berlin gave
+    // their places to other pairs; the German speaker and the mentor in Tokyo are ruled out.
+    let round_id = optimal["id"].as_str().unwrap();
+    let left: Vec<&str> = optimal["unmatched_mentee_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(left.len(), 1, "{optimal}");
+    let why = format!("/api/v1/rounds/{round_id}/unmatched/{}", left[0]);
+    let (s, out) = app.get(&why, &w.coord).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let reasons = out["reasons"].as_array().unwrap();
+    let rule_of = |mentor: &str| {
+        reasons
+            .iter()
+            .find(|r| r["mentor_id"] == mentor)
+            .map(|r| r["rule"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        rule_of(&w.mentors[0].0).as_deref(),
+        Some("outscored"),
+        "{out}"
+    );
+    assert_eq!(
+        rule_of(&w.mentors[1].0).as_deref(),
+        Some("outscored"),
+        "{out}"
+    );
+    for (rule, count) in [("language", 1), ("timezone", 1)] {
+        let r = reasons
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} reason in {out}"));
+        assert_eq!(r["mentors"], count);
+        assert!(!r["detail"].as_str().unwrap().is_empty());
+    }
+    // A matched mentee is not unmatched; nobody but the program's coordinators may ask.
+    let matched = optimal["pairs"][0]["mentee_id"].as_str().unwrap();
+    let (s, _) = app
+        .get(
+            &format!("/api/v1/rounds/{round_id}/unmatched/{matched}"),
+            &w.coord,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.get(&why, &w.mentees[0].1).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.get(&why, &w.admin).await;
+    assert_eq!(s, StatusCode::OK);
+
+    // The round page says it in words and links each unmatched mentee to the reasons.
+    let (s, page) = app.get_page(&format!("/rounds/{round_id}"), &w.coord).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("Every mentee who could be matched is matched"),
+        "{page}"
+    );
+    assert!(page.contains(&format!("/rounds/{round_id}/unmatched/{}", left[0])));
+
+    // A hand edit keeps the bounds but not the certificate.
+    let pair = &optimal["pairs"][0];
+    let (s, edited) = app
+        .patch(
+            &format!("/api/v1/rounds/{round_id}"),
+            &w.coord,
+            json!({"remove": [[pair["mentor_id"], pair["mentee_id"]]]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{edited}");
+    assert_eq!(edited["stats"]["certified"], false);
+    assert_eq!(edited["stats"]["max_pairs"], 2);
+    let (_, page) = app.get_page(&format!("/rounds/{round_id}"), &w.coord).await;
+    assert!(page.contains("matches 1 fewer person"), "{page}");
+}
+
+async fn a_mentee_learns_why_a_mentor_is_or_is_not_suggested(app: TestApp) {
+    let w = contested_world(&app).await;
+    let base = format!("/api/v1/programs/{}/suggestions", w.program);
+    let me = &w.mentees[0].1;
+    let (_, list) = app.get(&base, me).await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{list}");
+    for (k, item) in items.iter().enumerate() {
+        let id = item["mentor"]["id"].as_str().unwrap();
+        let (s, check) = app.get(&format!("{base}/{id}"), me).await;
+        assert_eq!(s, StatusCode::OK, "{check}");
+        assert_eq!(check["rank"], k + 1);
+        assert_eq!(check["eligible"], true);
+        assert_eq!(check["excluded_by"], json!([]));
+        assert_eq!(check["score"], item["score"]);
+        assert!(
+            (sum_points(&check["explanation"]) - check["score"].as_f64().unwrap()).abs() < 0.011
+        );
+    }
+    let check = |mentor: usize, mentee: usize| {
+        let path = format!("{base}/{}", w.mentors[mentor].0);
+        let token = w.mentees[mentee].1.clone();
+        let app = &app;
+        async move {
+            let (s, v) = app.get(&path, &token).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            v
+        }
+    };
+    let german = check(2, 0).await;
+    assert_eq!(german["eligible"], false);
+    assert_eq!(german["rank"], Value::Null);
+    assert_eq!(german["excluded_by"], json!(["language"]));
+    assert_eq!(check(3, 0).await["excluded_by"], json!(["timezone"]));
+
+    // An open request, then a full mentor.
+    app.request(&w.program, &w.mentees[2].1, &w.mentors[0].0)
+        .await;
+    assert_eq!(check(0, 2).await["excluded_by"], json!(["open_request"]));
+    let m = app
+        .request(&w.program, &w.mentees[1].1, &w.mentors[1].0)
+        .await;
+    let (s, e) = app
+        .post(
+            &format!("/api/v1/mentorships/{m}/accept"),
+            &w.mentors[1].1,
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let full = check(1, 0).await;
+    assert_eq!(full["excluded_by"], json!(["capacity"]), "{full}");
+    assert_eq!(full["exclusions"][0]["rule"], "capacity");
+
+    // Unknown mentors are 404; only the program's mentees may ask.
+    let (s, _) = app.get(&format!("{base}/{}", w.mentees[1].0), me).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .get(&format!("{base}/{}", w.mentors[0].0), &w.mentors[1].1)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // The page says it in words and the suggestions page links to it.
+    let (s, page) = app
+        .get_page(
+            &format!("/programs/{}/suggestions/{}", w.program, w.mentors[2].0),
+            me,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("is not among your suggestions") && page.contains("no language in common"),
+        "{page}"
+    );
+    let (_, page) = app
+        .get_page(&format!("/programs/{}/suggestions", w.program), me)
+        .await;
+    assert!(page.contains("why-not-line"));
 }

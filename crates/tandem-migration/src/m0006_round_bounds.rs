@@ -1,0 +1,37 @@
+//! What a round is measured against: the most pairs and the best total any assignment
+//! of the same pool reaches, and whether a certificate proved the draft optimal.
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite adds one at a time. Rounds drafted before
+        // this migration have no bounds (null).
+        for column in [
+            integer_null("max_pairs"),
+            big_integer_null("best_total"),
+            boolean("certified").default(false).take(),
+        ] {
+            m.alter_table(Table::alter().table("rounds").add_column(column).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in ["max_pairs", "best_total", "certified"] {
+            m.alter_table(
+                Table::alter()
+                    .table("rounds")
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
