@@ -1,5 +1,6 @@
 //! What a round is measured against: the most pairs and the best total any assignment
-//! of the same pool reaches, and whether a certificate proved the draft optimal.
+//! of the same pool reaches, and whether a certificate proved the draft optimal; and
+//! an index that reads a program's pool page by page in enrolment order.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -19,10 +20,26 @@ impl MigrationTrait for Migration {
             m.alter_table(Table::alter().table("rounds").add_column(column).to_owned())
                 .await?;
         }
-        Ok(())
+        m.create_index(
+            Index::create()
+                .name("ix_enrollments_program_order")
+                .table("enrollments")
+                .col("program_id")
+                .col("created_at")
+                .col("id")
+                .to_owned(),
+        )
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("ix_enrollments_program_order")
+                .table("enrollments")
+                .to_owned(),
+        )
+        .await?;
         for column in ["max_pairs", "best_total", "certified"] {
             m.alter_table(
                 Table::alter()

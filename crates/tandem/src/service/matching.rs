@@ -21,6 +21,7 @@ use crate::store::db::Connection;
 use crate::store::entities::{program, round, round_pair};
 use crate::store::{accounts, programs, rounds as store};
 use chrono::{DateTime, Utc};
+use sea_orm::StreamTrait;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
@@ -148,11 +149,10 @@ fn engine_profile(
 /// Loads a program's pool: every enrolled mentee and mentor with their profiles,
 /// places left, and the pairs the hard rules exclude (two statements).
 async fn load_pool(
-    db: &impl Connection,
+    db: &(impl Connection + StreamTrait),
     program: program::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Pool> {
-    let enrolled = store::pool(db, &program.id).await?;
     let links = store::pair_links(db, now).await?;
     let mut rules = engine::HardRules::new(program.max_timezone_gap_hours.max(0) as u32);
     let mut open_pairs = BTreeSet::new();
@@ -172,10 +172,11 @@ async fn load_pool(
             }
         }
     }
+    drop(links);
     let mut mentees = Vec::new();
     let mut mentors = Vec::new();
     let mut emails = HashMap::new();
-    for row in enrolled {
+    store::pool(db, &program.id, |row| {
         let e = &row.enrollment;
         let p = row
             .profile
@@ -207,7 +208,8 @@ async fn load_pool(
                 },
             }),
         }
-    }
+    })
+    .await?;
     Ok(Pool {
         kind: program.kind.into(),
         weights: (&program.weights).into(),
@@ -522,34 +524,46 @@ fn certified_optimum(c: &Candidates) -> (engine::Assignment, Option<Bounds>) {
     }
 }
 
+/// A stored pair as its coordinators see it.
+fn pair_out(p: store::PairRow) -> AppResult<RoundPairOut> {
+    let explanation = serde_json::from_str(&p.pair.explanation).map_err(|e| {
+        anyhow::anyhow!(
+            "round pair {}: its explanation does not read back: {e}",
+            p.pair.id
+        )
+    })?;
+    Ok(RoundPairOut {
+        mentor_id: p.pair.mentor_id,
+        mentor_name: p.mentor_name.unwrap_or_else(|| "Former member".into()),
+        mentee_id: p.pair.mentee_id,
+        mentee_name: p.mentee_name.unwrap_or_else(|| "Former member".into()),
+        score: points(i64::from(p.pair.score)),
+        explanation,
+    })
+}
+
 /// The round with its pairs, as its coordinators see it.
 fn round_out(r: round::Model, rows: Vec<store::PairRow>) -> AppResult<RoundOut> {
     let total: i64 = rows.iter().map(|p| i64::from(p.pair.score)).sum();
-    let mut pairs = Vec::with_capacity(rows.len());
-    for p in rows {
-        let explanation = serde_json::from_str(&p.pair.explanation).map_err(|e| {
-            anyhow::anyhow!(
-                "round pair {}: its explanation does not read back: {e}",
-                p.pair.id
-            )
-        })?;
-        pairs.push(RoundPairOut {
-            mentor_id: p.pair.mentor_id,
-            mentor_name: p.mentor_name.unwrap_or_else(|| "Former member".into()),
-            mentee_id: p.pair.mentee_id,
-            mentee_name: p.mentee_name.unwrap_or_else(|| "Former member".into()),
-            score: points(i64::from(p.pair.score)),
-            explanation,
-        });
-    }
-    Ok(RoundOut {
+    let count = rows.len();
+    let pairs = rows
+        .into_iter()
+        .map(pair_out)
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(assemble(r, pairs, count, total))
+}
+
+/// The round with `pairs` (all of them, or one page), and figures over all its `count`
+/// pairs, whose scores add up to `total` hundredths.
+fn assemble(r: round::Model, pairs: Vec<RoundPairOut>, count: usize, total: i64) -> RoundOut {
+    RoundOut {
         stats: RoundStats {
-            pairs: pairs.len(),
+            pairs: count,
             total_score: points(total),
-            mean_score: if pairs.is_empty() {
+            mean_score: if count == 0 {
                 0.0
             } else {
-                points(total / pairs.len() as i64)
+                points(total / count as i64)
             },
             blocking_pairs: r.blocking_pairs,
             max_pairs: r.max_pairs,
@@ -565,7 +579,33 @@ fn round_out(r: round::Model, rows: Vec<store::PairRow>) -> AppResult<RoundOut> 
         published_at: r.published_at,
         pairs,
         unmatched_mentee_ids: r.unmatched_mentee_ids.0,
-    })
+    }
+}
+
+/// The names of these people (for pages that name a few of many).
+pub async fn names_of(state: &AppState, ids: &[String]) -> AppResult<HashMap<String, String>> {
+    Ok(accounts::names_of(state.store.read(), ids).await?)
+}
+
+/// The round with one page of its pairs (`limit` after the first `offset`, in `order`)
+/// and figures over all of them: what the round's page shows, at any size.
+pub async fn round_page(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    order: store::PairOrder,
+    offset: u64,
+    limit: u64,
+) -> AppResult<RoundOut> {
+    let db = state.store.read();
+    let r = round_for(db, caller, store::round_by_id(db, id).await?).await?;
+    let (count, total) = store::pair_totals(db, id).await?;
+    let pairs = store::pairs_page(db, id, order, offset, limit)
+        .await?
+        .into_iter()
+        .map(pair_out)
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(assemble(r, pairs, count as usize, total))
 }
 
 async fn round_with_pairs(db: &impl Connection, r: round::Model) -> AppResult<RoundOut> {
@@ -573,14 +613,29 @@ async fn round_with_pairs(db: &impl Connection, r: round::Model) -> AppResult<Ro
     round_out(r, pairs)
 }
 
-fn pair_row(round_id: &str, pool: &Pool, i: usize, j: usize) -> round_pair::Model {
+/// The stored pair, and the pair as its coordinators see it.
+fn pair_row_and_out(
+    round_id: &str,
+    pool: &Pool,
+    i: usize,
+    j: usize,
+) -> (round_pair::Model, RoundPairOut) {
     let scored = engine::score(
         &pool.mentees[i].engine,
         &pool.mentors[j].engine,
         pool.kind,
         &pool.weights,
     );
-    round_pair::Model {
+    let items = explanation(&scored);
+    let out = RoundPairOut {
+        mentor_id: pool.mentors[j].id.clone(),
+        mentor_name: pool.mentors[j].name.clone(),
+        mentee_id: pool.mentees[i].id.clone(),
+        mentee_name: pool.mentees[i].name.clone(),
+        score: points(i64::from(scored.score)),
+        explanation: Vec::new(),
+    };
+    let model = round_pair::Model {
         id: new_id(),
         round_id: round_id.to_string(),
         mentor_id: pool.mentors[j].id.clone(),
@@ -588,8 +643,19 @@ fn pair_row(round_id: &str, pool: &Pool, i: usize, j: usize) -> round_pair::Mode
         score: scored.score,
         mentee_score: scored.mentee_view,
         mentor_score: scored.mentor_view,
-        explanation: serde_json::to_string(&explanation(&scored)).expect("explanations serialise"),
-    }
+        explanation: serde_json::to_string(&items).expect("explanations serialise"),
+    };
+    (
+        model,
+        RoundPairOut {
+            explanation: items,
+            ..out
+        },
+    )
+}
+
+fn pair_row(round_id: &str, pool: &Pool, i: usize, j: usize) -> round_pair::Model {
+    pair_row_and_out(round_id, pool, i, j).0
 }
 
 /// Runs the engine over the program's whole pool and keeps the result as a draft.
@@ -642,13 +708,26 @@ pub async fn create_round(
     .map_err(|e| anyhow::anyhow!("matching task failed: {e}"))?;
     let round_id = new_id();
     let mut rows = Vec::new();
+    let mut outs = Vec::new();
     let mut unmatched = Vec::new();
     for (k, &i) in eligible.iter().enumerate() {
         match assignment.mentor_of[k] {
-            Some(j) => rows.push(pair_row(&round_id, &pool, i, j as usize)),
+            Some(j) => {
+                let (row, out) = pair_row_and_out(&round_id, &pool, i, j as usize);
+                rows.push(row);
+                outs.push(out);
+            }
             None => unmatched.push(pool.mentees[i].id.clone()),
         }
     }
+    drop(pool);
+    let total: i64 = rows.iter().map(|p| i64::from(p.score)).sum();
+    // The order the stored round reads back in: best score first.
+    outs.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.mentee_id.cmp(&b.mentee_id))
+    });
     let r = round::Model {
         id: round_id.clone(),
         program_id: program_id.to_string(),
@@ -666,8 +745,9 @@ pub async fn create_round(
     };
     let tx = state.store.write().await?;
     store::insert_round(&tx, r.clone()).await?;
+    let count = rows.len();
     store::insert_pairs(&tx, rows).await?;
-    let out = round_with_pairs(&tx, r).await?;
+    let out = assemble(r, outs, count, total);
     tx.commit().await?;
     Ok(out)
 }

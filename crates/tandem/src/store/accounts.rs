@@ -104,6 +104,26 @@ pub async fn lock_people(db: &impl ConnectionTrait, ids: &[&str]) -> Result<(), 
     Ok(())
 }
 
+/// The names of these accounts (unknown ids are left out).
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, DbErr> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(super::sql::IN_CHUNK) {
+        let found: Vec<(String, String)> = user::Entity::find()
+            .select_only()
+            .column(user::Column::Id)
+            .column(user::Column::Name)
+            .filter(user::Column::Id.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 /// Every account by name, for an admin choosing a coordinator.
 pub async fn users_by_name(
     db: &impl ConnectionTrait,

@@ -85,6 +85,25 @@ impl WriteTx {
     }
 }
 
+/// Streams read inside the transaction, row by row (large reads such as a program's pool).
+impl sea_orm::StreamTrait for WriteTx {
+    type Stream<'a> = <DatabaseTransaction as sea_orm::StreamTrait>::Stream<'a>;
+
+    fn get_database_backend(&self) -> DatabaseBackend {
+        ConnectionTrait::get_database_backend(&self.txn)
+    }
+
+    fn stream_raw<'a>(
+        &'a self,
+        stmt: Statement,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Stream<'a>, DbErr>> + 'a + Send>,
+    > {
+        self.note(&stmt.sql);
+        sea_orm::StreamTrait::stream_raw(&self.txn, stmt)
+    }
+}
+
 #[async_trait::async_trait]
 impl ConnectionTrait for WriteTx {
     fn get_database_backend(&self) -> DatabaseBackend {

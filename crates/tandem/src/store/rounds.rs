@@ -5,10 +5,11 @@ use super::entities::{
 use super::sql::{after_desc, col, model, rows, select_prefixed, update_changed, IN_CHUNK};
 use crate::domain::wire::{MentorshipStatus as S, RoundStatus};
 use chrono::{DateTime, Utc};
+use futures_util::TryStreamExt;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect, StreamTrait,
 };
 
 /// Someone enrolled in a program, with their account and profile.
@@ -19,8 +20,14 @@ pub struct PoolRow {
     pub profile: Option<profile::Model>,
 }
 
-/// Everyone enrolled in the program, in the order they enrolled: one statement.
-pub async fn pool(db: &impl ConnectionTrait, program_id: &str) -> Result<Vec<PoolRow>, DbErr> {
+/// Everyone enrolled in the program, in the order they enrolled: one statement, whose
+/// rows are handed to `each` as they stream in, so that a large pool never sits in
+/// memory twice (raw rows and what the caller keeps of them).
+pub async fn pool(
+    db: &(impl ConnectionTrait + StreamTrait),
+    program_id: &str,
+    mut each: impl FnMut(PoolRow),
+) -> Result<(), DbErr> {
     let mut q = Query::select();
     q.from_as(enrollment::Entity, Alias::new("e"))
         .join_as(
@@ -43,23 +50,21 @@ pub async fn pool(db: &impl ConnectionTrait, program_id: &str) -> Result<Vec<Poo
         .order_by((Alias::new("e"), Alias::new("id")), Order::Asc);
     select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
     select_prefixed::<profile::Entity>(&mut q, "p", "p_");
-    rows(db, &q)
-        .await?
-        .iter()
-        .map(|r| {
-            let has_profile: bool = r.try_get("", "has_profile")?;
-            Ok(PoolRow {
-                enrollment: model::<enrollment::Entity>(r, "e_")?,
-                name: r.try_get("", "name")?,
-                email: r.try_get("", "email")?,
-                profile: if has_profile {
-                    Some(model::<profile::Entity>(r, "p_")?)
-                } else {
-                    None
-                },
-            })
-        })
-        .collect()
+    let mut rows = std::pin::pin!(db.stream(&q).await?);
+    while let Some(r) = rows.try_next().await? {
+        let has_profile: bool = r.try_get("", "has_profile")?;
+        each(PoolRow {
+            enrollment: model::<enrollment::Entity>(&r, "e_")?,
+            name: r.try_get("", "name")?,
+            email: r.try_get("", "email")?,
+            profile: if has_profile {
+                Some(model::<profile::Entity>(&r, "p_")?)
+            } else {
+                None
+            },
+        });
+    }
+    Ok(())
 }
 
 /// A mentor–mentee pair of a relationship the hard rules and capacities look at.
@@ -233,19 +238,101 @@ pub async fn pairs_of(
     Ok(out)
 }
 
+/// How a page of a round's pairs is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairOrder {
+    /// Best score first.
+    Score,
+    /// By the mentor's name, then the mentee's.
+    Mentor,
+    /// By the mentee's name.
+    Mentee,
+}
+
+/// One page of a round's pairs with both names: `limit` pairs after the first `offset`.
+pub async fn pairs_page(
+    db: &impl ConnectionTrait,
+    round_id: &str,
+    order: PairOrder,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<PairRow>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(round_pair::Entity, Alias::new("rp"))
+        .join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("mu"),
+            col("mu", "id").equals((Alias::new("rp"), Alias::new("mentor_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("eu"),
+            col("eu", "id").equals((Alias::new("rp"), Alias::new("mentee_id"))),
+        )
+        .expr_as(col("mu", "name"), Alias::new("mentor_name"))
+        .expr_as(col("eu", "name"), Alias::new("mentee_name"))
+        .and_where(col("rp", "round_id").eq(round_id));
+    let lower = |a: &str, c: &str| Expr::cust(format!("LOWER({a}.{c})"));
+    match order {
+        PairOrder::Score => {
+            q.order_by((Alias::new("rp"), Alias::new("score")), Order::Desc);
+        }
+        PairOrder::Mentor => {
+            q.order_by_expr(lower("mu", "name"), Order::Asc);
+        }
+        PairOrder::Mentee => {}
+    }
+    q.order_by_expr(lower("eu", "name"), Order::Asc)
+        .order_by((Alias::new("rp"), Alias::new("mentee_id")), Order::Asc)
+        .offset(offset)
+        .limit(limit);
+    select_prefixed::<round_pair::Entity>(&mut q, "rp", "rp_");
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(PairRow {
+                pair: model::<round_pair::Entity>(r, "rp_")?,
+                mentor_name: r.try_get("", "mentor_name")?,
+                mentee_name: r.try_get("", "mentee_name")?,
+            })
+        })
+        .collect()
+}
+
+/// How many pairs a round has and the sum of their scores (hundredths).
+pub async fn pair_totals(db: &impl ConnectionTrait, round_id: &str) -> Result<(u64, i64), DbErr> {
+    let mut q = Query::select();
+    q.from(round_pair::Entity)
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("pairs"))
+        .expr_as(
+            Expr::cust("CAST(COALESCE(SUM(score), 0) AS BIGINT)"),
+            Alias::new("total"),
+        )
+        .and_where(Expr::col(round_pair::Column::RoundId).eq(round_id));
+    let found = rows(db, &q).await?;
+    let r = found
+        .first()
+        .ok_or_else(|| DbErr::RecordNotFound("pair totals".into()))?;
+    let pairs: i64 = r.try_get("", "pairs")?;
+    let total: i64 = r.try_get("", "total")?;
+    Ok((u64::try_from(pairs).unwrap_or(0), total))
+}
+
 pub async fn insert_pairs(
     db: &impl ConnectionTrait,
     pairs: Vec<round_pair::Model>,
 ) -> Result<(), DbErr> {
-    for chunk in pairs.chunks(400) {
-        round_pair::Entity::insert_many(
-            chunk
-                .iter()
-                .cloned()
-                .map(|p| p.into_active_model().reset_all()),
-        )
-        .exec(db)
-        .await?;
+    let mut pairs = pairs.into_iter().peekable();
+    while pairs.peek().is_some() {
+        let chunk: Vec<_> = pairs
+            .by_ref()
+            .take(400)
+            .map(|p| p.into_active_model().reset_all())
+            .collect();
+        round_pair::Entity::insert_many(chunk).exec(db).await?;
     }
     Ok(())
 }

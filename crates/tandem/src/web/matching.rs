@@ -15,11 +15,12 @@ use crate::service::matching::{
 use crate::service::people;
 use crate::service::programs::{self, EnrollmentOut, ProgramOut, ProgramPatch};
 use crate::state::AppState;
+use crate::store::rounds::PairOrder;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A criterion in plain words, and what it rewards.
 pub fn criterion_label(criterion: Criterion) -> (&'static str, &'static str) {
@@ -339,6 +340,10 @@ pub struct RoundQuery {
 
 /// Pairs shown per page of a round.
 const PAIRS_PER_PAGE: usize = 100;
+/// Unmatched mentees named on a round's page.
+const UNMATCHED_SHOWN: usize = 200;
+/// Enrolments up to which the round's page offers lists of mentors and mentees to pair.
+const CHOOSE_FROM: u64 = 1_000;
 
 /// The round's result against the best possible, in a coordinator's words; `None` for
 /// rounds drafted before bounds were recorded.
@@ -405,17 +410,11 @@ struct RoundPage {
     pair_pages: usize,
     first_pair: usize,
     verdict: Option<String>,
-    /// (id, name) of each unmatched mentee.
+    /// (id, name) of each unmatched mentee shown, and how many more there are.
     unmatched: Vec<(String, String)>,
+    more_unmatched: usize,
     mentors: Vec<Opt>,
     mentees: Vec<Opt>,
-}
-
-fn names_by_id(enrolments: &[EnrollmentOut]) -> HashMap<&str, &str> {
-    enrolments
-        .iter()
-        .map(|e| (e.person.id.as_str(), e.person.name.as_str()))
-        .collect()
 }
 
 fn people_in_role(enrolments: &[EnrollmentOut], role: Role, note: &[String]) -> Vec<Opt> {
@@ -442,18 +441,43 @@ pub async fn round(
     Path(id): Path<String>,
     Query(query): Query<RoundQuery>,
 ) -> Result<Response, WebError> {
-    let r = matching::get_round(&state, &me.caller, &id)
+    let (order, sort) = match query.sort.as_str() {
+        "mentor" => (PairOrder::Mentor, "mentor"),
+        "mentee" => (PairOrder::Mentee, "mentee"),
+        _ => (PairOrder::Score, "score"),
+    };
+    let wanted = query.page.unwrap_or(1).max(1);
+    let per_page = PAIRS_PER_PAGE as u64;
+    let mut r = matching::round_page(
+        &state,
+        &me.caller,
+        &id,
+        order,
+        (wanted as u64 - 1).saturating_mul(per_page),
+        per_page,
+    )
+    .await
+    .map_err(me.fail())?;
+    let pair_pages = r.stats.pairs.div_ceil(PAIRS_PER_PAGE).max(1);
+    let pair_page = wanted.min(pair_pages);
+    if pair_page != wanted {
+        // Past the last page: show the last one.
+        r = matching::round_page(
+            &state,
+            &me.caller,
+            &id,
+            order,
+            (pair_page as u64 - 1) * per_page,
+            per_page,
+        )
         .await
         .map_err(me.fail())?;
+    }
+    let first_pair = (pair_page - 1) * PAIRS_PER_PAGE;
     let program = programs::get(&state, &me.caller, &r.program_id)
         .await
         .map_err(me.fail())?;
-    let enrolments = programs::enrollments(&state, &me.caller, &r.program_id, &PageRequest::all())
-        .await
-        .map_err(me.fail())?
-        .items;
-    let names = names_by_id(&enrolments);
-    let mut pairs: Vec<PairRow> = r
+    let pairs: Vec<PairRow> = r
         .pairs
         .iter()
         .map(|p| PairRow {
@@ -466,50 +490,47 @@ pub async fn round(
             why: why(&p.explanation),
         })
         .collect();
-    let by_name = |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase());
-    let sort = match query.sort.as_str() {
-        "mentor" => {
-            pairs.sort_by(|a, b| {
-                by_name(&a.mentor_name, &b.mentor_name)
-                    .then_with(|| by_name(&a.mentee_name, &b.mentee_name))
-            });
-            "mentor"
-        }
-        "mentee" => {
-            pairs.sort_by(|a, b| by_name(&a.mentee_name, &b.mentee_name));
-            "mentee"
-        }
-        _ => {
-            pairs.sort_by(|a, b| {
-                b.score_value
-                    .total_cmp(&a.score_value)
-                    .then_with(|| by_name(&a.mentee_name, &b.mentee_name))
-            });
-            "score"
-        }
-    };
-    let pair_pages = pairs.len().div_ceil(PAIRS_PER_PAGE).max(1);
-    let pair_page = query.page.unwrap_or(1).clamp(1, pair_pages);
-    let first_pair = (pair_page - 1) * PAIRS_PER_PAGE;
-    let pairs: Vec<PairRow> = pairs
-        .into_iter()
-        .skip(first_pair)
-        .take(PAIRS_PER_PAGE)
-        .collect();
-    let mut unmatched: Vec<(String, String)> = r
+    // The unmatched, named (the first UNMATCHED_SHOWN of them).
+    let shown: Vec<String> = r
         .unmatched_mentee_ids
         .iter()
+        .take(UNMATCHED_SHOWN)
+        .cloned()
+        .collect();
+    let names = matching::names_of(&state, &shown)
+        .await
+        .map_err(me.fail())?;
+    let mut unmatched: Vec<(String, String)> = shown
+        .into_iter()
         .map(|m| {
             let name = names
-                .get(m.as_str())
-                .map(|n| n.to_string())
+                .get(&m)
+                .cloned()
                 .unwrap_or_else(|| "Former member".into());
-            (m.clone(), name)
+            (m, name)
         })
         .collect();
     unmatched.sort_by_key(|(_, n)| n.to_lowercase());
-    let mentors = people_in_role(&enrolments, Role::Mentor, &[]);
-    let mentees = people_in_role(&enrolments, Role::Mentee, &r.unmatched_mentee_ids);
+    // Lists to choose from while the program is small enough for a list; else ids.
+    let enrolled = programs::enrollments(
+        &state,
+        &me.caller,
+        &r.program_id,
+        &PageRequest {
+            limit: CHOOSE_FROM,
+            after: None,
+        },
+    )
+    .await
+    .map_err(me.fail())?;
+    let (mentors, mentees) = if enrolled.next_cursor.is_none() {
+        (
+            people_in_role(&enrolled.items, Role::Mentor, &[]),
+            people_in_role(&enrolled.items, Role::Mentee, &r.unmatched_mentee_ids),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(ok(&RoundPage {
         page: me.page(format!("Matching round · {}", program.name), "programs"),
         program_id: program.id,
@@ -523,6 +544,7 @@ pub async fn round(
         pair_page,
         pair_pages,
         first_pair: first_pair + 1,
+        more_unmatched: r.unmatched_mentee_ids.len().saturating_sub(UNMATCHED_SHOWN),
         verdict: verdict(&r),
         unmatched,
         mentors,
