@@ -1,7 +1,7 @@
 //! `tandem serve --demo`: fills an empty instance with a believable program to click through.
 use crate::domain::values::{Pick, WeightsPatch};
 use crate::domain::wire::{
-    Action, LearningStyle, MeetingPreference, ProgramContext, ProgramKind, Role,
+    Action, LearningStyle, MeetingPreference, Objective, ProgramContext, ProgramKind, Role,
 };
 use crate::error::AppError;
 use crate::service::accounts::{self, Caller, RegisterIn};
@@ -680,13 +680,29 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     mentorships::request(state, &mentees[7], &ask(7, 7, &circle.id))
         .await
         .map_err(describe)?;
+    // Two draft rounds over the engineering pool, to review: a stable one, measured
+    // against the best possible, and a certified optimal one with a minimum score of
+    // 65 that leaves some mentees unmatched, each with the reasons why.
+    for (objective, min_score) in [(Objective::Stable, None), (Objective::Optimal, Some(65.0))] {
+        crate::service::matching::create_round(
+            state,
+            &coordinator,
+            &engineering.id,
+            &crate::service::matching::RoundIn {
+                objective: Pick::of(objective),
+                min_score,
+            },
+        )
+        .await
+        .map_err(describe)?;
+    }
 
     println!("\nDemo data is ready. Every demo account uses the password: {DEMO_PASSWORD}\n");
     let accounts = [
         ("admin@demo.tandem.test".to_string(), "instance admin"),
         (
             "coordinator@demo.tandem.test".to_string(),
-            "coordinator of all three programs",
+            "coordinator of all three programs, with two draft matching rounds to review",
         ),
         (
             email_of(MENTORS[0].name),

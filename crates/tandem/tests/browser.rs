@@ -367,6 +367,9 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
     mentee.expect_text("Rita Rust").await;
     mentee.click(&format!("#why-{mentor_id} summary")).await;
     mentee.expect_text("rust").await;
+    // "Rank and rules" answers why this mentor is where they are.
+    mentee.click(&format!("#check-{mentor_id}")).await;
+    mentee.expect_text("is suggestion number 1 for you").await;
 
     coordinator.sign_in("ada@example.org").await;
     coordinator
@@ -386,6 +389,9 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
         table.contains("Rita Rust") && table.contains("Max Mentee"),
         "the draft pairs them:\n{table}"
     );
+    coordinator
+        .expect_text("Every mentee who could be matched is matched")
+        .await;
     coordinator.click("#publish-confirm").await;
     coordinator.click("#publish-submit").await;
     coordinator

@@ -367,8 +367,8 @@ pub fn verdict(r: &RoundOut) -> Option<String> {
     };
     Some(match (r.objective, r.stats.certified, shortfall) {
         (Objective::Optimal, true, _) => format!(
-            "Every mentee who could be matched is matched ({max_pairs}), and no assignment \
-             with as many pairs scores higher. A certificate of optimality (a price for every \
+            "Every mentee who could be matched is matched: {max_pairs} pairs, the most \
+             possible, and no assignment with as many pairs scores higher. A certificate of optimality (a price for every \
              mentee and mentor) was checked independently of the solver when this draft was made."
         ),
         (Objective::Stable, _, Some(gap)) => format!(
@@ -379,7 +379,7 @@ pub fn verdict(r: &RoundOut) -> Option<String> {
         ),
         (Objective::Stable, _, None) => format!(
             "This stable round is also the best possible: every mentee who could be matched is \
-             matched ({max_pairs}), and no assignment with as many pairs scores higher."
+             matched ({max_pairs} pairs), and no assignment with as many pairs scores higher."
         ),
         (Objective::Optimal, false, Some(gap)) => format!(
             "Edited by hand, this draft {gap} (at most {max_pairs} pairs, best total {})",
@@ -387,7 +387,7 @@ pub fn verdict(r: &RoundOut) -> Option<String> {
         ),
         (Objective::Optimal, false, None) => format!(
             "Edited by hand, this draft still matches every mentee who could be matched \
-             ({max_pairs}) and reaches the best total."
+             ({max_pairs} pairs) and reaches the best total."
         ),
     })
 }
