@@ -194,6 +194,19 @@ fn auction_and_shortest_paths_agree_on_larger_instances() {
 /// scores (many ties), zero and negative scores. Every place must be taken, which is
 /// where `Hybrid` runs the auction warm start and the shortest-path finish.
 fn tight_instance(seed: u64, n: usize, m: usize, deg: usize, levels: u64) -> Instance {
+    short_instance(seed, n, m, deg, levels, 0)
+}
+
+/// [`tight_instance`] with `short` places taken away (where there are any), so that a
+/// few mentees must be left out: a nearly perfect part D.
+fn short_instance(
+    seed: u64,
+    n: usize,
+    m: usize,
+    deg: usize,
+    levels: u64,
+    short: usize,
+) -> Instance {
     let mut s = seed | 1;
     let mut next = move || {
         s ^= s << 13;
@@ -208,6 +221,10 @@ fn tight_instance(seed: u64, n: usize, m: usize, deg: usize, levels: u64) -> Ins
         let j = (next() % m as u64) as usize;
         caps[j] += 1;
         home.push(j as u32);
+    }
+    for k in 0..short {
+        let j = (k * 7919 + seed as usize) % m;
+        caps[j] = caps[j].saturating_sub(1);
     }
     let score = move |x: u64| (x % levels) as i32 * 100 - 100;
     let rows: Vec<Vec<Edge>> = home
@@ -253,6 +270,41 @@ fn tight_instances_agree_across_methods() {
                 "seed {seed} {method:?}"
             );
         }
+        assert_eq!(solve_optimal(&inst), h, "seed {seed}: not deterministic");
+    }
+}
+
+/// Nearly perfect instances (a few places short of the mentees): `Hybrid` makes part D
+/// perfect with a stand-in mentor; it must agree with shortest paths, and a checked
+/// certificate must prove it optimal.
+#[test]
+fn nearly_perfect_instances_agree_and_are_certified() {
+    for seed in 1..40u64 {
+        let levels = 2 + seed % 5;
+        let short = 1 + (seed as usize % 12);
+        let inst = short_instance(
+            seed * 40_503 + 7,
+            300,
+            40 + (seed as usize % 3) * 30,
+            6,
+            levels,
+            short,
+        );
+        let h = solve_optimal(&inst);
+        validate(&inst, &h).unwrap();
+        let b = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
+        assert_eq!(
+            pairs_and_weight(&inst, &h),
+            pairs_and_weight(&inst, &b),
+            "seed {seed}"
+        );
+        assert!(
+            stats(&inst, &h).pairs < inst.mentees(),
+            "seed {seed}: places are short"
+        );
+        let cert = tandem_match::certify(&inst, &h).expect("optimal, so certified");
+        let proven = tandem_match::check_certificate(&inst, &h, &cert).unwrap();
+        assert_eq!((proven.pairs, proven.total), pairs_and_weight(&inst, &h));
         assert_eq!(solve_optimal(&inst), h, "seed {seed}: not deterministic");
     }
 }
