@@ -118,7 +118,7 @@ pub fn check_certificate(
         });
     }
     let premium = i128::from(cert.premium);
-    let (mut pairs, mut total) = (0usize, 0i64);
+    let (mut pairs, mut total) = (0usize, 0i128);
     for i in 0..n {
         let y = i128::from(cert.mentee_price[i]);
         for e in inst.edges_of(i) {
@@ -131,7 +131,7 @@ pub fn check_certificate(
             }
             if asg.mentor_of[i] == Some(e.mentor) {
                 pairs += 1;
-                total += e.weight();
+                total += i128::from(e.weight());
             }
         }
     }
@@ -146,10 +146,11 @@ pub fn check_certificate(
             .zip(inst.mentor_capacity())
             .map(|(&z, &c)| i128::from(z) * i128::from(c))
             .sum::<i128>();
-    let reached = i128::from(total) + pairs as i128 * premium;
+    let reached = total + pairs as i128 * premium;
     if prices != reached {
         return Err(CertificateError::Gap { prices, reached });
     }
+    let total = i64::try_from(total).map_err(|_| CertificateError::Gap { prices, reached })?;
     let needed = premium_floor(inst, total);
     if premium <= needed {
         return Err(CertificateError::PremiumTooSmall {
@@ -236,7 +237,9 @@ pub fn certify(inst: &Instance, asg: &Assignment) -> Option<Certificate> {
         }
     }
     let mut queued = vec![false; m];
-    let mut relaxed = vec![0u32; m];
+    // Arcs on the path behind each mentor's price: a path of more arcs than mentors
+    // repeats one, and a repeated mentor on an improving path is a cycle that gains.
+    let mut arcs = vec![0u32; m];
     let mut work: VecDeque<u32> = VecDeque::new();
     for j in 0..m {
         if d[j] != UNSET && load(j) > 0 {
@@ -262,8 +265,8 @@ pub fn certify(inst: &Instance, asg: &Assignment) -> Option<Certificate> {
                         return None;
                     }
                     d[k] = want;
-                    relaxed[k] += 1;
-                    if relaxed[k] as usize > m {
+                    arcs[k] = arcs[j] + 1;
+                    if arcs[k] as usize >= m {
                         // A cycle that gains weight: not optimal.
                         return None;
                     }
@@ -318,7 +321,9 @@ pub fn certify(inst: &Instance, asg: &Assignment) -> Option<Certificate> {
         .collect::<Option<_>>()?;
     let mentee_price: Vec<i64> = (0..n)
         .map(|i| match asg.mentor_of[i] {
-            Some(j) => (own[i] + premium).checked_sub(mentor_price[j as usize]),
+            Some(j) => own[i]
+                .checked_add(premium)?
+                .checked_sub(mentor_price[j as usize]),
             None => Some(0),
         })
         .collect::<Option<_>>()?;
@@ -378,6 +383,33 @@ mod tests {
         let mut low = cert.clone();
         low.premium = 0;
         assert!(check_certificate(&inst, &best, &low).is_err());
+    }
+
+    #[test]
+    fn a_mentor_holding_several_mentees_is_no_cycle() {
+        // Mentor 0 holds a, b and c, who would each gain by moving to mentor 1, whose one
+        // place d needs: d's price pays for it. The price of mentor 1 improves three
+        // times from one mentor, along paths of one arc.
+        let inst = Instance::new(
+            vec![3, 1],
+            vec![
+                vec![edge(0, 0, 0), edge(1, 1, 0)],
+                vec![edge(0, 0, 0), edge(1, 2, 0)],
+                vec![edge(0, 0, 0), edge(1, 3, 0)],
+                vec![edge(1, 10, 0)],
+            ],
+        )
+        .unwrap();
+        let best = solve_optimal(&inst);
+        assert_eq!(best.mentor_of, vec![Some(0), Some(0), Some(0), Some(1)]);
+        let cert = certify(&inst, &best).expect("the only four-pair assignment is optimal");
+        assert_eq!(
+            check_certificate(&inst, &best, &cert),
+            Ok(Proven {
+                pairs: 4,
+                total: 10
+            })
+        );
     }
 
     fn arb_instance() -> impl Strategy<Value = Instance> {

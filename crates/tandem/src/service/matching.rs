@@ -391,9 +391,10 @@ pub struct RoundStats {
     pub mean_score: f64,
     /// Candidate pairs where both would rather be with each other than as drafted.
     pub blocking_pairs: i32,
-    /// The most mentees any assignment of the pool's candidates could match under the
-    /// same rules and capacities, when the round was drafted (null for rounds drafted
-    /// before it was recorded).
+    /// The most mentees any assignment could match under the same rules, capacities and
+    /// minimum score, when the round was drafted, over the pairs the round considered
+    /// (every allowed pair, or in large programs each mentee's best-scoring candidates);
+    /// null for rounds drafted before it was recorded.
     pub max_pairs: Option<i32>,
     /// The highest total score any assignment with `max_pairs` pairs reaches.
     pub best_total: Option<f64>,
@@ -1237,6 +1238,8 @@ pub struct UnmatchedReason {
     pub detail: String,
     /// The mentor this reason is about; null when it sums up several.
     pub mentor_id: Option<String>,
+    /// That mentor's name.
+    pub mentor_name: Option<String>,
     /// How many of the program's mentors this reason covers.
     pub mentors: usize,
 }
@@ -1291,6 +1294,19 @@ pub async fn why_unmatched(
         if let Some((first, detail)) = found.into_iter().find(|(k, _)| *k != Exclusion::Capacity) {
             let rule =
                 UnmatchedRule::parse(first.as_str()).expect("exclusions are unmatched rules");
+            // Relationships may belong to other programs, which this program's
+            // coordinators do not oversee: say what the rule is, never with whom.
+            let detail = match first {
+                Exclusion::OpenRequest => format!(
+                    "{} already has an open request or relationship with them (in this or another program)",
+                    mentee.name
+                ),
+                Exclusion::PairedBefore => format!(
+                    "{} has been paired with them before (in this or another program)",
+                    mentee.name
+                ),
+                _ => detail,
+            };
             let entry = ruled.entry(rule).or_insert((0, detail));
             entry.0 += 1;
             continue;
@@ -1298,7 +1314,13 @@ pub async fn why_unmatched(
         let score = engine::score(&mentee.engine, &mentor.engine, pool.kind, &pool.weights).score;
         let mut taken = held.get(mentor.id.as_str()).cloned().unwrap_or_default();
         taken.sort_unstable_by(|a, b| b.cmp(a));
-        let places = mentor.engine.capacity as usize;
+        // Places left now; once the round is published its own proposals use some.
+        let places = mentor.engine.capacity as usize
+            + if r.status == RoundStatus::Published {
+                taken.len()
+            } else {
+                0
+            };
         let (rule, detail) = if score < r.min_score {
             (
                 UnmatchedRule::MinScore,
@@ -1357,6 +1379,7 @@ pub async fn why_unmatched(
                 rule,
                 detail,
                 mentor_id: Some(mentor.id.clone()),
+                mentor_name: Some(mentor.name.clone()),
                 mentors: 1,
             },
         ));
@@ -1388,6 +1411,7 @@ pub async fn why_unmatched(
                 }
             ),
             mentor_id: None,
+            mentor_name: None,
             mentors: count,
         });
     }
@@ -1400,6 +1424,7 @@ pub async fn why_unmatched(
                 format!("{count} mentors, for example: {example}")
             },
             mentor_id: None,
+            mentor_name: None,
             mentors: count,
         });
     }
@@ -1408,6 +1433,7 @@ pub async fn why_unmatched(
             rule: UnmatchedRule::Capacity,
             detail: "The program has no mentors".into(),
             mentor_id: None,
+            mentor_name: None,
             mentors: 0,
         });
     }

@@ -446,7 +446,8 @@ pub async fn round(
         "mentee" => (PairOrder::Mentee, "mentee"),
         _ => (PairOrder::Score, "score"),
     };
-    let wanted = query.page.unwrap_or(1).max(1);
+    // Any page past the last shows the last; the cap keeps the offset a database number.
+    let wanted = query.page.unwrap_or(1).clamp(1, 1_000_000);
     let per_page = PAIRS_PER_PAGE as u64;
     let mut r = matching::round_page(
         &state,

@@ -704,6 +704,14 @@ async fn rounds_know_the_best_possible_and_why_a_mentee_is_unmatched(app: TestAp
         "{page}"
     );
     assert!(page.contains(&format!("/rounds/{round_id}/unmatched/{}", left[0])));
+    // Any page past the last shows the last one.
+    let (s, _) = app
+        .get_page(
+            &format!("/rounds/{round_id}?page=18446744073709551615"),
+            &w.coord,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
 
     // A hand edit keeps the bounds but not the certificate.
     let pair = &optimal["pairs"][0];
