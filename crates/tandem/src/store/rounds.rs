@@ -200,6 +200,36 @@ pub struct PairRow {
     pub mentee_name: Option<String>,
 }
 
+/// The pairs of rounds with both names, `rp_`-prefixed, from `round_pairs rp`.
+fn pairs_query() -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.from_as(round_pair::Entity, Alias::new("rp"))
+        .join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("mu"),
+            col("mu", "id").equals((Alias::new("rp"), Alias::new("mentor_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("eu"),
+            col("eu", "id").equals((Alias::new("rp"), Alias::new("mentee_id"))),
+        )
+        .expr_as(col("mu", "name"), Alias::new("mentor_name"))
+        .expr_as(col("eu", "name"), Alias::new("mentee_name"));
+    select_prefixed::<round_pair::Entity>(&mut q, "rp", "rp_");
+    q
+}
+
+fn pair_row(r: &sea_orm::QueryResult) -> Result<PairRow, DbErr> {
+    Ok(PairRow {
+        pair: model::<round_pair::Entity>(r, "rp_")?,
+        mentor_name: r.try_get("", "mentor_name")?,
+        mentee_name: r.try_get("", "mentee_name")?,
+    })
+}
+
 /// The pairs of these rounds, best score first.
 pub async fn pairs_of(
     db: &impl ConnectionTrait,
@@ -207,32 +237,12 @@ pub async fn pairs_of(
 ) -> Result<Vec<PairRow>, DbErr> {
     let mut out = Vec::new();
     for chunk in round_ids.chunks(IN_CHUNK) {
-        let mut q = Query::select();
-        q.from_as(round_pair::Entity, Alias::new("rp"))
-            .join_as(
-                JoinType::LeftJoin,
-                user::Entity,
-                Alias::new("mu"),
-                col("mu", "id").equals((Alias::new("rp"), Alias::new("mentor_id"))),
-            )
-            .join_as(
-                JoinType::LeftJoin,
-                user::Entity,
-                Alias::new("eu"),
-                col("eu", "id").equals((Alias::new("rp"), Alias::new("mentee_id"))),
-            )
-            .expr_as(col("mu", "name"), Alias::new("mentor_name"))
-            .expr_as(col("eu", "name"), Alias::new("mentee_name"))
-            .and_where(col("rp", "round_id").is_in(chunk.iter().cloned()))
+        let mut q = pairs_query();
+        q.and_where(col("rp", "round_id").is_in(chunk.iter().cloned()))
             .order_by((Alias::new("rp"), Alias::new("score")), Order::Desc)
             .order_by((Alias::new("rp"), Alias::new("mentee_id")), Order::Asc);
-        select_prefixed::<round_pair::Entity>(&mut q, "rp", "rp_");
         for r in rows(db, &q).await? {
-            out.push(PairRow {
-                pair: model::<round_pair::Entity>(&r, "rp_")?,
-                mentor_name: r.try_get("", "mentor_name")?,
-                mentee_name: r.try_get("", "mentee_name")?,
-            });
+            out.push(pair_row(&r)?);
         }
     }
     Ok(out)
@@ -257,23 +267,8 @@ pub async fn pairs_page(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<PairRow>, DbErr> {
-    let mut q = Query::select();
-    q.from_as(round_pair::Entity, Alias::new("rp"))
-        .join_as(
-            JoinType::LeftJoin,
-            user::Entity,
-            Alias::new("mu"),
-            col("mu", "id").equals((Alias::new("rp"), Alias::new("mentor_id"))),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            user::Entity,
-            Alias::new("eu"),
-            col("eu", "id").equals((Alias::new("rp"), Alias::new("mentee_id"))),
-        )
-        .expr_as(col("mu", "name"), Alias::new("mentor_name"))
-        .expr_as(col("eu", "name"), Alias::new("mentee_name"))
-        .and_where(col("rp", "round_id").eq(round_id));
+    let mut q = pairs_query();
+    q.and_where(col("rp", "round_id").eq(round_id));
     let lower = |a: &str, c: &str| Expr::cust(format!("LOWER({a}.{c})"));
     match order {
         PairOrder::Score => {
@@ -288,18 +283,7 @@ pub async fn pairs_page(
         .order_by((Alias::new("rp"), Alias::new("mentee_id")), Order::Asc)
         .offset(offset)
         .limit(limit);
-    select_prefixed::<round_pair::Entity>(&mut q, "rp", "rp_");
-    rows(db, &q)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(PairRow {
-                pair: model::<round_pair::Entity>(r, "rp_")?,
-                mentor_name: r.try_get("", "mentor_name")?,
-                mentee_name: r.try_get("", "mentee_name")?,
-            })
-        })
-        .collect()
+    rows(db, &q).await?.iter().map(pair_row).collect()
 }
 
 /// How many pairs a round has and the sum of their scores (hundredths).
