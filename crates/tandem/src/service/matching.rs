@@ -23,7 +23,6 @@ use crate::store::{accounts, programs, rounds as store};
 use chrono::{DateTime, Utc};
 use sea_orm::StreamTrait;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 use tandem_match as engine;
 use utoipa::ToSchema;
@@ -223,24 +222,23 @@ async fn load_pool(
     })
 }
 
-/// Ranked, explained mentors for the calling mentee (SPEC §5 suggestions).
-pub async fn suggestions(
-    state: &AppState,
-    caller: &Caller,
-    program_id: &str,
-    limit: Option<i64>,
-) -> AppResult<Vec<Suggestion>> {
-    let record = program_for(state, caller, program_id, ProgramAct::Suggestions).await?;
-    let limit = limit.unwrap_or(20).clamp(1, 200) as usize;
-    let pool = load_pool(
-        state.store.read(),
-        record.program.clone(),
-        state.clock.now(),
-    )
-    .await?;
-    let me = pool
-        .mentee(caller.id())
-        .ok_or(AppError::NotFound("mentee"))?;
+impl From<&Member<engine::Mentor>> for SuggestedMentor {
+    fn from(m: &Member<engine::Mentor>) -> Self {
+        SuggestedMentor {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            field: m.field.clone(),
+            known_for: m.known_for.clone(),
+        }
+    }
+}
+
+/// The mentee's suggestions, all of them, in order: every mentor the hard rules allow
+/// and no open request or relationship ties to them, best score first, then by name.
+fn ranked_for<'p>(
+    pool: &'p Pool,
+    me: &Member<engine::Mentee>,
+) -> Vec<(engine::Scored, &'p Member<engine::Mentor>)> {
     let mut ranked: Vec<(engine::Scored, &Member<engine::Mentor>)> = pool
         .mentors
         .iter()
@@ -259,16 +257,33 @@ pub async fn suggestions(
             .then_with(|| ma.name.cmp(&mb.name))
             .then_with(|| ma.id.cmp(&mb.id))
     });
+    ranked
+}
+
+/// Ranked, explained mentors for the calling mentee (SPEC §5 suggestions).
+pub async fn suggestions(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    limit: Option<i64>,
+) -> AppResult<Vec<Suggestion>> {
+    let record = program_for(state, caller, program_id, ProgramAct::Suggestions).await?;
+    let limit = limit.unwrap_or(20).clamp(1, 200) as usize;
+    let pool = load_pool(
+        state.store.read(),
+        record.program.clone(),
+        state.clock.now(),
+    )
+    .await?;
+    let me = pool
+        .mentee(caller.id())
+        .ok_or(AppError::NotFound("mentee"))?;
+    let ranked = ranked_for(&pool, me);
     Ok(ranked
         .into_iter()
         .take(limit)
         .map(|(scored, m)| Suggestion {
-            mentor: SuggestedMentor {
-                id: m.id.clone(),
-                name: m.name.clone(),
-                field: m.field.clone(),
-                known_for: m.known_for.clone(),
-            },
+            mentor: m.into(),
             score: points(scored.score as i64),
             explanation: explanation(&scored),
         })
@@ -1095,12 +1110,7 @@ pub async fn why_this_match(
     };
     let scored = engine::score(&mentee.engine, &mentor.engine, pool.kind, &pool.weights);
     Ok(Some(Suggestion {
-        mentor: SuggestedMentor {
-            id: mentor.id.clone(),
-            name: mentor.name.clone(),
-            field: mentor.field.clone(),
-            known_for: mentor.known_for.clone(),
-        },
+        mentor: mentor.into(),
         score: points(scored.score as i64),
         explanation: explanation(&scored),
     }))
@@ -1197,28 +1207,17 @@ pub async fn suggestion_for(
     let mentor = pool.mentor(mentor_id).ok_or(AppError::NotFound("mentor"))?;
     let scored = engine::score(&me.engine, &mentor.engine, pool.kind, &pool.weights);
     let found = exclusions(&pool, me, mentor);
-    // The rank: 1 + the eligible mentors that come first in the suggestions' order.
-    let rank = found.is_empty().then(|| {
-        let ahead = pool
-            .mentors
+    // The rank: the mentor's place in the suggestions' own order.
+    let rank = if found.is_empty() {
+        ranked_for(&pool, me)
             .iter()
-            .filter(|m| m.id != mentor.id)
-            .filter(|m| !pool.is_open(&m.id, &me.id))
-            .filter(|m| engine::passes_hard_rules(&me.engine, &m.engine, &pool.rules).is_ok())
-            .filter(|m| {
-                let s = engine::score(&me.engine, &m.engine, pool.kind, &pool.weights).score;
-                (Reverse(s), &m.name, &m.id) < (Reverse(scored.score), &mentor.name, &mentor.id)
-            })
-            .count();
-        ahead + 1
-    });
+            .position(|(_, m)| m.id == mentor.id)
+            .map(|k| k + 1)
+    } else {
+        None
+    };
     Ok(MentorCheck {
-        mentor: SuggestedMentor {
-            id: mentor.id.clone(),
-            name: mentor.name.clone(),
-            field: mentor.field.clone(),
-            known_for: mentor.known_for.clone(),
-        },
+        mentor: mentor.into(),
         score: points(scored.score as i64),
         explanation: explanation(&scored),
         rank,
