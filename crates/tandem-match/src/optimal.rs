@@ -156,7 +156,8 @@ fn solve_parts_auction(
         };
         // Places left empty are no bidders for the default: identical bidders who value
         // every place at nothing fight over the cheapest places, so the auction bids with
-        // the mentees alone and shortest paths settle the empty places' prices at the end.
+        // the mentees alone (a place that falls empty costs nothing again; see
+        // `auction`) and shortest paths settle the empty places' prices at the end.
         if only_tight && pool > 0 && pool.saturating_mul(NEARLY_PERFECT) <= rows.len() as u64 {
             solve_nearly_perfect(
                 inst,
@@ -818,6 +819,18 @@ fn augment(
 ///   by shortest augmenting paths with the rounded prices as column potentials, which is
 ///   exact from any such start. (On the 100,000-mentee benchmark a handful of rows are
 ///   freed; without the rounding, ~10% were.)
+///
+/// With `spare` (no pool), the places left empty have no bidders: the mentees bid alone
+/// and some places stay empty. The finish needs every column with an empty place to be a
+/// cheapest one, so a place that falls empty when its holder is sent back to bid at the
+/// start of a phase gets the price 0 again, which nobody's place is below: left at what
+/// its holder paid, it would keep a dear column empty where the optimum leaves a cheap
+/// one with room, and lowering that column at the finish frees every row that then
+/// prefers it (on the mixed-capacity benchmark, 24,000 of 50,000 rows, 1.3 s of shortest
+/// paths; with the reset, 3,000 rows and 0.04 s). A reset lowers prices, so the
+/// best-edge caches are cleared, and such an auction finishes at the first phase that may
+/// stop (`stop`): the resets keep a few thousand rows off a best edge in every phase, so
+/// finer phases cost more than they save.
 #[allow(clippy::too_many_arguments)]
 fn auction(
     inst: &Instance,
@@ -908,6 +921,9 @@ fn auction(
         cheapest.extend((0..ncols as u32).map(|c| Reverse((0, c))));
     }
     let mut queue: std::collections::VecDeque<u32> = std::collections::VecDeque::new();
+    // With `spare`: places emptied at a phase's start, and their columns.
+    let mut emptied: Vec<u32> = Vec::new();
+    let mut reset_cols: Vec<u32> = Vec::new();
 
     // Each row's best few edges, so that most bids read a handful of edges, not all.
     let mut cache = BestCache::new(nrows);
@@ -957,7 +973,29 @@ fn auction(
                 holder[p as usize] = NONE;
                 *place = NONE;
                 queue.push_back(b as u32);
+                if spare {
+                    emptied.push(p);
+                }
             }
+        }
+        if !emptied.is_empty() {
+            // Each emptied place costs 0 again (see above); its column's heap is rebuilt
+            // once and its class price is 0.
+            for &p in &emptied {
+                price[p as usize] = 0;
+                reset_cols.push(col_of_place[p as usize]);
+            }
+            reset_cols.sort_unstable();
+            reset_cols.dedup();
+            for &c in &reset_cols {
+                let h = &mut heap[start[c as usize]..start[c as usize + 1]];
+                h.sort_unstable_by_key(|&q| (price[q as usize], q));
+                colmin[c as usize] = 0;
+            }
+            emptied.clear();
+            reset_cols.clear();
+            // Prices fell: the caches no longer bound the edges they left out.
+            cache.invalidate();
         }
         while let Some(b) = queue.pop_front() {
             let (col, raise) = if (b as usize) < nrows {
@@ -1015,7 +1053,7 @@ fn auction(
                 &own_w,
                 spare,
             );
-            if stop_at.is_some() || eps == 1 || start_state.3.len() <= nrows / 1024 {
+            if stop_at.is_some() || spare || eps == 1 || start_state.3.len() <= nrows / 1024 {
                 finish = Some(start_state);
                 break;
             }
@@ -1062,8 +1100,9 @@ const CACHED: usize = 4;
 /// Per row of the auction, its [`CACHED`] best edges at the class prices of its last full
 /// scan, and `floor`, the best value among the edges left out then (`i64::MIN` if none).
 ///
-/// Prices only rise (across phases too), so every edge left out is still worth at most
-/// `floor`: while the best (or best two) cached edges are worth at least `floor` at current
+/// Prices only rise (across phases too; where an auction with spare places prices an
+/// emptied place at 0 again, it calls [`BestCache::invalidate`]), so every edge left out is
+/// still worth at most `floor`: while the best (or best two) cached edges are worth at least `floor` at current
 /// prices, they are the row's true best (and second best) values, and no full scan is
 /// needed. Otherwise the row is scanned again.
 struct BestCache {
@@ -1087,6 +1126,11 @@ impl BestCache {
             top: vec![Slot { col: NONE, w: 0 }; rows * CACHED],
             floor: vec![i64::MAX; rows], // forces a first scan
         }
+    }
+
+    /// Forgets every row's cached edges: after prices fell, the floors bound nothing.
+    fn invalidate(&mut self) {
+        self.floor.fill(i64::MAX);
     }
 
     /// Full scan of row `b`: refills its cache and floor.

@@ -309,8 +309,84 @@ fn nearly_perfect_instances_agree_and_are_certified() {
     }
 }
 
+/// [`tight_instance`] with `extra` places more, most of them at the mentors the fewest
+/// mentees list (where an optimum leaves room, as on the mixed-capacity benchmark):
+/// every mentee can be matched and some places stay empty, which is where `Hybrid`'s
+/// auction bids without fillers and prices an emptied place at 0 again.
+fn roomy_instance(
+    seed: u64,
+    n: usize,
+    m: usize,
+    deg: usize,
+    levels: u64,
+    extra: usize,
+) -> Instance {
+    let tight = tight_instance(seed, n, m, deg, levels);
+    let mut caps = tight.mentor_capacity().to_vec();
+    let mut wanted = vec![0usize; m];
+    for e in tight.edges() {
+        wanted[e.mentor as usize] += 1;
+    }
+    let mut by_want: Vec<usize> = (0..m).collect();
+    by_want.sort_by_key(|&j| (wanted[j], j));
+    for k in 0..extra {
+        // Three in four go to the least wanted fifth of the mentors, the rest anywhere.
+        let j = if k % 4 == 3 {
+            (k * 7919 + seed as usize) % m
+        } else {
+            by_want[(k * 31) % (m / 5).max(1)]
+        };
+        caps[j] += 1;
+    }
+    let rows = (0..n).map(|i| tight.edges_of(i).to_vec()).collect();
+    Instance::new(caps, rows).unwrap()
+}
+
+/// Instances with room to spare: `Hybrid` must agree with shortest paths, match every
+/// mentee, and a checked certificate must prove it optimal.
+#[test]
+fn roomy_instances_agree_and_are_certified() {
+    for seed in 1..40u64 {
+        let levels = 2 + seed % 5;
+        let extra = 1 + (seed as usize * 13) % 90;
+        let inst = roomy_instance(
+            seed * 52_711 + 5,
+            300,
+            40 + (seed as usize % 3) * 30,
+            6,
+            levels,
+            extra,
+        );
+        let h = solve_optimal(&inst);
+        validate(&inst, &h).unwrap();
+        assert_eq!(stats(&inst, &h).pairs, inst.mentees(), "seed {seed}");
+        let b = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
+        assert_eq!(
+            pairs_and_weight(&inst, &h),
+            pairs_and_weight(&inst, &b),
+            "seed {seed}"
+        );
+        let cert = tandem_match::certify(&inst, &h).expect("optimal, so certified");
+        let proven = tandem_match::check_certificate(&inst, &h, &cert).unwrap();
+        assert_eq!((proven.pairs, proven.total), pairs_and_weight(&inst, &h));
+        assert_eq!(solve_optimal(&inst), h, "seed {seed}: not deterministic");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// Small instances with room to spare against brute force.
+    #[test]
+    fn roomy_optimal_equals_brute_force(seed in any::<u64>(), n in 1usize..=7, m in 1usize..=4, levels in 1u64..=4, extra in 1usize..=3) {
+        let inst = roomy_instance(seed, n, m, 2, levels, extra);
+        let best = brute_force(&inst);
+        for method in [OptimalMethod::Hybrid, OptimalMethod::ShortestPaths, OptimalMethod::Auction] {
+            let a = solve_optimal_with(&inst, method);
+            prop_assert!(validate(&inst, &a).is_ok());
+            prop_assert_eq!(pairs_and_weight(&inst, &a), best);
+        }
+    }
 
     /// Small tight instances against brute force.
     #[test]
