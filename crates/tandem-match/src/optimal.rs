@@ -849,9 +849,10 @@ fn auction(
     start.push(acc);
     let places = acc;
     let nrows = rows.len();
-    // With `spare`, the `fillers` places left empty get no bidders of their own.
-    let fillers = if spare && pool == 0 { 0 } else { fillers };
-    let spare = spare && pool == 0;
+    // With `spare`, the `fillers` places left empty get no bidders of their own (and
+    // `spare` stays true only where some are left empty).
+    let spare = spare && pool == 0 && fillers > 0;
+    let fillers = if spare { 0 } else { fillers };
     let bidders = nrows + usize::try_from(fillers).ok()?;
     debug_assert!(
         places == bidders || spare,
