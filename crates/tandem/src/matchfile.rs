@@ -206,13 +206,12 @@ impl Scale {
     }
 }
 
-/// A score's text as a decimal with no trailing zeros (`87.250` → 8725 × 10^-2).
+/// A score's text as a decimal, as written (`87.250` → 87250 × 10^-3).
 fn parse_decimal(text: &str) -> Option<rust_decimal::Decimal> {
     use std::str::FromStr;
     rust_decimal::Decimal::from_str(text)
         .or_else(|_| rust_decimal::Decimal::from_scientific(text))
         .ok()
-        .map(|d| d.normalize())
 }
 
 fn pow10(k: u32) -> i128 {
@@ -233,12 +232,17 @@ fn scores(
         .map(|(k, name)| (k, name, "", rust_decimal::Decimal::ZERO));
     for (k, name, text_of, value_of) in read.iter_mut() {
         let text = field(path, record, *k, name)?;
-        let Some(value) = parse_decimal(text) else {
+        let Some(mut value) = parse_decimal(text) else {
             bail!(
                 "{}: line {line}: `{name}` must be a number, found {text:?}",
                 path.display()
             );
         };
+        if value.scale() > scale.decimals {
+            // Trailing zeros are no places (`87.250` has two); only a score with more
+            // places than any before needs them counted.
+            value = value.normalize();
+        }
         let places = value.scale();
         if places > scale.decimals {
             if scale.fixed {

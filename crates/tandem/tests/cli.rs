@@ -266,6 +266,25 @@ fn scores_are_counted_exactly_never_rounded() {
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(summary["decimals"], 4);
 
+    // Trailing zeros are no places: 2.250 and 3.000 count in hundredths, and fit
+    // --precision 2.
+    write(
+        d,
+        "edges.csv",
+        "mentee,mentor,mentee_score,mentor_score\nx,A,2.250,1.0\ny,B,3.000,0.50\n",
+    );
+    for extra in [&["-q"][..], &["-q", "--precision", "2"]] {
+        let out = match_files(d, "mentors.csv", "edges.csv", "optimal", extra);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(summary["decimals"], 2, "{extra:?}");
+        assert_eq!(summary["total_score"], 6.75, "{extra:?}");
+    }
+
     // A score too precise to count exactly is an error, not a rounding.
     write(
         d,
