@@ -192,15 +192,19 @@ fn return_large_allocations() {
 }
 
 fn main() -> std::process::ExitCode {
-    return_large_allocations();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return std::process::ExitCode::FAILURE;
+    let result = match Cli::parse().command {
+        // The engine on files needs neither the async runtime (its threads) nor the
+        // allocator setting for password hashes: it runs on this thread alone.
+        Command::Match(args) => run_match(args),
+        command => {
+            return_large_allocations();
+            match tokio::runtime::Runtime::new() {
+                Ok(runtime) => runtime.block_on(run(command)),
+                Err(e) => Err(anyhow::anyhow!("cannot start the async runtime: {e}")),
+            }
         }
     };
-    match runtime.block_on(run()) {
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             // `{:#}` prints the whole chain of context on one line, without a backtrace.
@@ -210,7 +214,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run() -> anyhow::Result<()> {
+async fn run(command: Command) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -219,7 +223,7 @@ async fn run() -> anyhow::Result<()> {
         .with_target(false)
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match command {
         Command::Match(args) => run_match(args),
         Command::Serve { config, demo } => {
             let bind = config.bind.clone();
