@@ -5,7 +5,8 @@
 //!
 //! Environment: `CHECK=1` also solves with `OptimalMethod::ShortestPaths` and asserts the
 //! same (pairs, total); `REPEAT=k` solves `optimal` k times and prints each time;
-//! `SKIP_STABLE=1` skips `stable`.
+//! `SKIP_STABLE=1` skips `stable`; `DECIMALS=d` counts scores exactly in units of
+//! 10^-d (as `tandem match` does) instead of rounding them to hundredths.
 //!
 //! Plain std: a simple split on ',' (no quoting), whole or decimal scores.
 
@@ -68,7 +69,21 @@ fn main() {
     let mut seen: HashMap<&str, ()> = HashMap::new();
     let mut current: Option<&str> = None;
     let mut row: Vec<Edge> = Vec::new();
-    let score = |s: &str| score_from_decimal(s.trim().parse::<f64>().expect("score")).unwrap();
+    // `DECIMALS=d`: scores counted exactly in units of 10^-d, as `tandem match` counts
+    // them (a score with more places is an error); otherwise rounded to hundredths.
+    let decimals: Option<usize> = std::env::var("DECIMALS")
+        .ok()
+        .map(|d| d.parse().expect("DECIMALS"));
+    let score = |s: &str| match decimals {
+        None => score_from_decimal(s.trim().parse::<f64>().expect("score")).unwrap(),
+        Some(d) => {
+            let s = s.trim();
+            let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+            assert!(frac.len() <= d, "{s} has more than {d} places");
+            let digits = format!("{whole}{frac:0<d$}");
+            digits.parse::<i32>().expect("score fits")
+        }
+    };
     for line in edges.lines().skip(1).filter(|l| !l.is_empty()) {
         let mut f = line.split(',');
         let mentee = f.next().expect("mentee");
