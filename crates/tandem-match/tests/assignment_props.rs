@@ -290,23 +290,30 @@ fn nearly_perfect_instances_agree_and_are_certified() {
             levels,
             short,
         );
-        let h = solve_optimal(&inst);
-        validate(&inst, &h).unwrap();
-        let b = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
-        assert_eq!(
-            pairs_and_weight(&inst, &h),
-            pairs_and_weight(&inst, &b),
-            "seed {seed}"
-        );
+        let h = hybrid_agrees_and_is_certified(&inst, seed);
         assert!(
             stats(&inst, &h).pairs < inst.mentees(),
             "seed {seed}: places are short"
         );
-        let cert = tandem_match::certify(&inst, &h).expect("optimal, so certified");
-        let proven = tandem_match::check_certificate(&inst, &h, &cert).unwrap();
-        assert_eq!((proven.pairs, proven.total), pairs_and_weight(&inst, &h));
-        assert_eq!(solve_optimal(&inst), h, "seed {seed}: not deterministic");
     }
+}
+
+/// `Hybrid`'s assignment, after checking that it is valid and deterministic, agrees
+/// with shortest paths, and is proven optimal by a checked certificate.
+fn hybrid_agrees_and_is_certified(inst: &Instance, seed: u64) -> Assignment {
+    let h = solve_optimal(inst);
+    validate(inst, &h).unwrap();
+    let b = solve_optimal_with(inst, OptimalMethod::ShortestPaths);
+    assert_eq!(
+        pairs_and_weight(inst, &h),
+        pairs_and_weight(inst, &b),
+        "seed {seed}"
+    );
+    let cert = tandem_match::certify(inst, &h).expect("optimal, so certified");
+    let proven = tandem_match::check_certificate(inst, &h, &cert).unwrap();
+    assert_eq!((proven.pairs, proven.total), pairs_and_weight(inst, &h));
+    assert_eq!(solve_optimal(inst), h, "seed {seed}: not deterministic");
+    h
 }
 
 /// [`tight_instance`] with `extra` places more, most of them at the mentors the fewest
@@ -357,19 +364,8 @@ fn roomy_instances_agree_and_are_certified() {
             levels,
             extra,
         );
-        let h = solve_optimal(&inst);
-        validate(&inst, &h).unwrap();
+        let h = hybrid_agrees_and_is_certified(&inst, seed);
         assert_eq!(stats(&inst, &h).pairs, inst.mentees(), "seed {seed}");
-        let b = solve_optimal_with(&inst, OptimalMethod::ShortestPaths);
-        assert_eq!(
-            pairs_and_weight(&inst, &h),
-            pairs_and_weight(&inst, &b),
-            "seed {seed}"
-        );
-        let cert = tandem_match::certify(&inst, &h).expect("optimal, so certified");
-        let proven = tandem_match::check_certificate(&inst, &h, &cert).unwrap();
-        assert_eq!((proven.pairs, proven.total), pairs_and_weight(&inst, &h));
-        assert_eq!(solve_optimal(&inst), h, "seed {seed}: not deterministic");
     }
 }
 
