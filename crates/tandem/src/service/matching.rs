@@ -260,6 +260,18 @@ fn ranked_for<'p>(
     ranked
 }
 
+/// The pool of a program in which the caller may ask for suggestions (a mentee's own
+/// view), as of now.
+async fn suggestions_pool(state: &AppState, caller: &Caller, program_id: &str) -> AppResult<Pool> {
+    let record = program_for(state, caller, program_id, ProgramAct::Suggestions).await?;
+    load_pool(
+        state.store.read(),
+        record.program.clone(),
+        state.clock.now(),
+    )
+    .await
+}
+
 /// Ranked, explained mentors for the calling mentee (SPEC §5 suggestions).
 pub async fn suggestions(
     state: &AppState,
@@ -267,14 +279,8 @@ pub async fn suggestions(
     program_id: &str,
     limit: Option<i64>,
 ) -> AppResult<Vec<Suggestion>> {
-    let record = program_for(state, caller, program_id, ProgramAct::Suggestions).await?;
     let limit = limit.unwrap_or(20).clamp(1, 200) as usize;
-    let pool = load_pool(
-        state.store.read(),
-        record.program.clone(),
-        state.clock.now(),
-    )
-    .await?;
+    let pool = suggestions_pool(state, caller, program_id).await?;
     let me = pool
         .mentee(caller.id())
         .ok_or(AppError::NotFound("mentee"))?;
@@ -1194,13 +1200,7 @@ pub async fn suggestion_for(
     program_id: &str,
     mentor_id: &str,
 ) -> AppResult<MentorCheck> {
-    let record = program_for(state, caller, program_id, ProgramAct::Suggestions).await?;
-    let pool = load_pool(
-        state.store.read(),
-        record.program.clone(),
-        state.clock.now(),
-    )
-    .await?;
+    let pool = suggestions_pool(state, caller, program_id).await?;
     let me = pool
         .mentee(caller.id())
         .ok_or(AppError::NotFound("mentee"))?;
