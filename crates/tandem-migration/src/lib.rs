@@ -7,6 +7,7 @@ mod m0003_changes;
 mod m0004_emails;
 mod m0005_workspace;
 mod m0006_round_bounds;
+mod m0007_authors;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_emails::Migration),
             Box::new(m0005_workspace::Migration),
             Box::new(m0006_round_bounds::Migration),
+            Box::new(m0007_authors::Migration),
         ]
     }
 }

@@ -69,30 +69,19 @@ impl Mailer {
     }
 
     pub async fn send(&self, email: &Email) -> anyhow::Result<()> {
-        // Built from parts, so any display name ("Lovelace, Ada") is quoted as it must be.
-        let address: Address = email
-            .to_address
-            .parse()
-            .with_context(|| format!("{:?} is not an address we can write to", email.to_address))?;
-        let to = Mailbox::new(Some(email.to_name.clone()), address);
-        let message = Message::builder()
-            .from(FROM.parse().expect("the sender address parses"))
-            .to(to)
-            .subject(email.subject.clone());
-        let message = match &email.calendar {
-            None => message.body(email.body.clone()),
-            Some(ics) => {
-                use lettre::message::{header::ContentType, Attachment, MultiPart, SinglePart};
-                let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
-                    .expect("a valid content type");
-                message.multipart(
-                    MultiPart::mixed()
-                        .singlepart(SinglePart::plain(email.body.clone()))
-                        .singlepart(Attachment::new("invite.ics".into()).body(ics.clone(), kind)),
-                )
+        // What goes into a header is one line: nothing can split it or add another.
+        for (what, value) in [
+            ("recipient's name", &email.to_name),
+            ("subject", &email.subject),
+        ] {
+            if value.chars().any(char::is_control) {
+                anyhow::bail!("the {what} holds a control character; this message cannot be sent");
             }
         }
-        .context("building an e-mail")?;
+        // Built apart, so that a panic in the builder is one message's failure
+        // and never the delivering task's.
+        let message = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(email)))
+            .map_err(|_| anyhow::anyhow!("the e-mail could not be built"))??;
         match self {
             Mailer::Smtp(transport) => {
                 transport.send(message).await.context("sending by SMTP")?;
@@ -109,4 +98,32 @@ impl Mailer {
         }
         Ok(())
     }
+}
+
+/// The message as lettre writes it.
+fn build(email: &Email) -> anyhow::Result<Message> {
+    // Built from parts, so any display name ("Lovelace, Ada") is quoted as it must be.
+    let address: Address = email
+        .to_address
+        .parse()
+        .with_context(|| format!("{:?} is not an address we can write to", email.to_address))?;
+    let to = Mailbox::new(Some(email.to_name.clone()), address);
+    let message = Message::builder()
+        .from(FROM.parse().expect("the sender address parses"))
+        .to(to)
+        .subject(email.subject.clone());
+    let built = match &email.calendar {
+        None => message.body(email.body.clone()),
+        Some(ics) => {
+            use lettre::message::{header::ContentType, Attachment, MultiPart, SinglePart};
+            let kind = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")
+                .expect("a valid content type");
+            message.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(email.body.clone()))
+                    .singlepart(Attachment::new("invite.ics".into()).body(ics.clone(), kind)),
+            )
+        }
+    };
+    built.context("building an e-mail")
 }

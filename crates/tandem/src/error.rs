@@ -100,6 +100,7 @@ impl From<Denied> for AppError {
         match denied {
             Denied::Hidden(what) => AppError::NotFound(what),
             Denied::Forbidden(message) => AppError::Forbidden(message.into()),
+            Denied::Unqualified(code, message) => AppError::unprocessable(code, message),
         }
     }
 }
@@ -108,7 +109,6 @@ impl From<Refusal> for AppError {
     fn from(refusal: Refusal) -> Self {
         match refusal {
             Refusal::Illegal(message) => AppError::conflict("invalid_transition", message),
-            Refusal::NotYours(message) => AppError::Forbidden(message),
         }
     }
 }

@@ -118,13 +118,22 @@ impl Browser {
         self.send(req).await
     }
 
-    /// Posts a form as the page would, with the CSRF token from the cookie.
+    /// The CSRF token this browser's pages put in their forms: bound to its
+    /// session once signed in, else the CSRF cookie's.
+    fn csrf(&self) -> String {
+        match self.cookies.get("tandem_session") {
+            Some(session) => tandem::http::csrf::for_session(session),
+            None => self
+                .cookies
+                .get("tandem_csrf")
+                .cloned()
+                .expect("a page was loaded first, so the CSRF cookie is set"),
+        }
+    }
+
+    /// Posts a form as the page would, with the CSRF token its forms carry.
     async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        let csrf = self
-            .cookies
-            .get("tandem_csrf")
-            .cloned()
-            .expect("a page was loaded first, so the CSRF cookie is set");
+        let csrf = self.csrf();
         let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_raw(path, &all).await
@@ -197,6 +206,16 @@ async fn sign_up_sets_the_session_cookie_and_goes_to_the_dashboard() {
     let dashboard = ada.get("/dashboard").await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(dashboard.body.contains("Hello, Ada Lovelace"));
+    assert!(
+        dashboard
+            .body
+            .contains(&format!(r#"name="csrf" value="{}""#, ada.csrf())),
+        "signed in, the forms carry the token bound to the session"
+    );
+    assert!(
+        !dashboard.body.contains(&format!(r#"value="{token}""#)),
+        "the token from before signing in no longer counts"
+    );
     assert!(
         dashboard.body.contains("Complete your profile"),
         "an empty profile is a next step"

@@ -2,7 +2,8 @@
 use super::{created, ApiJson, ApiQuery};
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
-use crate::http::session::{csrf_cookie, header_cookie, session_cookie, ClientIp, CSRF_COOKIE};
+use crate::http::session::ClientIp;
+use crate::http::{cookies, csrf};
 use crate::secrets::random_token;
 use crate::service::accounts::{self, Caller, EraseIn, LoginIn, RegisterIn, UserOut};
 use crate::service::export::{self, ExportOut};
@@ -47,8 +48,9 @@ async fn register(
     Ok(created(accounts::register(&state, &ip, &input).await?))
 }
 
-/// A session: the Bearer token for programs, and the CSRF token that browsers using
-/// the session cookie send back in `X-CSRF-Token` with every change.
+/// A session: the Bearer token for programs, and the CSRF token (bound to this
+/// session) that browsers using the session cookie send back in `X-CSRF-Token`
+/// with every change.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignedInOut {
     pub token: String,
@@ -61,13 +63,14 @@ pub struct CsrfOut {
     pub csrf_token: String,
 }
 
-/// The browser's CSRF token: the one its cookie holds, or a new one (and the cookie).
+/// The browser's CSRF token: its session's, else its CSRF cookie's, else a new
+/// one (and the cookie that holds it).
 fn csrf_for(state: &AppState, request: &HeaderMap, response: &mut HeaderMap) -> String {
-    match header_cookie(request, CSRF_COOKIE) {
+    match csrf::expected(request) {
         Some(token) => token,
         None => {
             let token = random_token();
-            response.append(header::SET_COOKIE, csrf_cookie(&state.config, &token));
+            response.append(header::SET_COOKIE, cookies::csrf(&state.config, &token));
             token
         }
     }
@@ -81,16 +84,15 @@ fn csrf_for(state: &AppState, request: &HeaderMap, response: &mut HeaderMap) -> 
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    request: HeaderMap,
     ApiJson(input): ApiJson<LoginIn>,
 ) -> AppResult<impl IntoResponse> {
     let out = accounts::login(&state, &ip, &input).await?;
     let mut headers = HeaderMap::new();
     headers.append(
         header::SET_COOKIE,
-        session_cookie(&state.config, &out.token, state.config.session_days),
+        cookies::session(&state.config, &out.token, state.config.session_days),
     );
-    let csrf_token = csrf_for(&state, &request, &mut headers);
+    let csrf_token = csrf::for_session(&out.token);
     Ok((
         headers,
         Json(SignedInOut {
@@ -115,7 +117,7 @@ async fn csrf(State(state): State<AppState>, request: HeaderMap) -> impl IntoRes
 async fn logout(State(state): State<AppState>, caller: Caller) -> AppResult<impl IntoResponse> {
     accounts::logout(&state, &caller).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&state.config, "", 0));
+    headers.insert(header::SET_COOKIE, cookies::session(&state.config, "", 0));
     Ok((StatusCode::NO_CONTENT, headers))
 }
 
@@ -138,7 +140,7 @@ async fn erase(
 ) -> AppResult<impl IntoResponse> {
     accounts::erase(&state, &caller, &input).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, session_cookie(&state.config, "", 0));
+    headers.insert(header::SET_COOKIE, cookies::session(&state.config, "", 0));
     Ok((StatusCode::NO_CONTENT, headers))
 }
 

@@ -3,8 +3,8 @@
 //! server checks of text, so that what the document calls valid is accepted and
 //! what it calls invalid is refused.
 use crate::domain::values::{
-    email_pattern, text_pattern, DATE_PATTERN, INSTANT_PATTERN, LABEL_MAX, NO_NUL_PATTERN,
-    SENTENCE_MAX,
+    email_pattern, line_pattern, text_pattern, DATE_PATTERN, INSTANT_PATTERN, LABEL_MAX,
+    NO_NUL_PATTERN, SENTENCE_MAX,
 };
 use crate::domain::wire::EndReason;
 use serde_json::{json, Map, Value};
@@ -138,7 +138,17 @@ const NAMED_MEMBERS: &[(&str, &str, Describe)] = &[
     ("ProfileData", "seniority", or_left_blank),
     ("ProfileData", "learning_style", or_left_blank),
     ("ProfileData", "meeting_preference", or_left_blank),
+    ("RegisterIn", "name", one_line),
+    ("IntroductionIn", "contact_name", one_line),
+    ("ProgramIn", "name", one_line),
+    ("ProgramPatch", "name", one_line),
 ];
+
+/// Text that goes into an e-mail header: one line without any control character.
+fn one_line(schema: &mut Map<String, Value>) {
+    let required = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) >= 1;
+    schema.insert("pattern".into(), json!(line_pattern(required)));
+}
 
 /// A closed set a form may leave blank: `""` reads as none, like null.
 fn or_left_blank(schema: &mut Map<String, Value>) {

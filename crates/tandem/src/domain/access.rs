@@ -1,9 +1,26 @@
 //! Who may know of an object and what they may do with it, decided in one place
-//! from facts about the caller and the object (SPEC §3). Every service asks here,
-//! so the API and the pages refuse alike: `Hidden` (404) when the caller may not
-//! know the object exists, `Forbidden` (403) when they know it but may not do this.
-use super::lifecycle::Part;
-use super::wire::Role;
+//! from facts about the caller and the object (SPEC §3, §7). Every service asks
+//! here, so the API and the pages refuse alike: `Hidden` (404) when the caller may
+//! not know the object exists, `Forbidden` (403) when they know it but may not do
+//! this, `Unqualified` (422) when what they ask needs a standing they lack.
+use super::wire::{Action, MentorshipStatus as S, Role};
+use chrono::{DateTime, Utc};
+
+/// The caller's part in a relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    Mentor,
+    Mentee,
+}
+
+impl Part {
+    pub fn role(self) -> Role {
+        match self {
+            Part::Mentor => Role::Mentor,
+            Part::Mentee => Role::Mentee,
+        }
+    }
+}
 
 /// The person asking.
 #[derive(Debug, Clone, Copy)]
@@ -19,23 +36,58 @@ pub enum Denied {
     Hidden(&'static str),
     /// They know it exists but may not do this (403), with what to tell them.
     Forbidden(&'static str),
+    /// They may know of it, but what they ask needs a standing they lack (422):
+    /// a code and what to tell them.
+    Unqualified(&'static str, &'static str),
+}
+
+// ------------------------------------------------------------ the instance
+
+/// What only an instance admin does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstanceAct {
+    /// Create programs, appoint coordinators, look accounts up.
+    Administer,
+}
+
+pub fn instance_access(viewer: Viewer, act: InstanceAct) -> Result<(), Denied> {
+    match act {
+        InstanceAct::Administer if viewer.is_admin => Ok(()),
+        InstanceAct::Administer => Err(Denied::Forbidden("only an instance admin can do this")),
+    }
 }
 
 // ------------------------------------------------------------ a relationship's objects
 
-/// Facts about an object that belongs to a relationship.
+/// A mentee of a relationship and when they joined it (a group's later members
+/// joined after it started).
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
+    pub id: &'a str,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// Facts about a relationship and the people around it.
 #[derive(Debug, Clone, Copy)]
 pub struct PairFacts<'a> {
     pub mentor: Option<&'a str>,
     /// The mentees (members who erased their account are no longer listed).
-    pub mentees: &'a [&'a str],
+    pub mentees: &'a [Member<'a>],
     /// The coordinators of the relationship's program.
     pub coordinators: &'a [&'a str],
-    /// Who wrote the object, for objects only their author reads.
-    pub author: Option<&'a str>,
 }
 
-/// How the caller stands towards a relationship's object.
+/// Facts about one object of a relationship.
+#[derive(Debug, Clone, Copy)]
+pub struct ObjectFacts<'a> {
+    /// Who wrote it, for objects only their author reads.
+    pub author: Option<&'a str>,
+    /// When the thread it belongs to was started: the earliest of its own creation
+    /// and that of what it hangs on (a milestone's goal, an action item's meeting).
+    pub written_at: DateTime<Utc>,
+}
+
+/// How the caller stands towards a relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// May not know it exists.
@@ -43,10 +95,12 @@ pub enum Access {
     /// A coordinator of its program or an admin: knows it exists and sees status,
     /// dates and counts, never what the pair says.
     Oversee,
-    /// Takes part as mentor or mentee.
-    TakePart(Part),
-    /// Takes part and wrote the object: for what only its author reads.
-    Own(Part),
+    /// Takes part as mentor or mentee; `since` is when a mentee joined, from which
+    /// moment on they read what was written (None: everything).
+    TakePart {
+        part: Part,
+        since: Option<DateTime<Utc>>,
+    },
 }
 
 /// Who reads a kind of object.
@@ -60,7 +114,8 @@ pub enum Audience {
     Author,
 }
 
-/// The kinds of object a relationship holds. A new kind is one line in `audience`.
+/// The kinds of object a relationship holds. A new kind is one line in `audience`
+/// and one in `dated`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// The relationship itself: who, status and dates.
@@ -110,6 +165,28 @@ impl Kind {
         }
     }
 
+    /// Whether objects of this kind stay with the members of the time they were
+    /// written (SPEC §7): a mentee who joins a group later does not read them.
+    pub const fn dated(self) -> bool {
+        match self {
+            Kind::Goal
+            | Kind::Meeting
+            | Kind::PrivateNote
+            | Kind::Feedback
+            | Kind::Kudos
+            | Kind::Message
+            | Kind::Introduction => true,
+            Kind::Relationship
+            | Kind::Lifecycle
+            | Kind::Request
+            | Kind::Agreement
+            | Kind::Reflection
+            | Kind::Progress
+            | Kind::Timeline
+            | Kind::OfficeHours => false,
+        }
+    }
+
     /// What an overseer is told when refused.
     const fn refusal(self) -> &'static str {
         match self {
@@ -117,55 +194,74 @@ impl Kind {
             _ => "what a pair shares stays between them; coordinators see only status and dates",
         }
     }
+
+    /// What is not found when the caller may not know of an object of this kind.
+    const fn hidden(self) -> &'static str {
+        match self {
+            Kind::Agreement => "agreement",
+            Kind::Reflection => "reflection",
+            Kind::PrivateNote => "private note",
+            _ => "mentorship",
+        }
+    }
 }
 
-/// The caller's standing towards an object of a relationship.
+/// The caller's standing towards a relationship.
 pub fn pair_access(viewer: Viewer, facts: &PairFacts) -> Access {
-    let part = if facts.mentor == Some(viewer.id) {
-        Some(Part::Mentor)
-    } else if facts.mentees.contains(&viewer.id) {
-        Some(Part::Mentee)
+    if facts.mentor == Some(viewer.id) {
+        return Access::TakePart {
+            part: Part::Mentor,
+            since: None,
+        };
+    }
+    if let Some(seat) = facts.mentees.iter().find(|m| m.id == viewer.id) {
+        return Access::TakePart {
+            part: Part::Mentee,
+            since: Some(seat.joined_at),
+        };
+    }
+    if viewer.is_admin || facts.coordinators.contains(&viewer.id) {
+        Access::Oversee
     } else {
-        None
-    };
-    match part {
-        Some(p) if facts.author == Some(viewer.id) => Access::Own(p),
-        Some(p) => Access::TakePart(p),
-        None if viewer.is_admin || facts.coordinators.contains(&viewer.id) => Access::Oversee,
-        None => Access::Nothing,
+        Access::Nothing
     }
 }
 
 /// Whether the program's coordinators can change the answer for this viewer: they
 /// cannot for a participant or an admin, so services fetch them only when needed.
 pub fn needs_coordinators(viewer: Viewer, facts: &PairFacts) -> bool {
-    !viewer.is_admin && facts.mentor != Some(viewer.id) && !facts.mentees.contains(&viewer.id)
+    !viewer.is_admin
+        && facts.mentor != Some(viewer.id)
+        && !facts.mentees.iter().any(|m| m.id == viewer.id)
 }
 
 impl Access {
-    /// The caller's part when they take part (or own the object).
+    /// The caller's part when they take part.
     pub fn part(self) -> Option<Part> {
         match self {
-            Access::TakePart(p) | Access::Own(p) => Some(p),
+            Access::TakePart { part, .. } => Some(part),
             Access::Nothing | Access::Oversee => None,
         }
     }
 
-    /// Whether the caller may read (and, for participants, write) an object of this kind.
+    /// From when on the caller reads dated content (None: all of it).
+    pub fn since(self) -> Option<DateTime<Utc>> {
+        match self {
+            Access::TakePart { since, .. } => since,
+            Access::Nothing | Access::Oversee => None,
+        }
+    }
+
+    /// Whether the caller may read (and, for participants, write) content of this
+    /// kind of the relationship, as a whole.
     pub fn allows(self, kind: Kind) -> Result<Access, Denied> {
-        let hidden = Err(Denied::Hidden(match kind {
-            Kind::Agreement => "agreement",
-            Kind::Reflection => "reflection",
-            Kind::PrivateNote => "private note",
-            _ => "mentorship",
-        }));
         match (kind.audience(), self) {
             (_, Access::Nothing) => Err(Denied::Hidden("mentorship")),
             (Audience::Overseers, seen) => Ok(seen),
-            (Audience::Participants, Access::Oversee) => Err(Denied::Forbidden(kind.refusal())),
-            (Audience::Participants, part) => Ok(part),
-            (Audience::Author, Access::Own(p)) => Ok(Access::Own(p)),
-            (Audience::Author, _) => hidden,
+            (Audience::Participants | Audience::Author, Access::Oversee) => {
+                Err(Denied::Forbidden(kind.refusal()))
+            }
+            (Audience::Participants | Audience::Author, part) => Ok(part),
         }
     }
 
@@ -173,6 +269,54 @@ impl Access {
     pub fn take_part(self, kind: Kind) -> Result<Part, Denied> {
         let granted = self.allows(kind)?;
         granted.part().ok_or(Denied::Forbidden(kind.refusal()))
+    }
+
+    /// Whether the caller may read one object of this kind: its audience, its
+    /// author for what only its author reads, and for a member who joined later,
+    /// whether it was written before they joined (then it does not exist for them).
+    pub fn object(self, viewer: Viewer, kind: Kind, facts: &ObjectFacts) -> Result<Part, Denied> {
+        let part = self.take_part(kind)?;
+        if kind.audience() == Audience::Author && facts.author != Some(viewer.id) {
+            return Err(Denied::Hidden(kind.hidden()));
+        }
+        match self.since() {
+            Some(since) if kind.dated() && facts.written_at < since => {
+                Err(Denied::Hidden(kind.hidden()))
+            }
+            _ => Ok(part),
+        }
+    }
+
+    /// Whose private notes the caller reads in this relationship: their own, and
+    /// only as a participant.
+    pub fn private_notes_of<'a>(self, viewer: Viewer<'a>) -> Option<&'a str> {
+        self.part().map(|_| viewer.id)
+    }
+
+    /// Only the mentor introduces the mentee to a contact.
+    pub fn may_introduce(self) -> Result<(), Denied> {
+        match self.take_part(Kind::Introduction)? {
+            Part::Mentor => Ok(()),
+            Part::Mentee => Err(Denied::Forbidden(
+                "only the mentor introduces the mentee to a contact",
+            )),
+        }
+    }
+
+    /// Whether the caller may take a lifecycle action in this status, as far as
+    /// who they are goes (the state machine says whether the status allows it):
+    /// only the mentor answers a request, only the one who asked withdraws it.
+    pub fn may_act(self, status: S, action: Action) -> Result<Part, Denied> {
+        let part = self.take_part(Kind::Lifecycle)?;
+        match (status, action, part) {
+            (S::Requested, Action::Accept | Action::Decline, Part::Mentee) => {
+                Err(Denied::Forbidden("only the mentor can answer a request"))
+            }
+            (S::Requested, Action::Withdraw, Part::Mentor) => Err(Denied::Forbidden(
+                "only the person who asked can withdraw a request",
+            )),
+            _ => Ok(part),
+        }
     }
 }
 
@@ -191,8 +335,6 @@ pub struct ProgramFacts<'a> {
 pub enum ProgramAct {
     /// Read it: every signed-in person.
     Read,
-    /// Create a program (there are no facts yet).
-    Create,
     AppointCoordinator,
     Edit,
     SeeEnrollments,
@@ -205,6 +347,8 @@ pub enum ProgramAct {
     ProposePair,
     BrowseMentors,
     Suggestions,
+    /// Ask a mentor of the program for mentorship.
+    AskForMentor,
 }
 
 /// Who may do an act.
@@ -225,7 +369,7 @@ impl ProgramAct {
             Denied::Forbidden("only this program's coordinators can do this");
         match self {
             ProgramAct::Read => (Who::Everyone, Denied::Hidden("program")),
-            ProgramAct::Create | ProgramAct::AppointCoordinator => (
+            ProgramAct::AppointCoordinator => (
                 Who::Admins,
                 Denied::Forbidden("only an instance admin can do this"),
             ),
@@ -244,6 +388,13 @@ impl ProgramAct {
                 Who::Mentees,
                 Denied::Forbidden(
                     "suggestions are for the program's mentees; enrol as a mentee first",
+                ),
+            ),
+            ProgramAct::AskForMentor => (
+                Who::Mentees,
+                Denied::Unqualified(
+                    "not_enrolled",
+                    "enrol in this program as a mentee before asking for a mentor",
                 ),
             ),
         }
@@ -295,12 +446,42 @@ pub fn person_access(viewer: Viewer, facts: &PersonFacts) -> Result<(), Denied> 
     }
 }
 
+// ------------------------------------------------------------ what overseers read
+
+/// How many ratings an average must rest on before a coordinator or an admin sees
+/// it: below that, one person's answer could be read off it.
+pub const RATINGS_FOR_OVERSEERS: usize = 3;
+
+/// The average rating as the caller may see it: participants always, overseers
+/// only once it rests on enough ratings that no one person's answer shows.
+pub fn average_rating_for(access: Access, average: Option<f64>, ratings: usize) -> Option<f64> {
+    match access {
+        Access::TakePart { .. } => average,
+        Access::Oversee if ratings >= RATINGS_FOR_OVERSEERS => average,
+        Access::Oversee | Access::Nothing => None,
+    }
+}
+
+// ------------------------------------------------------------ a personal calendar feed
+
+/// Whose meetings a calendar feed lists: its owner's, as the owner may read them.
+/// The secret in its address stands for the owner; nobody else is asked about.
+pub fn feed_viewer(owner_id: &str) -> Viewer<'_> {
+    Viewer {
+        id: owner_id,
+        // A feed shows its owner's own meetings, never what an admin could oversee.
+        is_admin: false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
     const MENTOR: &str = "mentor";
     const MENTEE: &str = "mentee";
+    const LATER: &str = "later";
     const COORDINATOR: &str = "coordinator";
 
     fn viewer(id: &str) -> Viewer<'_> {
@@ -310,96 +491,70 @@ mod tests {
         }
     }
 
-    fn facts(author: Option<&'static str>) -> PairFacts<'static> {
-        PairFacts {
-            mentor: Some(MENTOR),
-            mentees: &[MENTEE],
-            coordinators: &[COORDINATOR],
+    fn admin() -> Viewer<'static> {
+        Viewer {
+            id: "admin",
+            is_admin: true,
+        }
+    }
+
+    fn start() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2027-01-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn members() -> [Member<'static>; 2] {
+        [
+            Member {
+                id: MENTEE,
+                joined_at: start(),
+            },
+            Member {
+                id: LATER,
+                joined_at: start() + Duration::days(10),
+            },
+        ]
+    }
+
+    fn access_of(v: Viewer, mentees: &[Member]) -> Access {
+        pair_access(
+            v,
+            &PairFacts {
+                mentor: Some(MENTOR),
+                mentees,
+                coordinators: &[COORDINATOR],
+            },
+        )
+    }
+
+    fn written(at: DateTime<Utc>, author: Option<&str>) -> ObjectFacts<'_> {
+        ObjectFacts {
             author,
+            written_at: at,
         }
     }
 
     #[test]
     fn participants_take_part_overseers_oversee_and_strangers_see_nothing() {
-        let f = facts(None);
-        assert_eq!(
-            pair_access(viewer(MENTOR), &f),
-            Access::TakePart(Part::Mentor)
-        );
-        assert_eq!(
-            pair_access(viewer(MENTEE), &f),
-            Access::TakePart(Part::Mentee)
-        );
-        assert_eq!(pair_access(viewer(COORDINATOR), &f), Access::Oversee);
-        let admin = Viewer {
-            id: "admin",
-            is_admin: true,
-        };
-        assert_eq!(pair_access(admin, &f), Access::Oversee);
-        assert_eq!(pair_access(viewer("someone"), &f), Access::Nothing);
+        let m = members();
+        assert_eq!(access_of(viewer(MENTOR), &m).part(), Some(Part::Mentor));
+        assert_eq!(access_of(viewer(MENTEE), &m).part(), Some(Part::Mentee));
+        assert_eq!(access_of(viewer(COORDINATOR), &m), Access::Oversee);
+        assert_eq!(access_of(admin(), &m), Access::Oversee);
+        assert_eq!(access_of(viewer("someone"), &m), Access::Nothing);
     }
 
     #[test]
     fn overseers_see_the_relationship_but_get_403_on_its_content() {
-        let oversee = pair_access(viewer(COORDINATOR), &facts(None));
+        let oversee = access_of(viewer(COORDINATOR), &members());
         assert_eq!(oversee.allows(Kind::Relationship), Ok(Access::Oversee));
+        assert_eq!(oversee.allows(Kind::Progress), Ok(Access::Oversee));
         for kind in [
             Kind::Agreement,
             Kind::Request,
             Kind::Reflection,
             Kind::Lifecycle,
-        ] {
-            assert!(matches!(oversee.take_part(kind), Err(Denied::Forbidden(_))));
-        }
-    }
-
-    #[test]
-    fn strangers_get_404_on_everything() {
-        let nothing = pair_access(viewer("someone"), &facts(None));
-        for kind in [Kind::Relationship, Kind::Agreement, Kind::Lifecycle] {
-            assert!(matches!(nothing.allows(kind), Err(Denied::Hidden(_))));
-        }
-    }
-
-    #[test]
-    fn only_the_author_owns_what_they_wrote() {
-        let f = facts(Some(MENTEE));
-        assert_eq!(pair_access(viewer(MENTEE), &f), Access::Own(Part::Mentee));
-        assert_eq!(
-            pair_access(viewer(MENTOR), &f),
-            Access::TakePart(Part::Mentor)
-        );
-    }
-
-    #[test]
-    fn a_private_note_exists_for_its_author_alone() {
-        let f = facts(Some(MENTEE));
-        assert_eq!(
-            pair_access(viewer(MENTEE), &f).allows(Kind::PrivateNote),
-            Ok(Access::Own(Part::Mentee))
-        );
-        let admin = Viewer {
-            id: "admin",
-            is_admin: true,
-        };
-        for someone in [
-            viewer(MENTOR),
-            viewer(COORDINATOR),
-            admin,
-            viewer("someone"),
-        ] {
-            assert!(matches!(
-                pair_access(someone, &f).allows(Kind::PrivateNote),
-                Err(Denied::Hidden(_))
-            ));
-        }
-    }
-
-    #[test]
-    fn overseers_see_progress_but_not_what_the_pair_does_together() {
-        let oversee = pair_access(viewer(COORDINATOR), &facts(None));
-        assert_eq!(oversee.allows(Kind::Progress), Ok(Access::Oversee));
-        for kind in [
             Kind::Goal,
             Kind::Meeting,
             Kind::Feedback,
@@ -413,10 +568,152 @@ mod tests {
                 matches!(oversee.take_part(kind), Err(Denied::Forbidden(_))),
                 "{kind:?}"
             );
-            assert!(pair_access(viewer(MENTEE), &facts(None))
+            assert!(access_of(viewer(MENTEE), &members())
                 .take_part(kind)
                 .is_ok());
         }
+    }
+
+    #[test]
+    fn strangers_get_404_on_everything() {
+        let nothing = access_of(viewer("someone"), &members());
+        for kind in [Kind::Relationship, Kind::Agreement, Kind::Lifecycle] {
+            assert!(matches!(nothing.allows(kind), Err(Denied::Hidden(_))));
+        }
+    }
+
+    #[test]
+    fn a_private_note_exists_for_its_author_alone() {
+        let m = members();
+        let note = written(start() + Duration::days(20), Some(MENTEE));
+        assert!(access_of(viewer(MENTEE), &m)
+            .object(viewer(MENTEE), Kind::PrivateNote, &note)
+            .is_ok());
+        for someone in [viewer(MENTOR), viewer(LATER)] {
+            assert_eq!(
+                access_of(someone, &m).object(someone, Kind::PrivateNote, &note),
+                Err(Denied::Hidden("private note"))
+            );
+        }
+        for overseer in [viewer(COORDINATOR), admin()] {
+            assert!(access_of(overseer, &m)
+                .object(overseer, Kind::PrivateNote, &note)
+                .is_err());
+        }
+        assert_eq!(
+            access_of(viewer(MENTEE), &m).private_notes_of(viewer(MENTEE)),
+            Some(MENTEE)
+        );
+        assert_eq!(
+            access_of(admin(), &m).private_notes_of(admin()),
+            None,
+            "an admin reads nobody's private notes"
+        );
+    }
+
+    #[test]
+    fn a_later_member_reads_what_was_written_from_their_joining_on() {
+        let m = members();
+        let joined = start() + Duration::days(10);
+        let later = access_of(viewer(LATER), &m);
+        assert_eq!(later.since(), Some(joined));
+        for kind in [
+            Kind::Goal,
+            Kind::Meeting,
+            Kind::Feedback,
+            Kind::Kudos,
+            Kind::Message,
+            Kind::Introduction,
+        ] {
+            let before = written(joined - Duration::milliseconds(1), None);
+            let at = written(joined, None);
+            assert_eq!(
+                later.object(viewer(LATER), kind, &before),
+                Err(Denied::Hidden("mentorship")),
+                "{kind:?}"
+            );
+            assert!(later.object(viewer(LATER), kind, &at).is_ok(), "{kind:?}");
+            // Those who were there read it.
+            for v in [viewer(MENTOR), viewer(MENTEE)] {
+                assert!(access_of(v, &m).object(v, kind, &before).is_ok());
+            }
+        }
+        // The relationship itself, its agreement and progress are the group's now.
+        let old = written(start(), None);
+        for kind in [Kind::Agreement, Kind::Progress, Kind::Lifecycle] {
+            assert!(later.object(viewer(LATER), kind, &old).is_ok(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_mentor_introduces() {
+        let m = members();
+        assert!(access_of(viewer(MENTOR), &m).may_introduce().is_ok());
+        assert!(matches!(
+            access_of(viewer(MENTEE), &m).may_introduce(),
+            Err(Denied::Forbidden(_))
+        ));
+        assert!(matches!(
+            access_of(viewer("someone"), &m).may_introduce(),
+            Err(Denied::Hidden(_))
+        ));
+    }
+
+    #[test]
+    fn only_the_mentor_answers_and_only_the_mentee_withdraws() {
+        let m = members();
+        let mentor = access_of(viewer(MENTOR), &m);
+        let mentee = access_of(viewer(MENTEE), &m);
+        assert_eq!(
+            mentor.may_act(S::Requested, Action::Accept),
+            Ok(Part::Mentor)
+        );
+        assert!(matches!(
+            mentee.may_act(S::Requested, Action::Accept),
+            Err(Denied::Forbidden(_))
+        ));
+        assert!(matches!(
+            mentee.may_act(S::Requested, Action::Decline),
+            Err(Denied::Forbidden(_))
+        ));
+        assert_eq!(
+            mentee.may_act(S::Requested, Action::Withdraw),
+            Ok(Part::Mentee)
+        );
+        assert!(matches!(
+            mentor.may_act(S::Requested, Action::Withdraw),
+            Err(Denied::Forbidden(_))
+        ));
+        // Either side answers a proposed match.
+        assert!(mentee.may_act(S::Proposed, Action::Accept).is_ok());
+        assert!(matches!(
+            access_of(viewer(COORDINATOR), &m).may_act(S::Active, Action::Pause),
+            Err(Denied::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn overseers_see_an_average_only_once_it_rests_on_three_ratings() {
+        let m = members();
+        let coordinator = access_of(viewer(COORDINATOR), &m);
+        let mentee = access_of(viewer(MENTEE), &m);
+        assert_eq!(average_rating_for(coordinator, Some(2.0), 1), None);
+        assert_eq!(average_rating_for(coordinator, Some(2.5), 2), None);
+        assert_eq!(average_rating_for(coordinator, Some(3.0), 3), Some(3.0));
+        assert_eq!(average_rating_for(mentee, Some(2.0), 1), Some(2.0));
+        assert_eq!(
+            average_rating_for(access_of(admin(), &m), Some(4.0), 2),
+            None
+        );
+    }
+
+    #[test]
+    fn administering_the_instance_is_for_admins() {
+        assert!(instance_access(admin(), InstanceAct::Administer).is_ok());
+        assert!(matches!(
+            instance_access(viewer(COORDINATOR), InstanceAct::Administer),
+            Err(Denied::Forbidden(_))
+        ));
     }
 
     #[test]
@@ -444,11 +741,18 @@ mod tests {
             Err(Denied::Hidden("round"))
         ));
         assert!(program_access(viewer(COORDINATOR), &none, ProgramAct::OpenRound).is_ok());
-        assert!(program_access(viewer(COORDINATOR), &none, ProgramAct::Create).is_err());
+        assert!(
+            program_access(viewer(COORDINATOR), &none, ProgramAct::AppointCoordinator).is_err()
+        );
         assert!(program_access(someone, &mentee, ProgramAct::BrowseMentors).is_ok());
         assert!(program_access(someone, &none, ProgramAct::BrowseMentors).is_err());
         assert!(program_access(someone, &mentee, ProgramAct::Suggestions).is_ok());
         assert!(program_access(someone, &mentor, ProgramAct::Suggestions).is_err());
+        assert!(program_access(someone, &mentee, ProgramAct::AskForMentor).is_ok());
+        assert!(matches!(
+            program_access(someone, &mentor, ProgramAct::AskForMentor),
+            Err(Denied::Unqualified("not_enrolled", _))
+        ));
     }
 
     #[test]

@@ -1,23 +1,9 @@
-//! The mentorship state machine of SPEC §5: who may do what, from which status,
-//! and what a stored status reads as once time has passed.
-use super::wire::{Action, MentorshipStatus as S, Role};
+//! The mentorship state machine of SPEC §5: which action a status allows, and what
+//! a stored status reads as once time has passed. Who may take an action is the
+//! access model's (`access::Access::may_act`).
+use super::access::Access;
+use super::wire::{Action, MentorshipStatus as S};
 use chrono::{DateTime, Utc};
-
-/// The caller's part in the relationship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Part {
-    Mentor,
-    Mentee,
-}
-
-impl Part {
-    pub fn role(self) -> Role {
-        match self {
-            Part::Mentor => Role::Mentor,
-            Part::Mentee => Role::Mentee,
-        }
-    }
-}
 
 /// What an allowed action does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +18,10 @@ pub enum Outcome {
 pub enum Refusal {
     /// The status does not allow the action (409).
     Illegal(String),
-    /// The status allows it, but not for this participant (403).
-    NotYours(String),
 }
 
 /// Decides an action. The one place the state machine lives.
-pub fn decide(status: S, action: Action, part: Part) -> Result<Outcome, Refusal> {
+pub fn decide(status: S, action: Action) -> Result<Outcome, Refusal> {
     use Action::*;
     let outcome = match (status, action) {
         (S::Requested, Accept) => Outcome::To(S::Active),
@@ -56,23 +40,16 @@ pub fn decide(status: S, action: Action, part: Part) -> Result<Outcome, Refusal>
             )))
         }
     };
-    match (status, action, part) {
-        (S::Requested, Accept | Decline, Part::Mentee) => Err(Refusal::NotYours(
-            "only the mentor can answer a request".into(),
-        )),
-        (S::Requested, Withdraw, Part::Mentor) => Err(Refusal::NotYours(
-            "only the person who asked can withdraw a request".into(),
-        )),
-        _ => Ok(outcome),
-    }
+    Ok(outcome)
 }
 
-/// The actions a participant may take now, for pages that show only what is possible.
-pub fn allowed_actions(status: S, part: Part) -> Vec<Action> {
+/// The actions the caller may take now: what the status allows and the access
+/// model lets them do (for clients and pages that show only what is possible).
+pub fn allowed_actions(status: S, access: Access) -> Vec<Action> {
     Action::ALL
         .iter()
         .copied()
-        .filter(|a| decide(status, *a, part).is_ok())
+        .filter(|a| decide(status, *a).is_ok() && access.may_act(status, *a).is_ok())
         .collect()
 }
 
@@ -88,29 +65,36 @@ pub fn effective_status(stored: S, expires_at: Option<DateTime<Utc>>, now: DateT
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::access::Part;
+
+    fn taking_part(part: Part) -> Access {
+        Access::TakePart { part, since: None }
+    }
 
     #[test]
-    fn only_the_mentor_answers_and_only_the_mentee_withdraws() {
+    fn a_request_is_accepted_declined_or_withdrawn() {
         assert_eq!(
-            decide(S::Requested, Action::Accept, Part::Mentor),
+            decide(S::Requested, Action::Accept),
             Ok(Outcome::To(S::Active))
         );
-        assert!(matches!(
-            decide(S::Requested, Action::Accept, Part::Mentee),
-            Err(Refusal::NotYours(_))
-        ));
-        assert!(matches!(
-            decide(S::Requested, Action::Decline, Part::Mentee),
-            Err(Refusal::NotYours(_))
-        ));
         assert_eq!(
-            decide(S::Requested, Action::Withdraw, Part::Mentee),
+            decide(S::Requested, Action::Withdraw),
             Ok(Outcome::To(S::Withdrawn))
         );
-        assert!(matches!(
-            decide(S::Requested, Action::Withdraw, Part::Mentor),
-            Err(Refusal::NotYours(_))
-        ));
+        assert!(decide(S::Requested, Action::Pause).is_err());
+    }
+
+    #[test]
+    fn each_side_is_offered_only_its_own_answers_to_a_request() {
+        assert_eq!(
+            allowed_actions(S::Requested, taking_part(Part::Mentor)),
+            vec![Action::Accept, Action::Decline]
+        );
+        assert_eq!(
+            allowed_actions(S::Requested, taking_part(Part::Mentee)),
+            vec![Action::Withdraw]
+        );
+        assert!(allowed_actions(S::Active, Access::Oversee).is_empty());
     }
 
     #[test]
@@ -125,7 +109,7 @@ mod tests {
         ] {
             for part in [Part::Mentor, Part::Mentee] {
                 assert!(
-                    allowed_actions(status, part).is_empty(),
+                    allowed_actions(status, taking_part(part)).is_empty(),
                     "{status} allows something"
                 );
             }
@@ -135,15 +119,15 @@ mod tests {
     #[test]
     fn pause_and_resume_alternate() {
         assert_eq!(
-            allowed_actions(S::Active, Part::Mentee),
+            allowed_actions(S::Active, taking_part(Part::Mentee)),
             vec![Action::Pause, Action::Complete, Action::End]
         );
         assert_eq!(
-            allowed_actions(S::Paused, Part::Mentor),
+            allowed_actions(S::Paused, taking_part(Part::Mentor)),
             vec![Action::Resume, Action::Complete, Action::End]
         );
         assert!(matches!(
-            decide(S::Active, Action::Resume, Part::Mentor),
+            decide(S::Active, Action::Resume),
             Err(Refusal::Illegal(_))
         ));
     }
@@ -151,15 +135,15 @@ mod tests {
     #[test]
     fn proposed_matches_need_everyone() {
         assert_eq!(
-            decide(S::Proposed, Action::Accept, Part::Mentee),
+            decide(S::Proposed, Action::Accept),
             Ok(Outcome::RecordAcceptance)
         );
         assert_eq!(
-            decide(S::Proposed, Action::Decline, Part::Mentor),
+            decide(S::Proposed, Action::Decline),
             Ok(Outcome::To(S::Declined))
         );
         assert!(matches!(
-            decide(S::Proposed, Action::Withdraw, Part::Mentee),
+            decide(S::Proposed, Action::Withdraw),
             Err(Refusal::Illegal(_))
         ));
     }

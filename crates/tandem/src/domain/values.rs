@@ -189,6 +189,19 @@ pub fn text_pattern(required: bool) -> String {
     }
 }
 
+/// Every control character, line breaks and tab included.
+const ANY_CONTROL: &str = r"\u0000-\u001F\u007F-\u009F";
+
+/// What `line` takes, as a pattern: one line without any control character, and
+/// when `required` something besides white space.
+pub fn line_pattern(required: bool) -> String {
+    if required {
+        format!("^[^{ANY_CONTROL}]*[^{ANY_CONTROL}{WHITESPACE}][^{ANY_CONTROL}]*$")
+    } else {
+        format!("^[^{ANY_CONTROL}]*$")
+    }
+}
+
 /// Text no database refuses: anything but NUL (passwords, search words).
 pub const NO_NUL_PATTERN: &str = r"^[^\u0000]*$";
 
@@ -222,6 +235,16 @@ pub fn text(raw: &str, max: usize, required: bool) -> Result<String, String> {
         return Err("is required".into());
     }
     Ok(t.to_string())
+}
+
+/// Text that goes into an e-mail header (a person's or a contact's name, a program's
+/// name in a subject): like `text`, but one line with no control character at all,
+/// so that no header can be split or smuggled in (SPEC §7).
+pub fn line(raw: &str, max: usize, required: bool) -> Result<String, String> {
+    if raw.chars().any(char::is_control) {
+        return Err("must be one line without control characters (no line breaks or tabs)".into());
+    }
+    text(raw, max, required)
 }
 
 /// The longest label (a skill, a language…) and the longest list sentence (a goal).

@@ -1,7 +1,7 @@
 //! Accounts and sessions: registration, sign-in under the throttle, the caller
 //! behind a token, sign-out and erasure.
-use crate::domain::access::{program_access, ProgramAct, ProgramFacts, Viewer};
-use crate::domain::values::{text, Email, Password, Problems};
+use crate::domain::access::{instance_access, InstanceAct, Viewer};
+use crate::domain::values::{line, Email, Password, Problems};
 use crate::error::{AppError, AppResult};
 use crate::secrets::{hash_token, random_token};
 use crate::state::AppState;
@@ -42,13 +42,9 @@ impl Caller {
             is_admin: self.is_admin(),
         }
     }
-    /// Refuses unless the caller is an instance admin.
+    /// Refuses unless the access model lets the caller administer the instance.
     pub fn require_admin(&self) -> AppResult<()> {
-        let none = ProgramFacts {
-            coordinators: &[],
-            enrolled_as: &[],
-        };
-        Ok(program_access(self.viewer(), &none, ProgramAct::Create)?)
+        Ok(instance_access(self.viewer(), InstanceAct::Administer)?)
     }
 }
 
@@ -144,7 +140,8 @@ pub async fn create_user(
     let mut problems = Problems::default();
     let email = problems.take("email", Email::parse(&input.email));
     let password = problems.take("password", Password::parse(&input.password));
-    let name = problems.take("name", text(&input.name, 120, true));
+    // A name goes into the To: header of every e-mail to its person.
+    let name = problems.take("name", line(&input.name, 120, true));
     problems.finish()?;
     let (Some(email), Some(password), Some(name)) = (email, password, name) else {
         unreachable!("finish() refused every missing value");
@@ -342,8 +339,9 @@ pub struct EraseIn {
     pub password: String,
 }
 
-/// Erases the caller's account (SPEC §5): their relationships end with reason
-/// `account_erased` and show them as "Former member"; what others wrote stays.
+/// Erases the caller's account (SPEC §5, §7): their relationships end with reason
+/// `account_erased` and show them as "Former member"; every text they wrote goes
+/// (what others wrote stays); on SQLite nothing of it is left in the file.
 pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppResult<()> {
     if !verify_password(state, &input.password, Some(&caller.user().password_hash)).await? {
         return Err(AppError::unprocessable(
@@ -355,8 +353,10 @@ pub async fn erase(state: &AppState, caller: &Caller, input: &EraseIn) -> AppRes
     let tx = state.store.write().await?;
     mentorships::end_all_involving(&tx, caller.id(), now).await?;
     crate::store::emails::forget_unsent_to(&tx, &caller.user().email).await?;
+    crate::store::erasure::remove_texts_of(&tx, caller.id()).await?;
     store::delete_user(&tx, caller.id()).await?;
     tx.commit().await?;
+    state.store.scrub().await;
     Ok(())
 }
 

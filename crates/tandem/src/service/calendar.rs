@@ -3,10 +3,10 @@
 //! SEQUENCE is raised on every change and a cancelled one says `STATUS:CANCELLED`.
 //! The files carry times, place and who meets; what is said stays on Tandem.
 use super::accounts::Caller;
-use super::pair;
-use crate::domain::access::Kind;
+use super::relationship::{self, name_in};
+use crate::domain::access::{feed_viewer, Kind, ObjectFacts};
 use crate::domain::wire::MeetingStatus;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::secrets::random_token;
 use crate::state::AppState;
 use crate::store::entities::meeting;
@@ -37,9 +37,9 @@ fn event(state: &AppState, r: &MentorshipRecord, m: &meeting::Model) -> icalenda
     let mentees: Vec<String> = r
         .mentees
         .iter()
-        .map(|s| pair::name_of(r, s.mentee_id.as_deref()))
+        .map(|s| name_in(r, s.mentee_id.as_deref()))
         .collect();
-    let mentor = pair::name_of(r, r.m.mentor_id.as_deref());
+    let mentor = name_in(r, r.m.mentor_id.as_deref());
     let mut e = icalendar::Event::new();
     e.uid(&uid(&m.id))
         .sequence(m.sequence.max(0) as u32)
@@ -79,13 +79,22 @@ pub fn meeting_file(state: &AppState, r: &MentorshipRecord, m: &meeting::Model) 
 
 /// One meeting's invite (participants).
 pub async fn invite(state: &AppState, caller: &Caller, meeting_id: &str) -> AppResult<String> {
-    let m = store::meeting(state.store.read(), meeting_id)
-        .await?
-        .ok_or(AppError::NotFound("meeting"))?;
-    let (r, _) = pair::read_part(state, caller, &m.mentorship_id, Kind::Meeting)
-        .await
-        .map_err(|e| super::goals::hidden_as(e, "meeting"))?;
-    Ok(meeting_file(state, &r, &m))
+    let (m, rel) =
+        relationship::read_child::<meeting::Model>(state, caller, meeting_id, Kind::Meeting)
+            .await?;
+    Ok(meeting_file(state, &rel.record, &m))
+}
+
+/// Whether the owner of a feed reads this meeting of this relationship: the access
+/// model's answer for them, as for any other view of their meetings.
+fn in_feed(owner_id: &str, r: &MentorshipRecord, m: &meeting::Model) -> bool {
+    let viewer = feed_viewer(owner_id);
+    let access = relationship::standing_of(viewer, r, &[]);
+    let facts = ObjectFacts {
+        author: None,
+        written_at: m.created_at,
+    };
+    access.object(viewer, Kind::Meeting, &facts).is_ok()
 }
 
 /// The feed behind a secret: every meeting of its owner; None for an unknown secret.
@@ -101,7 +110,7 @@ pub async fn feed(state: &AppState, token: &str) -> AppResult<Option<String>> {
         .iter()
         .filter_map(|m| {
             let r = records.iter().find(|r| r.m.id == m.mentorship_id)?;
-            Some(event(state, r, m))
+            in_feed(&user.id, r, m).then(|| event(state, r, m))
         })
         .collect();
     Ok(Some(calendar(&format!("Tandem: {}", user.name), events)))

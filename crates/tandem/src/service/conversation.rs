@@ -3,11 +3,10 @@
 use super::accounts::Caller;
 use super::mentorships::Member;
 use super::paging::Listing;
-use super::pair;
-use crate::domain::access::Kind;
-use crate::domain::lifecycle::Part;
+use super::relationship::{self, name_in, Relationship};
+use crate::domain::access::{Kind, ObjectFacts};
 use crate::domain::paging::{Cursor, PageRequest};
-use crate::domain::values::{text, Email as Address, Problems};
+use crate::domain::values::{line, text, Email as Address, Problems};
 use crate::domain::workspace::ensure_running;
 use crate::email::Email;
 use crate::error::{AppError, AppResult};
@@ -80,7 +79,7 @@ pub struct IntroductionOut {
 fn member(r: &MentorshipRecord, id: &str) -> Member {
     Member {
         id: Some(id.to_string()),
-        name: pair::name_of(r, Some(id)),
+        name: name_in(r, Some(id)),
     }
 }
 
@@ -167,8 +166,9 @@ pub async fn give_kudos(
     let body = text(&input.message, KUDOS_MAX, true).map_err(|e| AppError::field("message", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Kudos).await?;
-    ensure_running(pair::status(&r, now), "kudos")?;
+    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Kudos).await?;
+    let r = &rel.record;
+    ensure_running(rel.status(now), "kudos")?;
     let k = store::insert(
         &tx,
         kudos::Model {
@@ -181,12 +181,12 @@ pub async fn give_kudos(
     )
     .await?;
     let from = caller.name().to_string();
-    let url = link(state, &r);
-    let emails = to_the_others(&tx, &r, caller, &format!("{from} says thank you"), |to| {
+    let url = link(state, r);
+    let emails = to_the_others(&tx, r, caller, &format!("{from} says thank you"), |to| {
         format!("Hello {to},\n\n{from} sent you kudos:\n\n{}\n\nSee it on your mentorship's page:\n{url}\n", k.message)
     })
     .await?;
-    let out = kudos_view(&r, &k);
+    let out = kudos_view(r, &k);
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
@@ -198,15 +198,23 @@ pub async fn kudos(
     mentorship_id: &str,
     page: &PageRequest,
 ) -> AppResult<Listing<KudosOut>> {
-    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Kudos).await?;
+    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::Kudos).await?;
+    let r = &rel.record;
     let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
-    let rows = store::kudos_page(state.store.read(), mentorship_id, after, page.fetch()).await?;
+    let rows = store::kudos_page(
+        state.store.read(),
+        mentorship_id,
+        rel.since(),
+        after,
+        page.fetch(),
+    )
+    .await?;
     let (rows, next_cursor) = page.finish(
         rows,
         time_cursor(|k: &kudos::Model| (k.created_at, k.id.as_str())),
     );
     Ok(Listing {
-        items: rows.iter().map(|k| kudos_view(&r, k)).collect(),
+        items: rows.iter().map(|k| kudos_view(r, k)).collect(),
         next_cursor,
     })
 }
@@ -220,8 +228,8 @@ pub async fn post_message(
     let body = text(&input.body, MESSAGE_MAX, true).map_err(|e| AppError::field("body", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Message).await?;
-    ensure_running(pair::status(&r, now), "messages")?;
+    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Message).await?;
+    ensure_running(rel.status(now), "messages")?;
     let m = store::insert(
         &tx,
         message::Model {
@@ -234,7 +242,7 @@ pub async fn post_message(
     )
     .await?;
     tx.commit().await?;
-    Ok(message_view(&r, &m))
+    Ok(message_view(&rel.record, &m))
 }
 
 /// The thread, oldest first.
@@ -244,15 +252,23 @@ pub async fn messages(
     mentorship_id: &str,
     page: &PageRequest,
 ) -> AppResult<Listing<MessageOut>> {
-    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Message).await?;
+    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::Message).await?;
+    let r = &rel.record;
     let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
-    let rows = store::messages_page(state.store.read(), mentorship_id, after, page.fetch()).await?;
+    let rows = store::messages_page(
+        state.store.read(),
+        mentorship_id,
+        rel.since(),
+        after,
+        page.fetch(),
+    )
+    .await?;
     let (rows, next_cursor) = page.finish(
         rows,
         time_cursor(|m: &message::Model| (m.created_at, m.id.as_str())),
     );
     Ok(Listing {
-        items: rows.iter().map(|m| message_view(&r, m)).collect(),
+        items: rows.iter().map(|m| message_view(r, m)).collect(),
         next_cursor,
     })
 }
@@ -266,7 +282,8 @@ pub async fn introduce(
     input: &IntroductionIn,
 ) -> AppResult<IntroductionOut> {
     let mut p = Problems::default();
-    let name = p.take("contact_name", text(&input.contact_name, 200, true));
+    // The contact's name goes into the To: header of their e-mail.
+    let name = p.take("contact_name", line(&input.contact_name, 200, true));
     let email = p.take("contact_email", Address::parse(&input.contact_email));
     let note = p.take("note", text(&input.note, NOTE_MAX, false));
     p.finish()?;
@@ -275,13 +292,10 @@ pub async fn introduce(
     };
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, part) = pair::change(&tx, caller, mentorship_id, Kind::Introduction).await?;
-    if part != Part::Mentor {
-        return Err(AppError::forbidden(
-            "only the mentor introduces the mentee to a contact",
-        ));
-    }
-    ensure_running(pair::status(&r, now), "introductions")?;
+    let rel = relationship::lock(&tx, caller, mentorship_id).await?;
+    rel.access.may_introduce()?;
+    let r = &rel.record;
+    ensure_running(rel.status(now), "introductions")?;
     let i = store::insert(
         &tx,
         introduction::Model {
@@ -330,7 +344,7 @@ pub async fn introduce(
             "Hello {name},\n\n{mentor} would like to introduce you to {whom}, whom they mentor on Tandem.{why}\n\n{whom} will get in touch with you.\n"
         ),
     });
-    let out = introduction_view(&r, &i);
+    let out = introduction_view(r, &i);
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
@@ -341,10 +355,26 @@ pub async fn introductions(
     caller: &Caller,
     mentorship_id: &str,
 ) -> AppResult<Vec<IntroductionOut>> {
-    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Introduction).await?;
-    Ok(store::introductions_of(state.store.read(), mentorship_id)
-        .await?
-        .iter()
-        .map(|i| introduction_view(&r, i))
-        .collect())
+    let (rel, _) =
+        relationship::read_part(state, caller, mentorship_id, Kind::Introduction).await?;
+    let rows = store::introductions_of(state.store.read(), mentorship_id).await?;
+    Ok(visible_introductions(&rel, caller, &rows))
+}
+
+/// The introductions the caller reads: those made since they joined.
+pub fn visible_introductions(
+    rel: &Relationship,
+    caller: &Caller,
+    rows: &[introduction::Model],
+) -> Vec<IntroductionOut> {
+    rows.iter()
+        .filter(|i| {
+            let facts = ObjectFacts {
+                author: None,
+                written_at: i.created_at,
+            };
+            rel.sees(caller, Kind::Introduction, &facts)
+        })
+        .map(|i| introduction_view(&rel.record, i))
+        .collect()
 }

@@ -7,6 +7,7 @@ use super::mentorships::{self, MentorshipExport};
 use super::paging::Listing;
 use super::people::{self, PlanData, ProfileData, ShortlistItem};
 use super::programs::{self, EnrollmentOut, ProgramOut};
+use super::relationship::{self, Relationship};
 use crate::domain::paging::PageRequest;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -47,33 +48,38 @@ async fn workspaces(state: &AppState, caller: &Caller) -> AppResult<Vec<Workspac
     let now = state.clock.now();
     let records = relationships::involving_page(db, caller.id(), None, None, all.fetch()).await?;
     let mut out = Vec::with_capacity(records.len());
-    for r in &records {
-        let id = &r.m.id;
-        let meetings = workspace::meetings_of(db, id).await?;
+    for r in records {
+        // The caller's own relationships: the access model says what of each they read.
+        let access = relationship::standing(caller, &r, &[]);
+        let rel = Relationship {
+            record: std::sync::Arc::new(r),
+            access,
+        };
+        let id = rel.id().to_string();
+        let since = rel.since();
+        let all_meetings = workspace::meetings_of(db, &id).await?;
+        let feedback = workspace::feedback_of(db, &id).await?;
+        let r = &rel.record;
         out.push(WorkspaceExport {
-            mentorship_id: id.clone(),
-            goals: goals::goals_in(db, id).await?,
-            meetings: meetings::views(db, r, caller, meetings, now).await?,
-            feedback: workspace::feedback_of(db, id)
-                .await?
-                .iter()
-                .map(|f| meetings::feedback_view(r, f))
-                .collect(),
-            kudos: workspace::kudos_page(db, id, None, all.fetch())
+            goals: goals::goals_in(db, &rel, caller).await?,
+            feedback: meetings::visible_feedback(&rel, caller, &all_meetings, &feedback),
+            meetings: meetings::views(db, &rel, caller, all_meetings, now).await?,
+            kudos: workspace::kudos_page(db, &id, since, None, all.fetch())
                 .await?
                 .iter()
                 .map(|k| conversation::kudos_view(r, k))
                 .collect(),
-            messages: workspace::messages_page(db, id, None, all.fetch())
+            messages: workspace::messages_page(db, &id, since, None, all.fetch())
                 .await?
                 .iter()
                 .map(|m| conversation::message_view(r, m))
                 .collect(),
-            introductions: workspace::introductions_of(db, id)
-                .await?
-                .iter()
-                .map(|i| conversation::introduction_view(r, i))
-                .collect(),
+            introductions: conversation::visible_introductions(
+                &rel,
+                caller,
+                &workspace::introductions_of(db, &id).await?,
+            ),
+            mentorship_id: id,
         });
     }
     Ok(out)

@@ -1,13 +1,12 @@
 //! Goals of a relationship and their milestones: set, moved forward, achieved;
 //! progress per goal is the share of its milestones achieved.
 use super::accounts::Caller;
-use super::pair;
-use crate::domain::access::Kind;
-use crate::domain::lifecycle::Part;
+use super::relationship::{self, Relationship};
+use crate::domain::access::{Kind, ObjectFacts, Part};
 use crate::domain::values::{optional_date, text, Problems};
 use crate::domain::wire::{GoalStatus, Horizon, MilestoneStatus};
 use crate::domain::workspace::{decide_goal, decide_milestone, ensure_running};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::db::{new_id, Connection};
 use crate::store::entities::{goal, milestone};
@@ -167,14 +166,35 @@ fn goal_view(g: goal::Model, all: &[milestone::Model]) -> GoalOut {
     }
 }
 
-/// The goals of a relationship with their milestones, oldest first.
-pub async fn goals_in(db: &impl Connection, mentorship_id: &str) -> AppResult<Vec<GoalOut>> {
-    let goals = store::goals_of(db, mentorship_id).await?;
-    let milestones = store::milestones_of(db, mentorship_id).await?;
-    Ok(goals
+/// Goals with their milestones as the caller reads them: those set since they joined.
+pub fn visible_goals(
+    rel: &Relationship,
+    caller: &Caller,
+    goals: Vec<goal::Model>,
+    milestones: &[milestone::Model],
+) -> Vec<GoalOut> {
+    goals
         .into_iter()
-        .map(|g| goal_view(g, &milestones))
-        .collect())
+        .filter(|g| {
+            let facts = ObjectFacts {
+                author: None,
+                written_at: g.created_at,
+            };
+            rel.sees(caller, Kind::Goal, &facts)
+        })
+        .map(|g| goal_view(g, milestones))
+        .collect()
+}
+
+/// The goals of a relationship with their milestones, oldest first, as the caller reads them.
+pub async fn goals_in(
+    db: &impl Connection,
+    rel: &Relationship,
+    caller: &Caller,
+) -> AppResult<Vec<GoalOut>> {
+    let goals = store::goals_of(db, rel.id()).await?;
+    let milestones = store::milestones_of(db, rel.id()).await?;
+    Ok(visible_goals(rel, caller, goals, &milestones))
 }
 
 pub async fn list(
@@ -182,8 +202,8 @@ pub async fn list(
     caller: &Caller,
     mentorship_id: &str,
 ) -> AppResult<Vec<GoalOut>> {
-    pair::read_part(state, caller, mentorship_id, Kind::Goal).await?;
-    goals_in(state.store.read(), mentorship_id).await
+    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::Goal).await?;
+    goals_in(state.store.read(), &rel, caller).await
 }
 
 pub async fn create(
@@ -209,8 +229,8 @@ pub async fn create(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Goal).await?;
-    ensure_running(pair::status(&r, now), "goals")?;
+    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Goal).await?;
+    ensure_running(rel.status(now), "goals")?;
     let g = goal::Model {
         id: new_id(),
         mentorship_id: mentorship_id.to_string(),
@@ -238,11 +258,11 @@ pub async fn take_from_plan(
 ) -> AppResult<Vec<GoalOut>> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, part) = pair::change(&tx, caller, mentorship_id, Kind::Goal).await?;
-    ensure_running(pair::status(&r, now), "goals")?;
+    let (rel, part) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Goal).await?;
+    ensure_running(rel.status(now), "goals")?;
     let owners: Vec<&str> = match part {
         Part::Mentee => vec![caller.id()],
-        Part::Mentor => r.mentee_ids(),
+        Part::Mentor => rel.record.mentee_ids(),
     };
     let mut have: Vec<String> = store::goals_of(&tx, mentorship_id)
         .await?
@@ -282,28 +302,9 @@ pub async fn take_from_plan(
             store::insert(&tx, g).await?;
         }
     }
-    let out = goals_in(&tx, mentorship_id).await?;
+    let out = goals_in(&tx, &rel, caller).await?;
     tx.commit().await?;
     Ok(out)
-}
-
-/// Loads a goal for a change, with its relationship locked and the caller's part.
-async fn goal_for_change(
-    tx: &impl Connection,
-    caller: &Caller,
-    id: &str,
-) -> AppResult<(goal::Model, crate::store::records::MentorshipRecord)> {
-    let g = store::goal(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("goal"))?;
-    let (r, _) = pair::change(tx, caller, &g.mentorship_id, Kind::Goal)
-        .await
-        .map_err(|e| hidden_as(e, "goal"))?;
-    // Read again under the relationship's lock: the change is decided on what is there now.
-    let g = store::goal(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("goal"))?;
-    Ok((g, r))
 }
 
 /// The edits a goal and a milestone share: title, description, due date (each
@@ -347,14 +348,6 @@ impl Edits {
     }
 }
 
-/// A relationship the caller may not know of hides the object asked for too.
-pub fn hidden_as(e: AppError, what: &'static str) -> AppError {
-    match e {
-        AppError::NotFound(_) => AppError::NotFound(what),
-        other => other,
-    }
-}
-
 pub async fn patch_goal(
     state: &AppState,
     caller: &Caller,
@@ -374,8 +367,9 @@ pub async fn patch_goal(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (before, r) = goal_for_change(&tx, caller, id).await?;
-    ensure_running(pair::status(&r, now), "goal changes")?;
+    let (before, rel, _) =
+        relationship::lock_child::<goal::Model>(&tx, caller, id, Kind::Goal).await?;
+    ensure_running(rel.status(now), "goal changes")?;
     let mut after = before.clone();
     if let Some(to) = status {
         if decide_goal(before.status, to)? {
@@ -409,8 +403,9 @@ pub async fn add_milestone(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (g, r) = goal_for_change(&tx, caller, goal_id).await?;
-    ensure_running(pair::status(&r, now), "milestones")?;
+    let (g, rel, _) =
+        relationship::lock_child::<goal::Model>(&tx, caller, goal_id, Kind::Goal).await?;
+    ensure_running(rel.status(now), "milestones")?;
     let m = milestone::Model {
         id: new_id(),
         goal_id: g.id,
@@ -421,6 +416,7 @@ pub async fn add_milestone(
         status: MilestoneStatus::NotStarted,
         created_at: now,
         achieved_at: None,
+        created_by: Some(caller.id().to_string()),
     };
     let saved = store::insert(&tx, m).await?;
     tx.commit().await?;
@@ -442,16 +438,9 @@ pub async fn patch_milestone(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let before = store::milestone(&tx, id)
-        .await?
-        .ok_or(AppError::NotFound("milestone"))?;
-    let (r, _) = pair::change(&tx, caller, &before.mentorship_id, Kind::Goal)
-        .await
-        .map_err(|e| hidden_as(e, "milestone"))?;
-    let before = store::milestone(&tx, id)
-        .await?
-        .ok_or(AppError::NotFound("milestone"))?;
-    ensure_running(pair::status(&r, now), "milestone changes")?;
+    let (before, rel, _) =
+        relationship::lock_child::<milestone::Model>(&tx, caller, id, Kind::Goal).await?;
+    ensure_running(rel.status(now), "milestone changes")?;
     let mut after = before.clone();
     if let Some(to) = status {
         decide_milestone(before.status, to)?;

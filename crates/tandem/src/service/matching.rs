@@ -1088,24 +1088,32 @@ pub fn parse_min_score(raw: &str) -> Result<Option<f64>, String> {
     in_range(v, 0, 100).map(|v| Some(v as f64))
 }
 
-/// Why this match: the compatibility of a relationship's mentor and a mentee, for
-/// its participants (the request's reader, both sides of a proposed match). None
-/// when one of them is no longer enrolled in the program.
+/// Why this match: the compatibility of a relationship's mentor and its mentee (the
+/// caller, when they are a mentee; else the first mentee), for its participants
+/// (the request's reader, both sides of a proposed match). None when one of them is
+/// no longer enrolled in the program.
 pub async fn why_this_match(
     state: &AppState,
     caller: &Caller,
     mentorship_id: &str,
-    mentee_id: &str,
 ) -> AppResult<Option<Suggestion>> {
-    let (r, _) = super::pair::read_part(
+    let (rel, part) = super::relationship::read_part(
         state,
         caller,
         mentorship_id,
         crate::domain::access::Kind::Request,
     )
     .await?;
+    let r = &rel.record;
     let Some(mentor_id) = r.m.mentor_id.as_deref() else {
         return Ok(None);
+    };
+    let mentee_id = match part {
+        crate::domain::access::Part::Mentee => caller.id(),
+        crate::domain::access::Part::Mentor => match r.mentee_ids().first() {
+            Some(id) => *id,
+            None => return Ok(None),
+        },
     };
     let Some(program) = programs::program_by_id(state.store.read(), &r.m.program_id).await? else {
         return Ok(None);

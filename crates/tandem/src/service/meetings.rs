@@ -2,11 +2,10 @@
 //! shared notes, each participant's private note (its author's alone), action
 //! items with an owner, and feedback once per participant after a held meeting.
 use super::accounts::Caller;
-use super::goals::hidden_as;
 use super::mentorships::Member;
 use super::paging::Listing;
-use super::pair;
-use crate::domain::access::Kind;
+use super::relationship::{self, name_in, status_of, Relationship};
+use crate::domain::access::{Kind, ObjectFacts};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::progress::is_overdue;
 use crate::domain::values::{in_range, instant, optional_date, sentences, text, Problems};
@@ -172,7 +171,8 @@ pub struct FeedbackOut {
     pub created_at: DateTime<Utc>,
 }
 
-/// What a meeting is shown with for one caller.
+/// What a meeting is shown with for one caller: the action items and feedback of
+/// its relationship, and the private notes the caller may read (their own).
 pub struct Around<'a> {
     pub r: &'a MentorshipRecord,
     pub caller: &'a Caller,
@@ -194,7 +194,7 @@ pub fn item_view(
         title: a.title.clone(),
         owner: Member {
             id: a.owner_id.clone(),
-            name: pair::name_of(r, a.owner_id.as_deref()),
+            name: name_in(r, a.owner_id.as_deref()),
         },
         due_on: a.due_on,
         done: a.done,
@@ -210,7 +210,7 @@ pub fn feedback_view(r: &MentorshipRecord, f: &feedback::Model) -> FeedbackOut {
         meeting_id: f.meeting_id.clone(),
         author: Member {
             id: Some(f.author_id.clone()),
-            name: pair::name_of(r, Some(&f.author_id)),
+            name: name_in(r, Some(&f.author_id)),
         },
         rating: f.rating,
         went_well: f.went_well.clone(),
@@ -224,7 +224,7 @@ fn facts(m: &meeting::Model, a: &Around) -> MeetingFacts {
     MeetingFacts {
         status: m.status,
         starts_at: m.starts_at,
-        relationship: pair::status(a.r, a.now),
+        relationship: status_of(a.r, a.now),
         gave_feedback: a
             .feedback
             .iter()
@@ -235,13 +235,11 @@ fn facts(m: &meeting::Model, a: &Around) -> MeetingFacts {
 
 pub fn meeting_view(m: meeting::Model, a: &Around) -> MeetingOut {
     let f = facts(&m, a);
-    // Only a note the access model says the caller owns is shown.
+    // `notes` holds only what the access model lets the caller read.
     let private_note = a
         .notes
         .iter()
-        .find(|n| {
-            n.meeting_id == m.id && pair::owns(a.r, a.caller, &n.author_id, Kind::PrivateNote)
-        })
+        .find(|n| n.meeting_id == m.id)
         .map(|n| n.body.clone());
     MeetingOut {
         ends_at: m.starts_at + Duration::minutes(m.duration_minutes as i64),
@@ -270,20 +268,46 @@ pub fn meeting_view(m: meeting::Model, a: &Around) -> MeetingOut {
     }
 }
 
+/// Whether the caller reads this meeting (and what hangs on it).
+pub fn sees_meeting(rel: &Relationship, caller: &Caller, m: &meeting::Model) -> bool {
+    let facts = ObjectFacts {
+        author: None,
+        written_at: m.created_at,
+    };
+    rel.sees(caller, Kind::Meeting, &facts)
+}
+
+/// The private notes on these meetings that the access model lets the caller read.
+pub async fn readable_notes(
+    db: &impl Connection,
+    rel: &Relationship,
+    caller: &Caller,
+    meeting_ids: &[String],
+) -> AppResult<Vec<private_note::Model>> {
+    Ok(match rel.access.private_notes_of(caller.viewer()) {
+        Some(author) => store::notes_by(db, author, meeting_ids).await?,
+        None => Vec::new(),
+    })
+}
+
 /// Meetings as the caller sees them, with what they are shown with read in three statements.
 pub async fn views(
     db: &impl Connection,
-    r: &MentorshipRecord,
+    rel: &Relationship,
     caller: &Caller,
     meetings: Vec<meeting::Model>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<MeetingOut>> {
+    let meetings: Vec<meeting::Model> = meetings
+        .into_iter()
+        .filter(|m| sees_meeting(rel, caller, m))
+        .collect();
     let ids: Vec<String> = meetings.iter().map(|m| m.id.clone()).collect();
-    let notes = store::notes_by(db, caller.id(), &ids).await?;
-    let items = store::action_items_of(db, &r.m.id).await?;
-    let feedback = store::feedback_of(db, &r.m.id).await?;
+    let notes = readable_notes(db, rel, caller, &ids).await?;
+    let items = store::action_items_of(db, rel.id()).await?;
+    let feedback = store::feedback_of(db, rel.id()).await?;
     let around = Around {
-        r,
+        r: &rel.record,
         caller,
         items: &items,
         notes: &notes,
@@ -307,65 +331,29 @@ pub async fn list(
     mentorship_id: &str,
     page: &PageRequest,
 ) -> AppResult<Listing<MeetingOut>> {
-    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Meeting).await?;
+    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::Meeting).await?;
     let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
     let db = state.store.read();
-    let rows = store::meetings_page(db, mentorship_id, after, page.fetch()).await?;
+    let rows = store::meetings_page(db, mentorship_id, rel.since(), after, page.fetch()).await?;
     let (rows, next_cursor) = page.finish(rows, meeting_cursor);
-    let items = views(db, &r, caller, rows, state.clock.now()).await?;
+    let items = views(db, &rel, caller, rows, state.clock.now()).await?;
     Ok(Listing { items, next_cursor })
 }
 
-/// A meeting and its relationship, as far as the caller may know them.
-async fn read_meeting(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    kind: Kind,
-) -> AppResult<(meeting::Model, std::sync::Arc<MentorshipRecord>)> {
-    let m = store::meeting(state.store.read(), id)
-        .await?
-        .ok_or(AppError::NotFound("meeting"))?;
-    let (r, _) = pair::read_part(state, caller, &m.mentorship_id, kind)
-        .await
-        .map_err(|e| hidden_as(e, "meeting"))?;
-    Ok((m, r))
-}
-
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<MeetingOut> {
-    let (m, r) = read_meeting(state, caller, id, Kind::Meeting).await?;
-    let mut out = views(state.store.read(), &r, caller, vec![m], state.clock.now()).await?;
-    out.pop().ok_or(AppError::NotFound("meeting"))
-}
-
-/// Loads a meeting for a change, its relationship locked, for a participant.
-async fn meeting_for_change(
-    tx: &impl Connection,
-    caller: &Caller,
-    id: &str,
-    kind: Kind,
-) -> AppResult<(meeting::Model, MentorshipRecord)> {
-    let m = store::meeting(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("meeting"))?;
-    let (r, _) = pair::change(tx, caller, &m.mentorship_id, kind)
-        .await
-        .map_err(|e| hidden_as(e, "meeting"))?;
-    // Read again under the relationship's lock.
-    let m = store::meeting(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("meeting"))?;
-    Ok((m, r))
+    let (m, rel) =
+        relationship::read_child::<meeting::Model>(state, caller, id, Kind::Meeting).await?;
+    one_view(state.store.read(), &rel, caller, m, state.clock.now()).await
 }
 
 async fn one_view(
     tx: &impl Connection,
-    r: &MentorshipRecord,
+    rel: &Relationship,
     caller: &Caller,
     m: meeting::Model,
     now: DateTime<Utc>,
 ) -> AppResult<MeetingOut> {
-    let mut out = views(tx, r, caller, vec![m], now).await?;
+    let mut out = views(tx, rel, caller, vec![m], now).await?;
     out.pop().ok_or(AppError::NotFound("meeting"))
 }
 
@@ -449,7 +437,7 @@ pub async fn insert_meeting(
     new: NewMeeting,
     now: DateTime<Utc>,
 ) -> AppResult<meeting::Model> {
-    may_schedule(pair::status(r, now))?;
+    may_schedule(status_of(r, now))?;
     let m = meeting::Model {
         id: new_id(),
         mentorship_id: r.m.id.clone(),
@@ -484,14 +472,15 @@ pub async fn schedule(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::Meeting).await?;
+    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Meeting).await?;
+    let r = &rel.record;
     let minutes = match minutes {
         Some(m) => m,
         None => agreed_minutes(&tx, mentorship_id).await? as i32,
     };
     let m = insert_meeting(
         &tx,
-        &r,
+        r,
         caller,
         NewMeeting {
             starts_at: starts_at.unwrap_or(now),
@@ -503,8 +492,8 @@ pub async fn schedule(
         now,
     )
     .await?;
-    let emails = invite_emails(&tx, state, &r, &m, Change::Scheduled, now).await?;
-    let out = one_view(&tx, &r, caller, m, now).await?;
+    let emails = invite_emails(&tx, state, r, &m, Change::Scheduled, now).await?;
+    let out = one_view(&tx, &rel, caller, m, now).await?;
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
@@ -549,8 +538,10 @@ pub async fn patch(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (before, r) = meeting_for_change(&tx, caller, id, Kind::Meeting).await?;
-    let relationship: MentorshipStatus = pair::status(&r, now);
+    let (before, rel, _) =
+        relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
+    let r = &rel.record;
+    let relationship: MentorshipStatus = rel.status(now);
     let mut after = before.clone();
     let decide = |action, m: &meeting::Model| {
         decide_meeting(
@@ -601,10 +592,10 @@ pub async fn patch(
         };
     let saved = store::update::<meeting::Entity>(&tx, before, after).await?;
     let emails = match change {
-        Some(change) => invite_emails(&tx, state, &r, &saved, change, now).await?,
+        Some(change) => invite_emails(&tx, state, r, &saved, change, now).await?,
         None => Vec::new(),
     };
-    let out = one_view(&tx, &r, caller, saved, now).await?;
+    let out = one_view(&tx, &rel, caller, saved, now).await?;
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
@@ -619,7 +610,8 @@ pub async fn put_private_note(
     let body = text(&input.body, NOTES_MAX, false).map_err(|e| AppError::field("body", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (m, _) = meeting_for_change(&tx, caller, id, Kind::Meeting).await?;
+    let (m, _, _) =
+        relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
     store::save_note(
         &tx,
         private_note::Model {
@@ -660,9 +652,11 @@ pub async fn add_action_item(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (m, r) = meeting_for_change(&tx, caller, meeting_id, Kind::Meeting).await?;
-    ensure_running(pair::status(&r, now), "action items")?;
-    let owner = owner_in(&r, input.owner_id.as_deref().unwrap_or(caller.id()))
+    let (m, rel, _) =
+        relationship::lock_child::<meeting::Model>(&tx, caller, meeting_id, Kind::Meeting).await?;
+    let r = &rel.record;
+    ensure_running(rel.status(now), "action items")?;
+    let owner = owner_in(r, input.owner_id.as_deref().unwrap_or(caller.id()))
         .map_err(|e| AppError::field("owner_id", e))?;
     let item = action_item::Model {
         id: new_id(),
@@ -674,10 +668,11 @@ pub async fn add_action_item(
         done: false,
         done_at: None,
         created_at: now,
+        created_by: Some(caller.id().to_string()),
     };
     let saved = store::insert(&tx, item).await?;
     tx.commit().await?;
-    Ok(item_view(&r, &saved, now))
+    Ok(item_view(r, &saved, now))
 }
 
 pub async fn patch_action_item(
@@ -698,16 +693,10 @@ pub async fn patch_action_item(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let before = store::action_item(&tx, id)
-        .await?
-        .ok_or(AppError::NotFound("action item"))?;
-    let (r, _) = pair::change(&tx, caller, &before.mentorship_id, Kind::Meeting)
-        .await
-        .map_err(|e| hidden_as(e, "action item"))?;
-    let before = store::action_item(&tx, id)
-        .await?
-        .ok_or(AppError::NotFound("action item"))?;
-    ensure_running(pair::status(&r, now), "action item changes")?;
+    let (before, rel, _) =
+        relationship::lock_child::<action_item::Model>(&tx, caller, id, Kind::Meeting).await?;
+    let r = &rel.record;
+    ensure_running(rel.status(now), "action item changes")?;
     let mut after = before.clone();
     if let Some(done) = input.done {
         if done != before.done {
@@ -722,11 +711,11 @@ pub async fn patch_action_item(
         after.due_on = d;
     }
     if let Some(owner) = input.owner_id.as_deref() {
-        after.owner_id = Some(owner_in(&r, owner).map_err(|e| AppError::field("owner_id", e))?);
+        after.owner_id = Some(owner_in(r, owner).map_err(|e| AppError::field("owner_id", e))?);
     }
     let saved = store::update::<action_item::Entity>(&tx, before, after).await?;
     tx.commit().await?;
-    Ok(item_view(&r, &saved, now))
+    Ok(item_view(r, &saved, now))
 }
 
 pub async fn give_feedback(
@@ -746,14 +735,15 @@ pub async fn give_feedback(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (m, r) = meeting_for_change(&tx, caller, meeting_id, Kind::Feedback).await?;
+    let (m, rel, _) =
+        relationship::lock_child::<meeting::Model>(&tx, caller, meeting_id, Kind::Feedback).await?;
     let given = store::gave_feedback(&tx, &m.id, caller.id()).await?;
     decide_meeting(
         MeetingAction::GiveFeedback,
         MeetingFacts {
             status: m.status,
             starts_at: m.starts_at,
-            relationship: pair::status(&r, now),
+            relationship: rel.status(now),
             gave_feedback: given,
             now,
         },
@@ -771,7 +761,7 @@ pub async fn give_feedback(
     };
     let saved = store::insert(&tx, f).await?;
     tx.commit().await?;
-    Ok(feedback_view(&r, &saved))
+    Ok(feedback_view(&rel.record, &saved))
 }
 
 /// The feedback on a meeting, both sides (participants).
@@ -780,12 +770,14 @@ pub async fn feedback(
     caller: &Caller,
     meeting_id: &str,
 ) -> AppResult<Vec<FeedbackOut>> {
-    let (m, r) = read_meeting(state, caller, meeting_id, Kind::Feedback).await?;
-    Ok(store::feedback_of(state.store.read(), &r.m.id)
+    let (m, rel) =
+        relationship::read_child::<meeting::Model>(state, caller, meeting_id, Kind::Feedback)
+            .await?;
+    Ok(store::feedback_of(state.store.read(), rel.id())
         .await?
         .iter()
         .filter(|f| f.meeting_id == m.id)
-        .map(|f| feedback_view(&r, f))
+        .map(|f| feedback_view(&rel.record, f))
         .collect())
 }
 
@@ -795,10 +787,28 @@ pub async fn feedback_in(
     caller: &Caller,
     mentorship_id: &str,
 ) -> AppResult<Vec<FeedbackOut>> {
-    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::Feedback).await?;
-    Ok(store::feedback_of(state.store.read(), mentorship_id)
-        .await?
+    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::Feedback).await?;
+    let db = state.store.read();
+    let meetings = store::meetings_of(db, mentorship_id).await?;
+    let feedback = store::feedback_of(db, mentorship_id).await?;
+    Ok(visible_feedback(&rel, caller, &meetings, &feedback))
+}
+
+/// The feedback on the meetings the caller reads.
+pub fn visible_feedback(
+    rel: &Relationship,
+    caller: &Caller,
+    meetings: &[meeting::Model],
+    feedback: &[feedback::Model],
+) -> Vec<FeedbackOut> {
+    let seen: Vec<&str> = meetings
         .iter()
-        .map(|f| feedback_view(&r, f))
-        .collect())
+        .filter(|m| sees_meeting(rel, caller, m))
+        .map(|m| m.id.as_str())
+        .collect();
+    feedback
+        .iter()
+        .filter(|f| seen.contains(&f.meeting_id.as_str()))
+        .map(|f| feedback_view(&rel.record, f))
+        .collect()
 }

@@ -4,10 +4,9 @@
 use super::accounts::Caller;
 use super::paging::Listing;
 use super::programs::{capacity_of, program_for};
-use crate::domain::access::{
-    needs_coordinators, pair_access, Access, Kind, PairFacts, ProgramAct, Viewer,
-};
-use crate::domain::lifecycle::{allowed_actions, decide, effective_status, Outcome, Part};
+use super::relationship::{self, status_of, FORMER_MEMBER};
+use crate::domain::access::{program_access, Access, Kind, Part, ProgramAct, ProgramFacts};
+use crate::domain::lifecycle::{allowed_actions, decide, Outcome};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{in_range, text, Problems};
 use crate::domain::wire::{Action, EndReason, MentorshipStatus as S, Origin, ProgramKind, Role};
@@ -119,53 +118,18 @@ impl MentorshipOut {
     }
 }
 
-pub(super) const FORMER_MEMBER: &str = "Former member";
-
-/// The facts the access rules need about a relationship: its members, and (only
-/// when they can change the answer) its program's coordinators.
-pub(super) async fn access_of(
-    db: &impl Connection,
-    state: Option<&AppState>,
-    caller: &Caller,
-    r: &MentorshipRecord,
-) -> AppResult<Access> {
-    let mentees = r.mentee_ids();
-    let mut facts = PairFacts {
-        mentor: r.m.mentor_id.as_deref(),
-        mentees: &mentees,
-        coordinators: &[],
-        author: None,
-    };
-    if !needs_coordinators(caller.viewer(), &facts) {
-        return Ok(pair_access(caller.viewer(), &facts));
-    }
-    let coordinators: Vec<String> = match state {
-        Some(state) => programs::program_cached(&state.store, &r.m.program_id)
-            .await?
-            .map(|p| p.coordinator_ids().iter().map(|s| s.to_string()).collect())
-            .unwrap_or_default(),
-        None => programs::coordinators_of(db, &r.m.program_id)
-            .await?
-            .into_iter()
-            .map(|c| c.id)
-            .collect(),
-    };
-    let coordinators: Vec<&str> = coordinators.iter().map(String::as_str).collect();
-    facts.coordinators = &coordinators;
-    Ok(pair_access(caller.viewer(), &facts))
-}
-
-/// The state machine's answer for this participant, less an acceptance they already gave.
-fn allowed_for(r: &MentorshipRecord, status: S, part: Part, user_id: &str) -> Vec<Action> {
+/// What the caller may do now, less an acceptance they already gave.
+fn allowed_for(r: &MentorshipRecord, status: S, access: Access, user_id: &str) -> Vec<Action> {
     let already_accepted = status == S::Proposed
-        && match part {
-            Part::Mentor => r.m.mentor_accepted,
-            Part::Mentee => r
+        && match access.part() {
+            Some(Part::Mentor) => r.m.mentor_accepted,
+            Some(Part::Mentee) => r
                 .mentees
                 .iter()
                 .any(|x| x.mentee_id.as_deref() == Some(user_id) && x.accepted),
+            None => false,
         };
-    let mut actions = allowed_actions(status, part);
+    let mut actions = allowed_actions(status, access);
     if already_accepted {
         actions.retain(|a| *a != Action::Accept);
     }
@@ -175,7 +139,7 @@ fn allowed_for(r: &MentorshipRecord, status: S, part: Part, user_id: &str) -> Ve
 /// The relationship as this caller may see it, as of `now`.
 fn view(r: &MentorshipRecord, access: Access, viewer: &str, now: DateTime<Utc>) -> MentorshipOut {
     let m = &r.m;
-    let status = effective_status(m.status, m.expires_at, now);
+    let status = status_of(r, now);
     let part = access.take_part(Kind::Request).ok();
     let content = |s: &String| part.map(|_| s.clone());
     MentorshipOut {
@@ -216,22 +180,20 @@ fn view(r: &MentorshipRecord, access: Access, viewer: &str, now: DateTime<Utc>) 
         ask: content(&m.ask),
         decline_reason: part.and(m.decline_reason.clone()),
         end_note: part.and(m.end_note.clone()),
-        allowed_actions: part
-            .map(|p| allowed_for(r, status, p, viewer))
-            .unwrap_or_default(),
+        allowed_actions: allowed_for(r, status, access, viewer),
         my_role: access.part().map(Part::role),
     }
 }
 
 /// One relationship, as far as the caller may know it (404 otherwise).
 pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<MentorshipOut> {
-    let r = store::with_members_cached(&state.store, id)
-        .await?
-        .ok_or(AppError::NotFound("mentorship"))?;
-    let access = access_of(state.store.read(), Some(state), caller, &r)
-        .await?
-        .allows(Kind::Relationship)?;
-    Ok(view(&r, access, caller.id(), state.clock.now()))
+    let rel = relationship::read(state, caller, id, Kind::Relationship).await?;
+    Ok(view(
+        &rel.record,
+        rel.access,
+        caller.id(),
+        state.clock.now(),
+    ))
 }
 
 fn mentorship_cursor(m: &Arc<MentorshipRecord>) -> Cursor {
@@ -267,7 +229,7 @@ pub async fn mine(
     let (rows, next_cursor) = page.finish(rows, mentorship_cursor);
     let mut items = Vec::with_capacity(rows.len());
     for r in &rows {
-        let access = access_of(state.store.read(), Some(state), caller, r).await?;
+        let access = relationship::access_cached(state, caller, r).await?;
         items.push(view(r, access, caller.id(), now));
     }
     Ok(Listing { items, next_cursor })
@@ -290,14 +252,8 @@ pub async fn of_program(
     let items = rows
         .iter()
         .map(|r| {
-            let mentees = r.mentee_ids();
-            let facts = PairFacts {
-                mentor: r.m.mentor_id.as_deref(),
-                mentees: &mentees,
-                coordinators: &coordinators,
-                author: None,
-            };
-            view(r, pair_access(caller.viewer(), &facts), caller.id(), now)
+            let access = relationship::standing(caller, r, &coordinators);
+            view(r, access, caller.id(), now)
         })
         .collect();
     Ok(Listing { items, next_cursor })
@@ -306,22 +262,6 @@ pub async fn of_program(
 /// Every relationship of the caller, for the dashboard and the export.
 pub async fn all_mine(state: &AppState, caller: &Caller) -> AppResult<Vec<MentorshipOut>> {
     Ok(mine(state, caller, None, &PageRequest::all()).await?.items)
-}
-
-/// Loads a relationship for a change, under its lock, with the caller's access.
-pub(super) async fn load_for_change(
-    tx: &impl Connection,
-    caller: &Caller,
-    id: &str,
-) -> AppResult<(MentorshipRecord, Access)> {
-    if !store::lock(tx, id).await? {
-        return Err(AppError::NotFound("mentorship"));
-    }
-    let r = store::with_members(tx, id)
-        .await?
-        .ok_or(AppError::NotFound("mentorship"))?;
-    let access = access_of(tx, None, caller, &r).await?;
-    Ok((r, access))
 }
 
 /// Refuses when the mentor has no place left in the program.
@@ -366,15 +306,15 @@ pub async fn request(
     let program = programs::program_by_id(&tx, &input.program_id)
         .await?
         .ok_or_else(|| AppError::field("program_id", "no such program"))?;
-    if programs::enrollment_as(&tx, &program.id, caller.id(), Role::Mentee)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::unprocessable(
-            "not_enrolled",
-            "enrol in this program as a mentee before asking for a mentor",
-        ));
-    }
+    let enrolled_as = programs::roles_in(&tx, &program.id, caller.id()).await?;
+    program_access(
+        caller.viewer(),
+        &ProgramFacts {
+            coordinators: &[],
+            enrolled_as: &enrolled_as,
+        },
+        ProgramAct::AskForMentor,
+    )?;
     if programs::enrollment_as(&tx, &program.id, &input.mentor_id, Role::Mentor)
         .await?
         .is_none()
@@ -433,7 +373,8 @@ pub async fn request(
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
     tx.commit().await?;
-    Ok(view(&r, Access::TakePart(Part::Mentee), caller.id(), now))
+    let access = relationship::standing(caller, &r, &[]);
+    Ok(view(&r, access, caller.id(), now))
 }
 
 /// A proposed mentorship (from a round or a coordinator) between a mentor and a mentee.
@@ -533,10 +474,11 @@ pub async fn act(
 
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (mut r, access) = load_for_change(&tx, caller, id).await?;
-    let part = access.take_part(Kind::Lifecycle)?;
-    let status = effective_status(r.m.status, r.m.expires_at, now);
-    let outcome = decide(status, action, part)?;
+    let rel = relationship::lock(&tx, caller, id).await?;
+    let status = rel.status(now);
+    let part = rel.access.may_act(status, action)?;
+    let outcome = decide(status, action)?;
+    let mut r = Arc::unwrap_or_clone(rel.record);
     let program = programs::program_by_id(&tx, &r.m.program_id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
@@ -604,7 +546,8 @@ pub async fn act(
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
     tx.commit().await?;
-    Ok(view(&answer, Access::TakePart(part), caller.id(), now))
+    let access = relationship::standing(caller, &answer, &[]);
+    Ok(view(&answer, access, caller.id(), now))
 }
 
 /// Group programs keep one mentorship per mentor; an accepted request joins it.
@@ -741,13 +684,8 @@ async fn agreement_in(
 
 /// The agreement (participants); 404 while none is written.
 pub async fn get_agreement(state: &AppState, caller: &Caller, id: &str) -> AppResult<AgreementOut> {
-    let r = store::with_members_cached(&state.store, id)
-        .await?
-        .ok_or(AppError::NotFound("mentorship"))?;
-    access_of(state.store.read(), Some(state), caller, &r)
-        .await?
-        .take_part(Kind::Agreement)?;
-    agreement_in(state.store.read(), &r)
+    let (rel, _) = relationship::read_part(state, caller, id, Kind::Agreement).await?;
+    agreement_in(state.store.read(), &rel.record)
         .await?
         .ok_or(AppError::NotFound("agreement"))
 }
@@ -785,9 +723,9 @@ pub async fn put_agreement(
     p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, access) = load_for_change(&tx, caller, id).await?;
-    access.take_part(Kind::Agreement)?;
-    ensure_running(effective_status(r.m.status, r.m.expires_at, now))?;
+    let (rel, _) = relationship::lock_part(&tx, caller, id, Kind::Agreement).await?;
+    ensure_running(rel.status(now))?;
+    let r = &rel.record;
     let new = agreement::Model {
         mentorship_id: id.to_string(),
         goals: goals.unwrap_or_default(),
@@ -809,7 +747,7 @@ pub async fn put_agreement(
             store::save_agreement(&tx, new, false).await?;
         }
     }
-    let out = agreement_in(&tx, &r)
+    let out = agreement_in(&tx, r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;
     tx.commit().await?;
@@ -841,9 +779,9 @@ pub async fn sign_agreement(
 ) -> AppResult<AgreementOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, access) = load_for_change(&tx, caller, id).await?;
-    access.take_part(Kind::Agreement)?;
-    ensure_running(effective_status(r.m.status, r.m.expires_at, now))?;
+    let (rel, _) = relationship::lock_part(&tx, caller, id, Kind::Agreement).await?;
+    ensure_running(rel.status(now))?;
+    let r = &rel.record;
     if store::agreement_of(&tx, id).await?.is_none() {
         return Err(AppError::conflict(
             "no_agreement",
@@ -851,7 +789,7 @@ pub async fn sign_agreement(
         ));
     }
     store::sign(&tx, id, caller.id(), now).await?;
-    let out = agreement_in(&tx, &r)
+    let out = agreement_in(&tx, r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;
     tx.commit().await?;
@@ -894,9 +832,8 @@ pub async fn put_reflection(
     let body = text(&input.text, 5000, true).map_err(|e| AppError::field("text", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, access) = load_for_change(&tx, caller, id).await?;
-    access.take_part(Kind::Reflection)?;
-    if r.m.status != S::Completed {
+    let (rel, _) = relationship::lock_part(&tx, caller, id, Kind::Reflection).await?;
+    if rel.record.m.status != S::Completed {
         return Err(AppError::conflict(
             "invalid_transition",
             "reflections are written once a mentorship is completed",
@@ -913,12 +850,7 @@ pub async fn reflections(
     caller: &Caller,
     id: &str,
 ) -> AppResult<Vec<ReflectionOut>> {
-    let r = store::with_members_cached(&state.store, id)
-        .await?
-        .ok_or(AppError::NotFound("mentorship"))?;
-    access_of(state.store.read(), Some(state), caller, &r)
-        .await?
-        .take_part(Kind::Reflection)?;
+    relationship::read_part(state, caller, id, Kind::Reflection).await?;
     Ok(store::reflections_of(state.store.read(), &[id.to_string()])
         .await?
         .into_iter()
@@ -948,7 +880,8 @@ pub async fn export_for(state: &AppState, caller: &Caller) -> AppResult<Vec<Ment
     Ok(records
         .iter()
         .map(|r| {
-            let access = access_part(r, caller.id());
+            // The caller's own relationships: they take part in each.
+            let access = relationship::standing(caller, r, &[]);
             let sigs: Vec<agreement_signature::Model> = signatures
                 .iter()
                 .filter(|s| s.mentorship_id == r.m.id)
@@ -970,21 +903,4 @@ pub async fn export_for(state: &AppState, caller: &Caller) -> AppResult<Vec<Ment
             }
         })
         .collect())
-}
-
-/// A participant's access, from the record alone (their own export: no oversight).
-fn access_part(r: &MentorshipRecord, user_id: &str) -> Access {
-    let mentees = r.mentee_ids();
-    pair_access(
-        Viewer {
-            id: user_id,
-            is_admin: false,
-        },
-        &PairFacts {
-            mentor: r.m.mentor_id.as_deref(),
-            mentees: &mentees,
-            coordinators: &[],
-            author: None,
-        },
-    )
 }

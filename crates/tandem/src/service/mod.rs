@@ -12,7 +12,7 @@ pub mod mentorships;
 pub mod office_hours;
 pub mod outbox;
 pub mod paging;
-pub mod pair;
 pub mod people;
 pub mod programs;
 pub mod progress;
+pub mod relationship;

@@ -4,7 +4,7 @@
 //! a booking is decided, so one wins and the other gets 409.
 use super::accounts::Caller;
 use super::meetings::{insert_meeting, views, MeetingOut, NewMeeting};
-use super::pair;
+use super::relationship;
 use crate::domain::access::Kind;
 use crate::domain::office_hours::{parse_windows, Hours, Window, Windows, MAX_DAYS, SLOT_MINUTES};
 use crate::domain::values::{date, in_range, instant, text, timezone, Problems};
@@ -199,8 +199,8 @@ pub async fn slots(
     from: Option<NaiveDate>,
     days: i64,
 ) -> AppResult<Vec<SlotOut>> {
-    let (r, _) = pair::read_part(state, caller, mentorship_id, Kind::OfficeHours).await?;
-    let Some(mentor) = r.m.mentor_id.as_deref() else {
+    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::OfficeHours).await?;
+    let Some(mentor) = rel.record.m.mentor_id.as_deref() else {
         return Ok(Vec::new());
     };
     Ok(
@@ -221,8 +221,9 @@ pub async fn book(
     let starts_at = instant(&input.starts_at).map_err(|e| AppError::field("starts_at", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let (r, _) = pair::change(&tx, caller, mentorship_id, Kind::OfficeHours).await?;
-    may_schedule(pair::status(&r, now))?;
+    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::OfficeHours).await?;
+    may_schedule(rel.status(now))?;
+    let r = &rel.record;
     let mentor = r.m.mentor_id.clone().ok_or_else(|| {
         AppError::conflict("slot_not_free", "this mentorship has no mentor any more")
     })?;
@@ -244,7 +245,7 @@ pub async fn book(
     }
     let m = insert_meeting(
         &tx,
-        &r,
+        r,
         caller,
         NewMeeting {
             starts_at,
@@ -257,9 +258,9 @@ pub async fn book(
     )
     .await?;
     let emails =
-        super::meetings::invite_emails(&tx, state, &r, &m, super::meetings::Change::Scheduled, now)
+        super::meetings::invite_emails(&tx, state, r, &m, super::meetings::Change::Scheduled, now)
             .await?;
-    let mut out = views(&tx, &r, caller, vec![m], now).await?;
+    let mut out = views(&tx, &rel, caller, vec![m], now).await?;
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     out.pop().ok_or(AppError::NotFound("meeting"))
 }

@@ -5,7 +5,7 @@ use crate::domain::access::{program_access, runs_program, ProgramAct, ProgramFac
 use crate::domain::enrolment::{may_enrol, NotEnrollable};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{
-    date, in_range, labels, text, Invalid, Pick, Problems, Weights, WeightsPatch,
+    date, in_range, labels, line, text, Invalid, Pick, Problems, Weights, WeightsPatch,
 };
 use crate::domain::wire::{ProgramContext, ProgramKind, Role};
 use crate::error::{AppError, AppResult};
@@ -159,9 +159,9 @@ impl From<&program::Model> for ProgramOut {
 fn apply(base: &mut program::Model, patch: &ProgramPatch, creating: bool) -> Result<(), Invalid> {
     let mut p = Problems::default();
     macro_rules! set_text {
-        ($field:ident, $max:expr, $required:expr) => {
+        ($field:ident, $check:ident, $max:expr, $required:expr) => {
             if let Some(v) = &patch.$field {
-                if let Some(v) = p.take(stringify!($field), text(v, $max, $required)) {
+                if let Some(v) = p.take(stringify!($field), $check(v, $max, $required)) {
                     base.$field = v;
                 }
             }
@@ -185,8 +185,9 @@ fn apply(base: &mut program::Model, patch: &ProgramPatch, creating: bool) -> Res
             }
         };
     }
-    set_text!(name, 200, true);
-    set_text!(description, 5000, false);
+    // The name goes into the subject of the program's e-mails.
+    set_text!(name, line, 200, true);
+    set_text!(description, text, 5000, false);
     let kind = if creating {
         patch.kind.required().map(Some)
     } else {

@@ -162,6 +162,9 @@ impl Store {
                         // next to the request around it.
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
+                        // What is deleted is overwritten, so an erased person's
+                        // words do not linger in free pages of the file.
+                        .pragma("secure_delete", "ON")
                         .busy_timeout(Duration::from_secs(30))
                 });
         } else {
@@ -253,6 +256,22 @@ impl Store {
     /// Write transactions begun so far on this store.
     pub fn writes_begun(&self) -> u64 {
         self.counters.writes.load(Ordering::Relaxed)
+    }
+
+    /// After deleting what must not linger (an erasure): on SQLite, moves the
+    /// write-ahead log into the database file and empties it, so that older copies
+    /// of the deleted pages are gone from the log too. Best effort: a reader still
+    /// holding an old snapshot leaves the rest for the next checkpoint.
+    pub async fn scrub(&self) {
+        if self.write_lock.is_some() {
+            if let Err(e) = self
+                .db
+                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+            {
+                tracing::warn!(error = %e, "checkpointing the write-ahead log after an erasure");
+            }
+        }
     }
 
     pub async fn ping(&self) -> bool {

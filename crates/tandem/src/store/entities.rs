@@ -415,6 +415,8 @@ pub mod milestone {
         pub status: MilestoneStatus,
         pub created_at: DateTimeUtc,
         pub achieved_at: Option<DateTimeUtc>,
+        /// Who set it; null for milestones set before authors were recorded.
+        pub created_by: Option<String>,
     }
     no_relations!();
 }
@@ -461,6 +463,8 @@ pub mod action_item {
         pub done: bool,
         pub done_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
+        /// Who wrote it; null for items written before authors were recorded.
+        pub created_by: Option<String>,
     }
     no_relations!();
 }

@@ -6,6 +6,7 @@ pub mod columns;
 pub mod db;
 pub mod emails;
 pub mod entities;
+pub mod erasure;
 pub mod mentorships;
 pub mod people;
 pub mod programs;

@@ -84,14 +84,20 @@ pub async fn meeting(db: &impl ConnectionTrait, id: &str) -> Result<Option<meeti
     meeting::Entity::find_by_id(id.to_string()).one(db).await
 }
 
-/// A relationship's meetings by start, `fetch` of them after `(starts_at, id)`.
+/// A relationship's meetings by start, `fetch` of them after `(starts_at, id)`;
+/// with `since`, only those created from then on (what the access model lets a
+/// later member read).
 pub async fn meetings_page(
     db: &impl ConnectionTrait,
     mentorship_id: &str,
+    since: Option<DateTime<Utc>>,
     after: Option<(DateTime<Utc>, String)>,
     fetch: u64,
 ) -> Result<Vec<meeting::Model>, DbErr> {
     let mut q = meeting::Entity::find().filter(meeting::Column::MentorshipId.eq(mentorship_id));
+    if let Some(since) = since {
+        q = q.filter(meeting::Column::CreatedAt.gte(since));
+    }
     if let Some((at, id)) = after {
         q = q.filter(
             Condition::any().add(meeting::Column::StartsAt.gt(at)).add(
@@ -113,7 +119,7 @@ pub async fn meetings_of(
     db: &impl ConnectionTrait,
     mentorship_id: &str,
 ) -> Result<Vec<meeting::Model>, DbErr> {
-    meetings_page(db, mentorship_id, None, u64::MAX >> 1).await
+    meetings_page(db, mentorship_id, None, None, u64::MAX >> 1).await
 }
 
 /// Every meeting of every relationship `person` takes part in, by start (the calendar feed).
@@ -236,14 +242,19 @@ pub async fn gave_feedback(
 
 // ------------------------------------------------------------------ kudos, messages, introductions
 
-/// A relationship's kudos, newest first, `fetch` after `(created_at, id)`.
+/// A relationship's kudos, newest first, `fetch` after `(created_at, id)`; with
+/// `since`, only those written from then on.
 pub async fn kudos_page(
     db: &impl ConnectionTrait,
     mentorship_id: &str,
+    since: Option<DateTime<Utc>>,
     after: Option<(DateTime<Utc>, String)>,
     fetch: u64,
 ) -> Result<Vec<kudos::Model>, DbErr> {
     let mut q = kudos::Entity::find().filter(kudos::Column::MentorshipId.eq(mentorship_id));
+    if let Some(since) = since {
+        q = q.filter(kudos::Column::CreatedAt.gte(since));
+    }
     if let Some((at, id)) = after {
         q = q.filter(
             Condition::any().add(kudos::Column::CreatedAt.lt(at)).add(
@@ -260,14 +271,19 @@ pub async fn kudos_page(
         .await
 }
 
-/// A relationship's messages, oldest first, `fetch` after `(created_at, id)`.
+/// A relationship's messages, oldest first, `fetch` after `(created_at, id)`; with
+/// `since`, only those written from then on.
 pub async fn messages_page(
     db: &impl ConnectionTrait,
     mentorship_id: &str,
+    since: Option<DateTime<Utc>>,
     after: Option<(DateTime<Utc>, String)>,
     fetch: u64,
 ) -> Result<Vec<message::Model>, DbErr> {
     let mut q = message::Entity::find().filter(message::Column::MentorshipId.eq(mentorship_id));
+    if let Some(since) = since {
+        q = q.filter(message::Column::CreatedAt.gte(since));
+    }
     if let Some((at, id)) = after {
         q = q.filter(
             Condition::any().add(message::Column::CreatedAt.gt(at)).add(

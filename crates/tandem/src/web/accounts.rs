@@ -4,7 +4,8 @@ use super::{
     WebError,
 };
 use crate::error::AppError;
-use crate::http::session::{session_cookie, ClientIp};
+use crate::http::cookies;
+use crate::http::session::ClientIp;
 use crate::service::accounts::{self, LoginIn, RegisterIn};
 use crate::state::AppState;
 use askama::Template;
@@ -99,7 +100,7 @@ pub async fn signup(
     );
     res.headers_mut().append(
         header::SET_COOKIE,
-        session_cookie(&state.config, &token, state.config.session_days),
+        cookies::session(&state.config, &token, state.config.session_days),
     );
     Ok(res)
 }
@@ -156,7 +157,7 @@ pub async fn signin(
             let mut res = Redirect::to(to).into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                session_cookie(&state.config, &out.token, state.config.session_days),
+                cookies::session(&state.config, &out.token, state.config.session_days),
             );
             Ok(res)
         }
@@ -205,6 +206,6 @@ pub async fn signout(
         .map_err(me.fail())?;
     let mut res = done(&state, "/", "You are signed out. See you soon.");
     res.headers_mut()
-        .append(header::SET_COOKIE, session_cookie(&state.config, "", 0));
+        .append(header::SET_COOKIE, cookies::session(&state.config, "", 0));
     Ok(res)
 }

@@ -14,9 +14,10 @@ mod workspace;
 
 use crate::domain::values::FieldErrors;
 use crate::error::AppError;
+use crate::http::cookies::{self, FLASH_COOKIE};
 use crate::http::error::status_of;
-use crate::http::session::{self, cookie_header, from_this_site, header_cookie, CSRF_COOKIE};
-use crate::secrets::{random_token, same_secret};
+use crate::http::{csrf, session};
+use crate::secrets::random_token;
 use crate::service::accounts::{caller_for_token, Caller};
 use crate::state::AppState;
 use askama::Template;
@@ -31,7 +32,6 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-const FLASH_COOKIE: &str = "tandem_flash";
 use crate::http::headers::PAGES_CSP as CSP;
 const STYLESHEET: &str = include_str!("../../static/app.css");
 
@@ -136,39 +136,37 @@ async fn not_found(visitor: Visitor) -> Response {
     visitor.fail(AppError::NotFound("page")).into_response()
 }
 
-/// The CSRF token of this request, as found in (or just issued for) its cookie.
+/// The CSRF token this request's forms carry (see `http::csrf`).
 #[derive(Clone)]
 struct CsrfToken(String);
 
-/// Issues the CSRF cookie on pages when the browser has none, and drops a flash
+/// Gives pages the CSRF token their forms carry: the session's, or before signing
+/// in the CSRF cookie's (issued when the browser has none); and drops a flash
 /// message once a page has shown it.
 async fn page_cookies(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
-    let issued = match header_cookie(req.headers(), CSRF_COOKIE) {
-        Some(token) => {
-            req.extensions_mut().insert(CsrfToken(token));
-            None
-        }
+    let mut issued = None;
+    let token = match csrf::expected(req.headers()) {
+        Some(token) => Some(token),
         None if is_get => {
             let token = random_token();
-            req.extensions_mut().insert(CsrfToken(token.clone()));
+            issued = Some(token.clone());
             Some(token)
         }
         None => None,
     };
-    let had_flash = header_cookie(req.headers(), FLASH_COOKIE).is_some();
+    if let Some(token) = token {
+        req.extensions_mut().insert(CsrfToken(token));
+    }
+    let had_flash = cookies::read(req.headers(), FLASH_COOKIE).is_some();
     let mut res = next.run(req).await;
     if let Some(token) = issued {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            session::csrf_cookie(&state.config, &token),
-        );
+        res.headers_mut()
+            .append(header::SET_COOKIE, cookies::csrf(&state.config, &token));
     }
     if had_flash && is_get && !res.status().is_redirection() {
-        res.headers_mut().append(
-            header::SET_COOKIE,
-            cookie_header(&state.config, FLASH_COOKIE, "", "Lax", Some(0)),
-        );
+        res.headers_mut()
+            .append(header::SET_COOKIE, cookies::flash(&state.config, ""));
     }
     res
 }
@@ -190,7 +188,7 @@ impl Flash {
 }
 
 fn read_flash(headers: &HeaderMap) -> Option<Flash> {
-    let raw = header_cookie(headers, FLASH_COOKIE)?;
+    let raw = cookies::read(headers, FLASH_COOKIE)?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&raw).ok()?;
     let (kind, text) = pairs.into_iter().next()?;
     Some(Flash {
@@ -204,10 +202,8 @@ pub fn redirect_with(state: &AppState, to: &str, flash: Flash) -> Response {
     let kind = if flash.ok { "ok" } else { "error" };
     let value = serde_urlencoded::to_string([(kind, flash.text.as_str())]).unwrap_or_default();
     let mut res = Redirect::to(to).into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookie_header(&state.config, FLASH_COOKIE, &value, "Lax", Some(120)),
-    );
+    res.headers_mut()
+        .append(header::SET_COOKIE, cookies::flash(&state.config, &value));
     res
 }
 
@@ -439,16 +435,15 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// A form body whose `csrf` field must equal the `tandem_csrf` cookie; the one
-/// CSRF check every page form goes through.
+/// A form body whose `csrf` field must pass the CSRF check (`http::csrf`), which
+/// every page form goes through.
 pub struct CsrfForm<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let cookie = header_cookie(req.headers(), CSRF_COOKIE).unwrap_or_default();
-        let same_site = from_this_site(req.headers(), &state.config);
+        let headers = req.headers().clone();
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| bare_error(StatusCode::BAD_REQUEST, "The form could not be read."))?;
@@ -468,7 +463,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v.as_str())
             .unwrap_or_default();
-        if cookie.is_empty() || !same_secret(&cookie, sent) || !same_site {
+        if !csrf::holds(&headers, sent, &state.config) {
             return Err(bare_error(
                 StatusCode::FORBIDDEN,
                 "This form expired or did not come from Tandem. Go back, reload the page and try again.",

@@ -447,7 +447,7 @@ pub async fn workspace_view(
                 Role::Mentor => m.mentees.iter().find_map(|x| x.id.clone()),
             };
             if let Some(mentee) = mentee {
-                view.why = crate::service::matching::why_this_match(state, caller, &m.id, &mentee)
+                view.why = crate::service::matching::why_this_match(state, caller, &m.id)
                     .await?
                     .map(|s| WhyView {
                         score: format!("{:.0}", s.score),

@@ -24,7 +24,7 @@ const ROLES: [&str; 9] = [
     "mentee",
 ];
 
-/// A CSRF token the page requests carry in cookie and form alike.
+/// The CSRF token anonymous page requests carry in cookie and form alike.
 const CSRF: &str = "matrix-csrf-token";
 
 on_both_databases!(every_cell_of_the_authorization_matrix_holds);
@@ -420,8 +420,8 @@ fn api_body(method: &str, template: &str, w: &World) -> Option<Value> {
     })
 }
 
-/// The form a page's POST sends.
-fn form(template: &str, w: &World) -> Vec<(String, String)> {
+/// The form a page's POST sends, with the CSRF token its page would carry.
+fn form(template: &str, w: &World, csrf: &str) -> Vec<(String, String)> {
     let fields: Vec<(&str, String)> = match template {
         "/signup" => vec![
             ("name", "New".into()),
@@ -486,7 +486,7 @@ fn form(template: &str, w: &World) -> Vec<(String, String)> {
     fields
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
-        .chain([("csrf".to_string(), CSRF.to_string())])
+        .chain([("csrf".to_string(), csrf.to_string())])
         .collect()
 }
 
@@ -529,8 +529,13 @@ async fn run_cell(
         }
         req = req.header(header::COOKIE, cookie);
         if method == "POST" {
+            // Signed in, a page's forms carry the token bound to the session.
+            let csrf = match token {
+                Some(t) => tandem::http::csrf::for_session(t),
+                None => CSRF.to_string(),
+            };
             req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(serde_urlencoded::to_string(form(template, w)).unwrap())
+            Body::from(serde_urlencoded::to_string(form(template, w, &csrf)).unwrap())
         } else {
             Body::empty()
         }

@@ -215,7 +215,15 @@ async fn cookie_session(app: &TestApp, email: &str) -> (String, String) {
         .to_bytes();
     let login: Value = serde_json::from_slice(&body).unwrap();
     let csrf = login["csrf_token"].as_str().unwrap().to_string();
-    assert!(cookies.iter().any(|c| c == &format!("tandem_csrf={csrf}")));
+    let session = login["token"].as_str().unwrap();
+    assert!(cookies
+        .iter()
+        .any(|c| c == &format!("tandem_session={session}")));
+    assert_eq!(
+        csrf,
+        tandem::http::csrf::for_session(session),
+        "the CSRF token is bound to the session"
+    );
     (cookies.join("; "), csrf)
 }
 
@@ -230,6 +238,7 @@ async fn cookie_changes_need_the_csrf_token_and_this_sites_origin(app: TestApp) 
     )
     .await;
     let (cookie, csrf) = cookie_session(&app, "mentee@example.org").await;
+    let (_, other_csrf) = cookie_session(&app, "mentor@example.org").await;
     let pause = |extra: &[(&'static str, String)]| {
         let mut req = Request::post(format!("/api/v1/mentorships/{id}/pause"))
             .header(header::COOKIE, cookie.clone())
@@ -259,10 +268,22 @@ async fn cookie_changes_need_the_csrf_token_and_this_sites_origin(app: TestApp) 
                 ("sec-fetch-site", "cross-site".to_string()),
             ],
         ),
+        (
+            "another session's token",
+            vec![("x-csrf-token", other_csrf.clone())],
+        ),
     ] {
         let (s, e) = app.send(pause(&extra)).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{why}: {e}");
     }
+    // A CSRF cookie planted beside the session (a sibling subdomain can set one)
+    // and repeated in the header proves nothing.
+    let planted = Request::post(format!("/api/v1/mentorships/{id}/pause"))
+        .header(header::COOKIE, format!("{cookie}; tandem_csrf=planted"))
+        .header("x-csrf-token", "planted")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(planted).await.0, StatusCode::FORBIDDEN);
     let (_, m) = app.get(&format!("/api/v1/mentorships/{id}"), &mentee).await;
     assert_eq!(m["status"], "active", "nothing changed");
     let (s, m) = app

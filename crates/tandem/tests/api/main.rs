@@ -6,6 +6,7 @@ mod contract;
 mod accounts;
 mod agreements;
 mod authorization;
+mod confidentiality;
 mod core;
 mod hardening;
 mod mail;
