@@ -1,4 +1,5 @@
 //! `tandem serve --demo`: fills an empty instance with a believable program to click through.
+use crate::domain::lifecycle::Confirmation;
 use crate::domain::values::{Pick, WeightsPatch};
 use crate::domain::wire::{
     Action, LearningStyle, MeetingPreference, Objective, ProgramContext, ProgramKind, Role,
@@ -628,6 +629,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         &active.id,
         Action::Accept,
         &ActionIn::default(),
+        Confirmation::Given,
     )
     .await
     .map_err(describe)?;
@@ -664,6 +666,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         &second.id,
         Action::Accept,
         &ActionIn::default(),
+        Confirmation::Given,
     )
     .await
     .map_err(describe)?;

@@ -785,6 +785,7 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
         &request.id,
         tandem::domain::wire::Action::Accept,
         &Default::default(),
+        tandem::domain::lifecycle::Confirmation::Given,
     )
     .await
     .unwrap();

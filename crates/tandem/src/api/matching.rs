@@ -1,5 +1,6 @@
 //! Suggestions, coordinator pairs and matching rounds.
 use super::{created, ApiJson, ApiQuery};
+use crate::domain::lifecycle::Confirmation;
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
@@ -148,7 +149,10 @@ async fn publish_round(
     caller: Caller,
     Path(id): Path<String>,
 ) -> AppResult<Json<RoundOut>> {
-    Ok(Json(matching::publish_round(&state, &caller, &id).await?))
+    // A call to the API is itself the confirmation a page asks for.
+    Ok(Json(
+        matching::publish_round(&state, &caller, &id, Confirmation::Given).await?,
+    ))
 }
 
 /// Why the round left this mentee unmatched (coordinators): hard rules, mentors without

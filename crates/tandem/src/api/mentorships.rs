@@ -1,5 +1,6 @@
 //! Requests, the mentorship lifecycle and agreements.
 use super::{created, optional_json, ApiJson, ApiQuery};
+use crate::domain::lifecycle::Confirmation;
 use crate::domain::paging::PageRequest;
 use crate::domain::wire::{Action, MentorshipStatus};
 use crate::error::{AppError, AppResult};
@@ -105,7 +106,7 @@ async fn run(
 ) -> AppResult<Json<MentorshipOut>> {
     let input: ActionIn = optional_json(&headers, &body)?;
     Ok(Json(
-        mentorships::act(&state, &caller, &id, action, &input).await?,
+        mentorships::act(&state, &caller, &id, action, &input, Confirmation::Given).await?,
     ))
 }
 

@@ -9,6 +9,7 @@ use crate::service::calendar::{self, CalendarOut};
 use crate::service::conversation::{
     self, IntroductionIn, IntroductionOut, KudosIn, KudosOut, MessageIn, MessageOut,
 };
+use crate::service::dashboard;
 use crate::service::goals::{
     self, GoalIn, GoalOut, GoalPatch, MilestoneIn, MilestoneOut, MilestonePatch,
 };
@@ -19,6 +20,7 @@ use crate::service::meetings::{
 use crate::service::office_hours::{self, AvailabilityIn, AvailabilityOut, BookingIn, SlotOut};
 use crate::service::paging::{Listing, PageQuery};
 use crate::service::progress::{self, ProgressOut, TimelineEvent};
+use crate::service::workspace::{self, WaitingOut, WorkspaceOut};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -53,6 +55,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(introduce, list_introductions))
         .routes(routes!(get_progress))
         .routes(routes!(get_timeline))
+        .routes(routes!(get_workspace))
+        .routes(routes!(my_waiting))
 }
 
 // ------------------------------------------------------------------ goals
@@ -498,4 +502,30 @@ async fn get_timeline(
     Ok(Json(Listing::whole(
         progress::timeline_for(&state, &caller, &id).await?,
     )))
+}
+
+/// The whole workspace in one answer, as the relationship's page shows it: the
+/// relationship, its agreement, the next step and what waits on you, progress,
+/// meetings, goals, feedback, the newest kudos, the thread's first messages,
+/// introductions, the timeline and free office-hour slots (participants).
+#[utoipa::path(get, path = "/api/v1/mentorships/{id}/workspace", tag = "mentorships", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = WorkspaceOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_workspace(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<WorkspaceOut>> {
+    Ok(Json(workspace::snapshot(&state, &caller, &id).await?))
+}
+
+/// What waits on you across your relationships, soonest first: requests and
+/// proposals to answer, agreements to sign, feedback to give, action items due,
+/// meetings soon. Labels name the other person and the thing, never what was written.
+#[utoipa::path(get, path = "/api/v1/me/waiting", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = Listing<WaitingOut>)))]
+async fn my_waiting(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> AppResult<Json<Listing<WaitingOut>>> {
+    Ok(Json(dashboard::waiting(&state, &caller).await?))
 }

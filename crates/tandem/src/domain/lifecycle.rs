@@ -53,6 +53,22 @@ pub fn allowed_actions(status: S, access: Access) -> Vec<Action> {
         .collect()
 }
 
+/// Whether a person explicitly confirmed a step that cannot be undone (a ticked
+/// box on a page; a call to the API is itself deliberate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    Given,
+    Missing,
+}
+
+/// The actions that cannot be undone, which a page asks to confirm.
+pub fn needs_confirmation(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Complete | Action::End | Action::Decline | Action::Withdraw
+    )
+}
+
 /// The status as of `now`: a request whose time ran out reads as `expired` from that
 /// moment, whether or not the background job has written it down yet.
 pub fn effective_status(stored: S, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> S {

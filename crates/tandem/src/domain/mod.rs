@@ -9,5 +9,6 @@ pub mod office_hours;
 pub mod paging;
 pub mod progress;
 pub mod values;
+pub mod waiting;
 pub mod wire;
 pub mod workspace;

@@ -230,6 +230,33 @@ wire_enum!(
     }
 );
 
+wire_enum!(
+    /// Something that waits on a person (SPEC §7 `GET /me/waiting`).
+    WaitingKind {
+        RequestToAnswer = "request_to_answer",
+        ProposalToAnswer = "proposal_to_answer",
+        AgreementToSign = "agreement_to_sign",
+        FeedbackToGive = "feedback_to_give",
+        ActionItemDue = "action_item_due",
+        MeetingSoon = "meeting_soon",
+        CheckinDue = "checkin_due",
+        SurveyToGive = "survey_to_give",
+    }
+);
+wire_enum!(
+    /// The one thing a participant should do next in a relationship.
+    NextStepKind {
+        AnswerRequest = "answer_request",
+        AnswerProposal = "answer_proposal",
+        WriteAgreement = "write_agreement",
+        SignAgreement = "sign_agreement",
+        GiveFeedback = "give_feedback",
+        ConfirmHeld = "confirm_held",
+        PrepareMeeting = "prepare_meeting",
+        ScheduleMeeting = "schedule_meeting",
+    }
+);
+
 impl EndReason {
     /// The reasons a participant may give; `account_erased` is the system's.
     pub const CHOSEN: &'static [EndReason] = &[

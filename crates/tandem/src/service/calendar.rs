@@ -120,6 +120,16 @@ fn feed_url(state: &AppState, token: &str) -> String {
     format!("{}/calendar/{token}.ics", base(state))
 }
 
+/// The caller's feed address, if they have one (a read: nothing is written).
+pub fn url_of(state: &AppState, caller: &Caller) -> String {
+    caller
+        .user()
+        .calendar_token
+        .as_deref()
+        .map(|token| feed_url(state, token))
+        .unwrap_or_default()
+}
+
 /// The caller's feed address.
 pub async fn mine(state: &AppState, caller: &Caller) -> AppResult<CalendarOut> {
     match caller.user().calendar_token.as_deref() {

@@ -163,10 +163,10 @@ pub async fn give_kudos(
     mentorship_id: &str,
     input: &KudosIn,
 ) -> AppResult<KudosOut> {
-    let body = text(&input.message, KUDOS_MAX, true).map_err(|e| AppError::field("message", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Kudos).await?;
+    let body = text(&input.message, KUDOS_MAX, true).map_err(|e| AppError::field("message", e))?;
     let r = &rel.record;
     ensure_running(rel.status(now), "kudos")?;
     let k = store::insert(
@@ -225,10 +225,10 @@ pub async fn post_message(
     mentorship_id: &str,
     input: &MessageIn,
 ) -> AppResult<MessageOut> {
-    let body = text(&input.body, MESSAGE_MAX, true).map_err(|e| AppError::field("body", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Message).await?;
+    let body = text(&input.body, MESSAGE_MAX, true).map_err(|e| AppError::field("body", e))?;
     ensure_running(rel.status(now), "messages")?;
     let m = store::insert(
         &tx,
@@ -281,6 +281,10 @@ pub async fn introduce(
     mentorship_id: &str,
     input: &IntroductionIn,
 ) -> AppResult<IntroductionOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let rel = relationship::lock(&tx, caller, mentorship_id).await?;
+    rel.access.may_introduce()?;
     let mut p = Problems::default();
     // The contact's name goes into the To: header of their e-mail.
     let name = p.take("contact_name", line(&input.contact_name, 200, true));
@@ -290,10 +294,6 @@ pub async fn introduce(
     let (Some(name), Some(email), Some(note)) = (name, email, note) else {
         unreachable!("finish() refused every missing value");
     };
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let rel = relationship::lock(&tx, caller, mentorship_id).await?;
-    rel.access.may_introduce()?;
     let r = &rel.record;
     ensure_running(rel.status(now), "introductions")?;
     let i = store::insert(

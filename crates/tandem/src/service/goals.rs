@@ -212,6 +212,9 @@ pub async fn create(
     mentorship_id: &str,
     input: &GoalIn,
 ) -> AppResult<GoalOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Goal).await?;
     let mut p = Problems::default();
     let title = p.take("title", text(&input.title, TITLE_MAX, true));
     let description = p.take(
@@ -227,9 +230,6 @@ pub async fn create(
     );
     let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Goal).await?;
     ensure_running(rel.status(now), "goals")?;
     let g = goal::Model {
         id: new_id(),
@@ -354,6 +354,10 @@ pub async fn patch_goal(
     id: &str,
     input: &GoalPatch,
 ) -> AppResult<GoalOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (before, rel, _) =
+        relationship::lock_child::<goal::Model>(&tx, caller, id, Kind::Goal).await?;
     let mut p = Problems::default();
     let status = input
         .status
@@ -365,10 +369,6 @@ pub async fn patch_goal(
         .as_deref()
         .and_then(|h| p.take("horizon", Horizon::parse(h)));
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (before, rel, _) =
-        relationship::lock_child::<goal::Model>(&tx, caller, id, Kind::Goal).await?;
     ensure_running(rel.status(now), "goal changes")?;
     let mut after = before.clone();
     if let Some(to) = status {
@@ -393,6 +393,10 @@ pub async fn add_milestone(
     goal_id: &str,
     input: &MilestoneIn,
 ) -> AppResult<MilestoneOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (g, rel, _) =
+        relationship::lock_child::<goal::Model>(&tx, caller, goal_id, Kind::Goal).await?;
     let mut p = Problems::default();
     let title = p.take("title", text(&input.title, TITLE_MAX, true));
     let description = p.take(
@@ -401,10 +405,6 @@ pub async fn add_milestone(
     );
     let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (g, rel, _) =
-        relationship::lock_child::<goal::Model>(&tx, caller, goal_id, Kind::Goal).await?;
     ensure_running(rel.status(now), "milestones")?;
     let m = milestone::Model {
         id: new_id(),
@@ -429,6 +429,10 @@ pub async fn patch_milestone(
     id: &str,
     input: &MilestonePatch,
 ) -> AppResult<MilestoneOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (before, rel, _) =
+        relationship::lock_child::<milestone::Model>(&tx, caller, id, Kind::Goal).await?;
     let mut p = Problems::default();
     let status = input
         .status
@@ -436,10 +440,6 @@ pub async fn patch_milestone(
         .and_then(|s| p.take("status", MilestoneStatus::parse(s)));
     let edits = Edits::parse(&mut p, &input.title, &input.description, &input.due_on);
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (before, rel, _) =
-        relationship::lock_child::<milestone::Model>(&tx, caller, id, Kind::Goal).await?;
     ensure_running(rel.status(now), "milestone changes")?;
     let mut after = before.clone();
     if let Some(to) = status {

@@ -7,7 +7,7 @@ use super::paging::Listing;
 use super::programs::{capacity_of, program_for};
 use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
 use crate::domain::paging::{Cursor, PageRequest};
-use crate::domain::values::{in_range, FieldErrors, Pick, Problems};
+use crate::domain::values::{FieldErrors, Pick, Problems};
 use crate::domain::wire::{
     Criterion, Exclusion, MentorshipStatus as S, Objective, Origin, Role, RoundStatus,
     UnmatchedRule,
@@ -305,6 +305,9 @@ fn check_pair<'p>(
     mentee_id: &str,
     extra_load: i64,
 ) -> Result<(&'p Member<engine::Mentor>, &'p Member<engine::Mentee>), String> {
+    if mentor_id.trim().is_empty() || mentee_id.trim().is_empty() {
+        return Err("choose a mentor and a mentee".into());
+    }
     let mentor = pool
         .mentor(mentor_id)
         .ok_or("the mentor is not enrolled as a mentor in this program")?;
@@ -687,6 +690,7 @@ pub async fn create_round(
     program_id: &str,
     input: &RoundIn,
 ) -> AppResult<RoundOut> {
+    let record = program_for(state, caller, program_id, ProgramAct::RunRounds).await?;
     let mut p = Problems::default();
     let objective = p.take("objective", input.objective.required());
     let min_score = p.take(
@@ -703,7 +707,6 @@ pub async fn create_round(
     let (Some(objective), Some(min_score)) = (objective, min_score) else {
         unreachable!("finish() refused every missing value");
     };
-    let record = program_for(state, caller, program_id, ProgramAct::RunRounds).await?;
     let now = state.clock.now();
     let pool = load_pool(state.store.read(), record.program.clone(), now).await?;
     let eligible: Vec<usize> = (0..pool.mentees.len())
@@ -1004,10 +1007,21 @@ pub async fn patch_round(
 /// Publishes a draft: every pair becomes a `proposed` mentorship (origin `round`),
 /// the program's other drafts are discarded. Draft state, capacity and hard rules
 /// are checked again inside the transaction, under the program's lock.
-pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppResult<RoundOut> {
+pub async fn publish_round(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    confirmation: crate::domain::lifecycle::Confirmation,
+) -> AppResult<RoundOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (program, r) = lock_round_for(&tx, caller, id).await?;
+    if confirmation == crate::domain::lifecycle::Confirmation::Missing {
+        return Err(AppError::unprocessable(
+            "confirmation_required",
+            "nothing was published: tick the box to confirm; publishing sends every proposal and cannot be undone",
+        ));
+    }
     let pool = load_pool(&tx, program, now).await?;
     let pairs: Vec<round_pair::Model> = store::pairs_of(&tx, &[id.to_string()])
         .await?
@@ -1074,18 +1088,6 @@ pub async fn publish_round(state: &AppState, caller: &Caller, id: &str) -> AppRe
         tracing::warn!(error = %e, "delivering the round's e-mails");
     }
     Ok(out)
-}
-
-/// Checks a minimum score typed in a form.
-pub fn parse_min_score(raw: &str) -> Result<Option<f64>, String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let v: i64 = raw
-        .parse()
-        .map_err(|_| "must be a whole number from 0 to 100".to_string())?;
-    in_range(v, 0, 100).map(|v| Some(v as f64))
 }
 
 /// Why this match: the compatibility of a relationship's mentor and its mentee (the

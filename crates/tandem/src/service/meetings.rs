@@ -298,26 +298,40 @@ pub async fn views(
     meetings: Vec<meeting::Model>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<MeetingOut>> {
-    let meetings: Vec<meeting::Model> = meetings
-        .into_iter()
-        .filter(|m| sees_meeting(rel, caller, m))
-        .collect();
     let ids: Vec<String> = meetings.iter().map(|m| m.id.clone()).collect();
     let notes = readable_notes(db, rel, caller, &ids).await?;
     let items = store::action_items_of(db, rel.id()).await?;
     let feedback = store::feedback_of(db, rel.id()).await?;
+    Ok(views_from(
+        rel, caller, meetings, &items, &feedback, &notes, now,
+    ))
+}
+
+/// Meetings as the caller sees them, from what was read already: those they may
+/// read, each with its action items, whether they gave feedback, and their own
+/// private note (`notes` holds only what the access model lets them read).
+pub fn views_from(
+    rel: &Relationship,
+    caller: &Caller,
+    meetings: Vec<meeting::Model>,
+    items: &[action_item::Model],
+    feedback: &[feedback::Model],
+    notes: &[private_note::Model],
+    now: DateTime<Utc>,
+) -> Vec<MeetingOut> {
     let around = Around {
         r: &rel.record,
         caller,
-        items: &items,
-        notes: &notes,
-        feedback: &feedback,
+        items,
+        notes,
+        feedback,
         now,
     };
-    Ok(meetings
+    meetings
         .into_iter()
+        .filter(|m| sees_meeting(rel, caller, m))
         .map(|m| meeting_view(m, &around))
-        .collect())
+        .collect()
 }
 
 fn meeting_cursor(m: &meeting::Model) -> Cursor {
@@ -462,6 +476,9 @@ pub async fn schedule(
     mentorship_id: &str,
     input: &MeetingIn,
 ) -> AppResult<MeetingOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Meeting).await?;
     let mut p = Problems::default();
     let starts_at = p.take("starts_at", instant(&input.starts_at));
     let minutes = input
@@ -470,9 +487,6 @@ pub async fn schedule(
     let location = p.take("location", text(&input.location, LOCATION_MAX, false));
     let agenda = p.take("agenda", sentences(&input.agenda, AGENDA_ITEMS));
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Meeting).await?;
     let r = &rel.record;
     let minutes = match minutes {
         Some(m) => m,
@@ -504,6 +518,10 @@ pub async fn patch(
     id: &str,
     input: &MeetingPatch,
 ) -> AppResult<MeetingOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (before, rel, _) =
+        relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
     let mut p = Problems::default();
     let status = input.status.as_deref().and_then(|s| {
         p.take(
@@ -536,10 +554,6 @@ pub async fn patch(
         .as_deref()
         .and_then(|a| p.take("agenda", sentences(a, AGENDA_ITEMS)));
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (before, rel, _) =
-        relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
     let r = &rel.record;
     let relationship: MentorshipStatus = rel.status(now);
     let mut after = before.clone();
@@ -607,11 +621,11 @@ pub async fn put_private_note(
     id: &str,
     input: &PrivateNoteIn,
 ) -> AppResult<PrivateNoteOut> {
-    let body = text(&input.body, NOTES_MAX, false).map_err(|e| AppError::field("body", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (m, _, _) =
         relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
+    let body = text(&input.body, NOTES_MAX, false).map_err(|e| AppError::field("body", e))?;
     store::save_note(
         &tx,
         private_note::Model {
@@ -646,14 +660,14 @@ pub async fn add_action_item(
     meeting_id: &str,
     input: &ActionItemIn,
 ) -> AppResult<ActionItemOut> {
-    let mut p = Problems::default();
-    let title = p.take("title", text(&input.title, ACTION_MAX, true));
-    let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
-    p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (m, rel, _) =
         relationship::lock_child::<meeting::Model>(&tx, caller, meeting_id, Kind::Meeting).await?;
+    let mut p = Problems::default();
+    let title = p.take("title", text(&input.title, ACTION_MAX, true));
+    let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
+    p.finish()?;
     let r = &rel.record;
     ensure_running(rel.status(now), "action items")?;
     let owner = owner_in(r, input.owner_id.as_deref().unwrap_or(caller.id()))
@@ -681,6 +695,10 @@ pub async fn patch_action_item(
     id: &str,
     input: &ActionItemPatch,
 ) -> AppResult<ActionItemOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (before, rel, _) =
+        relationship::lock_child::<action_item::Model>(&tx, caller, id, Kind::Meeting).await?;
     let mut p = Problems::default();
     let title = input
         .title
@@ -691,10 +709,6 @@ pub async fn patch_action_item(
         .as_deref()
         .and_then(|d| p.take("due_on", optional_date(Some(d))));
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (before, rel, _) =
-        relationship::lock_child::<action_item::Model>(&tx, caller, id, Kind::Meeting).await?;
     let r = &rel.record;
     ensure_running(rel.status(now), "action item changes")?;
     let mut after = before.clone();
@@ -724,6 +738,10 @@ pub async fn give_feedback(
     meeting_id: &str,
     input: &FeedbackIn,
 ) -> AppResult<FeedbackOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (m, rel, _) =
+        relationship::lock_child::<meeting::Model>(&tx, caller, meeting_id, Kind::Feedback).await?;
     let mut p = Problems::default();
     let rating = p.take("rating", in_range(input.rating, 1, 5));
     let went_well = p.take("went_well", text(&input.went_well, FEEDBACK_MAX, false));
@@ -733,10 +751,6 @@ pub async fn give_feedback(
         text(&input.encouragement, FEEDBACK_MAX, false),
     );
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (m, rel, _) =
-        relationship::lock_child::<meeting::Model>(&tx, caller, meeting_id, Kind::Feedback).await?;
     let given = store::gave_feedback(&tx, &m.id, caller.id()).await?;
     decide_meeting(
         MeetingAction::GiveFeedback,

@@ -6,7 +6,9 @@ use super::paging::Listing;
 use super::programs::{capacity_of, program_for};
 use super::relationship::{self, status_of, FORMER_MEMBER};
 use crate::domain::access::{program_access, Access, Kind, Part, ProgramAct, ProgramFacts};
-use crate::domain::lifecycle::{allowed_actions, decide, Outcome};
+use crate::domain::lifecycle::{
+    allowed_actions, decide, needs_confirmation, Confirmation, Outcome,
+};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{in_range, text, Problems};
 use crate::domain::wire::{Action, EndReason, MentorshipStatus as S, Origin, ProgramKind, Role};
@@ -137,7 +139,12 @@ fn allowed_for(r: &MentorshipRecord, status: S, access: Access, user_id: &str) -
 }
 
 /// The relationship as this caller may see it, as of `now`.
-fn view(r: &MentorshipRecord, access: Access, viewer: &str, now: DateTime<Utc>) -> MentorshipOut {
+pub(super) fn view(
+    r: &MentorshipRecord,
+    access: Access,
+    viewer: &str,
+    now: DateTime<Utc>,
+) -> MentorshipOut {
     let m = &r.m;
     let status = status_of(r, now);
     let part = access.take_part(Kind::Request).ok();
@@ -259,9 +266,18 @@ pub async fn of_program(
     Ok(Listing { items, next_cursor })
 }
 
-/// Every relationship of the caller, for the dashboard and the export.
-pub async fn all_mine(state: &AppState, caller: &Caller) -> AppResult<Vec<MentorshipOut>> {
-    Ok(mine(state, caller, None, &PageRequest::all()).await?.items)
+/// Every relationship of the caller, newest first, as stored (the dashboard's).
+pub async fn all_records(
+    state: &AppState,
+    caller: &Caller,
+) -> AppResult<Vec<Arc<MentorshipRecord>>> {
+    let all = PageRequest::all();
+    Ok(
+        store::involving_page_cached(&state.store, caller.id(), None, all.fetch())
+            .await?
+            .0
+            .clone(),
+    )
 }
 
 /// Refuses when the mentor has no place left in the program.
@@ -293,14 +309,6 @@ pub async fn request(
     caller: &Caller,
     input: &RequestIn,
 ) -> AppResult<MentorshipOut> {
-    let mut p = Problems::default();
-    let intro = p.take("intro", text(&input.intro, 2000, true));
-    let reasons = p.take("reasons", text(&input.reasons, 2000, false));
-    let ask = p.take("ask", text(&input.ask, 1000, false));
-    if input.mentor_id == caller.id() {
-        p.add("mentor_id", "you cannot ask yourself to be your mentor");
-    }
-    p.finish()?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let program = programs::program_by_id(&tx, &input.program_id)
@@ -315,6 +323,14 @@ pub async fn request(
         },
         ProgramAct::AskForMentor,
     )?;
+    let mut p = Problems::default();
+    let intro = p.take("intro", text(&input.intro, 2000, true));
+    let reasons = p.take("reasons", text(&input.reasons, 2000, false));
+    let ask = p.take("ask", text(&input.ask, 1000, false));
+    if input.mentor_id == caller.id() {
+        p.add("mentor_id", "you cannot ask yourself to be your mentor");
+    }
+    p.finish()?;
     if programs::enrollment_as(&tx, &program.id, &input.mentor_id, Role::Mentor)
         .await?
         .is_none()
@@ -438,14 +454,21 @@ pub struct EndIn {
     pub note: Option<String>,
 }
 
-/// Runs one lifecycle action; checks and change happen in one transaction.
+/// Runs one lifecycle action; checks and change happen in one transaction. Who may
+/// act is decided first; then whether a step that cannot be undone was confirmed.
 pub async fn act(
     state: &AppState,
     caller: &Caller,
     id: &str,
     action: Action,
     input: &ActionIn,
+    confirmation: Confirmation,
 ) -> AppResult<MentorshipOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let rel = relationship::lock(&tx, caller, id).await?;
+    let status = rel.status(now);
+    let part = rel.access.may_act(status, action)?;
     let mut p = Problems::default();
     // Every field sent is checked, whatever the action reads.
     let decline_reason = match action {
@@ -471,12 +494,15 @@ pub async fn act(
         text(input.reflection.as_deref().unwrap_or(""), 5000, false),
     );
     p.finish()?;
-
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let rel = relationship::lock(&tx, caller, id).await?;
-    let status = rel.status(now);
-    let part = rel.access.may_act(status, action)?;
+    if needs_confirmation(action) && confirmation == Confirmation::Missing {
+        return Err(AppError::unprocessable(
+            "confirmation_required",
+            format!(
+                "nothing changed: tick the box to confirm you want it {}; it cannot be undone",
+                action.past()
+            ),
+        ));
+    }
     let outcome = decide(status, action)?;
     let mut r = Arc::unwrap_or_clone(rel.record);
     let program = programs::program_by_id(&tx, &r.m.program_id)
@@ -644,7 +670,7 @@ pub struct AgreementOut {
     pub fully_signed: bool,
 }
 
-fn agreement_view(
+pub(super) fn agreement_view(
     r: &MentorshipRecord,
     a: agreement::Model,
     sigs: &[agreement_signature::Model],
@@ -707,6 +733,9 @@ pub async fn put_agreement(
     id: &str,
     input: &AgreementIn,
 ) -> AppResult<AgreementOut> {
+    let now = state.clock.now();
+    let tx = state.store.write().await?;
+    let (rel, _) = relationship::lock_part(&tx, caller, id, Kind::Agreement).await?;
     let mut p = Problems::default();
     let goals = p.take("goals", text(&input.goals, 5000, true));
     let cadence = p.take(
@@ -721,9 +750,6 @@ pub async fn put_agreement(
     let boundaries = p.take("boundaries", text(&input.boundaries, 5000, false));
     let confidentiality = p.take("confidentiality", text(&input.confidentiality, 5000, false));
     p.finish()?;
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (rel, _) = relationship::lock_part(&tx, caller, id, Kind::Agreement).await?;
     ensure_running(rel.status(now))?;
     let r = &rel.record;
     let new = agreement::Model {
@@ -829,10 +855,10 @@ pub async fn put_reflection(
     id: &str,
     input: &ReflectionIn,
 ) -> AppResult<ReflectionOut> {
-    let body = text(&input.text, 5000, true).map_err(|e| AppError::field("text", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (rel, _) = relationship::lock_part(&tx, caller, id, Kind::Reflection).await?;
+    let body = text(&input.text, 5000, true).map_err(|e| AppError::field("text", e))?;
     if rel.record.m.status != S::Completed {
         return Err(AppError::conflict(
             "invalid_transition",

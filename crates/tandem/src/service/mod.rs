@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod conversation;
+pub mod dashboard;
 pub mod export;
 pub mod goals;
 pub mod matching;
@@ -16,3 +17,4 @@ pub mod people;
 pub mod programs;
 pub mod progress;
 pub mod relationship;
+pub mod workspace;

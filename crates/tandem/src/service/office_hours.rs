@@ -200,7 +200,17 @@ pub async fn slots(
     days: i64,
 ) -> AppResult<Vec<SlotOut>> {
     let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::OfficeHours).await?;
-    let Some(mentor) = rel.record.m.mentor_id.as_deref() else {
+    mentor_slots(state, &rel.record, from, days).await
+}
+
+/// The free slots of a relationship's mentor (for a caller already allowed to see them).
+pub async fn mentor_slots(
+    state: &AppState,
+    r: &crate::store::records::MentorshipRecord,
+    from: Option<NaiveDate>,
+    days: i64,
+) -> AppResult<Vec<SlotOut>> {
+    let Some(mentor) = r.m.mentor_id.as_deref() else {
         return Ok(Vec::new());
     };
     Ok(
@@ -218,10 +228,10 @@ pub async fn book(
     mentorship_id: &str,
     input: &BookingIn,
 ) -> AppResult<MeetingOut> {
-    let starts_at = instant(&input.starts_at).map_err(|e| AppError::field("starts_at", e))?;
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::OfficeHours).await?;
+    let starts_at = instant(&input.starts_at).map_err(|e| AppError::field("starts_at", e))?;
     may_schedule(rel.status(now))?;
     let r = &rel.record;
     let mentor = r.m.mentor_id.clone().ok_or_else(|| {

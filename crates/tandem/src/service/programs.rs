@@ -384,6 +384,12 @@ pub async fn add_coordinator(
         program,
     };
     require(&tx, caller, &record, ProgramAct::AppointCoordinator).await?;
+    if input.person_id.trim().is_empty() {
+        return Err(AppError::field(
+            "person_id",
+            "choose an account or enter an e-mail",
+        ));
+    }
     let person = accounts::user_by_id(&tx, &input.person_id)
         .await?
         .ok_or_else(|| AppError::field("person_id", "no account with this id"))?;
@@ -487,6 +493,24 @@ pub async fn enroll(
     program_id: &str,
     input: &EnrollmentIn,
 ) -> AppResult<EnrollmentOut> {
+    let tx = state.store.write().await?;
+    let program = store::lock_program(&tx, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let person = match input.person_id.as_deref() {
+        Some(other) if other != caller.id() => {
+            let record = ProgramRecord {
+                coordinators: store::coordinators_of(&tx, program_id).await?,
+                program: program.clone(),
+            };
+            require(&tx, caller, &record, ProgramAct::EnrolOthers).await?;
+            accounts::user_by_id(&tx, other)
+                .await?
+                .ok_or_else(|| AppError::field("person_id", "no account with this id"))?
+        }
+        _ => caller.user().clone(),
+    };
+    // Who is enrolled, and by whom, is decided before what the form holds.
     let mut p = Problems::default();
     let role = p.take("role", input.role.required());
     let capacity = match input.capacity {
@@ -505,23 +529,6 @@ pub async fn enroll(
         .unwrap_or_default();
     p.finish()?;
     let role = role.unwrap_or(Role::Mentee);
-    let tx = state.store.write().await?;
-    let program = store::lock_program(&tx, program_id)
-        .await?
-        .ok_or(AppError::NotFound("program"))?;
-    let person = match input.person_id.as_deref() {
-        Some(other) if other != caller.id() => {
-            let record = ProgramRecord {
-                coordinators: store::coordinators_of(&tx, program_id).await?,
-                program: program.clone(),
-            };
-            require(&tx, caller, &record, ProgramAct::EnrolOthers).await?;
-            accounts::user_by_id(&tx, other)
-                .await?
-                .ok_or_else(|| AppError::field("person_id", "no account with this id"))?
-        }
-        _ => caller.user().clone(),
-    };
     let existing = store::roles_in(&tx, program_id, &person.id).await?;
     match may_enrol(program.kind, &existing, role) {
         Ok(()) => {}

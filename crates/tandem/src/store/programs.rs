@@ -176,6 +176,27 @@ pub async fn program_cached(store: &Store, id: &str) -> Result<Option<Arc<Progra
     .await
 }
 
+/// The names of these programs (unknown ids are left out).
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<Vec<(String, String)>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(super::sql::IN_CHUNK) {
+        out.extend(
+            program::Entity::find()
+                .select_only()
+                .column(program::Column::Id)
+                .column(program::Column::Name)
+                .filter(program::Column::Id.is_in(chunk.iter().cloned()))
+                .into_tuple::<(String, String)>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 // ------------------------------------------------------------------ enrolments
 
 pub async fn roles_in(

@@ -122,6 +122,64 @@ pub async fn meetings_of(
     meetings_page(db, mentorship_id, None, None, u64::MAX >> 1).await
 }
 
+/// The meetings of these relationships, by start (a dashboard's, in one statement
+/// per 900 relationships).
+pub async fn meetings_of_many(
+    db: &impl ConnectionTrait,
+    mentorship_ids: &[String],
+) -> Result<Vec<meeting::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in mentorship_ids.chunks(IN_CHUNK) {
+        out.extend(
+            meeting::Entity::find()
+                .filter(meeting::Column::MentorshipId.is_in(chunk.to_vec()))
+                .order_by_asc(meeting::Column::StartsAt)
+                .order_by_asc(meeting::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The action items of these relationships, oldest first.
+pub async fn action_items_of_many(
+    db: &impl ConnectionTrait,
+    mentorship_ids: &[String],
+) -> Result<Vec<action_item::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in mentorship_ids.chunks(IN_CHUNK) {
+        out.extend(
+            action_item::Entity::find()
+                .filter(action_item::Column::MentorshipId.is_in(chunk.to_vec()))
+                .order_by_asc(action_item::Column::CreatedAt)
+                .order_by_asc(action_item::Column::Id)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The feedback `author` gave on the meetings of these relationships.
+pub async fn feedback_by(
+    db: &impl ConnectionTrait,
+    author: &str,
+    mentorship_ids: &[String],
+) -> Result<Vec<feedback::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in mentorship_ids.chunks(IN_CHUNK) {
+        out.extend(
+            feedback::Entity::find()
+                .filter(feedback::Column::AuthorId.eq(author))
+                .filter(feedback::Column::MentorshipId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 /// Every meeting of every relationship `person` takes part in, by start (the calendar feed).
 pub async fn meetings_involving(
     db: &impl ConnectionTrait,

@@ -1,9 +1,10 @@
-//! The signed-in home: relationships, what waits on the caller, and next steps.
+//! The signed-in home: what waits on the caller, next steps, their relationships.
+//! What goes where is the dashboard use case's (`service::dashboard`); this page
+//! only words it.
 use super::{day, ok, Member, Page, WebError};
-use crate::domain::wire::{MentorshipStatus as S, Role};
-use crate::error::AppError;
-use crate::service::mentorships::{self, MentorshipOut};
-use crate::service::{people, programs};
+use crate::domain::wire::{NextStepKind, WaitingKind};
+use crate::service::dashboard::{self, Row};
+use crate::service::workspace::WaitingOut;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -31,7 +32,8 @@ pub struct Waiting {
     /// `waiting-{mentorship id}` for requests and proposals to answer.
     pub id: String,
     pub text: String,
-    pub since: String,
+    /// When it is due, in words.
+    pub when: String,
     pub href: String,
     pub action: String,
 }
@@ -49,29 +51,12 @@ struct Dashboard {
     calendar_url: String,
 }
 
-fn row(m: &MentorshipOut, me: &str) -> RelationshipRow {
-    let mentees: Vec<&str> = m
-        .mentees
-        .iter()
-        .filter(|x| x.id.as_deref() != Some(me))
-        .map(|x| x.name.as_str())
-        .collect();
-    let other = if m.my_role == Some(Role::Mentor) {
-        mentees.join(", ")
-    } else {
-        m.mentor.name.clone()
-    };
-    let other_id = if m.my_role == Some(Role::Mentor) {
-        m.mentees
-            .iter()
-            .find_map(|x| x.id.clone().filter(|id| id != me))
-    } else {
-        m.mentor.id.clone()
-    };
+fn row(r: &Row) -> RelationshipRow {
+    let m = &r.mentorship;
     RelationshipRow {
         id: m.id.clone(),
-        other_id: other_id.unwrap_or_default(),
-        other,
+        other: r.other.clone(),
+        other_id: r.other_id.clone().unwrap_or_default(),
         my_role: m
             .my_role
             .map(|r| r.as_str().to_string())
@@ -82,215 +67,113 @@ fn row(m: &MentorshipOut, me: &str) -> RelationshipRow {
     }
 }
 
+fn waiting_row(w: &WaitingOut) -> Waiting {
+    let page = format!("/mentorships/{}", w.mentorship_id);
+    let (id, href, action) = match w.kind {
+        WaitingKind::RequestToAnswer | WaitingKind::ProposalToAnswer => {
+            (format!("waiting-{}", w.mentorship_id), page, "Answer")
+        }
+        WaitingKind::AgreementToSign => (
+            format!("sign-{}", w.mentorship_id),
+            format!("{page}#agreement"),
+            "Sign",
+        ),
+        WaitingKind::FeedbackToGive => (
+            format!("feedback-{}", w.object_id),
+            format!("{page}#meeting-{}", w.object_id),
+            "Give feedback",
+        ),
+        WaitingKind::MeetingSoon => (
+            format!("meeting-{}", w.object_id),
+            format!("{page}#meeting-{}", w.object_id),
+            "Prepare",
+        ),
+        WaitingKind::ActionItemDue => (
+            format!("item-{}", w.object_id),
+            format!("{page}#meetings"),
+            "Open",
+        ),
+        WaitingKind::CheckinDue | WaitingKind::SurveyToGive => {
+            (format!("{}-{}", w.kind, w.object_id), page, "Open")
+        }
+    };
+    let when = match (w.kind, w.due_at) {
+        (WaitingKind::RequestToAnswer, Some(at)) => format!("expires {}", day(at)),
+        (WaitingKind::MeetingSoon, _) | (_, None) => String::new(),
+        (_, Some(at)) => format!("due {}", day(at)),
+    };
+    Waiting {
+        id,
+        text: format!("{}.", w.label),
+        when,
+        href,
+        action: action.into(),
+    }
+}
+
 pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Response, WebError> {
-    let mine = mentorships::all_mine(&state, &me.caller)
+    let d = dashboard::dashboard(&state, &me.caller)
         .await
         .map_err(me.fail())?;
-    let waiting_on: Vec<&MentorshipOut> = mine.iter().filter(|m| m.waits_on(me.id())).collect();
-    let enrollments = programs::my_enrollments(&state, &me.caller)
-        .await
-        .map_err(me.fail())?;
-    let coordinating = programs::coordinated_by(&state, &me.caller)
-        .await
-        .map_err(me.fail())?;
-    let profile = people::get_profile(&state, &me.caller)
-        .await
-        .map_err(me.fail())?;
-
-    let waiting_ids: Vec<&str> = waiting_on.iter().map(|m| m.id.as_str()).collect();
-    let requests = mine
-        .iter()
-        .filter(|m| m.status == S::Requested && m.my_role == Some(Role::Mentee))
-        .map(|m| row(m, me.id()))
-        .collect();
-    let ended_early = [S::Declined, S::Withdrawn, S::Expired];
-    let relationships = mine
-        .iter()
-        .filter(|m| {
-            m.status != S::Requested
-                && m.status != S::Merged
-                && !ended_early.contains(&m.status)
-                && !waiting_ids.contains(&m.id.as_str())
-        })
-        .map(|m| row(m, me.id()))
-        .collect();
-    let history = mine
-        .iter()
-        .filter(|m| ended_early.contains(&m.status))
-        .map(|m| row(m, me.id()))
-        .collect();
-    let tz = profile.timezone.clone().unwrap_or_else(|| "UTC".into());
-    let now = state.clock.now();
-    let mut waiting: Vec<Waiting> = waiting_on
-        .iter()
-        .map(|m| {
-            let r = row(m, me.id());
-            let (text, action) = if m.status == S::Requested {
-                (
-                    format!("{} asks you to be their mentor in {}.", r.other, r.program),
-                    "Answer",
-                )
-            } else {
-                (
-                    format!(
-                        "A proposed match with {} in {}: accept or decline it.",
-                        r.other, r.program
-                    ),
-                    "Answer",
-                )
-            };
-            Waiting {
-                id: format!("waiting-{}", m.id),
-                text,
-                since: day(m.created_at),
-                href: format!("/mentorships/{}", m.id),
-                action: action.into(),
-            }
-        })
-        .collect();
-
     let mut steps = Vec::new();
-    if profile.field.is_empty() && profile.headline.is_empty() && profile.skills.is_empty() {
+    if d.profile_is_empty {
         steps.push(Step {
             text: "Complete your profile so mentors and mentees can see who you are.".into(),
             href: "/profile".into(),
             action: "Edit profile".into(),
         });
     }
-    if enrollments.is_empty() && coordinating.is_empty() {
+    if !d.has_a_program {
         steps.push(Step {
             text: "Enrol in a program as a mentor or a mentee.".into(),
             href: "/programs".into(),
             action: "See programs".into(),
         });
     }
-    for e in enrollments.iter().filter(|e| e.role == Role::Mentee) {
-        let has_mentor = mine.iter().any(|m| {
-            m.program_id == e.program_id
-                && m.my_role == Some(Role::Mentee)
-                && S::OPEN.contains(&m.status)
+    for (program_id, name) in &d.find_a_mentor_in {
+        steps.push(Step {
+            text: format!("Find a mentor in {name}: see who fits you best and why."),
+            href: format!("/programs/{program_id}/suggestions"),
+            action: "See suggested mentors".into(),
         });
-        if !has_mentor {
-            let program = programs::get(&state, &me.caller, &e.program_id)
-                .await
-                .map_err(me.fail())?;
-            steps.push(Step {
-                text: format!(
-                    "Find a mentor in {}: see who fits you best and why.",
-                    program.name
-                ),
-                href: format!("/programs/{}/suggestions", e.program_id),
-                action: "See suggested mentors".into(),
-            });
-        }
     }
-    for m in mine.iter().filter(|m| m.status == S::Active) {
-        let r = row(m, me.id());
-        let at = |anchor: &str| format!("/mentorships/{}#{anchor}", m.id);
-        let mut wait = |id: String, text: String, since: String, href: String, action: &str| {
-            waiting.push(Waiting {
-                id,
-                text,
-                since,
-                href,
-                action: action.into(),
-            })
-        };
-        match mentorships::get_agreement(&state, &me.caller, &m.id).await {
-            Ok(a) if a.fully_signed => {}
-            Ok(a) if a.signed_by.iter().any(|id| id == me.id()) => steps.push(Step {
-                text: format!("Your agreement with {} waits for their signature.", r.other),
-                href: at("agreement"),
-                action: "View agreement".into(),
-            }),
-            Ok(a) => wait(
-                format!("sign-{}", m.id),
-                format!("Read and sign your agreement with {}.", r.other),
-                day(a.updated_at),
-                at("agreement"),
-                "Sign",
-            ),
-            Err(AppError::NotFound(_)) => steps.push(Step {
-                text: format!(
+    // Next steps that are not already waiting on the caller.
+    for r in &d.relationships {
+        let Some(next) = &r.next_step else { continue };
+        let at = |anchor: &str| format!("/mentorships/{}#{anchor}", r.mentorship.id);
+        let (text, href, action) = match next.kind {
+            NextStepKind::WriteAgreement => (
+                format!(
                     "Write an agreement with {}: goals, cadence, channel, boundaries.",
                     r.other
                 ),
-                href: at("agreement"),
-                action: "Write agreement".into(),
-            }),
-            Err(e) => return Err(me.fail()(e)),
-        }
-        let all = crate::domain::paging::PageRequest::all();
-        let meetings = crate::service::meetings::list(&state, &me.caller, &m.id, &all)
-            .await
-            .map_err(me.fail())?
-            .items;
-        let week = now + chrono::Duration::days(7);
-        for x in &meetings {
-            let when = super::workspace::local(x.starts_at, &tz);
-            let anchor = at(&format!("meeting-{}", x.id));
-            if x.allowed_actions
-                .contains(&crate::domain::workspace::MeetingAction::GiveFeedback)
-            {
-                wait(
-                    format!("feedback-{}", x.id),
-                    format!("Give feedback on your meeting with {} of {when}.", r.other),
-                    day(x.starts_at),
-                    anchor.clone(),
-                    "Give feedback",
-                );
-            } else if x.status == crate::domain::wire::MeetingStatus::Scheduled
-                && x.starts_at > now
-                && x.starts_at <= week
-            {
-                wait(
-                    format!("meeting-{}", x.id),
-                    format!("Meeting with {} this week: {when}.", r.other),
-                    String::new(),
-                    anchor.clone(),
-                    "Prepare",
-                );
-            }
-            for i in x
-                .action_items
-                .iter()
-                .filter(|i| !i.done && i.owner.id.as_deref() == Some(me.id()))
-            {
-                let due_soon = i.due_on.is_some_and(|d| d <= week.date_naive());
-                if due_soon {
-                    let due = i
-                        .due_on
-                        .map(|d| d.format("%-d %b").to_string())
-                        .unwrap_or_default();
-                    let text = if i.overdue {
-                        format!("Overdue since {due}: {} (with {}).", i.title, r.other)
-                    } else {
-                        format!("Due {due}: {} (with {}).", i.title, r.other)
-                    };
-                    wait(
-                        format!("item-{}", i.id),
-                        text,
-                        day(i.created_at),
-                        anchor.clone(),
-                        "Open",
-                    );
-                }
-            }
-        }
+                at("agreement"),
+                "Write agreement",
+            ),
+            NextStepKind::ConfirmHeld => (
+                format!("With {}: {}", r.other, next.label),
+                at(&format!(
+                    "meeting-{}",
+                    next.object_id.as_deref().unwrap_or_default()
+                )),
+                "Update it",
+            ),
+            _ => continue,
+        };
+        steps.push(Step {
+            text,
+            href,
+            action: action.into(),
+        });
     }
-    let calendar_url = crate::service::calendar::mine(&state, &me.caller)
-        .await
-        .map(|c| c.url)
-        .unwrap_or_default();
-
     Ok(ok(&Dashboard {
         page: me.page("Dashboard", "dashboard"),
         name: me.caller.name().to_string(),
-        waiting,
-        relationships,
-        requests,
-        history,
+        waiting: d.waiting.iter().map(waiting_row).collect(),
+        relationships: d.relationships.iter().map(row).collect(),
+        requests: d.my_requests.iter().map(row).collect(),
+        history: d.history.iter().map(row).collect(),
         steps,
-        calendar_url,
+        calendar_url: d.calendar_url,
     }))
 }

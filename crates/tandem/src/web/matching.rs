@@ -5,6 +5,7 @@ use super::{
     CsrfForm, Errors, Flash, Member, Opt, Page, WebError,
 };
 use crate::domain::access::ProgramAct;
+use crate::domain::lifecycle::Confirmation;
 use crate::domain::paging::PageRequest;
 use crate::domain::values::Pick;
 use crate::domain::wire::{Criterion, Objective, Role, RoundStatus};
@@ -291,16 +292,11 @@ pub async fn create_round(
     CsrfForm(form): CsrfForm<RoundForm>,
 ) -> Result<Response, WebError> {
     runnable_program(&state, &me, &id).await?;
-    let result = match matching::parse_min_score(&form.min_score) {
-        Ok(min_score) => {
-            let input = RoundIn {
-                objective: Pick::typed(&form.objective),
-                min_score,
-            };
-            matching::create_round(&state, &me.caller, &id, &input).await
-        }
-        Err(problem) => Err(AppError::field("min_score", problem)),
+    let input = RoundIn {
+        objective: Pick::typed(&form.objective),
+        min_score: typed_min_score(&form.min_score),
     };
+    let result = matching::create_round(&state, &me.caller, &id, &input).await;
     match result {
         Ok(r) => Ok(done(
             &state,
@@ -621,12 +617,13 @@ pub struct PairForm {
 }
 
 impl PairForm {
-    fn pair(&self) -> Result<[String; 2], AppError> {
-        let (mentor, mentee) = (self.mentor_id.trim(), self.mentee_id.trim());
-        if mentor.is_empty() || mentee.is_empty() {
-            return Err(AppError::field("pair", "choose a mentor and a mentee"));
-        }
-        Ok([mentor.to_string(), mentee.to_string()])
+    /// The pair as typed; the use case refuses an empty choice once it has decided
+    /// who may change the round.
+    fn pair(&self) -> [String; 2] {
+        [
+            self.mentor_id.trim().to_string(),
+            self.mentee_id.trim().to_string(),
+        ]
     }
 }
 
@@ -638,16 +635,17 @@ async fn change_round(
     adding: bool,
 ) -> Result<Response, WebError> {
     let back = format!("/rounds/{id}");
-    let patch = match form.pair() {
-        Ok(pair) if adding => RoundPatch {
+    let pair = form.pair();
+    let patch = if adding {
+        RoundPatch {
             add: vec![pair],
             ..RoundPatch::default()
-        },
-        Ok(pair) => RoundPatch {
+        }
+    } else {
+        RoundPatch {
             remove: vec![pair],
             ..RoundPatch::default()
-        },
-        Err(err) => return back_with_messages(state, me, &back, err),
+        }
     };
     match matching::patch_round(state, &me.caller, id, &patch).await {
         Ok(r) => {
@@ -694,6 +692,13 @@ pub async fn add_pair(
     change_round(&state, &me, &id, &form, true).await
 }
 
+/// A minimum score as typed: empty is none; what is not a number stands for a
+/// value out of range, which the round's use case refuses naming the field.
+fn typed_min_score(raw: &str) -> Option<f64> {
+    let raw = raw.trim();
+    (!raw.is_empty()).then(|| raw.parse().unwrap_or(f64::NAN))
+}
+
 /// A form whose step cannot be undone: `confirm=yes` says the person means it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -708,16 +713,12 @@ pub async fn publish_round(
     CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> Result<Response, WebError> {
     let back = format!("/rounds/{id}");
-    if form.confirm != "yes" {
-        return Ok(super::redirect_with(
-            &state,
-            &back,
-            super::Flash::error(
-                "Nothing was published: tick the box to confirm. Publishing sends every proposal and cannot be undone.",
-            ),
-        ));
-    }
-    match matching::publish_round(&state, &me.caller, &id).await {
+    let confirmation = if form.confirm == "yes" {
+        Confirmation::Given
+    } else {
+        Confirmation::Missing
+    };
+    match matching::publish_round(&state, &me.caller, &id, confirmation).await {
         Ok(r) => Ok(done(
             &state,
             &back,
@@ -739,10 +740,7 @@ pub async fn propose_pair(
     CsrfForm(form): CsrfForm<PairForm>,
 ) -> Result<Response, WebError> {
     let back = format!("/programs/{id}/enrollments");
-    let [mentor_id, mentee_id] = match form.pair() {
-        Ok(pair) => pair,
-        Err(err) => return back_with_messages(&state, &me, &back, err),
-    };
+    let [mentor_id, mentee_id] = form.pair();
     let input = PairIn {
         mentor_id,
         mentee_id,

@@ -30,6 +30,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::http::headers::PAGES_CSP as CSP;
@@ -85,7 +86,7 @@ pages! {
     post "/shortlist" => shortlist::add,
     post "/shortlist/{person_id}/remove" => shortlist::remove,
     get "/people/{id}" => profile::person_page,
-    get "/mentorships/{id}" => mentorships::detail,
+    get "/mentorships/{id}" => workspace::detail,
     post "/mentorships/{id}/actions/{action}" => mentorships::act,
     post "/mentorships/{id}/agreement" => mentorships::save_agreement,
     post "/mentorships/{id}/agreement/sign" => mentorships::sign_agreement,
@@ -502,6 +503,10 @@ fn bare_error(status: StatusCode, message: &str) -> Response {
     )
 }
 
+/// A form with no fields but the CSRF token.
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
+
 /// Per-field messages for a form, plus how to show the rest.
 #[derive(Debug, Default, Clone)]
 pub struct Errors(pub FieldErrors);
@@ -610,6 +615,14 @@ pub fn optional_number(raw: &str, field: &str, errors: &mut Errors) -> Option<i6
             None
         }
     }
+}
+
+/// A whole number typed into a text box, for a use case that checks its range
+/// itself once it has decided who may post: empty is none, and what is not a whole
+/// number stands for a value no range holds, so the use case names the field.
+pub fn typed_number(raw: &str) -> Option<i64> {
+    let t = raw.trim();
+    (!t.is_empty()).then(|| t.parse().unwrap_or(i64::MIN))
 }
 
 /// An option of a `<select>`.

@@ -284,16 +284,15 @@ pub async fn appoint_coordinator(
     programs::get(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
+    // An e-mail is looked up by an admin only; a chosen account (or none: the use
+    // case refuses an empty choice once it has decided who may appoint) goes as is.
     let person_id = if !form.email.trim().is_empty() {
         match accounts::account_by_email(&state, &me.caller, &form.email).await {
             Ok(u) => u.id,
             Err(err) => return Ok(back_with_error(&state, &back, err, me.fail())),
         }
-    } else if !form.person_id.trim().is_empty() {
-        form.person_id.trim().to_string()
     } else {
-        let err = AppError::field("person_id", "choose an account or enter an e-mail");
-        return Ok(back_with_error(&state, &back, err, me.fail()));
+        form.person_id.trim().to_string()
     };
     match programs::add_coordinator(&state, &me.caller, &id, &CoordinatorIn { person_id }).await {
         Ok(c) => Ok(done(
@@ -686,6 +685,8 @@ pub async fn create_program(
     me: Member,
     CsrfForm(form): CsrfForm<ProgramForm>,
 ) -> Result<Response, WebError> {
+    // Who may create a program is decided before what the form holds.
+    me.caller.require_admin().map_err(me.fail())?;
     let result = match form.to_input() {
         Ok(input) => programs::create(&state, &me.caller, &input).await,
         Err(errors) => Err(AppError::Validation(errors.0)),

@@ -29,7 +29,11 @@ const CSRF: &str = "matrix-csrf-token";
 
 on_both_databases!(every_cell_of_the_authorization_matrix_holds);
 
-/// `(method, path) → expected status per role`, in table order.
+/// A row that sends a step that cannot be undone without its confirmation.
+const UNCONFIRMED: &str = " (unconfirmed)";
+
+/// `(method, path) → expected status per role`, in table order; a path may end in
+/// ` (unconfirmed)`.
 fn rows() -> Vec<(String, String, [u16; 9])> {
     let mut out = Vec::new();
     for line in MATRIX.lines() {
@@ -69,7 +73,27 @@ fn the_matrix_has_a_row_for_every_operation_and_every_page_and_no_other() {
     for (method, path) in tandem::web::ROUTES {
         wanted.insert((method.to_uppercase(), path.to_string()));
     }
-    let have: BTreeSet<(String, String)> = rows().into_iter().map(|(m, p, _)| (m, p)).collect();
+    let (variants, plain): (Vec<_>, Vec<_>) = rows()
+        .into_iter()
+        .partition(|(_, p, _)| p.ends_with(UNCONFIRMED));
+    let have: BTreeSet<(String, String)> = plain.into_iter().map(|(m, p, _)| (m, p)).collect();
+    // A row without its confirmation is a variant of an operation that exists.
+    for (method, path, _) in variants {
+        let path = path.trim_end_matches(UNCONFIRMED);
+        let exists = wanted.iter().any(|(m, route)| {
+            let (a, b): (Vec<&str>, Vec<&str>) =
+                (route.split('/').collect(), path.split('/').collect());
+            *m == method
+                && a.len() == b.len()
+                && a.iter()
+                    .zip(&b)
+                    .all(|(r, p)| r == p || (r.starts_with('{') && !p.is_empty()))
+        });
+        assert!(
+            exists,
+            "{method} {path}: no such operation to send unconfirmed"
+        );
+    }
     let missing: Vec<_> = wanted.difference(&have).collect();
     assert!(
         missing.is_empty(),
@@ -329,6 +353,7 @@ async fn world(app: &TestApp) -> World {
 
 /// The path with its parameters naming the world's objects (or random ids).
 fn concrete(template: &str, w: &World, random: bool) -> String {
+    let template = template.trim_end_matches(UNCONFIRMED);
     let mut out = Vec::new();
     let segments: Vec<&str> = template.split('/').collect();
     for (k, s) in segments.iter().enumerate() {
@@ -461,6 +486,11 @@ fn form(template: &str, w: &World, csrf: &str) -> Vec<(String, String)> {
         "/shortlist" => vec![("person_id", w.ids["mentor"].clone())],
         "/mentorships/{id}/agreement" => vec![("goals", "Grow further.".into())],
         "/rounds/{id}/publish" => vec![("confirm", "yes".into())],
+        // Rows marked unconfirmed send no `confirm`; the others that cannot be
+        // undone send it, like a person who ticked the box.
+        t if t.starts_with("/mentorships/{id}/actions/") && !t.ends_with(UNCONFIRMED) => {
+            vec![("confirm", "yes".into())]
+        }
         "/mentorships/{id}/meetings" => vec![("starts_at", "2030-03-01T10:00".into())],
         "/mentorships/{id}/bookings" => vec![("starts_at", w.ids["slot"].clone())],
         "/mentorships/{id}/goals" | "/goals/{id}/milestones" | "/meetings/{id}/action-items" => {
@@ -504,6 +534,19 @@ async fn run_cell(
     template: &str,
     random: bool,
 ) -> Answer {
+    run_cell_with(app, w, role, method, template, random, true).await
+}
+
+/// One cell; a page's POST sends its form when `filled`, else only the CSRF token.
+async fn run_cell_with(
+    app: &TestApp,
+    w: &World,
+    role: &str,
+    method: &str,
+    template: &str,
+    random: bool,
+    filled: bool,
+) -> Answer {
     let writes = app.state.store.writes_begun();
     let path = concrete(template, w, random);
     let token = w.tokens.get(role);
@@ -535,7 +578,12 @@ async fn run_cell(
                 None => CSRF.to_string(),
             };
             req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-            Body::from(serde_urlencoded::to_string(form(template, w, &csrf)).unwrap())
+            let fields = if filled {
+                form(template, w, &csrf)
+            } else {
+                vec![("csrf".to_string(), csrf)]
+            };
+            Body::from(serde_urlencoded::to_string(fields).unwrap())
         } else {
             Body::empty()
         }
@@ -578,6 +626,18 @@ async fn every_cell_of_the_authorization_matrix_holds(app: TestApp) {
                 wrong.push(format!(
                     "{method} {template} as {role}: {got}, the table says {want}"
                 ));
+            }
+            // Whoever is refused a page's POST is refused whatever its form holds:
+            // access is decided before the form is read.
+            let page_post = method == "POST" && !template.starts_with("/api/");
+            if page_post && (want == 403 || want == 404) {
+                let empty = run_cell_with(&app, w, role, &method, &template, false, false).await;
+                if empty.status != want {
+                    wrong.push(format!(
+                        "{method} {template} as {role} with an empty form: {}, the table says {want}",
+                        empty.status
+                    ));
+                }
             }
             if template.contains('{') {
                 let answer = run_cell(&app, &shared, role, &method, &template, true).await;

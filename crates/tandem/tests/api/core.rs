@@ -120,9 +120,10 @@ async fn invalid_cursors_are_refused_and_pages_follow_each_other(app: TestApp) {
         }
     }
     assert_eq!(seen.len(), 5);
-    let times: Vec<&str> = seen
+    // As instants: "…:40Z" and "…:40.075Z" do not sort as text.
+    let times: Vec<chrono::DateTime<chrono::Utc>> = seen
         .iter()
-        .map(|m| m["created_at"].as_str().unwrap())
+        .map(|m| m["created_at"].as_str().unwrap().parse().unwrap())
         .collect();
     let mut sorted = times.clone();
     sorted.sort_by(|a, b| b.cmp(a));

@@ -15,4 +15,5 @@ mod mentorships;
 mod openapi;
 mod programs;
 mod throttles;
+mod waiting;
 mod workspace;

@@ -89,7 +89,6 @@ async fn requests_are_validated(app: TestApp) {
             json!({"program_id": program, "mentor_id": mentor_id, "intro": "  ", "reasons": "", "ask": ""}),
             "intro",
         ),
-        (&mentor, request_body(&program, &mentor_id), "mentor_id"),
         (&mentee, request_body(&program, &mentee_id), "mentor_id"),
         (
             &mentee,
@@ -110,6 +109,16 @@ async fn requests_are_validated(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "not enrolled: {e}");
+    assert_eq!(e["error"]["code"], "not_enrolled");
+    // A mentor who is no mentee of the program may not ask, whatever they ask.
+    let (s, e) = app
+        .post(
+            "/api/v1/mentorships",
+            &mentor,
+            request_body(&program, &mentor_id),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["code"], "not_enrolled");
     let (s, _) = app
         .post(

@@ -1,0 +1,318 @@
+//! A relationship's page: what its participants share (the workspace) or, for
+//! those who oversee it, its status and dates; and the forms of the workspace.
+//! The page is built from one use case (`service::workspace::open`), which says
+//! which of the two the caller gets and what they may do.
+mod forms;
+mod view;
+
+pub use forms::*;
+
+use crate::domain::wire::{Action, EndReason, MentorshipStatus, Origin};
+use crate::service::mentorships::{AgreementIn, AgreementOut, MentorshipOut};
+use crate::service::programs;
+use crate::service::relationship::FORMER_MEMBER;
+use crate::service::workspace::{self, Seen};
+use crate::state::AppState;
+use crate::web::{
+    day, humanise, ok, optional_day, options, typed_number, Errors, Member, Opt, Page, WebError,
+};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+/// A relationship as its page shows it.
+pub struct MentorshipView {
+    pub id: String,
+    pub program_id: String,
+    pub program_name: String,
+    pub mentor: String,
+    /// Empty once the mentor erased their account.
+    pub mentor_id: String,
+    pub mentees: String,
+    /// (id, name) per mentee; the id is empty for a former member.
+    pub mentee_links: Vec<(String, String)>,
+    pub status: String,
+    pub origin: String,
+    pub created: String,
+    pub started: String,
+    pub ended: String,
+    pub expires: String,
+    pub end_reason: String,
+    pub is_participant: bool,
+    pub my_role: String,
+    pub intro: String,
+    pub reasons: String,
+    pub ask: String,
+    pub decline_reason: String,
+    pub end_note: String,
+    /// The caller accepted a proposed match and waits for the others.
+    pub awaiting_others: bool,
+    /// A match proposed by a round or a coordinator, not yet accepted by everyone.
+    pub is_proposed: bool,
+    /// For a proposed match: who has accepted so far.
+    pub acceptances: Vec<Acceptance>,
+}
+
+/// One participant's answer to a proposed match.
+pub struct Acceptance {
+    pub name: String,
+    pub role: &'static str,
+    pub accepted: bool,
+    pub is_me: bool,
+}
+
+fn acceptances(m: &MentorshipOut, me: &str) -> Vec<Acceptance> {
+    let mentor = Acceptance {
+        name: m.mentor.name.clone(),
+        role: "mentor",
+        accepted: m.mentor_accepted,
+        is_me: m.mentor.id.as_deref() == Some(me),
+    };
+    std::iter::once(mentor)
+        .chain(m.mentees.iter().map(|x| Acceptance {
+            name: x.name.clone(),
+            role: "mentee",
+            accepted: x.accepted,
+            is_me: x.id.as_deref() == Some(me),
+        }))
+        .collect()
+}
+
+fn origin_label(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Request => "Request from the mentee",
+        Origin::Round => "Matching round",
+        Origin::Coordinator => "Proposed by a coordinator",
+    }
+}
+
+/// Which action forms to show: the state machine's `allowed_actions`.
+#[derive(Default)]
+pub struct Actions {
+    pub accept: bool,
+    pub decline: bool,
+    pub withdraw: bool,
+    pub pause: bool,
+    pub resume: bool,
+    pub complete: bool,
+    pub end: bool,
+}
+
+impl Actions {
+    fn any(&self) -> bool {
+        self.accept
+            || self.decline
+            || self.withdraw
+            || self.pause
+            || self.resume
+            || self.complete
+            || self.end
+    }
+}
+
+pub struct AgreementView {
+    pub goals: String,
+    pub cadence_days: i32,
+    pub meeting_minutes: i32,
+    pub channel: String,
+    pub boundaries: String,
+    pub confidentiality: String,
+    pub updated: String,
+    pub signed_by: Vec<String>,
+    pub fully_signed: bool,
+    pub i_signed: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AgreementForm {
+    pub goals: String,
+    pub cadence_days: String,
+    pub meeting_minutes: String,
+    pub channel: String,
+    pub boundaries: String,
+    pub confidentiality: String,
+}
+
+impl AgreementForm {
+    fn from_agreement(a: &AgreementOut) -> AgreementForm {
+        AgreementForm {
+            goals: a.goals.clone(),
+            cadence_days: a.cadence_days.to_string(),
+            meeting_minutes: a.meeting_minutes.to_string(),
+            channel: a.channel.clone(),
+            boundaries: a.boundaries.clone(),
+            confidentiality: a.confidentiality.clone(),
+        }
+    }
+
+    /// The agreement as typed; the use case checks it once it has decided who may.
+    pub fn to_input(&self) -> AgreementIn {
+        AgreementIn {
+            goals: self.goals.clone(),
+            cadence_days: typed_number(&self.cadence_days),
+            meeting_minutes: typed_number(&self.meeting_minutes),
+            channel: self.channel.clone(),
+            boundaries: self.boundaries.clone(),
+            confidentiality: self.confidentiality.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mentorship.html")]
+pub struct MentorshipPage {
+    pub page: Page,
+    m: MentorshipView,
+    actions: Actions,
+    has_actions: bool,
+    end_reasons: Vec<Opt>,
+    agreement: Option<AgreementView>,
+    /// Active or paused: the agreement may be written and signed.
+    agreement_open: bool,
+    form: AgreementForm,
+    errors: Errors,
+    /// The pair's workspace; None for those who oversee.
+    ws: Option<view::WorkspaceView>,
+}
+
+fn name_for(m: &MentorshipOut, user_id: &str) -> String {
+    if m.mentor.id.as_deref() == Some(user_id) {
+        return m.mentor.name.clone();
+    }
+    m.mentees
+        .iter()
+        .find(|x| x.id.as_deref() == Some(user_id))
+        .map(|x| x.name.clone())
+        .unwrap_or_else(|| FORMER_MEMBER.into())
+}
+
+/// The relationship's page for the caller; `form` and `errors` refill the agreement
+/// form after a failed save.
+pub async fn page_for(
+    state: &AppState,
+    me: &Member,
+    id: &str,
+    form: Option<AgreementForm>,
+    errors: Errors,
+) -> Result<MentorshipPage, WebError> {
+    let seen = workspace::open(state, &me.caller, id)
+        .await
+        .map_err(me.fail())?;
+    let (m, ws) = match seen {
+        Seen::Oversight(m) => (*m, None),
+        Seen::Workspace(ws) => {
+            let ws = *ws;
+            (ws.mentorship.clone(), Some(ws))
+        }
+    };
+    let is_participant = ws.is_some();
+    let agreement = ws.as_ref().and_then(|w| w.agreement.clone());
+    let agreement_open = ws.as_ref().is_some_and(|w| w.can.add_content);
+    let awaiting_others = m.status == MentorshipStatus::Proposed && m.accepted_by(me.id());
+    let allowed = |a: Action| m.allowed_actions.contains(&a);
+    let actions = Actions {
+        accept: allowed(Action::Accept) && !awaiting_others,
+        decline: allowed(Action::Decline),
+        withdraw: allowed(Action::Withdraw),
+        pause: allowed(Action::Pause),
+        resume: allowed(Action::Resume),
+        complete: allowed(Action::Complete),
+        end: allowed(Action::End),
+    };
+    let form = match (form, &agreement) {
+        (Some(f), _) => f,
+        (None, Some(a)) => AgreementForm::from_agreement(a),
+        (None, None) if agreement_open => {
+            let program = programs::get(state, &me.caller, &m.program_id)
+                .await
+                .map_err(me.fail())?;
+            AgreementForm {
+                cadence_days: program.cadence_days.to_string(),
+                meeting_minutes: "60".into(),
+                confidentiality:
+                    "What we discuss stays between us unless we both agree to share it.".into(),
+                ..AgreementForm::default()
+            }
+        }
+        (None, None) => AgreementForm::default(),
+    };
+    let agreement = agreement.map(|a| AgreementView {
+        signed_by: a.signed_by.iter().map(|uid| name_for(&m, uid)).collect(),
+        i_signed: a.signed_by.iter().any(|uid| uid == me.id()),
+        fully_signed: a.fully_signed,
+        updated: day(a.updated_at),
+        goals: a.goals,
+        cadence_days: a.cadence_days,
+        meeting_minutes: a.meeting_minutes,
+        channel: a.channel,
+        boundaries: a.boundaries,
+        confidentiality: a.confidentiality,
+    });
+    let now = state.clock.now();
+    let ws = ws.map(|w| view::workspace_view(&w, me.id(), now));
+    let title = format!("{} & {}", m.mentor.name, m.mentee_names());
+    let view = MentorshipView {
+        id: m.id.clone(),
+        program_id: m.program_id.clone(),
+        program_name: m.program_name.clone(),
+        mentor: m.mentor.name.clone(),
+        mentor_id: m.mentor.id.clone().unwrap_or_default(),
+        mentees: m.mentee_names(),
+        mentee_links: m
+            .mentees
+            .iter()
+            .map(|x| (x.id.clone().unwrap_or_default(), x.name.clone()))
+            .collect(),
+        status: m.status.as_str().into(),
+        origin: origin_label(m.origin).to_string(),
+        created: day(m.created_at),
+        started: optional_day(m.started_at),
+        ended: optional_day(m.ended_at),
+        expires: if m.status == MentorshipStatus::Requested {
+            optional_day(m.expires_at)
+        } else {
+            String::new()
+        },
+        end_reason: m
+            .end_reason
+            .map(|r| humanise(r.as_str()))
+            .unwrap_or_default(),
+        is_participant,
+        my_role: m
+            .my_role
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+        intro: m.intro.clone().unwrap_or_default(),
+        reasons: m.reasons.clone().unwrap_or_default(),
+        ask: m.ask.clone().unwrap_or_default(),
+        decline_reason: m.decline_reason.clone().unwrap_or_default(),
+        end_note: m.end_note.clone().unwrap_or_default(),
+        awaiting_others,
+        is_proposed: m.status == MentorshipStatus::Proposed,
+        acceptances: acceptances(&m, me.id()),
+    };
+    Ok(MentorshipPage {
+        page: me.page(title, "dashboard"),
+        m: view,
+        has_actions: actions.any(),
+        actions,
+        end_reasons: options(EndReason::CHOSEN.iter().map(|r| r.as_str()), ""),
+        agreement,
+        agreement_open,
+        form,
+        errors,
+        ws,
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    Ok(ok(
+        &page_for(&state, &me, &id, None, Errors::default()).await?
+    ))
+}
