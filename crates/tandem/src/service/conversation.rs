@@ -8,7 +8,7 @@ use crate::domain::access::{Kind, ObjectFacts};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{line, text, Email as Address, Problems};
 use crate::domain::workspace::ensure_running;
-use crate::email::Email;
+use crate::email::kinds;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::db::{new_id, Connection};
@@ -115,14 +115,12 @@ pub fn introduction_view(r: &MentorshipRecord, i: &introduction::Model) -> Intro
     }
 }
 
-/// An e-mail to each participant but the caller.
-async fn to_the_others(
+/// The participants but the caller who still have an account, by (name, address).
+async fn the_others(
     db: &impl Connection,
     r: &MentorshipRecord,
     caller: &Caller,
-    subject: &str,
-    body: impl Fn(&str) -> String,
-) -> AppResult<Vec<Email>> {
+) -> AppResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     for id in r
         .participant_ids()
@@ -130,13 +128,7 @@ async fn to_the_others(
         .filter(|id| *id != caller.id())
     {
         if let Some(u) = accounts::user_by_id(db, id).await? {
-            out.push(Email {
-                calendar: None,
-                body: body(&u.name),
-                to_name: u.name,
-                to_address: u.email,
-                subject: subject.to_string(),
-            });
+            out.push((u.name, u.email));
         }
     }
     Ok(out)
@@ -180,12 +172,17 @@ pub async fn give_kudos(
         },
     )
     .await?;
-    let from = caller.name().to_string();
     let url = link(state, r);
-    let emails = to_the_others(&tx, r, caller, &format!("{from} says thank you"), |to| {
-        format!("Hello {to},\n\n{from} sent you kudos:\n\n{}\n\nSee it on your mentorship's page:\n{url}\n", k.message)
-    })
-    .await?;
+    let mut emails = Vec::new();
+    for (to, address) in the_others(&tx, r, caller).await? {
+        let kudos = kinds::Kudos {
+            to: &to,
+            from: caller.name(),
+            message: &k.message,
+            link: &url,
+        };
+        emails.push(kinds::compose(&kudos, &to, &address, None)?);
+    }
     let out = kudos_view(r, &k);
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
@@ -309,41 +306,27 @@ pub async fn introduce(
         },
     )
     .await?;
-    let mentor = caller.name().to_string();
-    let why = if note.is_empty() {
-        String::new()
-    } else {
-        format!("\n\nWhy: {note}")
-    };
     let mut emails = Vec::new();
     let mut mentee_names = Vec::new();
-    for id in r.mentee_ids() {
-        let Some(u) = accounts::user_by_id(&tx, id).await? else {
-            continue;
+    for (to, address) in the_others(&tx, r, caller).await? {
+        let letter = kinds::IntroductionToMentee {
+            to: &to,
+            mentor: caller.name(),
+            contact: &name,
+            contact_address: email.as_str(),
+            note: &note,
         };
-        mentee_names.push(u.name.clone());
-        emails.push(Email {
-            calendar: None,
-            subject: format!("{mentor} introduces you to {name}"),
-            body: format!(
-                "Hello {to},\n\n{mentor}, your mentor, introduces you to {name} <{address}>.{why}\n\nReply to {name} at that address to take it from here.\n",
-                to = u.name,
-                address = email.as_str()
-            ),
-            to_name: u.name,
-            to_address: u.email,
-        });
+        emails.push(kinds::compose(&letter, &to, &address, None)?);
+        mentee_names.push(to);
     }
-    let whom = mentee_names.join(" and ");
-    emails.push(Email {
-        calendar: None,
-        to_name: name.clone(),
-        to_address: email.as_str().to_string(),
-        subject: format!("{mentor} introduces you to {whom}"),
-        body: format!(
-            "Hello {name},\n\n{mentor} would like to introduce you to {whom}, whom they mentor on Tandem.{why}\n\n{whom} will get in touch with you.\n"
-        ),
-    });
+    let mentees = mentee_names.join(" and ");
+    let letter = kinds::IntroductionToContact {
+        to: &name,
+        mentor: caller.name(),
+        mentees: &mentees,
+        note: &note,
+    };
+    emails.push(kinds::compose(&letter, &name, email.as_str(), None)?);
     let out = introduction_view(r, &i);
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)

@@ -12,7 +12,7 @@ use crate::domain::wire::{
     Criterion, Exclusion, MentorshipStatus as S, Objective, Origin, Role, RoundStatus,
     UnmatchedRule,
 };
-use crate::email::Email;
+use crate::email::kinds;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::columns::TextList;
@@ -1060,18 +1060,15 @@ pub async fn publish_round(
                 (&mentor.name, &mentor.id, &mentee.name, "mentor"),
                 (&mentee.name, &mentee.id, &mentor.name, "mentee"),
             ] {
-                emails.push(Email {
-                    to_name: to.clone(),
-                    to_address: pool.emails.get(to_id).cloned().unwrap_or_default(),
-                    calendar: None,
-                    subject: format!("A proposed match in {}: {other}", pool.program.name),
-                    body: format!(
-                        "Hello {to},\n\nThe coordinators of {program} propose that you and {other} work \
-                         together, with you as the {part}. Read why this match was suggested, and accept or \
-                         decline it, here:\n\n{link}\n\nThe match starts once both of you have accepted.\n",
-                        program = pool.program.name
-                    ),
-                });
+                let letter = kinds::Proposal {
+                    to,
+                    other,
+                    program: &pool.program.name,
+                    part,
+                    link: &link,
+                };
+                let address = pool.emails.get(to_id).cloned().unwrap_or_default();
+                emails.push(kinds::compose(&letter, to, &address, None)?);
             }
         }
     }

@@ -13,6 +13,7 @@ use crate::domain::wire::{MeetingStatus, MentorshipStatus};
 use crate::domain::workspace::{
     decide_meeting, ensure_running, may_schedule, meeting_actions, MeetingAction, MeetingFacts,
 };
+use crate::email::kinds;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::store::db::{new_id, Connection};
@@ -401,33 +402,39 @@ pub async fn invite_emails(
         return Ok(Vec::new());
     }
     let file = super::calendar::meeting_file(state, r, m);
-    let when = m.starts_at.format("%A %-d %B %Y, %H:%M UTC");
+    let when = m.starts_at.format("%A %-d %B %Y, %H:%M UTC").to_string();
+    let short_when = m.starts_at.format("%-d %b, %H:%M UTC").to_string();
     let link = format!(
         "{}/mentorships/{}",
         state.config.base_url.trim_end_matches('/'),
         r.m.id
     );
-    let (subject, what) = match change {
-        Change::Scheduled => ("Meeting scheduled", "is scheduled"),
-        Change::Moved => ("Meeting changed", "has changed: it is now"),
-        Change::Cancelled => ("Meeting cancelled", "is cancelled; it was"),
-    };
     let mut out = Vec::new();
     for id in r.participant_ids() {
         let Some(u) = crate::store::accounts::user_by_id(db, id).await? else {
             continue;
         };
-        out.push(crate::email::Email {
-            body: format!(
-                "Hello {name},\n\nYour mentorship meeting {what} {when}, for {minutes} minutes{place}.\n\nThe invite is attached; the agenda and notes are on your mentorship's page:\n{link}\n",
-                name = u.name,
-                minutes = m.duration_minutes,
-                place = if m.location.is_empty() { String::new() } else { format!(", at {}", m.location) },
-            ),
-            subject: format!("{subject}: {}", m.starts_at.format("%-d %b, %H:%M UTC")),
-            to_name: u.name,
-            to_address: u.email,
-            calendar: Some(file.clone()),
+        macro_rules! letter {
+            ($kind:ident) => {
+                kinds::compose(
+                    &kinds::$kind {
+                        to: &u.name,
+                        when: when.clone(),
+                        short_when: short_when.clone(),
+                        minutes: m.duration_minutes,
+                        place: &m.location,
+                        link: &link,
+                    },
+                    &u.name,
+                    &u.email,
+                    Some(file.clone()),
+                )?
+            };
+        }
+        out.push(match change {
+            Change::Scheduled => letter!(MeetingScheduled),
+            Change::Moved => letter!(MeetingChanged),
+            Change::Cancelled => letter!(MeetingCancelled),
         });
     }
     Ok(out)

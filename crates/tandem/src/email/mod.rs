@@ -1,4 +1,7 @@
-//! Outgoing e-mail: SMTP when `TANDEM_SMTP_URL` is set, otherwise `.eml` files in the outbox.
+//! Outgoing e-mail: SMTP when `TANDEM_SMTP_URL` is set, otherwise `.eml` files in
+//! the outbox. What each kind says is written in its template (`kinds`).
+pub mod kinds;
+
 use crate::config::Config;
 use anyhow::Context;
 use lettre::message::Mailbox;
