@@ -8,6 +8,7 @@ mod m0004_emails;
 mod m0005_workspace;
 mod m0006_round_bounds;
 mod m0007_authors;
+mod m0008_versions;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_workspace::Migration),
             Box::new(m0006_round_bounds::Migration),
             Box::new(m0007_authors::Migration),
+            Box::new(m0008_versions::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! `tandem serve --demo`: fills an empty instance with a believable program to click through.
 use crate::domain::lifecycle::Confirmation;
 use crate::domain::values::{Pick, WeightsPatch};
+use crate::domain::versions::Expected;
 use crate::domain::wire::{
     Action, LearningStyle, MeetingPreference, Objective, ProgramContext, ProgramKind, Role,
 };
@@ -645,6 +646,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             boundaries: "No calls at weekends; reschedule a day ahead.".into(),
             confidentiality: "What we discuss stays between us unless we both agree otherwise.".into(),
         },
+        Expected::default(),
     )
     .await
     .map_err(describe)?;
@@ -803,6 +805,7 @@ async fn workspace(
                     status: Some(status.into()),
                     ..Default::default()
                 },
+                Expected::default(),
             )
             .await?;
         }
@@ -832,6 +835,7 @@ async fn workspace(
             shared_notes: Some("Agreed to focus on design reviews first. Noah shadows two reviews before co-running one.".into()),
             ..Default::default()
         },
+        Expected::default(),
     )
     .await?;
     meetings::put_private_note(
@@ -889,6 +893,7 @@ async fn workspace(
             done: Some(true),
             ..Default::default()
         },
+        Expected::default(),
     )
     .await?;
     meetings::give_feedback(

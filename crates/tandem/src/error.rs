@@ -26,6 +26,13 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A change made on an older version of a shared text (412): nothing was
+    /// written, and `current` is the object as it is now.
+    #[error("{message}")]
+    EditConflict {
+        message: String,
+        current: serde_json::Value,
+    },
     #[error("too many attempts; try again in {retry_after} seconds")]
     TooManyRequests { retry_after: u64 },
     /// The server is busy with work of this kind; come back after `retry_after` seconds.
@@ -61,6 +68,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation_failed",
             AppError::Unprocessable { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::EditConflict { .. } => "edit_conflict",
             AppError::Unauthorized => "unauthorized",
             AppError::BadCredentials => "invalid_credentials",
             AppError::Forbidden(_) => "forbidden",

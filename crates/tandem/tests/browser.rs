@@ -891,6 +891,50 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
     mentor.open(&page).await;
     mentor.expect_text("Clear next steps").await;
 
+    // Two people on one held meeting's shared notes: the mentee adds a line and
+    // saves; the mentor then saves his from the page he had open. His is not
+    // written over hers: he sees both texts and saves the merge.
+    let held = mentee_browser
+        .current_url()
+        .await
+        .unwrap()
+        .fragment()
+        .and_then(|f| f.strip_prefix("meeting-"))
+        .expect("back at the meeting after giving feedback")
+        .to_string();
+    let open_notes = format!(
+        "document.querySelectorAll('#meeting-{held} details').forEach(d => d.open = true);"
+    );
+    let notes = format!("#notes-{held}");
+    let save = format!("#meeting-{held} details form button");
+    mentor.open(&page).await;
+    mentor.client.execute(&open_notes, vec![]).await.unwrap();
+    mentee.open(&page).await;
+    mentee.client.execute(&open_notes, vec![]).await.unwrap();
+    mentee.fill(&notes, "Mentee's line").await;
+    mentee.click(&save).await;
+    mentee.expect_text("Notes saved.").await;
+    mentor.fill(&notes, "Mentor's line").await;
+    mentor.click(&save).await;
+    mentor
+        .expect_text("The shared notes changed while you wrote")
+        .await;
+    mentor
+        .expect_element_text("#conflict-theirs", "Mentee's line")
+        .await;
+    mentor
+        .expect_element_text("#conflict-yours", "Mentor's line")
+        .await;
+    mentor
+        .fill("#conflict-yours", "Mentee's line\nMentor's line")
+        .await;
+    mentor.click("#conflict-save").await;
+    mentor.expect_text("Notes saved.").await;
+    mentor.expect_text("Mentor's line").await;
+    mentee.open(&page).await;
+    mentee.expect_text("Mentee's line").await;
+    mentee.expect_text("Mentor's line").await;
+
     // A message in the thread.
     mentee.fill("#message-body", "See you on Tuesday!").await;
     mentee.click("#message-submit").await;

@@ -117,6 +117,9 @@ fn add_common(op: &mut Operation, changes: bool) {
 ///   set may be left blank, and text holds anything but NUL.
 pub struct Constraints;
 
+/// What `If-Match` takes: a version in quotes (weak or strong), or `*`.
+const IF_MATCH_PATTERN: &str = r#"^\s*(\*|(W/)?"[0-9]{1,9}")\s*$"#;
+
 /// Entries of the lists in these bodies are labels or sentences of at most this length.
 const ITEM_LENGTHS: &[(&str, usize)] = &[
     ("ProfileData", LABEL_MAX),
@@ -245,6 +248,13 @@ fn constrain_queries(doc: &mut Value) {
             let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
                 continue;
             };
+            for param in params.iter_mut().filter(|p| p["in"] == "header") {
+                if param["name"] == "If-Match" {
+                    if let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) {
+                        schema.insert("pattern".into(), json!(IF_MATCH_PATTERN));
+                    }
+                }
+            }
             for param in params.iter_mut().filter(|p| p["in"] == "query") {
                 let name = param["name"].as_str().unwrap_or_default().to_string();
                 let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) else {

@@ -1,5 +1,6 @@
 //! What the API reads from a request: JSON bodies and query strings, refused in
 //! the SPEC's error shape when they are not what the document promises.
+use crate::domain::versions::{parse_if_match, Expected};
 use crate::error::AppError;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -7,6 +8,27 @@ use axum::http::{header, HeaderMap};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::HashSet;
+
+/// `If-Match: "<version>"`: the version of a shared text a change was made on
+/// (SPEC §7); without the header the change applies as before. 400 when it is not
+/// a version in quotes.
+pub struct IfMatch(pub Expected);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(IfMatch(Expected::default()));
+        };
+        let raw = value.to_str().map_err(|_| {
+            AppError::BadRequest("If-Match must be a version in quotes, as \"3\"".into())
+        })?;
+        parse_if_match(raw)
+            .map(IfMatch)
+            .map_err(AppError::BadRequest)
+    }
+}
 
 /// Whether the request says its body is JSON: `application/json`, parameters allowed.
 fn says_json(headers: &HeaderMap) -> bool {

@@ -1,5 +1,5 @@
 //! Requests, the mentorship lifecycle and agreements.
-use super::{created, optional_json, ApiJson, ApiQuery};
+use super::{created, optional_json, ApiJson, ApiQuery, IfMatch};
 use crate::domain::lifecycle::Confirmation;
 use crate::domain::paging::PageRequest;
 use crate::domain::wire::{Action, MentorshipStatus};
@@ -183,16 +183,17 @@ async fn get_agreement(
 }
 
 /// Write or change the agreement; a change clears the signatures.
-#[utoipa::path(put, path = "/api/v1/mentorships/{id}/agreement", tag = "agreement", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = AgreementIn, responses((status = 200, body = AgreementOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(put, path = "/api/v1/mentorships/{id}/agreement", tag = "agreement", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The version the change was made on, as \"3\"; when the object changed since, the answer is 412 edit_conflict and nothing changes")),
+    request_body = AgreementIn, responses((status = 200, body = AgreementOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 412, description = "edit_conflict: it changed since the version in If-Match; `current` holds it as it is now", body = ErrorBody)))]
 async fn put_agreement(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<AgreementIn>,
 ) -> AppResult<Json<AgreementOut>> {
     Ok(Json(
-        mentorships::put_agreement(&state, &caller, &id, &input).await?,
+        mentorships::put_agreement(&state, &caller, &id, &input, expected).await?,
     ))
 }
 

@@ -16,7 +16,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use doc::BearerAuth;
-pub use input::{optional_json, parse_json, ApiJson, ApiQuery};
+pub use input::{optional_json, parse_json, ApiJson, ApiQuery, IfMatch};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;

@@ -1,7 +1,7 @@
 //! The relationship's workspace: goals and milestones, meetings with their notes,
 //! action items and feedback, calendar files, office hours, kudos, messages,
 //! introductions, progress and the timeline.
-use super::{created, ApiJson, ApiQuery};
+use super::{created, ApiJson, ApiQuery, IfMatch};
 use crate::error::{AppError, AppResult};
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
@@ -101,15 +101,18 @@ async fn goals_from_plan(
 }
 
 /// Change a goal: its status (`open`, `achieved`, `dropped`), title, description, horizon or due date.
-#[utoipa::path(patch, path = "/api/v1/goals/{id}", tag = "goals", security(("bearer" = [])), params(("id" = String, Path)), request_body = GoalPatch,
-    responses((status = 200, body = GoalOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/goals/{id}", tag = "goals", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The version the change was made on, as \"3\"; when the object changed since, the answer is 412 edit_conflict and nothing changes")), request_body = GoalPatch,
+    responses((status = 200, body = GoalOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 412, description = "edit_conflict: it changed since the version in If-Match; `current` holds it as it is now", body = ErrorBody)))]
 async fn patch_goal(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<GoalPatch>,
 ) -> AppResult<Json<GoalOut>> {
-    Ok(Json(goals::patch_goal(&state, &caller, &id, &input).await?))
+    Ok(Json(
+        goals::patch_goal(&state, &caller, &id, &input, expected).await?,
+    ))
 }
 
 /// Add a milestone to a goal; it starts `not_started`.
@@ -127,16 +130,17 @@ async fn add_milestone(
 }
 
 /// Move a milestone forward (`not_started → in_progress → achieved | missed`) or edit it.
-#[utoipa::path(patch, path = "/api/v1/milestones/{id}", tag = "goals", security(("bearer" = [])), params(("id" = String, Path)), request_body = MilestonePatch,
-    responses((status = 200, body = MilestoneOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/milestones/{id}", tag = "goals", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The version the change was made on, as \"3\"; when the object changed since, the answer is 412 edit_conflict and nothing changes")), request_body = MilestonePatch,
+    responses((status = 200, body = MilestoneOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 412, description = "edit_conflict: it changed since the version in If-Match; `current` holds it as it is now", body = ErrorBody)))]
 async fn patch_milestone(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<MilestonePatch>,
 ) -> AppResult<Json<MilestoneOut>> {
     Ok(Json(
-        goals::patch_milestone(&state, &caller, &id, &input).await?,
+        goals::patch_milestone(&state, &caller, &id, &input, expected).await?,
     ))
 }
 
@@ -182,15 +186,18 @@ async fn get_meeting(
 }
 
 /// Mark a meeting held or cancelled, move it, or write its shared notes.
-#[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", security(("bearer" = [])), params(("id" = String, Path)), request_body = MeetingPatch,
-    responses((status = 200, body = MeetingOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "the meeting's status does not allow it", body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The version the change was made on, as \"3\"; when the object changed since, the answer is 412 edit_conflict and nothing changes")), request_body = MeetingPatch,
+    responses((status = 200, body = MeetingOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "the meeting's status does not allow it", body = ErrorBody), (status = 422, body = ErrorBody), (status = 412, description = "edit_conflict: it changed since the version in If-Match; `current` holds it as it is now", body = ErrorBody)))]
 async fn patch_meeting(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<MeetingPatch>,
 ) -> AppResult<Json<MeetingOut>> {
-    Ok(Json(meetings::patch(&state, &caller, &id, &input).await?))
+    Ok(Json(
+        meetings::patch(&state, &caller, &id, &input, expected).await?,
+    ))
 }
 
 /// Write your private note on a meeting: nobody else ever sees it.
@@ -222,16 +229,17 @@ async fn add_action_item(
 }
 
 /// Mark an action item done or not done, or edit it.
-#[utoipa::path(patch, path = "/api/v1/action-items/{id}", tag = "meetings", security(("bearer" = [])), params(("id" = String, Path)), request_body = ActionItemPatch,
-    responses((status = 200, body = ActionItemOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/api/v1/action-items/{id}", tag = "meetings", security(("bearer" = [])), params(("id" = String, Path), ("If-Match" = Option<String>, Header, description = "The version the change was made on, as \"3\"; when the object changed since, the answer is 412 edit_conflict and nothing changes")), request_body = ActionItemPatch,
+    responses((status = 200, body = ActionItemOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 412, description = "edit_conflict: it changed since the version in If-Match; `current` holds it as it is now", body = ErrorBody)))]
 async fn patch_action_item(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    IfMatch(expected): IfMatch,
     ApiJson(input): ApiJson<ActionItemPatch>,
 ) -> AppResult<Json<ActionItemOut>> {
     Ok(Json(
-        meetings::patch_action_item(&state, &caller, &id, &input).await?,
+        meetings::patch_action_item(&state, &caller, &id, &input, expected).await?,
     ))
 }
 

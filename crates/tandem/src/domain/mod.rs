@@ -9,6 +9,7 @@ pub mod office_hours;
 pub mod paging;
 pub mod progress;
 pub mod values;
+pub mod versions;
 pub mod waiting;
 pub mod wire;
 pub mod workspace;

@@ -17,16 +17,22 @@ pub fn status_of(err: &AppError) -> StatusCode {
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::EditConflict { .. } => StatusCode::PRECONDITION_FAILED,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Other(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
-/// `{"error": {"code", "message", "fields"?}}`
+/// `{"error": {"code", "message", "fields"?}}`, and with `edit_conflict` (412) the
+/// object as it is now in `current`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
+    /// With `edit_conflict`: the object as it is now, with its `version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,6 +55,10 @@ pub fn body_of(err: &AppError) -> ErrorBody {
                 AppError::Validation(fields) => Some(fields.clone()),
                 _ => None,
             },
+        },
+        current: match err {
+            AppError::EditConflict { current, .. } => Some(current.clone()),
+            _ => None,
         },
     }
 }
@@ -78,6 +88,7 @@ pub fn method_not_allowed() -> Response {
             message: "this path does not take that method".into(),
             fields: None,
         },
+        current: None,
     };
     (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
 }

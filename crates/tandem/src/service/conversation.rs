@@ -11,7 +11,7 @@ use crate::domain::workspace::ensure_running;
 use crate::email::kinds;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::db::{new_id, Connection};
+use crate::store::db::Connection;
 use crate::store::entities::{introduction, kudos, message};
 use crate::store::records::MentorshipRecord;
 use crate::store::{accounts, workspace as store};
@@ -161,17 +161,13 @@ pub async fn give_kudos(
     let body = text(&input.message, KUDOS_MAX, true).map_err(|e| AppError::field("message", e))?;
     let r = &rel.record;
     ensure_running(rel.status(now), "kudos")?;
-    let k = store::insert(
-        &tx,
-        kudos::Model {
-            id: new_id(),
-            mentorship_id: mentorship_id.to_string(),
-            author_id: caller.id().to_string(),
-            message: body,
-            created_at: now,
-        },
-    )
-    .await?;
+    let said = store::Said {
+        mentorship_id,
+        by: caller.id(),
+        text: body,
+        at: now,
+    };
+    let k = store::insert_kudos(&tx, said).await?;
     let url = link(state, r);
     let mut emails = Vec::new();
     for (to, address) in the_others(&tx, r, caller).await? {
@@ -227,17 +223,13 @@ pub async fn post_message(
     let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::Message).await?;
     let body = text(&input.body, MESSAGE_MAX, true).map_err(|e| AppError::field("body", e))?;
     ensure_running(rel.status(now), "messages")?;
-    let m = store::insert(
-        &tx,
-        message::Model {
-            id: new_id(),
-            mentorship_id: mentorship_id.to_string(),
-            author_id: caller.id().to_string(),
-            body,
-            created_at: now,
-        },
-    )
-    .await?;
+    let said = store::Said {
+        mentorship_id,
+        by: caller.id(),
+        text: body,
+        at: now,
+    };
+    let m = store::insert_message(&tx, said).await?;
     tx.commit().await?;
     Ok(message_view(&rel.record, &m))
 }
@@ -293,19 +285,15 @@ pub async fn introduce(
     };
     let r = &rel.record;
     ensure_running(rel.status(now), "introductions")?;
-    let i = store::insert(
-        &tx,
-        introduction::Model {
-            id: new_id(),
-            mentorship_id: mentorship_id.to_string(),
-            author_id: caller.id().to_string(),
-            contact_name: name.clone(),
-            contact_email: email.as_str().to_string(),
-            note: note.clone(),
-            created_at: now,
-        },
-    )
-    .await?;
+    let new = store::NewIntroduction {
+        mentorship_id,
+        by: caller.id(),
+        contact_name: name.clone(),
+        contact_email: email.as_str().to_string(),
+        note: note.clone(),
+        at: now,
+    };
+    let i = store::insert_introduction(&tx, new).await?;
     let mut emails = Vec::new();
     let mut mentee_names = Vec::new();
     for (to, address) in the_others(&tx, r, caller).await? {

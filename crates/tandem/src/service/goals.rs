@@ -1,14 +1,16 @@
 //! Goals of a relationship and their milestones: set, moved forward, achieved;
 //! progress per goal is the share of its milestones achieved.
 use super::accounts::Caller;
+use super::edits;
 use super::relationship::{self, Relationship};
 use crate::domain::access::{Kind, ObjectFacts, Part};
 use crate::domain::values::{optional_date, text, Problems};
+use crate::domain::versions::Expected;
 use crate::domain::wire::{GoalStatus, Horizon, MilestoneStatus};
 use crate::domain::workspace::{decide_goal, decide_milestone, ensure_running};
 use crate::error::AppResult;
 use crate::state::AppState;
-use crate::store::db::{new_id, Connection};
+use crate::store::db::Connection;
 use crate::store::entities::{goal, milestone};
 use crate::store::{people, workspace as store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -84,6 +86,8 @@ pub struct MilestoneOut {
     pub status: MilestoneStatus,
     pub created_at: DateTime<Utc>,
     pub achieved_at: Option<DateTime<Utc>>,
+    /// Raised by every change; send it back as `If-Match` to change it safely.
+    pub version: i32,
 }
 
 /// Milestones achieved out of all, and the share in whole percent.
@@ -108,6 +112,8 @@ pub struct GoalOut {
     pub achieved_at: Option<DateTime<Utc>>,
     pub milestones: Vec<MilestoneOut>,
     pub progress: GoalProgress,
+    /// Raised by every change; send it back as `If-Match` to change it safely.
+    pub version: i32,
 }
 
 impl From<milestone::Model> for MilestoneOut {
@@ -121,6 +127,7 @@ impl From<milestone::Model> for MilestoneOut {
             status: m.status,
             created_at: m.created_at,
             achieved_at: m.achieved_at,
+            version: m.version,
         }
     }
 }
@@ -162,6 +169,7 @@ fn goal_view(g: goal::Model, all: &[milestone::Model]) -> GoalOut {
         status: g.status,
         created_at: g.created_at,
         achieved_at: g.achieved_at,
+        version: g.version,
         milestones,
     }
 }
@@ -231,19 +239,16 @@ pub async fn create(
     let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
     p.finish()?;
     ensure_running(rel.status(now), "goals")?;
-    let g = goal::Model {
-        id: new_id(),
-        mentorship_id: mentorship_id.to_string(),
+    let new = store::NewGoal {
+        mentorship_id,
         title: title.unwrap_or_default(),
         description: description.unwrap_or_default(),
         horizon: horizon.unwrap_or(Horizon::Short),
         due_on: due_on.flatten(),
-        status: GoalStatus::Open,
-        created_by: Some(caller.id().to_string()),
-        created_at: now,
-        achieved_at: None,
+        by: caller.id(),
+        at: now,
     };
-    let saved = store::insert(&tx, g).await?;
+    let saved = store::insert_goal(&tx, new).await?;
     tx.commit().await?;
     Ok(goal_view(saved, &[]))
 }
@@ -287,19 +292,16 @@ pub async fn take_from_plan(
                 continue;
             }
             have.push(title.to_lowercase());
-            let g = goal::Model {
-                id: new_id(),
-                mentorship_id: mentorship_id.to_string(),
+            let new = store::NewGoal {
+                mentorship_id,
                 title,
                 description: String::new(),
                 horizon,
                 due_on: None,
-                status: GoalStatus::Open,
-                created_by: Some(caller.id().to_string()),
-                created_at,
-                achieved_at: None,
+                by: caller.id(),
+                at: created_at,
             };
-            store::insert(&tx, g).await?;
+            store::insert_goal(&tx, new).await?;
         }
     }
     let out = goals_in(&tx, &rel, caller).await?;
@@ -353,6 +355,7 @@ pub async fn patch_goal(
     caller: &Caller,
     id: &str,
     input: &GoalPatch,
+    expected: Expected,
 ) -> AppResult<GoalOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -369,6 +372,14 @@ pub async fn patch_goal(
         .as_deref()
         .and_then(|h| p.take("horizon", Horizon::parse(h)));
     p.finish()?;
+    if let Err(stale) = expected.check(before.version) {
+        let milestones = store::milestones_of(&tx, &before.mentorship_id).await?;
+        return Err(edits::conflict(
+            "goal",
+            stale,
+            goal_view(before, &milestones),
+        ));
+    }
     ensure_running(rel.status(now), "goal changes")?;
     let mut after = before.clone();
     if let Some(to) = status {
@@ -406,19 +417,15 @@ pub async fn add_milestone(
     let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
     p.finish()?;
     ensure_running(rel.status(now), "milestones")?;
-    let m = milestone::Model {
-        id: new_id(),
-        goal_id: g.id,
-        mentorship_id: g.mentorship_id,
+    let new = store::NewMilestone {
+        goal: &g,
         title: title.unwrap_or_default(),
         description: description.unwrap_or_default(),
         due_on: due_on.flatten(),
-        status: MilestoneStatus::NotStarted,
-        created_at: now,
-        achieved_at: None,
-        created_by: Some(caller.id().to_string()),
+        by: caller.id(),
+        at: now,
     };
-    let saved = store::insert(&tx, m).await?;
+    let saved = store::insert_milestone(&tx, new).await?;
     tx.commit().await?;
     Ok(MilestoneOut::from(saved))
 }
@@ -428,6 +435,7 @@ pub async fn patch_milestone(
     caller: &Caller,
     id: &str,
     input: &MilestonePatch,
+    expected: Expected,
 ) -> AppResult<MilestoneOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -440,6 +448,9 @@ pub async fn patch_milestone(
         .and_then(|s| p.take("status", MilestoneStatus::parse(s)));
     let edits = Edits::parse(&mut p, &input.title, &input.description, &input.due_on);
     p.finish()?;
+    edits::ensure_fresh(expected, before.version, "milestone", || {
+        MilestoneOut::from(before.clone())
+    })?;
     ensure_running(rel.status(now), "milestone changes")?;
     let mut after = before.clone();
     if let Some(to) = status {

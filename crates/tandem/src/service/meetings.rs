@@ -2,6 +2,7 @@
 //! shared notes, each participant's private note (its author's alone), action
 //! items with an owner, and feedback once per participant after a held meeting.
 use super::accounts::Caller;
+use super::edits;
 use super::mentorships::Member;
 use super::paging::Listing;
 use super::relationship::{self, name_in, status_of, Relationship};
@@ -9,6 +10,7 @@ use crate::domain::access::{Kind, ObjectFacts};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::progress::is_overdue;
 use crate::domain::values::{in_range, instant, optional_date, sentences, text, Problems};
+use crate::domain::versions::Expected;
 use crate::domain::wire::{MeetingStatus, MentorshipStatus};
 use crate::domain::workspace::{
     decide_meeting, ensure_running, may_schedule, meeting_actions, MeetingAction, MeetingFacts,
@@ -16,7 +18,7 @@ use crate::domain::workspace::{
 use crate::email::kinds;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::db::{new_id, Connection};
+use crate::store::db::Connection;
 use crate::store::entities::{action_item, feedback, meeting, private_note};
 use crate::store::records::MentorshipRecord;
 use crate::store::{mentorships, workspace as store};
@@ -80,6 +82,8 @@ pub struct ActionItemOut {
     /// Not done and past its due date.
     pub overdue: bool,
     pub created_at: DateTime<Utc>,
+    /// Raised by every change; send it back as `If-Match` to change it safely.
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -95,6 +99,8 @@ pub struct MeetingOut {
     pub shared_notes: String,
     /// Raised on every change (the calendar invite's SEQUENCE).
     pub sequence: i32,
+    /// Raised by every change; send it back as `If-Match` to change it safely.
+    pub version: i32,
     /// Booked from the mentor's office hours.
     pub booked: bool,
     pub created_by: Option<String>,
@@ -202,6 +208,7 @@ pub fn item_view(
         done_at: a.done_at,
         overdue: is_overdue(a.due_on, a.done, now),
         created_at: a.created_at,
+        version: a.version,
     }
 }
 
@@ -262,6 +269,7 @@ pub fn meeting_view(m: meeting::Model, a: &Around) -> MeetingOut {
         status: m.status,
         shared_notes: m.shared_notes,
         sequence: m.sequence,
+        version: m.version,
         booked: m.booked,
         created_by: m.created_by,
         created_at: m.created_at,
@@ -459,22 +467,17 @@ pub async fn insert_meeting(
     now: DateTime<Utc>,
 ) -> AppResult<meeting::Model> {
     may_schedule(status_of(r, now))?;
-    let m = meeting::Model {
-        id: new_id(),
-        mentorship_id: r.m.id.clone(),
+    let m = store::NewMeeting {
+        mentorship_id: &r.m.id,
         starts_at: new.starts_at,
-        duration_minutes: new.minutes,
+        minutes: new.minutes,
         location: new.location,
-        agenda: new.agenda.into(),
-        status: MeetingStatus::Scheduled,
-        shared_notes: String::new(),
-        sequence: 0,
+        agenda: new.agenda,
         booked: new.booked,
-        created_by: Some(caller.id().to_string()),
-        created_at: now,
-        updated_at: now,
+        by: caller.id(),
+        at: now,
     };
-    Ok(store::insert(tx, m).await?)
+    Ok(store::insert_meeting(tx, m).await?)
 }
 
 pub async fn schedule(
@@ -524,6 +527,7 @@ pub async fn patch(
     caller: &Caller,
     id: &str,
     input: &MeetingPatch,
+    expected: Expected,
 ) -> AppResult<MeetingOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -562,6 +566,10 @@ pub async fn patch(
         .and_then(|a| p.take("agenda", sentences(a, AGENDA_ITEMS)));
     p.finish()?;
     let r = &rel.record;
+    if let Err(stale) = expected.check(before.version) {
+        let current = one_view(&tx, &rel, caller, before, now).await?;
+        return Err(edits::conflict("meeting", stale, current));
+    }
     let relationship: MentorshipStatus = rel.status(now);
     let mut after = before.clone();
     let decide = |action, m: &meeting::Model| {
@@ -633,16 +641,7 @@ pub async fn put_private_note(
     let (m, _, _) =
         relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
     let body = text(&input.body, NOTES_MAX, false).map_err(|e| AppError::field("body", e))?;
-    store::save_note(
-        &tx,
-        private_note::Model {
-            meeting_id: m.id.clone(),
-            author_id: caller.id().to_string(),
-            body: body.clone(),
-            updated_at: now,
-        },
-    )
-    .await?;
+    store::save_note(&tx, &m.id, caller.id(), body.clone(), now).await?;
     tx.commit().await?;
     Ok(PrivateNoteOut {
         meeting_id: m.id,
@@ -679,19 +678,15 @@ pub async fn add_action_item(
     ensure_running(rel.status(now), "action items")?;
     let owner = owner_in(r, input.owner_id.as_deref().unwrap_or(caller.id()))
         .map_err(|e| AppError::field("owner_id", e))?;
-    let item = action_item::Model {
-        id: new_id(),
-        mentorship_id: m.mentorship_id,
-        meeting_id: m.id,
+    let new = store::NewActionItem {
+        meeting: &m,
         title: title.unwrap_or_default(),
-        owner_id: Some(owner),
+        owner: &owner,
         due_on: due_on.flatten(),
-        done: false,
-        done_at: None,
-        created_at: now,
-        created_by: Some(caller.id().to_string()),
+        by: caller.id(),
+        at: now,
     };
-    let saved = store::insert(&tx, item).await?;
+    let saved = store::insert_action_item(&tx, new).await?;
     tx.commit().await?;
     Ok(item_view(r, &saved, now))
 }
@@ -701,6 +696,7 @@ pub async fn patch_action_item(
     caller: &Caller,
     id: &str,
     input: &ActionItemPatch,
+    expected: Expected,
 ) -> AppResult<ActionItemOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -717,6 +713,9 @@ pub async fn patch_action_item(
         .and_then(|d| p.take("due_on", optional_date(Some(d))));
     p.finish()?;
     let r = &rel.record;
+    edits::ensure_fresh(expected, before.version, "action item", || {
+        item_view(r, &before, now)
+    })?;
     ensure_running(rel.status(now), "action item changes")?;
     let mut after = before.clone();
     if let Some(done) = input.done {
@@ -769,18 +768,16 @@ pub async fn give_feedback(
             now,
         },
     )?;
-    let f = feedback::Model {
-        id: new_id(),
-        mentorship_id: m.mentorship_id,
-        meeting_id: m.id,
-        author_id: caller.id().to_string(),
+    let new = store::NewFeedback {
+        meeting: &m,
+        by: caller.id(),
         rating: rating.unwrap_or(3),
         went_well: went_well.unwrap_or_default(),
         to_improve: to_improve.unwrap_or_default(),
         encouragement: encouragement.unwrap_or_default(),
-        created_at: now,
+        at: now,
     };
-    let saved = store::insert(&tx, f).await?;
+    let saved = store::insert_feedback(&tx, new).await?;
     tx.commit().await?;
     Ok(feedback_view(&rel.record, &saved))
 }

@@ -2,6 +2,7 @@
 //! loads the relationship, asks the access rules and the state machine, persists,
 //! and returns a view.
 use super::accounts::Caller;
+use super::edits::ensure_fresh;
 use super::paging::Listing;
 use super::programs::{capacity_of, program_for};
 use super::relationship::{self, status_of, FORMER_MEMBER};
@@ -11,6 +12,7 @@ use crate::domain::lifecycle::{
 };
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{in_range, text, Problems};
+use crate::domain::versions::Expected;
 use crate::domain::wire::{Action, EndReason, MentorshipStatus as S, Origin, ProgramKind, Role};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -663,6 +665,8 @@ pub struct AgreementOut {
     pub confidentiality: String,
     pub updated_by: String,
     pub updated_at: DateTime<Utc>,
+    /// Raised by every change of the terms; send it back as `If-Match` to change it safely.
+    pub version: i32,
     /// Who has signed the current text.
     pub signed_by: Vec<String>,
     /// When the last participant signed; null until everyone has.
@@ -687,6 +691,7 @@ pub(super) fn agreement_view(
         confidentiality: a.confidentiality,
         updated_by: a.updated_by,
         updated_at: a.updated_at,
+        version: a.version,
         signed_by: sigs.iter().map(|s| s.user_id.clone()).collect(),
         signed_at: if fully {
             sigs.iter().map(|s| s.signed_at).max()
@@ -726,12 +731,14 @@ fn ensure_running(status: S) -> AppResult<()> {
     }
 }
 
-/// Writes the agreement; any change to a signed text clears the signatures.
+/// Writes the agreement; any change to the terms clears the signatures and raises
+/// its version. A change made on an older version (`expected`) is refused.
 pub async fn put_agreement(
     state: &AppState,
     caller: &Caller,
     id: &str,
     input: &AgreementIn,
+    expected: Expected,
 ) -> AppResult<AgreementOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
@@ -752,50 +759,27 @@ pub async fn put_agreement(
     p.finish()?;
     ensure_running(rel.status(now))?;
     let r = &rel.record;
-    let new = agreement::Model {
-        mentorship_id: id.to_string(),
+    let current = store::agreement_of(&tx, id).await?;
+    if let Some(current) = &current {
+        let signatures = store::signatures_of(&tx, id).await?;
+        ensure_fresh(expected, current.version, "agreement", || {
+            agreement_view(r, current.clone(), &signatures)
+        })?;
+    }
+    let terms = store::Terms {
         goals: goals.unwrap_or_default(),
         cadence_days: cadence.unwrap_or(14),
         meeting_minutes: minutes.unwrap_or(60),
         channel: channel.unwrap_or_default(),
         boundaries: boundaries.unwrap_or_default(),
         confidentiality: confidentiality.unwrap_or_default(),
-        updated_by: caller.id().to_string(),
-        updated_at: now,
     };
-    match store::agreement_of(&tx, id).await? {
-        Some(old) if same_terms(&old, &new) => {}
-        Some(_) => {
-            store::clear_signatures(&tx, id).await?;
-            store::save_agreement(&tx, new, true).await?;
-        }
-        None => {
-            store::save_agreement(&tx, new, false).await?;
-        }
-    }
+    store::write_agreement(&tx, id, current, terms, caller.id(), now).await?;
     let out = agreement_in(&tx, r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;
     tx.commit().await?;
     Ok(out)
-}
-
-fn same_terms(a: &agreement::Model, b: &agreement::Model) -> bool {
-    (
-        &a.goals,
-        a.cadence_days,
-        a.meeting_minutes,
-        &a.channel,
-        &a.boundaries,
-        &a.confidentiality,
-    ) == (
-        &b.goals,
-        b.cadence_days,
-        b.meeting_minutes,
-        &b.channel,
-        &b.boundaries,
-        &b.confidentiality,
-    )
 }
 
 pub async fn sign_agreement(

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod conversation;
 pub mod dashboard;
+pub mod edits;
 pub mod export;
 pub mod goals;
 pub mod matching;

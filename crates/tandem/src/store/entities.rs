@@ -266,6 +266,8 @@ pub mod agreement {
         pub confidentiality: String,
         pub updated_by: String,
         pub updated_at: DateTimeUtc,
+        /// Raised by every change; an edit made on an older one is refused.
+        pub version: i32,
     }
     no_relations!();
 }
@@ -394,6 +396,8 @@ pub mod goal {
         pub created_by: Option<String>,
         pub created_at: DateTimeUtc,
         pub achieved_at: Option<DateTimeUtc>,
+        /// Raised by every change; an edit made on an older one is refused.
+        pub version: i32,
     }
     no_relations!();
 }
@@ -417,6 +421,8 @@ pub mod milestone {
         pub achieved_at: Option<DateTimeUtc>,
         /// Who set it; null for milestones set before authors were recorded.
         pub created_by: Option<String>,
+        /// Raised by every change; an edit made on an older one is refused.
+        pub version: i32,
     }
     no_relations!();
 }
@@ -442,6 +448,8 @@ pub mod meeting {
         pub created_by: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Raised by every change; an edit made on an older one is refused.
+        pub version: i32,
     }
     no_relations!();
 }
@@ -465,6 +473,8 @@ pub mod action_item {
         pub created_at: DateTimeUtc,
         /// Who wrote it; null for items written before authors were recorded.
         pub created_by: Option<String>,
+        /// Raised by every change; an edit made on an older one is refused.
+        pub version: i32,
     }
     no_relations!();
 }
@@ -577,3 +587,18 @@ pub mod private_note {
     }
     no_relations!();
 }
+
+/// The shared texts two people may edit carry a version (SPEC §7).
+macro_rules! versioned {
+    ($($m:ident),+) => {
+        $(impl super::sql::Versioned for $m::Model {
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn set_version(&mut self, version: i32) {
+                self.version = version;
+            }
+        })+
+    };
+}
+versioned!(agreement, meeting, goal, milestone, action_item);

@@ -443,16 +443,65 @@ pub async fn signatures_of(
         .await
 }
 
-/// Writes the agreement's terms; `replace` when one exists already.
-pub async fn save_agreement(
-    db: &impl ConnectionTrait,
-    a: agreement::Model,
-    replace: bool,
-) -> Result<agreement::Model, DbErr> {
-    put::<agreement::Entity>(db, a, replace).await
+/// What an agreement says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Terms {
+    pub goals: String,
+    pub cadence_days: i32,
+    pub meeting_minutes: i32,
+    pub channel: String,
+    pub boundaries: String,
+    pub confidentiality: String,
 }
 
-pub async fn clear_signatures(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
+impl Terms {
+    fn of(a: &agreement::Model) -> Terms {
+        Terms {
+            goals: a.goals.clone(),
+            cadence_days: a.cadence_days,
+            meeting_minutes: a.meeting_minutes,
+            channel: a.channel.clone(),
+            boundaries: a.boundaries.clone(),
+            confidentiality: a.confidentiality.clone(),
+        }
+    }
+}
+
+/// Writes an agreement's terms over `current` (None: the first text). Terms that
+/// change clear every signature and raise the version; the same terms change nothing.
+pub async fn write_agreement(
+    db: &impl ConnectionTrait,
+    mentorship_id: &str,
+    current: Option<agreement::Model>,
+    terms: Terms,
+    by: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let version = match &current {
+        Some(old) if Terms::of(old) == terms => return Ok(()),
+        Some(old) => {
+            clear_signatures(db, mentorship_id).await?;
+            old.version.saturating_add(1)
+        }
+        None => 1,
+    };
+    let row = agreement::Model {
+        mentorship_id: mentorship_id.to_string(),
+        goals: terms.goals,
+        cadence_days: terms.cadence_days,
+        meeting_minutes: terms.meeting_minutes,
+        channel: terms.channel,
+        boundaries: terms.boundaries,
+        confidentiality: terms.confidentiality,
+        updated_by: by.to_string(),
+        updated_at: at,
+        version,
+    };
+    put::<agreement::Entity>(db, row, current.is_some()).await?;
+    Ok(())
+}
+
+async fn clear_signatures(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
     agreement_signature::Entity::delete_many()
         .filter(agreement_signature::Column::MentorshipId.eq(id))
         .exec(db)

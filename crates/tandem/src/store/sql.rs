@@ -124,3 +124,28 @@ where
         row.insert(db).await
     }
 }
+
+/// A row of a shared text that two people may edit: it carries a version raised by
+/// every change (SPEC §7).
+pub trait Versioned {
+    fn version(&self) -> i32;
+    fn set_version(&mut self, version: i32);
+}
+
+/// Writes the columns that changed and raises the version when anything did: the
+/// one way a shared text is written.
+pub async fn update_versioned<E>(
+    db: &impl ConnectionTrait,
+    before: E::Model,
+    mut after: E::Model,
+) -> Result<E::Model, DbErr>
+where
+    E: EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel> + Clone + PartialEq + Versioned,
+    E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+{
+    after.set_version(before.version());
+    let changed = after != before;
+    after.set_version(crate::domain::versions::next(before.version(), changed));
+    update_changed::<E>(db, before, after).await
+}

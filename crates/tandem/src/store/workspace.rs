@@ -1,14 +1,15 @@
 //! A relationship's workspace: goals and milestones, meetings with their private
 //! notes, action items and feedback, kudos, messages, introductions, and the
 //! mentors' office hours. Lists come in a fixed order with the id as tie-break.
+use super::db::new_id;
 use super::entities::{
     action_item, availability, feedback, goal, introduction, kudos, meeting, message, milestone,
     private_note,
 };
 use super::mentorships::ids_involving;
-use super::sql::{put, update_changed, IN_CHUNK};
-use crate::domain::wire::MeetingStatus;
-use chrono::{DateTime, Utc};
+use super::sql::{put, update_versioned, Versioned, IN_CHUNK};
+use crate::domain::wire::{GoalStatus, Horizon, MeetingStatus, MilestoneStatus};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
@@ -16,7 +17,7 @@ use sea_orm::{
 };
 
 /// Inserts a new row of any workspace table.
-pub async fn insert<M, A>(db: &impl ConnectionTrait, model: M) -> Result<M, DbErr>
+async fn insert<M, A>(db: &impl ConnectionTrait, model: M) -> Result<M, DbErr>
 where
     M: IntoActiveModel<A> + sea_orm::ModelTrait,
     A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
@@ -25,7 +26,7 @@ where
     Ok(model.into_active_model().insert(db).await?.into())
 }
 
-/// Writes the columns that changed.
+/// Writes the columns of a shared text that changed, raising its version when any did.
 pub async fn update<E>(
     db: &impl ConnectionTrait,
     before: E::Model,
@@ -33,10 +34,248 @@ pub async fn update<E>(
 ) -> Result<E::Model, DbErr>
 where
     E: EntityTrait,
-    E::Model: IntoActiveModel<E::ActiveModel> + Clone,
+    E::Model: IntoActiveModel<E::ActiveModel> + Clone + PartialEq + Versioned,
     E::ActiveModel: ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
 {
-    update_changed::<E>(db, before, after).await
+    update_versioned::<E>(db, before, after).await
+}
+
+// ------------------------------------------------------------------ what the use cases write
+
+/// A goal set in a relationship.
+pub struct NewGoal<'a> {
+    pub mentorship_id: &'a str,
+    pub title: String,
+    pub description: String,
+    pub horizon: Horizon,
+    pub due_on: Option<NaiveDate>,
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_goal(db: &impl ConnectionTrait, g: NewGoal<'_>) -> Result<goal::Model, DbErr> {
+    insert(
+        db,
+        goal::Model {
+            id: new_id(),
+            mentorship_id: g.mentorship_id.to_string(),
+            title: g.title,
+            description: g.description,
+            horizon: g.horizon,
+            due_on: g.due_on,
+            status: GoalStatus::Open,
+            created_by: Some(g.by.to_string()),
+            created_at: g.at,
+            achieved_at: None,
+            version: 1,
+        },
+    )
+    .await
+}
+
+/// A milestone added to a goal.
+pub struct NewMilestone<'a> {
+    pub goal: &'a goal::Model,
+    pub title: String,
+    pub description: String,
+    pub due_on: Option<NaiveDate>,
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_milestone(
+    db: &impl ConnectionTrait,
+    m: NewMilestone<'_>,
+) -> Result<milestone::Model, DbErr> {
+    insert(
+        db,
+        milestone::Model {
+            id: new_id(),
+            goal_id: m.goal.id.clone(),
+            mentorship_id: m.goal.mentorship_id.clone(),
+            title: m.title,
+            description: m.description,
+            due_on: m.due_on,
+            status: MilestoneStatus::NotStarted,
+            created_at: m.at,
+            achieved_at: None,
+            created_by: Some(m.by.to_string()),
+            version: 1,
+        },
+    )
+    .await
+}
+
+/// A meeting scheduled in a relationship.
+pub struct NewMeeting<'a> {
+    pub mentorship_id: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub minutes: i32,
+    pub location: String,
+    pub agenda: Vec<String>,
+    /// Booked from the mentor's office hours.
+    pub booked: bool,
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_meeting(
+    db: &impl ConnectionTrait,
+    m: NewMeeting<'_>,
+) -> Result<meeting::Model, DbErr> {
+    insert(
+        db,
+        meeting::Model {
+            id: new_id(),
+            mentorship_id: m.mentorship_id.to_string(),
+            starts_at: m.starts_at,
+            duration_minutes: m.minutes,
+            location: m.location,
+            agenda: m.agenda.into(),
+            status: MeetingStatus::Scheduled,
+            shared_notes: String::new(),
+            sequence: 0,
+            booked: m.booked,
+            created_by: Some(m.by.to_string()),
+            created_at: m.at,
+            updated_at: m.at,
+            version: 1,
+        },
+    )
+    .await
+}
+
+/// An action item from a meeting.
+pub struct NewActionItem<'a> {
+    pub meeting: &'a meeting::Model,
+    pub title: String,
+    pub owner: &'a str,
+    pub due_on: Option<NaiveDate>,
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_action_item(
+    db: &impl ConnectionTrait,
+    a: NewActionItem<'_>,
+) -> Result<action_item::Model, DbErr> {
+    insert(
+        db,
+        action_item::Model {
+            id: new_id(),
+            mentorship_id: a.meeting.mentorship_id.clone(),
+            meeting_id: a.meeting.id.clone(),
+            title: a.title,
+            owner_id: Some(a.owner.to_string()),
+            due_on: a.due_on,
+            done: false,
+            done_at: None,
+            created_at: a.at,
+            created_by: Some(a.by.to_string()),
+            version: 1,
+        },
+    )
+    .await
+}
+
+/// One participant's feedback on a held meeting.
+pub struct NewFeedback<'a> {
+    pub meeting: &'a meeting::Model,
+    pub by: &'a str,
+    pub rating: i32,
+    pub went_well: String,
+    pub to_improve: String,
+    pub encouragement: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_feedback(
+    db: &impl ConnectionTrait,
+    f: NewFeedback<'_>,
+) -> Result<feedback::Model, DbErr> {
+    insert(
+        db,
+        feedback::Model {
+            id: new_id(),
+            mentorship_id: f.meeting.mentorship_id.clone(),
+            meeting_id: f.meeting.id.clone(),
+            author_id: f.by.to_string(),
+            rating: f.rating,
+            went_well: f.went_well,
+            to_improve: f.to_improve,
+            encouragement: f.encouragement,
+            created_at: f.at,
+        },
+    )
+    .await
+}
+
+/// Something one participant says in a relationship: kudos or a message.
+pub struct Said<'a> {
+    pub mentorship_id: &'a str,
+    pub by: &'a str,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_kudos(db: &impl ConnectionTrait, k: Said<'_>) -> Result<kudos::Model, DbErr> {
+    insert(
+        db,
+        kudos::Model {
+            id: new_id(),
+            mentorship_id: k.mentorship_id.to_string(),
+            author_id: k.by.to_string(),
+            message: k.text,
+            created_at: k.at,
+        },
+    )
+    .await
+}
+
+pub async fn insert_message(
+    db: &impl ConnectionTrait,
+    m: Said<'_>,
+) -> Result<message::Model, DbErr> {
+    insert(
+        db,
+        message::Model {
+            id: new_id(),
+            mentorship_id: m.mentorship_id.to_string(),
+            author_id: m.by.to_string(),
+            body: m.text,
+            created_at: m.at,
+        },
+    )
+    .await
+}
+
+/// A mentor's introduction of the mentee(s) to a contact.
+pub struct NewIntroduction<'a> {
+    pub mentorship_id: &'a str,
+    pub by: &'a str,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_introduction(
+    db: &impl ConnectionTrait,
+    i: NewIntroduction<'_>,
+) -> Result<introduction::Model, DbErr> {
+    insert(
+        db,
+        introduction::Model {
+            id: new_id(),
+            mentorship_id: i.mentorship_id.to_string(),
+            author_id: i.by.to_string(),
+            contact_name: i.contact_name,
+            contact_email: i.contact_email,
+            note: i.note,
+            created_at: i.at,
+        },
+    )
+    .await
 }
 
 // ------------------------------------------------------------------ goals
@@ -231,7 +470,19 @@ pub async fn notes_by(
 }
 
 /// Writes `author`'s private note on a meeting (an empty body removes it).
-pub async fn save_note(db: &impl ConnectionTrait, note: private_note::Model) -> Result<(), DbErr> {
+pub async fn save_note(
+    db: &impl ConnectionTrait,
+    meeting_id: &str,
+    author: &str,
+    body: String,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let note = private_note::Model {
+        meeting_id: meeting_id.to_string(),
+        author_id: author.to_string(),
+        body,
+        updated_at: at,
+    };
     let exists =
         private_note::Entity::find_by_id((note.meeting_id.clone(), note.author_id.clone()))
             .one(db)

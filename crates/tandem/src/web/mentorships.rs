@@ -2,10 +2,11 @@
 //! The relationship's page itself is `workspace`'s.
 use super::workspace::{page_for, AgreementForm};
 use super::{
-    back_with_error, capitalise, done, form_failure, ok, render, CsrfForm, Empty, Errors, Member,
-    Page, WebError,
+    back_with_error, capitalise, done, form_failure, ok, render, CsrfForm, Empty, Errors, Flash,
+    Member, Page, WebError,
 };
 use crate::domain::lifecycle::Confirmation;
+use crate::domain::versions::Expected;
 use crate::domain::wire::{Action, MentorshipStatus};
 use crate::error::AppError;
 use crate::service::mentorships::{self, ActionIn, RequestIn};
@@ -169,7 +170,9 @@ pub async fn save_agreement(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<AgreementForm>,
 ) -> Result<Response, WebError> {
-    let result = mentorships::put_agreement(&state, &me.caller, &id, &form.to_input()).await;
+    let expected = Expected::from_form(&form.version);
+    let result =
+        mentorships::put_agreement(&state, &me.caller, &id, &form.to_input(), expected).await;
     match result {
         Ok(a) => {
             let message = if a.signed_by.is_empty() {
@@ -182,6 +185,17 @@ pub async fn save_agreement(
                 &format!("/mentorships/{id}#agreement"),
                 message,
             ))
+        }
+        Err(AppError::EditConflict { current, .. }) => {
+            // Theirs is the agreement the page now shows; yours stays in the form,
+            // which now names the current version, so saving again replaces theirs.
+            let mut form = form;
+            form.version = current["version"].to_string();
+            let mut view = page_for(&state, &me, &id, Some(form), Errors::default()).await?;
+            view.page.flash = Some(Flash::error(
+                "The agreement changed while you edited it, and yours was not saved. Theirs is shown above; your text is kept in the form below: compare, then save again to replace theirs.",
+            ));
+            Ok(render(StatusCode::CONFLICT, &view))
         }
         Err(err) => {
             let failure = form_failure(err, me.fail())?;

@@ -15,5 +15,6 @@ mod mentorships;
 mod openapi;
 mod programs;
 mod throttles;
+mod versions;
 mod waiting;
 mod workspace;

@@ -1,7 +1,10 @@
 //! The forms of a relationship's workspace: meetings, private notes, action items,
 //! feedback, goals and milestones, kudos, messages, introductions and bookings.
 //! Each calls one use case and goes back to the page with what happened.
-use crate::error::AppResult;
+
+use super::{page_for, ConflictView};
+use crate::domain::versions::Expected;
+use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
 use crate::service::conversation::{self, IntroductionIn, KudosIn, MessageIn};
 use crate::service::goals::{self, GoalIn, GoalPatch, MilestoneIn, MilestonePatch};
@@ -12,9 +15,11 @@ use crate::service::office_hours::{self, BookingIn};
 use crate::service::workspace::zone_of;
 use crate::state::AppState;
 use crate::web::{
-    back_with_error, done, split_lines, typed_number, CsrfForm, Empty, Member, WebError,
+    back_with_error, done, render, split_lines, typed_number, CsrfForm, Empty, Errors, Flash,
+    Member, WebError,
 };
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -109,6 +114,8 @@ pub struct MeetingChange {
     mentorship_id: String,
     status: String,
     shared_notes: Option<String>,
+    /// The version of the meeting the page showed.
+    version: String,
 }
 
 pub async fn change_meeting(
@@ -128,8 +135,29 @@ pub async fn change_meeting(
         _ => "Notes saved.",
     };
     let to = back_to(&form.mentorship_id, &format!("meeting-{id}"));
-    let result = meetings::patch(&state, &me.caller, &id, &input).await;
-    then_back(&state, &me, to, result, message).await
+    let expected = Expected::from_form(&form.version);
+    match meetings::patch(&state, &me.caller, &id, &input, expected).await {
+        // Someone saved the notes while these were written: show both, lose nothing.
+        Err(AppError::EditConflict { current, .. }) if form.shared_notes.is_some() => {
+            let text = |key: &str| current[key].as_str().unwrap_or_default().to_string();
+            let mentorship_id = text("mentorship_id");
+            let mut page = page_for(&state, &me, &mentorship_id, None, Errors::default()).await?;
+            page.page.flash = Some(Flash::error(
+                "Your notes were not saved: the shared notes changed while you wrote. Both texts are below; merge them and save.",
+            ));
+            page.conflict = Some(ConflictView {
+                heading: "The shared notes changed while you wrote".into(),
+                theirs: text("shared_notes"),
+                yours: form.shared_notes.unwrap_or_default(),
+                action: format!("/meetings/{id}"),
+                field: "shared_notes".into(),
+                version: current["version"].to_string(),
+                mentorship_id,
+            });
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        result => then_back(&state, &me, to, result, message).await,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -189,6 +217,7 @@ pub async fn add_item(
 pub struct DoneForm {
     mentorship_id: String,
     done: String,
+    version: String,
 }
 
 pub async fn item_done(
@@ -203,7 +232,8 @@ pub async fn item_done(
         done: Some(done_now),
         ..ActionItemPatch::default()
     };
-    let result = meetings::patch_action_item(&state, &me.caller, &id, &input).await;
+    let expected = Expected::from_form(&form.version);
+    let result = meetings::patch_action_item(&state, &me.caller, &id, &input, expected).await;
     then_back(
         &state,
         &me,
@@ -300,6 +330,7 @@ pub async fn goals_from_plan(
 pub struct StatusForm {
     mentorship_id: String,
     status: String,
+    version: String,
 }
 
 pub async fn goal_status(
@@ -314,7 +345,8 @@ pub async fn goal_status(
         status: Some(form.status),
         ..GoalPatch::default()
     };
-    let result = goals::patch_goal(&state, &me.caller, &id, &input).await;
+    let expected = Expected::from_form(&form.version);
+    let result = goals::patch_goal(&state, &me.caller, &id, &input, expected).await;
     then_back(
         &state,
         &me,
@@ -365,7 +397,8 @@ pub async fn milestone_status(
         status: Some(form.status),
         ..MilestonePatch::default()
     };
-    let result = goals::patch_milestone(&state, &me.caller, &id, &input).await;
+    let expected = Expected::from_form(&form.version);
+    let result = goals::patch_milestone(&state, &me.caller, &id, &input, expected).await;
     then_back(
         &state,
         &me,

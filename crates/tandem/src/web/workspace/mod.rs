@@ -133,6 +133,8 @@ pub struct AgreementForm {
     pub channel: String,
     pub boundaries: String,
     pub confidentiality: String,
+    /// The version the form was filled from.
+    pub version: String,
 }
 
 impl AgreementForm {
@@ -144,6 +146,7 @@ impl AgreementForm {
             channel: a.channel.clone(),
             boundaries: a.boundaries.clone(),
             confidentiality: a.confidentiality.clone(),
+            version: a.version.to_string(),
         }
     }
 
@@ -175,6 +178,22 @@ pub struct MentorshipPage {
     errors: Errors,
     /// The pair's workspace; None for those who oversee.
     ws: Option<view::WorkspaceView>,
+    /// A change refused because the other person saved first: both texts.
+    pub conflict: Option<ConflictView>,
+}
+
+/// A shared text someone else saved while the caller was writing theirs: both
+/// versions side by side, and a form that saves the caller's on top of theirs.
+pub struct ConflictView {
+    pub heading: String,
+    pub theirs: String,
+    pub yours: String,
+    /// Where the form posts, and the name of its text field.
+    pub action: String,
+    pub field: String,
+    /// The version theirs is at; saving yours with it replaces theirs.
+    pub version: String,
+    pub mentorship_id: String,
 }
 
 fn name_for(m: &MentorshipOut, user_id: &str) -> String {
@@ -304,6 +323,7 @@ pub async fn page_for(
         form,
         errors,
         ws,
+        conflict: None,
     })
 }
 

@@ -22,6 +22,7 @@ pub struct NextStep {
 
 pub struct ItemRow {
     pub id: String,
+    pub version: i32,
     pub title: String,
     pub owner: String,
     pub due: String,
@@ -39,6 +40,7 @@ pub struct FeedbackRow {
 
 pub struct MeetingRow {
     pub id: String,
+    pub version: i32,
     pub when: String,
     pub minutes: i32,
     pub location: String,
@@ -57,6 +59,7 @@ pub struct MeetingRow {
 
 pub struct MilestoneRow {
     pub id: String,
+    pub version: i32,
     pub title: String,
     pub due: String,
     pub status: String,
@@ -67,6 +70,7 @@ pub struct MilestoneRow {
 
 pub struct GoalRow {
     pub id: String,
+    pub version: i32,
     pub title: String,
     pub description: String,
     pub horizon: String,
@@ -223,6 +227,7 @@ fn meeting_row(m: &MeetingOut, feedback: &[FeedbackOut], tz: Tz) -> MeetingRow {
     let can = |a: MeetingAction| m.allowed_actions.contains(&a);
     MeetingRow {
         id: m.id.clone(),
+        version: m.version,
         when: local(m.starts_at, tz),
         minutes: m.duration_minutes,
         location: m.location.clone(),
@@ -235,6 +240,7 @@ fn meeting_row(m: &MeetingOut, feedback: &[FeedbackOut], tz: Tz) -> MeetingRow {
             .iter()
             .map(|i| ItemRow {
                 id: i.id.clone(),
+                version: i.version,
                 title: i.title.clone(),
                 owner: i.owner.name.clone(),
                 due: date(i.due_on),
@@ -374,6 +380,7 @@ pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> Worksp
             .map(|g| GoalRow {
                 is_open: g.status == GoalStatus::Open,
                 id: g.id.clone(),
+                version: g.version,
                 title: g.title.clone(),
                 description: g.description.clone(),
                 horizon: g.horizon.as_str().to_string(),
@@ -388,6 +395,7 @@ pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> Worksp
                     .map(|x| MilestoneRow {
                         next: milestone_next(x.status),
                         id: x.id.clone(),
+                        version: x.version,
                         title: x.title.clone(),
                         due: date(x.due_on),
                         status: x.status.as_str().to_string(),
