@@ -1,4 +1,5 @@
 //! Accounts, profiles, plans, people, shortlist and export.
+use super::input::PageQuery;
 use super::{created, ApiJson, ApiQuery};
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
@@ -7,7 +8,7 @@ use crate::http::{cookies, csrf};
 use crate::secrets::random_token;
 use crate::service::accounts::{self, Caller, EraseIn, LoginIn, RegisterIn, UserOut};
 use crate::service::export::{self, ExportOut};
-use crate::service::paging::{Listing, PageQuery};
+use crate::service::paging::Listing;
 use crate::service::people::{self, PersonOut, PlanData, ProfileData, ShortlistIn, ShortlistItem};
 use crate::state::AppState;
 use axum::extract::{Path, State};

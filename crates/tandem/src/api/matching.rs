@@ -1,4 +1,5 @@
 //! Suggestions, coordinator pairs and matching rounds.
+use super::input::{lenient_limit, PageQuery};
 use super::{created, ApiJson, ApiQuery};
 use crate::domain::lifecycle::Confirmation;
 use crate::error::AppResult;
@@ -8,7 +9,7 @@ use crate::service::matching::{
     self, MentorCheck, PairIn, RoundIn, RoundOut, RoundPatch, Suggestion, UnmatchedOut,
 };
 use crate::service::mentorships::MentorshipOut;
-use crate::service::paging::{lenient_limit, Listing, PageQuery};
+use crate::service::paging::Listing;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;

@@ -1,4 +1,5 @@
 //! Requests, the mentorship lifecycle and agreements.
+use super::input::lenient_limit;
 use super::{created, optional_json, ApiJson, ApiQuery, IfMatch};
 use crate::domain::lifecycle::Confirmation;
 use crate::domain::paging::PageRequest;
@@ -7,10 +8,10 @@ use crate::error::{AppError, AppResult};
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
 use crate::service::mentorships::{
-    self, ActionIn, AgreementIn, AgreementOut, EndIn, MentorshipOut, ReflectionIn, ReflectionOut,
+    self, ActionIn, AgreementIn, AgreementOut, MentorshipOut, ReflectionIn, ReflectionOut,
     RequestIn,
 };
-use crate::service::paging::{lenient_limit, Listing};
+use crate::service::paging::Listing;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -18,7 +19,7 @@ use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -161,6 +162,18 @@ lifecycle_action!(
     "/api/v1/mentorships/{id}/complete",
     "Complete the mentorship, with your `{reflection}`."
 );
+// Only the document reads this shape; the handler reads `ActionIn`, which every
+// action shares.
+/// What `/end` takes: why it ends, and a note if you like.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct EndIn {
+    /// One of the reasons a participant may give (the document lists them).
+    pub reason: String,
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
 lifecycle_action!(
     end,
     Action::End,

@@ -1,11 +1,12 @@
 //! Programs, coordinators, enrolments and the mentor directory.
+use super::input::{lenient_limit, PageQuery};
 use super::{created, ApiJson, ApiQuery};
 use crate::domain::paging::PageRequest;
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
 use crate::service::mentorships::{self, MentorshipOut};
-use crate::service::paging::{lenient_limit, Listing, PageQuery};
+use crate::service::paging::Listing;
 use crate::service::programs::{
     self, CoordinatorIn, CoordinatorOut, EnrollmentIn, EnrollmentOut, MentorCard, MentorSearch,
     ProgramIn, ProgramOut, ProgramPatch,

@@ -1,6 +1,7 @@
 //! The relationship's workspace: goals and milestones, meetings with their notes,
 //! action items and feedback, calendar files, office hours, kudos, messages,
 //! introductions, progress and the timeline.
+use super::input::PageQuery;
 use super::{created, ApiJson, ApiQuery, IfMatch};
 use crate::error::{AppError, AppResult};
 use crate::http::error::ErrorBody;
@@ -18,7 +19,7 @@ use crate::service::meetings::{
     MeetingOut, MeetingPatch, PrivateNoteIn, PrivateNoteOut,
 };
 use crate::service::office_hours::{self, AvailabilityIn, AvailabilityOut, BookingIn, SlotOut};
-use crate::service::paging::{Listing, PageQuery};
+use crate::service::paging::Listing;
 use crate::service::progress::{self, ProgressOut, TimelineEvent};
 use crate::service::workspace::{self, WaitingOut, WorkspaceOut};
 use crate::state::AppState;

@@ -1,28 +1,33 @@
-//! Meetings of a relationship: scheduled with an agenda, held or cancelled, with
-//! shared notes, each participant's private note (its author's alone), action
-//! items with an owner, and feedback once per participant after a held meeting.
-use super::accounts::Caller;
-use super::edits;
-use super::mentorships::Member;
-use super::paging::Listing;
-use super::relationship::{self, name_in, status_of, Relationship};
+//! Meetings of a relationship: scheduled with an agenda, moved, held or cancelled,
+//! with shared notes and calendar invites. What hangs on a meeting has a file of
+//! its own: each participant's private note (`notes`), action items, feedback.
+mod action_items;
+mod feedback;
+mod notes;
+
 use crate::domain::access::{Kind, ObjectFacts};
 use crate::domain::paging::{Cursor, PageRequest};
-use crate::domain::progress::is_overdue;
-use crate::domain::values::{in_range, instant, optional_date, sentences, text, Problems};
+use crate::domain::values::{in_range, instant, sentences, text, Problems};
 use crate::domain::versions::Expected;
 use crate::domain::wire::{MeetingStatus, MentorshipStatus};
 use crate::domain::workspace::{
-    decide_meeting, ensure_running, may_schedule, meeting_actions, MeetingAction, MeetingFacts,
+    decide_meeting, may_schedule, meeting_actions, MeetingAction, MeetingFacts,
 };
 use crate::email::kinds;
 use crate::error::{AppError, AppResult};
+use crate::service::accounts::Caller;
+use crate::service::edits;
+use crate::service::paging::Listing;
+use crate::service::relationship::{self, status_of, Relationship};
 use crate::state::AppState;
 use crate::store::db::Connection;
-use crate::store::entities::{action_item, feedback, meeting, private_note};
+use crate::store::entities::{action_item, feedback as feedback_row, meeting, private_note};
 use crate::store::records::MentorshipRecord;
 use crate::store::{mentorships, workspace as store};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+pub use action_items::*;
+use chrono::{DateTime, Duration, Utc};
+pub use feedback::*;
+pub use notes::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -69,24 +74,6 @@ pub struct MeetingPatch {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ActionItemOut {
-    pub id: String,
-    pub meeting_id: String,
-    pub mentorship_id: String,
-    pub title: String,
-    /// A participant; null once they erased their account.
-    pub owner: Member,
-    pub due_on: Option<NaiveDate>,
-    pub done: bool,
-    pub done_at: Option<DateTime<Utc>>,
-    /// Not done and past its due date.
-    pub overdue: bool,
-    pub created_at: DateTime<Utc>,
-    /// Raised by every change; send it back as `If-Match` to change it safely.
-    pub version: i32,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MeetingOut {
     pub id: String,
     pub mentorship_id: String,
@@ -115,69 +102,6 @@ pub struct MeetingOut {
     pub allowed_actions: Vec<MeetingAction>,
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct PrivateNoteIn {
-    /// Only you will ever see this; an empty body removes the note.
-    #[schema(max_length = 20000)]
-    pub body: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PrivateNoteOut {
-    pub meeting_id: String,
-    pub body: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ActionItemIn {
-    #[schema(required = true, min_length = 1, max_length = 300)]
-    pub title: String,
-    /// A participant of the relationship (default: you).
-    pub owner_id: Option<String>,
-    #[schema(format = Date)]
-    pub due_on: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct ActionItemPatch {
-    pub done: Option<bool>,
-    #[schema(min_length = 1, max_length = 300)]
-    pub title: Option<String>,
-    pub owner_id: Option<String>,
-    /// `YYYY-MM-DD`; an empty string clears it.
-    #[schema(format = Date)]
-    pub due_on: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct FeedbackIn {
-    /// 1–5.
-    #[schema(required = true, minimum = 1, maximum = 5)]
-    pub rating: i64,
-    #[schema(max_length = 2000)]
-    pub went_well: String,
-    #[schema(max_length = 2000)]
-    pub to_improve: String,
-    #[schema(max_length = 2000)]
-    pub encouragement: String,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FeedbackOut {
-    pub id: String,
-    pub meeting_id: String,
-    pub author: Member,
-    pub rating: i32,
-    pub went_well: String,
-    pub to_improve: String,
-    pub encouragement: String,
-    pub created_at: DateTime<Utc>,
-}
-
 /// What a meeting is shown with for one caller: the action items and feedback of
 /// its relationship, and the private notes the caller may read (their own).
 pub struct Around<'a> {
@@ -185,50 +109,11 @@ pub struct Around<'a> {
     pub caller: &'a Caller,
     pub items: &'a [action_item::Model],
     pub notes: &'a [private_note::Model],
-    pub feedback: &'a [feedback::Model],
+    pub feedback: &'a [feedback_row::Model],
     pub now: DateTime<Utc>,
 }
 
-pub fn item_view(
-    r: &MentorshipRecord,
-    a: &action_item::Model,
-    now: DateTime<Utc>,
-) -> ActionItemOut {
-    ActionItemOut {
-        id: a.id.clone(),
-        meeting_id: a.meeting_id.clone(),
-        mentorship_id: a.mentorship_id.clone(),
-        title: a.title.clone(),
-        owner: Member {
-            id: a.owner_id.clone(),
-            name: name_in(r, a.owner_id.as_deref()),
-        },
-        due_on: a.due_on,
-        done: a.done,
-        done_at: a.done_at,
-        overdue: is_overdue(a.due_on, a.done, now),
-        created_at: a.created_at,
-        version: a.version,
-    }
-}
-
-pub fn feedback_view(r: &MentorshipRecord, f: &feedback::Model) -> FeedbackOut {
-    FeedbackOut {
-        id: f.id.clone(),
-        meeting_id: f.meeting_id.clone(),
-        author: Member {
-            id: Some(f.author_id.clone()),
-            name: name_in(r, Some(&f.author_id)),
-        },
-        rating: f.rating,
-        went_well: f.went_well.clone(),
-        to_improve: f.to_improve.clone(),
-        encouragement: f.encouragement.clone(),
-        created_at: f.created_at,
-    }
-}
-
-fn facts(m: &meeting::Model, a: &Around) -> MeetingFacts {
+pub(super) fn facts(m: &meeting::Model, a: &Around) -> MeetingFacts {
     MeetingFacts {
         status: m.status,
         starts_at: m.starts_at,
@@ -324,7 +209,7 @@ pub fn views_from(
     caller: &Caller,
     meetings: Vec<meeting::Model>,
     items: &[action_item::Model],
-    feedback: &[feedback::Model],
+    feedback: &[feedback_row::Model],
     notes: &[private_note::Model],
     now: DateTime<Utc>,
 ) -> Vec<MeetingOut> {
@@ -343,7 +228,7 @@ pub fn views_from(
         .collect()
 }
 
-fn meeting_cursor(m: &meeting::Model) -> Cursor {
+pub(super) fn meeting_cursor(m: &meeting::Model) -> Cursor {
     Cursor::of_time_and_id(m.starts_at, &m.id)
 }
 
@@ -369,7 +254,7 @@ pub async fn get(state: &AppState, caller: &Caller, id: &str) -> AppResult<Meeti
     one_view(state.store.read(), &rel, caller, m, state.clock.now()).await
 }
 
-async fn one_view(
+pub(super) async fn one_view(
     tx: &impl Connection,
     rel: &Relationship,
     caller: &Caller,
@@ -381,7 +266,7 @@ async fn one_view(
 }
 
 /// The agreed meeting length, else an hour.
-async fn agreed_minutes(db: &impl Connection, mentorship_id: &str) -> AppResult<i64> {
+pub(super) async fn agreed_minutes(db: &impl Connection, mentorship_id: &str) -> AppResult<i64> {
     Ok(mentorships::agreement_of(db, mentorship_id)
         .await?
         .map(|a| a.meeting_minutes as i64)
@@ -627,206 +512,4 @@ pub async fn patch(
     let out = one_view(&tx, &rel, caller, saved, now).await?;
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
-}
-
-/// Writes the caller's private note on a meeting: theirs alone, whatever the meeting's status.
-pub async fn put_private_note(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    input: &PrivateNoteIn,
-) -> AppResult<PrivateNoteOut> {
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (m, _, _) =
-        relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
-    let body = text(&input.body, NOTES_MAX, false).map_err(|e| AppError::field("body", e))?;
-    store::save_note(&tx, &m.id, caller.id(), body.clone(), now).await?;
-    tx.commit().await?;
-    Ok(PrivateNoteOut {
-        meeting_id: m.id,
-        body,
-        updated_at: now,
-    })
-}
-
-/// The owner an action item names: a participant of the relationship.
-fn owner_in(r: &MentorshipRecord, owner: &str) -> Result<String, String> {
-    let owner = owner.trim();
-    if r.participant_ids().contains(&owner) {
-        Ok(owner.to_string())
-    } else {
-        Err("the owner must be one of the people in this mentorship".into())
-    }
-}
-
-pub async fn add_action_item(
-    state: &AppState,
-    caller: &Caller,
-    meeting_id: &str,
-    input: &ActionItemIn,
-) -> AppResult<ActionItemOut> {
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (m, rel, _) =
-        relationship::lock_child::<meeting::Model>(&tx, caller, meeting_id, Kind::Meeting).await?;
-    let mut p = Problems::default();
-    let title = p.take("title", text(&input.title, ACTION_MAX, true));
-    let due_on = p.take("due_on", optional_date(input.due_on.as_deref()));
-    p.finish()?;
-    let r = &rel.record;
-    ensure_running(rel.status(now), "action items")?;
-    let owner = owner_in(r, input.owner_id.as_deref().unwrap_or(caller.id()))
-        .map_err(|e| AppError::field("owner_id", e))?;
-    let new = store::NewActionItem {
-        meeting: &m,
-        title: title.unwrap_or_default(),
-        owner: &owner,
-        due_on: due_on.flatten(),
-        by: caller.id(),
-        at: now,
-    };
-    let saved = store::insert_action_item(&tx, new).await?;
-    tx.commit().await?;
-    Ok(item_view(r, &saved, now))
-}
-
-pub async fn patch_action_item(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    input: &ActionItemPatch,
-    expected: Expected,
-) -> AppResult<ActionItemOut> {
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (before, rel, _) =
-        relationship::lock_child::<action_item::Model>(&tx, caller, id, Kind::Meeting).await?;
-    let mut p = Problems::default();
-    let title = input
-        .title
-        .as_deref()
-        .and_then(|t| p.take("title", text(t, ACTION_MAX, true)));
-    let due_on = input
-        .due_on
-        .as_deref()
-        .and_then(|d| p.take("due_on", optional_date(Some(d))));
-    p.finish()?;
-    let r = &rel.record;
-    edits::ensure_fresh(expected, before.version, "action item", || {
-        item_view(r, &before, now)
-    })?;
-    ensure_running(rel.status(now), "action item changes")?;
-    let mut after = before.clone();
-    if let Some(done) = input.done {
-        if done != before.done {
-            after.done = done;
-            after.done_at = done.then_some(now);
-        }
-    }
-    if let Some(t) = title {
-        after.title = t;
-    }
-    if let Some(d) = due_on {
-        after.due_on = d;
-    }
-    if let Some(owner) = input.owner_id.as_deref() {
-        after.owner_id = Some(owner_in(r, owner).map_err(|e| AppError::field("owner_id", e))?);
-    }
-    let saved = store::update::<action_item::Entity>(&tx, before, after).await?;
-    tx.commit().await?;
-    Ok(item_view(r, &saved, now))
-}
-
-pub async fn give_feedback(
-    state: &AppState,
-    caller: &Caller,
-    meeting_id: &str,
-    input: &FeedbackIn,
-) -> AppResult<FeedbackOut> {
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let (m, rel, _) =
-        relationship::lock_child::<meeting::Model>(&tx, caller, meeting_id, Kind::Feedback).await?;
-    let mut p = Problems::default();
-    let rating = p.take("rating", in_range(input.rating, 1, 5));
-    let went_well = p.take("went_well", text(&input.went_well, FEEDBACK_MAX, false));
-    let to_improve = p.take("to_improve", text(&input.to_improve, FEEDBACK_MAX, false));
-    let encouragement = p.take(
-        "encouragement",
-        text(&input.encouragement, FEEDBACK_MAX, false),
-    );
-    p.finish()?;
-    let given = store::gave_feedback(&tx, &m.id, caller.id()).await?;
-    decide_meeting(
-        MeetingAction::GiveFeedback,
-        MeetingFacts {
-            status: m.status,
-            starts_at: m.starts_at,
-            relationship: rel.status(now),
-            gave_feedback: given,
-            now,
-        },
-    )?;
-    let new = store::NewFeedback {
-        meeting: &m,
-        by: caller.id(),
-        rating: rating.unwrap_or(3),
-        went_well: went_well.unwrap_or_default(),
-        to_improve: to_improve.unwrap_or_default(),
-        encouragement: encouragement.unwrap_or_default(),
-        at: now,
-    };
-    let saved = store::insert_feedback(&tx, new).await?;
-    tx.commit().await?;
-    Ok(feedback_view(&rel.record, &saved))
-}
-
-/// The feedback on a meeting, both sides (participants).
-pub async fn feedback(
-    state: &AppState,
-    caller: &Caller,
-    meeting_id: &str,
-) -> AppResult<Vec<FeedbackOut>> {
-    let (m, rel) =
-        relationship::read_child::<meeting::Model>(state, caller, meeting_id, Kind::Feedback)
-            .await?;
-    Ok(store::feedback_of(state.store.read(), rel.id())
-        .await?
-        .iter()
-        .filter(|f| f.meeting_id == m.id)
-        .map(|f| feedback_view(&rel.record, f))
-        .collect())
-}
-
-/// The feedback on all of a relationship's meetings (participants), oldest first.
-pub async fn feedback_in(
-    state: &AppState,
-    caller: &Caller,
-    mentorship_id: &str,
-) -> AppResult<Vec<FeedbackOut>> {
-    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::Feedback).await?;
-    let db = state.store.read();
-    let meetings = store::meetings_of(db, mentorship_id).await?;
-    let feedback = store::feedback_of(db, mentorship_id).await?;
-    Ok(visible_feedback(&rel, caller, &meetings, &feedback))
-}
-
-/// The feedback on the meetings the caller reads.
-pub fn visible_feedback(
-    rel: &Relationship,
-    caller: &Caller,
-    meetings: &[meeting::Model],
-    feedback: &[feedback::Model],
-) -> Vec<FeedbackOut> {
-    let seen: Vec<&str> = meetings
-        .iter()
-        .filter(|m| sees_meeting(rel, caller, m))
-        .map(|m| m.id.as_str())
-        .collect();
-    feedback
-        .iter()
-        .filter(|f| seen.contains(&f.meeting_id.as_str()))
-        .map(|f| feedback_view(&rel.record, f))
-        .collect()
 }

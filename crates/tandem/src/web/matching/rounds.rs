@@ -1,190 +1,22 @@
-//! Matching on the pages: a mentee's explained suggestions, a coordinator's rounds
-//! (draft, edit, publish), the program's matching weights and hand-made pairs.
-use super::{
-    back_with_error, capitalise, day, done, form_failure, ok, optional_day, redirect_with, render,
-    CsrfForm, Errors, Flash, Member, Opt, Page, WebError,
-};
-use crate::domain::access::ProgramAct;
+//! A program's rounds: drafted, read a page of pairs at a time, edited by hand,
+//! published; why a mentee was left unmatched; a pair proposed by hand.
+use super::*;
 use crate::domain::lifecycle::Confirmation;
 use crate::domain::paging::PageRequest;
 use crate::domain::values::Pick;
-use crate::domain::wire::{Criterion, Objective, Role, RoundStatus};
-use crate::error::AppError;
-use crate::service::matching::{
-    self, ExplanationItem, MentorCheck, PairIn, RoundIn, RoundOut, RoundPatch, UnmatchedOut,
-};
-use crate::service::people;
-use crate::service::programs::{self, EnrollmentOut, ProgramOut, ProgramPatch};
+use crate::domain::wire::{Objective, Role, RoundStatus};
+use crate::service::matching::{self, PairIn, RoundIn, RoundOut, RoundPatch, UnmatchedOut};
+use crate::service::programs::{self, EnrollmentOut};
 use crate::state::AppState;
 use crate::store::rounds::PairOrder;
+use crate::web::{
+    day, done, form_failure, ok, optional_day, render, CsrfForm, Errors, Member, Opt, Page,
+    WebError,
+};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use std::collections::BTreeMap;
-
-/// A criterion in plain words, and what it rewards.
-pub fn criterion_label(criterion: Criterion) -> (&'static str, &'static str) {
-    match criterion {
-        Criterion::Skills => (
-            "Skills",
-            "The mentor has the skills the mentee wants to grow.",
-        ),
-        Criterion::Field => ("Field", "Both work in the same or a related field."),
-        Criterion::Values => ("Shared values", "Values both of them named."),
-        Criterion::Seniority => (
-            "Experience",
-            "The difference in seniority suits the program's kind.",
-        ),
-        Criterion::Interests => ("Shared interests", "Interests both of them named."),
-        Criterion::Background => ("Background", "Education, department or location in common."),
-        Criterion::LearningStyle => (
-            "Learning style",
-            "How the mentee learns best fits how the mentor explains.",
-        ),
-        Criterion::MeetingPreference => (
-            "How to meet",
-            "Both prefer the same way to meet (video, in person, phone, chat).",
-        ),
-        Criterion::Availability => (
-            "Time available",
-            "The mentor has the hours a month the mentee hopes for.",
-        ),
-        Criterion::Timezone => ("Time zone", "Their working hours overlap."),
-    }
-}
-
-/// `72.5` → `"72.5"`, `80.0` → `"80"`.
-fn score_text(score: f64) -> String {
-    let rounded = (score * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
-    }
-}
-
-/// One row of "Why this match".
-pub struct WhyRow {
-    pub label: String,
-    pub points: String,
-    pub detail: String,
-}
-
-fn why(items: &[ExplanationItem]) -> Vec<WhyRow> {
-    items
-        .iter()
-        .map(|i| WhyRow {
-            label: criterion_label(i.criterion).0.to_string(),
-            points: score_text(i.points),
-            detail: capitalise(&i.detail),
-        })
-        .collect()
-}
-
-/// The program, once the caller may run its matching: the same refusal as the API's.
-async fn runnable_program(
-    state: &AppState,
-    me: &Member,
-    program_id: &str,
-) -> Result<ProgramOut, WebError> {
-    let record = programs::program_for(state, &me.caller, program_id, ProgramAct::RunRounds)
-        .await
-        .map_err(me.fail())?;
-    Ok(ProgramOut::from(&record.program))
-}
-
-/// After a round or pair form fails: back to the page with the messages on top.
-/// Field keys such as `add[0]` mean nothing to a person, so only the messages are shown.
-fn back_with_messages(
-    state: &AppState,
-    me: &Member,
-    to: &str,
-    err: AppError,
-) -> Result<Response, WebError> {
-    match err {
-        AppError::Validation(fields) => {
-            let text = fields
-                .values()
-                .map(|m| capitalise(m))
-                .collect::<Vec<_>>()
-                .join(". ");
-            Ok(redirect_with(state, to, Flash::error(format!("{text}."))))
-        }
-        other => Ok(back_with_error(state, to, other, me.fail())),
-    }
-}
-
-// ---------------------------------------------------------------- suggestions
-
-pub struct SuggestionCard {
-    pub rank: usize,
-    pub mentor_id: String,
-    pub name: String,
-    pub field: String,
-    pub known_for: String,
-    pub score: String,
-    pub score_value: f64,
-    pub why: Vec<WhyRow>,
-}
-
-#[derive(Template)]
-#[template(path = "suggestions.html")]
-struct SuggestionsPage {
-    page: Page,
-    program_id: String,
-    program_name: String,
-    cards: Vec<SuggestionCard>,
-    /// What the mentee could add to their profile to be matched at all.
-    profile_gaps: Vec<&'static str>,
-}
-
-pub async fn suggestions(
-    State(state): State<AppState>,
-    me: Member,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let program = programs::get(&state, &me.caller, &id)
-        .await
-        .map_err(me.fail())?;
-    let found = matching::suggestions(&state, &me.caller, &id, Some(20))
-        .await
-        .map_err(me.fail())?;
-    let profile = people::get_profile(&state, &me.caller)
-        .await
-        .map_err(me.fail())?;
-    let mut profile_gaps = Vec::new();
-    if profile.languages.is_empty() {
-        profile_gaps.push("the languages you speak (a shared language is required)");
-    }
-    if profile.timezone.is_none() {
-        profile_gaps.push("your time zone");
-    }
-    if profile.skills.is_empty() && profile.interests.is_empty() {
-        profile_gaps.push("your skills and interests");
-    }
-    let cards = found
-        .into_iter()
-        .enumerate()
-        .map(|(k, s)| SuggestionCard {
-            rank: k + 1,
-            mentor_id: s.mentor.id,
-            name: s.mentor.name,
-            field: s.mentor.field,
-            known_for: s.mentor.known_for,
-            score: score_text(s.score),
-            score_value: s.score,
-            why: why(&s.explanation),
-        })
-        .collect();
-    Ok(ok(&SuggestionsPage {
-        page: me.page(format!("Suggested mentors · {}", program.name), "programs"),
-        program_id: program.id,
-        program_name: program.name,
-        cards,
-        profile_gaps,
-    }))
-}
 
 // ---------------------------------------------------------------- rounds
 
@@ -220,7 +52,7 @@ impl RoundRow {
     }
 }
 
-fn objective_label(objective: Objective) -> &'static str {
+pub(super) fn objective_label(objective: Objective) -> &'static str {
     match objective {
         Objective::Stable => "Stable",
         Objective::Optimal => "Optimal",
@@ -245,16 +77,16 @@ impl Default for RoundForm {
 
 #[derive(Template)]
 #[template(path = "rounds.html")]
-struct RoundsPage {
-    page: Page,
-    program_id: String,
-    program_name: String,
-    rounds: Vec<RoundRow>,
-    form: RoundForm,
-    errors: Errors,
+pub(super) struct RoundsPage {
+    pub(super) page: Page,
+    pub(super) program_id: String,
+    pub(super) program_name: String,
+    pub(super) rounds: Vec<RoundRow>,
+    pub(super) form: RoundForm,
+    pub(super) errors: Errors,
 }
 
-async fn rounds_view(
+pub(super) async fn rounds_view(
     state: &AppState,
     me: &Member,
     program_id: &str,
@@ -335,11 +167,11 @@ pub struct RoundQuery {
 }
 
 /// Pairs shown per page of a round.
-const PAIRS_PER_PAGE: usize = 100;
+pub(super) const PAIRS_PER_PAGE: usize = 100;
 /// Unmatched mentees named on a round's page.
-const UNMATCHED_SHOWN: usize = 200;
+pub(super) const UNMATCHED_SHOWN: usize = 200;
 /// Enrolments up to which the round's page offers lists of mentors and mentees to pair.
-const CHOOSE_FROM: u64 = 1_000;
+pub(super) const CHOOSE_FROM: u64 = 1_000;
 
 /// The round's result against the best possible, in a coordinator's words; `None` for
 /// rounds drafted before bounds were recorded.
@@ -390,30 +222,34 @@ pub fn verdict(r: &RoundOut) -> Option<String> {
 
 #[derive(Template)]
 #[template(path = "round.html")]
-struct RoundPage {
-    page: Page,
-    program_id: String,
-    program_name: String,
-    round: RoundRow,
-    min_score: String,
-    published: String,
-    is_draft: bool,
-    pairs: Vec<PairRow>,
+pub(super) struct RoundPage {
+    pub(super) page: Page,
+    pub(super) program_id: String,
+    pub(super) program_name: String,
+    pub(super) round: RoundRow,
+    pub(super) min_score: String,
+    pub(super) published: String,
+    pub(super) is_draft: bool,
+    pub(super) pairs: Vec<PairRow>,
     /// `score`, `mentor` or `mentee`.
-    sort: &'static str,
+    pub(super) sort: &'static str,
     /// Page of pairs shown, its count, and the first pair's position on it.
-    pair_page: usize,
-    pair_pages: usize,
-    first_pair: usize,
-    verdict: Option<String>,
+    pub(super) pair_page: usize,
+    pub(super) pair_pages: usize,
+    pub(super) first_pair: usize,
+    pub(super) verdict: Option<String>,
     /// (id, name) of each unmatched mentee shown, and how many more there are.
-    unmatched: Vec<(String, String)>,
-    more_unmatched: usize,
-    mentors: Vec<Opt>,
-    mentees: Vec<Opt>,
+    pub(super) unmatched: Vec<(String, String)>,
+    pub(super) more_unmatched: usize,
+    pub(super) mentors: Vec<Opt>,
+    pub(super) mentees: Vec<Opt>,
 }
 
-fn people_in_role(enrolments: &[EnrollmentOut], role: Role, note: &[String]) -> Vec<Opt> {
+pub(super) fn people_in_role(
+    enrolments: &[EnrollmentOut],
+    role: Role,
+    note: &[String],
+) -> Vec<Opt> {
     let mut opts: Vec<Opt> = enrolments
         .iter()
         .filter(|e| e.role == role)
@@ -550,47 +386,11 @@ pub async fn round(
 }
 
 #[derive(Template)]
-#[template(path = "mentor_check.html")]
-struct MentorCheckPage {
-    page: Page,
-    program_id: String,
-    program_name: String,
-    score: String,
-    why: Vec<WhyRow>,
-    check: MentorCheck,
-}
-
-/// Why a mentor is, or is not, among the caller's suggestions.
-pub async fn mentor_check(
-    State(state): State<AppState>,
-    me: Member,
-    Path((id, mentor_id)): Path<(String, String)>,
-) -> Result<Response, WebError> {
-    let program = programs::get(&state, &me.caller, &id)
-        .await
-        .map_err(me.fail())?;
-    let check = matching::suggestion_for(&state, &me.caller, &id, &mentor_id)
-        .await
-        .map_err(me.fail())?;
-    Ok(ok(&MentorCheckPage {
-        page: me.page(
-            format!("{} · Suggested mentors", check.mentor.name),
-            "programs",
-        ),
-        program_id: program.id,
-        program_name: program.name,
-        score: score_text(check.score),
-        why: why(&check.explanation),
-        check,
-    }))
-}
-
-#[derive(Template)]
 #[template(path = "unmatched.html")]
-struct UnmatchedPage {
-    page: Page,
-    round_id: String,
-    why: UnmatchedOut,
+pub(super) struct UnmatchedPage {
+    pub(super) page: Page,
+    pub(super) round_id: String,
+    pub(super) why: UnmatchedOut,
 }
 
 /// Why a round left a mentee unmatched (coordinators).
@@ -627,7 +427,7 @@ impl PairForm {
     }
 }
 
-async fn change_round(
+pub(super) async fn change_round(
     state: &AppState,
     me: &Member,
     id: &str,
@@ -694,7 +494,7 @@ pub async fn add_pair(
 
 /// A minimum score as typed: empty is none; what is not a number stands for a
 /// value out of range, which the round's use case refuses naming the field.
-fn typed_min_score(raw: &str) -> Option<f64> {
+pub(super) fn typed_min_score(raw: &str) -> Option<f64> {
     let raw = raw.trim();
     (!raw.is_empty()).then(|| raw.parse().unwrap_or(f64::NAN))
 }
@@ -756,111 +556,5 @@ pub async fn propose_pair(
             ),
         )),
         Err(err) => back_with_messages(&state, &me, &back, err),
-    }
-}
-
-// ---------------------------------------------------------------- weights
-
-pub struct WeightInput {
-    pub id: String,
-    pub label: &'static str,
-    pub hint: &'static str,
-    pub value: String,
-}
-
-#[derive(Template)]
-#[template(path = "weights.html")]
-struct WeightsPage {
-    page: Page,
-    program_id: String,
-    program_name: String,
-    weights: Vec<WeightInput>,
-    errors: Errors,
-}
-
-fn weights_view(
-    page: Page,
-    program: &ProgramOut,
-    values: &BTreeMap<String, String>,
-    errors: Errors,
-) -> WeightsPage {
-    WeightsPage {
-        page,
-        program_id: program.id.clone(),
-        program_name: program.name.clone(),
-        weights: Criterion::ALL
-            .iter()
-            .map(|c| {
-                let (label, hint) = criterion_label(*c);
-                let id = format!("weight_{c}");
-                WeightInput {
-                    value: values.get(&id).cloned().unwrap_or_default(),
-                    id,
-                    label,
-                    hint,
-                }
-            })
-            .collect(),
-        errors,
-    }
-}
-
-pub async fn weights_page(
-    State(state): State<AppState>,
-    me: Member,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let program = runnable_program(&state, &me, &id).await?;
-    let values = program
-        .weights
-        .pairs()
-        .into_iter()
-        .map(|(c, w)| (format!("weight_{c}"), w.to_string()))
-        .collect();
-    Ok(ok(&weights_view(
-        me.page(format!("Matching weights · {}", program.name), "programs"),
-        &program,
-        &values,
-        Errors::default(),
-    )))
-}
-
-pub async fn save_weights(
-    State(state): State<AppState>,
-    me: Member,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
-) -> Result<Response, WebError> {
-    let program = runnable_program(&state, &me, &id).await?;
-    let mut errors = Errors::default();
-    let weights = super::programs::weights_from_form(&form, true, &mut errors);
-    let result = if errors.is_empty() {
-        let patch = ProgramPatch {
-            weights: Some(weights),
-            ..ProgramPatch::default()
-        };
-        programs::patch(&state, &me.caller, &id, &patch).await
-    } else {
-        Err(AppError::Validation(errors.0))
-    };
-    match result {
-        Ok(_) => Ok(done(
-            &state,
-            &format!("/programs/{id}/weights"),
-            "Weights saved. They apply to suggestions and to the next matching round.",
-        )),
-        Err(err) => {
-            let failure = form_failure(err, me.fail())?;
-            let mut page = me.page(format!("Matching weights · {}", program.name), "programs");
-            let mut banner = failure.banner;
-            if let Some(problem) = failure.errors.get("weights") {
-                banner = Flash::error(capitalise(problem));
-            }
-            page.flash = Some(banner);
-            Ok(render(
-                failure.status,
-                &weights_view(page, &program, &form, failure.errors),
-            ))
-        }
     }
 }

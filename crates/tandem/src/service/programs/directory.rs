@@ -1,0 +1,116 @@
+//! The mentor directory of a program, for its members.
+use super::*;
+use crate::domain::access::ProgramAct;
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::error::AppResult;
+use crate::service::accounts::Caller;
+use crate::service::paging::Listing;
+use crate::state::AppState;
+use crate::store::columns::TextList;
+use crate::store::programs as store;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MentorSearch {
+    /// Free text over name, field, headline, known for, bio and skills.
+    pub q: Option<String>,
+    /// A skill the mentor has (case-insensitive).
+    pub skill: Option<String>,
+    /// The mentor's field (case-insensitive).
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MentorCard {
+    pub id: String,
+    pub name: String,
+    pub field: String,
+    pub headline: String,
+    pub known_for: String,
+    pub seniority: Option<crate::domain::wire::Seniority>,
+    pub skills: Vec<String>,
+    pub languages: Vec<String>,
+    pub timezone: Option<String>,
+    pub capacity: i64,
+    pub open_slots: i64,
+}
+
+/// The program's mentors, filtered, by name; open to its participants and those who run it.
+pub async fn search_mentors(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    search: &MentorSearch,
+    page: &PageRequest,
+) -> AppResult<Listing<MentorCard>> {
+    let record = program_for(state, caller, program_id, ProgramAct::BrowseMentors).await?;
+    let norm = |s: &Option<String>| {
+        s.as_deref()
+            .map(|v| v.trim().to_lowercase())
+            .filter(|v| !v.is_empty())
+    };
+    let filter = store::DirectoryFilter {
+        words: norm(&search.q)
+            .map(|q| q.split_whitespace().map(String::from).collect())
+            .unwrap_or_default(),
+        skill: norm(&search.skill),
+        field: norm(&search.field),
+    };
+    let after = page.after.as_ref().map(Cursor::text_and_id).transpose()?;
+    let rows =
+        store::directory_page(state.store.read(), program_id, &filter, after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| {
+        Cursor::new(vec![r.sort_name.clone(), r.enrollment.user_id.clone()])
+    });
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let capacity = capacity_of(&record.program, &r.enrollment);
+            let p = r
+                .profile
+                .unwrap_or_else(|| empty_profile(&r.enrollment.user_id));
+            MentorCard {
+                id: r.enrollment.user_id,
+                name: r.name,
+                field: p.field,
+                headline: p.headline,
+                known_for: p.known_for,
+                seniority: p.seniority,
+                skills: p.skills.0,
+                languages: p.languages.0,
+                timezone: p.timezone,
+                capacity,
+                open_slots: (capacity - r.used).max(0),
+            }
+        })
+        .collect();
+    Ok(Listing { items, next_cursor })
+}
+
+/// The profile of someone who has not written one yet.
+pub fn empty_profile(user_id: &str) -> crate::store::entities::profile::Model {
+    crate::store::entities::profile::Model {
+        user_id: user_id.to_string(),
+        field: String::new(),
+        headline: String::new(),
+        bio: String::new(),
+        known_for: String::new(),
+        years_experience: None,
+        seniority: None,
+        skills: TextList::default(),
+        interests: TextList::default(),
+        values: TextList::default(),
+        education: String::new(),
+        languages: TextList::default(),
+        timezone: None,
+        location: String::new(),
+        department: String::new(),
+        manager_email: None,
+        learning_style: None,
+        meeting_preference: None,
+        hours_per_month: None,
+        updated_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+    }
+}

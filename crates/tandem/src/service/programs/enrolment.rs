@@ -1,0 +1,199 @@
+//! Who takes part in a program and in which role: a person enrols themself, a
+//! coordinator may enrol others; the enrolment list; a mentor's capacity.
+use super::*;
+use crate::domain::access::ProgramAct;
+use crate::domain::enrolment::{may_enrol, NotEnrollable};
+use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::values::{in_range, labels, text, Pick, Problems};
+use crate::domain::wire::Role;
+use crate::error::{AppError, AppResult};
+use crate::service::accounts::Caller;
+use crate::service::paging::Listing;
+use crate::state::AppState;
+use crate::store::columns::TextList;
+use crate::store::db::new_id;
+use crate::store::entities::{enrollment, program};
+use crate::store::records::ProgramRecord;
+use crate::store::{accounts, programs as store};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EnrollmentIn {
+    #[schema(value_type = Role, required = true)]
+    #[serde(default)]
+    pub role: Pick<Role>,
+    /// Mentors only: how many mentees at once (defaults to the program's `mentor_capacity`).
+    #[schema(minimum = 1, maximum = 100)]
+    pub capacity: Option<i64>,
+    #[serde(default)]
+    #[schema(max_items = 30)]
+    pub wants_skills: Vec<String>,
+    #[serde(default)]
+    #[schema(max_length = 2000)]
+    pub goals_summary: String,
+    /// Coordinators may enrol someone else.
+    pub person_id: Option<String>,
+}
+
+impl EnrollmentIn {
+    /// Oneself in a role, with nothing else said.
+    pub fn as_role(role: Role) -> EnrollmentIn {
+        EnrollmentIn {
+            role: Pick::of(role),
+            capacity: None,
+            wants_skills: Vec::new(),
+            goals_summary: String::new(),
+            person_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EnrollmentOut {
+    pub id: String,
+    pub program_id: String,
+    pub person: PersonRef,
+    pub role: Role,
+    pub capacity: Option<i32>,
+    pub wants_skills: Vec<String>,
+    pub goals_summary: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub(super) fn enrollment_out(e: &enrollment::Model, name: String) -> EnrollmentOut {
+    EnrollmentOut {
+        id: e.id.clone(),
+        program_id: e.program_id.clone(),
+        person: PersonRef {
+            id: e.user_id.clone(),
+            name,
+        },
+        role: e.role,
+        capacity: e.capacity,
+        wants_skills: e.wants_skills.0.clone(),
+        goals_summary: e.goals_summary.clone(),
+        created_at: e.created_at,
+    }
+}
+
+pub async fn enroll(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    input: &EnrollmentIn,
+) -> AppResult<EnrollmentOut> {
+    let tx = state.store.write().await?;
+    let program = store::lock_program(&tx, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let person = match input.person_id.as_deref() {
+        Some(other) if other != caller.id() => {
+            let record = ProgramRecord {
+                coordinators: store::coordinators_of(&tx, program_id).await?,
+                program: program.clone(),
+            };
+            require(&tx, caller, &record, ProgramAct::EnrolOthers).await?;
+            accounts::user_by_id(&tx, other)
+                .await?
+                .ok_or_else(|| AppError::field("person_id", "no account with this id"))?
+        }
+        _ => caller.user().clone(),
+    };
+    // Who is enrolled, and by whom, is decided before what the form holds.
+    let mut p = Problems::default();
+    let role = p.take("role", input.role.required());
+    let capacity = match input.capacity {
+        Some(_) if role == Some(Role::Mentee) => {
+            p.add("capacity", "only mentors have a capacity");
+            None
+        }
+        Some(c) => p.take("capacity", in_range(c, 1, 100)),
+        None => None,
+    };
+    let wants = p
+        .take("wants_skills", labels(&input.wants_skills, 30))
+        .unwrap_or_default();
+    let goals = p
+        .take("goals_summary", text(&input.goals_summary, 2000, false))
+        .unwrap_or_default();
+    p.finish()?;
+    let role = role.unwrap_or(Role::Mentee);
+    let existing = store::roles_in(&tx, program_id, &person.id).await?;
+    match may_enrol(program.kind, &existing, role) {
+        Ok(()) => {}
+        Err(NotEnrollable::AlreadyInRole) => {
+            return Err(AppError::conflict(
+                "already_enrolled",
+                format!("{} is already enrolled as {role}", person.name),
+            ))
+        }
+        Err(NotEnrollable::OneRoleOnly) => {
+            return Err(AppError::conflict(
+                "already_enrolled",
+                "only peer programs let one person enrol as both mentor and mentee",
+            ))
+        }
+    }
+    let saved = store::insert_enrollment(
+        &tx,
+        enrollment::Model {
+            id: new_id(),
+            program_id: program_id.to_string(),
+            user_id: person.id.clone(),
+            role,
+            capacity,
+            wants_skills: TextList(wants),
+            goals_summary: goals,
+            created_at: state.clock.now(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(enrollment_out(&saved, person.name))
+}
+
+/// The program's enrolments in the order they came (its coordinators).
+pub async fn enrollments(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    page: &PageRequest,
+) -> AppResult<Listing<EnrollmentOut>> {
+    program_for(state, caller, program_id, ProgramAct::SeeEnrollments).await?;
+    let after = page.after.as_ref().map(Cursor::time_and_id).transpose()?;
+    let rows = store::enrollments_page(state.store.read(), program_id, after, page.fetch()).await?;
+    let (rows, next_cursor) = page.finish(rows, |r| {
+        Cursor::of_time_and_id(r.enrollment.created_at, &r.enrollment.id)
+    });
+    Ok(Listing {
+        items: rows
+            .into_iter()
+            .map(|r| enrollment_out(&r.enrollment, r.name))
+            .collect(),
+        next_cursor,
+    })
+}
+
+pub async fn my_enrollments(state: &AppState, caller: &Caller) -> AppResult<Vec<EnrollmentOut>> {
+    Ok(store::enrollments_of(state.store.read(), caller.id())
+        .await?
+        .into_iter()
+        .map(|r| enrollment_out(&r.enrollment, r.name))
+        .collect())
+}
+
+pub async fn coordinated_by(state: &AppState, caller: &Caller) -> AppResult<Vec<ProgramOut>> {
+    Ok(
+        store::programs_coordinated_by(state.store.read(), caller.id())
+            .await?
+            .iter()
+            .map(ProgramOut::from)
+            .collect(),
+    )
+}
+
+/// How many mentees a mentor takes in this program.
+pub fn capacity_of(program: &program::Model, mentor: &enrollment::Model) -> i64 {
+    mentor.capacity.unwrap_or(program.mentor_capacity) as i64
+}
