@@ -141,6 +141,17 @@ impl PageRequest {
     }
 }
 
+/// How a page of a round's pairs is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PairOrder {
+    /// Best score first.
+    Score,
+    /// By the mentor's name, then the mentee's.
+    Mentor,
+    /// By the mentee's name.
+    Mentee,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

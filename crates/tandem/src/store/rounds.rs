@@ -3,6 +3,7 @@ use super::entities::{
     enrollment, mentorship, mentorship_mentee, profile, round, round_pair, user,
 };
 use super::sql::{after_desc, col, model, rows, select_prefixed, update_changed, IN_CHUNK};
+use crate::domain::paging::PairOrder;
 use crate::domain::wire::{MentorshipStatus as S, RoundStatus};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
@@ -246,17 +247,6 @@ pub async fn pairs_of(
         }
     }
     Ok(out)
-}
-
-/// How a page of a round's pairs is ordered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PairOrder {
-    /// Best score first.
-    Score,
-    /// By the mentor's name, then the mentee's.
-    Mentor,
-    /// By the mentee's name.
-    Mentee,
 }
 
 /// One page of a round's pairs with both names: `limit` pairs after the first `offset`.

@@ -3,7 +3,7 @@
 use super::pool::*;
 use super::*;
 use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
-use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::paging::{Cursor, PageRequest, PairOrder};
 use crate::domain::values::{Pick, Problems};
 use crate::domain::wire::{Objective, RoundStatus};
 use crate::error::{AppError, AppResult};
@@ -258,7 +258,7 @@ pub async fn round_page(
     state: &AppState,
     caller: &Caller,
     id: &str,
-    order: store::PairOrder,
+    order: PairOrder,
     offset: u64,
     limit: u64,
 ) -> AppResult<RoundOut> {

@@ -3,12 +3,12 @@
 use super::*;
 use crate::domain::lifecycle::Confirmation;
 use crate::domain::paging::PageRequest;
+use crate::domain::paging::PairOrder;
 use crate::domain::values::Pick;
 use crate::domain::wire::{Objective, Role, RoundStatus};
 use crate::service::matching::{self, PairIn, RoundIn, RoundOut, RoundPatch, UnmatchedOut};
 use crate::service::programs::{self, EnrollmentOut};
 use crate::state::AppState;
-use crate::store::rounds::PairOrder;
 use crate::web::{
     day, done, form_failure, ok, optional_day, render, CsrfForm, Errors, Member, Opt, Page,
     WebError,
