@@ -5,8 +5,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use tandem::config::Config;
 use tandem::domain::wire::{ProgramContext, ProgramKind, Role, Seniority};
+use tandem_testkit::server::serve;
 
 struct Driver {
     child: Child,
@@ -86,36 +86,6 @@ async fn browser(driver: &Driver) -> Client {
         .connect(&driver.url)
         .await
         .expect("a browser session")
-}
-
-/// Serves the real application on a free port until the returned sender is dropped.
-async fn serve(database_url: &str) -> (String, tokio::sync::oneshot::Sender<()>, tandem::AppState) {
-    let mut config = Config::for_database(database_url);
-    config.argon2_memory_kib = 1024;
-    // Tests sign many people up from one address.
-    config.signup_max_per_ip = 1_000_000;
-    config.argon2_iterations = 1;
-    config.outbox_dir = std::env::temp_dir()
-        .join(format!(
-            "tandem-browser-outbox-{}",
-            uuid::Uuid::new_v4().simple()
-        ))
-        .display()
-        .to_string();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    config.base_url = base.clone();
-    let app = tandem::build(config).await.expect("app builds");
-    let state = app.state.clone();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        app.run(listener, async move {
-            let _ = rx.await;
-        })
-        .await
-        .expect("server runs");
-    });
-    (base, tx, state)
 }
 
 struct Page<'a> {

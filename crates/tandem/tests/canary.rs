@@ -2,22 +2,13 @@
 //! reaches anyone outside the pair: not a coordinator's or an admin's view, not
 //! another person's export, not an e-mail to anyone else (an introduction's own
 //! note, sent to its contact, aside), not a page they see, not the server's log.
-// The API tests' harness; this file uses only part of it.
-#[allow(dead_code)]
-#[path = "api/common.rs"]
-mod common;
-#[path = "api/contract.rs"]
-mod contract;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Duration, Utc};
-use common::TestApp;
-use http_body_util::BodyExt;
 use serde_json::json;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
-use tower::ServiceExt;
+use tandem_testkit::TestApp;
 
 const CANARY: &str = "CANARY-q7Zt";
 
@@ -48,20 +39,6 @@ impl Write for Sink {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
-}
-
-/// A page as someone signed in with `token` sees it.
-async fn page(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method(Method::GET)
-        .uri(path)
-        .header(header::COOKIE, format!("tandem_session={token}"))
-        .body(Body::empty())
-        .unwrap();
-    let res = app.router.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&body).into_owned())
 }
 
 fn canary(what: &str) -> String {
@@ -218,7 +195,7 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         .get(&format!("/api/v1/meetings/{meeting}"), &mentee)
         .await;
     assert!(seen.to_string().contains(CANARY));
-    let (_, html) = page(&app, &format!("/mentorships/{id}"), &mentee).await;
+    let (_, html) = app.get_page(&format!("/mentorships/{id}"), &mentee).await;
     assert!(
         html.contains(CANARY),
         "the pair's own page shows what they wrote"
@@ -243,7 +220,7 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
             format!("/programs/{program}"),
             "/dashboard".to_string(),
         ] {
-            let (s, html) = page(&app, &path, token).await;
+            let (s, html) = app.get_page(&path, token).await;
             assert_eq!(s, StatusCode::OK, "{who} {path}");
             views.push((format!("{who}: page {path}"), html));
         }
@@ -254,7 +231,7 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
     ] {
         let (_, v) = app.get("/api/v1/me/export", token).await;
         views.push((format!("{who}: export"), v.to_string()));
-        let (_, html) = page(&app, "/dashboard", token).await;
+        let (_, html) = app.get_page("/dashboard", token).await;
         views.push((format!("{who}: dashboard"), html));
     }
     for (what, text) in &views {

@@ -1,7 +1,8 @@
 //! In-process API tests: every endpoint, each success, each refusal, each role
 //! that must be refused. Each runs on SQLite and, with TANDEM_TEST_POSTGRES_URL, on PostgreSQL.
-mod common;
-mod contract;
+// The shared harness (crates/tandem-testkit), under the name the tests use.
+use tandem_testkit as common;
+use tandem_testkit::on_both_databases;
 
 mod accounts;
 mod agreements;

@@ -1,4 +1,5 @@
-//! Test harness: the real application, in process, on a fresh database per test.
+//! The real application, in process, on a fresh database per test (SQLite, and
+//! PostgreSQL when `TANDEM_TEST_POSTGRES_URL` is set).
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
@@ -345,7 +346,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::common::TestApp::sqlite().await).await
+                    super::$name($crate::TestApp::sqlite().await).await
                 }
             )*
         }
@@ -353,7 +354,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = $crate::common::TestApp::postgres().await {
+                    if let Some(app) = $crate::TestApp::postgres().await {
                         super::$name(app).await
                     }
                 }
