@@ -2,6 +2,8 @@
 //! reaches anyone outside the pair: not a coordinator's or an admin's view, not
 //! another person's export, not an e-mail to anyone else (an introduction's own
 //! note, sent to its contact, aside), not a page they see, not the server's log.
+//! In a group it stays with the members of the time it was written, and when its
+//! author erases their account it goes, from every view and from the SQLite file.
 
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
@@ -289,5 +291,229 @@ async fn postgres_the_canary_stays_within_the_pair() {
     log();
     if let Some(app) = TestApp::postgres().await {
         the_canary_stays_within_the_pair(app).await
+    }
+}
+
+/// Every byte of the SQLite file and its write-ahead log, as text (None on PostgreSQL).
+fn sqlite_files(app: &TestApp) -> Option<String> {
+    let path = app
+        .state
+        .config
+        .database_url
+        .strip_prefix("sqlite://")?
+        .to_string();
+    let mut all = Vec::new();
+    for suffix in ["", "-wal"] {
+        if let Ok(bytes) = std::fs::read(format!("{path}{suffix}")) {
+            all.extend(bytes);
+        }
+    }
+    Some(String::from_utf8_lossy(&all).into_owned())
+}
+
+/// What one person sees of a relationship and of themself, through the API and the pages.
+async fn everything_seen_by(app: &TestApp, token: &str, id: &str) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    for list in [
+        "",
+        "/messages",
+        "/kudos",
+        "/meetings",
+        "/goals",
+        "/introductions",
+        "/timeline",
+        "/workspace",
+        "/agreement",
+        "/progress",
+    ] {
+        let path = format!("/api/v1/mentorships/{id}{list}");
+        let (_, v) = app.get(&path, token).await;
+        seen.push((path, v.to_string()));
+    }
+    for path in ["/api/v1/me/export", "/api/v1/me/waiting"] {
+        let (_, v) = app.get(path, token).await;
+        seen.push((path.to_string(), v.to_string()));
+    }
+    let (_, cal) = app.get("/api/v1/me/calendar", token).await;
+    if let Some(url) = cal["url"].as_str() {
+        let feed = &url[url.find("/calendar/").unwrap()..];
+        let (_, ics) = app.get_page(feed, token).await;
+        seen.push(("calendar feed".into(), ics));
+    }
+    for path in [format!("/mentorships/{id}"), "/dashboard".to_string()] {
+        let (_, html) = app.get_page(&path, token).await;
+        seen.push((format!("page {path}"), html));
+    }
+    seen
+}
+
+async fn the_canary_stays_with_the_members_of_its_time_and_goes_with_its_author(app: TestApp) {
+    log();
+    let (_, admin) = app.person("Admin").await;
+    let (mentor_id, mentor) = app.person("Group Mentor").await;
+    let (_, first) = app.person("First Member").await;
+    let (_, later) = app.person("Later Member").await;
+    let program = app
+        .program(&admin, "group", json!({"mentor_capacity": 5}))
+        .await;
+    app.enroll(&program, &mentor, "mentor").await;
+    app.enroll(&program, &first, "mentee").await;
+    app.enroll(&program, &later, "mentee").await;
+    let by_first = |what: &str| canary(&format!("by-first {what}"));
+    let (s, r) = app
+        .post(
+            "/api/v1/mentorships",
+            &first,
+            json!({"program_id": program, "mentor_id": mentor_id,
+            "intro": by_first("intro"), "reasons": by_first("reasons"), "ask": by_first("ask")}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let request = r["id"].as_str().unwrap().to_string();
+    let (_, group) = app
+        .post(
+            &format!("/api/v1/mentorships/{request}/accept"),
+            &mentor,
+            json!({}),
+        )
+        .await;
+    let id = group["id"].as_str().unwrap().to_string();
+    let ok = |s: StatusCode, v: &serde_json::Value| assert!(s.is_success(), "{s}: {v}");
+    // Before the later member joins, the first member and the mentor write in every field.
+    let post = |path: String, token: String, body: serde_json::Value| {
+        let app = &app;
+        async move { app.post(&path, &token, body).await }
+    };
+    let (s, g) = post(
+        format!("/api/v1/mentorships/{id}/goals"),
+        first.clone(),
+        json!({"title": by_first("goal"), "description": by_first("goal text")}),
+    )
+    .await;
+    ok(s, &g);
+    let goal = g["id"].as_str().unwrap().to_string();
+    let (s, v) = post(
+        format!("/api/v1/goals/{goal}/milestones"),
+        first.clone(),
+        json!({"title": by_first("milestone")}),
+    )
+    .await;
+    ok(s, &v);
+    let past = (Utc::now() - Duration::days(1)).to_rfc3339();
+    let (s, m) = post(
+        format!("/api/v1/mentorships/{id}/meetings"),
+        mentor.clone(),
+        json!({"starts_at": past, "agenda": [canary("early agenda")]}),
+    )
+    .await;
+    ok(s, &m);
+    let meeting = m["id"].as_str().unwrap().to_string();
+    let (s, v) = app
+        .patch(
+            &format!("/api/v1/meetings/{meeting}"),
+            &mentor,
+            json!({"status": "held", "shared_notes": canary("early notes")}),
+        )
+        .await;
+    ok(s, &v);
+    let (s, v) = post(
+        format!("/api/v1/meetings/{meeting}/action-items"),
+        first.clone(),
+        json!({"title": by_first("action")}),
+    )
+    .await;
+    ok(s, &v);
+    let (s, v) = post(
+        format!("/api/v1/meetings/{meeting}/feedback"),
+        first.clone(),
+        json!({"rating": 4, "went_well": by_first("went well")}),
+    )
+    .await;
+    ok(s, &v);
+    let (s, v) = app
+        .put(
+            &format!("/api/v1/meetings/{meeting}/private-note"),
+            &first,
+            json!({"body": by_first("private")}),
+        )
+        .await;
+    ok(s, &v);
+    for (path, body) in [
+        ("kudos", json!({"message": by_first("kudos")})),
+        ("messages", json!({"body": by_first("message")})),
+    ] {
+        let (s, v) = post(
+            format!("/api/v1/mentorships/{id}/{path}"),
+            first.clone(),
+            body,
+        )
+        .await;
+        ok(s, &v);
+    }
+    let (s, v) = post(format!("/api/v1/mentorships/{id}/introductions"), mentor.clone(), json!({"contact_name": "Grace", "contact_email": "grace@example.net", "note": canary("early introduction")})).await;
+    ok(s, &v);
+    // The later member joins; what was written before stays with those who were there.
+    let second = app.request(&program, &later, &mentor_id).await;
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/mentorships/{second}/accept"),
+            &mentor,
+            json!({}),
+        )
+        .await;
+    ok(s, &v);
+    assert_eq!(v["id"], id.as_str(), "the later member joined the group");
+    let first_sees = everything_seen_by(&app, &first, &id).await;
+    assert!(
+        first_sees.iter().any(|(_, text)| text.contains("by-first")),
+        "the first member reads what they wrote, so the checks look where it would show"
+    );
+    for (what, text) in everything_seen_by(&app, &later, &id).await {
+        assert!(
+            !text.contains(CANARY),
+            "the later member reads what was written before they joined: {what}"
+        );
+    }
+    // The first member erases their account: everything they wrote goes.
+    let (s, _) = app
+        .call(
+            axum::http::Method::DELETE,
+            "/api/v1/me",
+            Some(&first),
+            Some(json!({"password": "correct horse battery"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let mentor_sees = everything_seen_by(&app, &mentor, &id).await;
+    assert!(
+        mentor_sees
+            .iter()
+            .any(|(_, text)| text.contains("early notes")),
+        "the mentor still reads the shared notes, so the checks look where it would show"
+    );
+    for (what, text) in mentor_sees {
+        assert!(
+            !text.contains("by-first"),
+            "the erased author's words survive in {what}"
+        );
+    }
+    if let Some(files) = sqlite_files(&app) {
+        assert!(
+            !files.contains("by-first"),
+            "the erased author's words survive in the SQLite file"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_canary_stays_with_the_members_of_its_time_and_goes_with_its_author() {
+    the_canary_stays_with_the_members_of_its_time_and_goes_with_its_author(TestApp::sqlite().await)
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_the_canary_stays_with_the_members_of_its_time_and_goes_with_its_author() {
+    if let Some(app) = TestApp::postgres().await {
+        the_canary_stays_with_the_members_of_its_time_and_goes_with_its_author(app).await
     }
 }
