@@ -4,6 +4,7 @@ use crate::domain::access::Denied;
 use crate::domain::lifecycle::Refusal;
 use crate::domain::paging::BadCursor;
 use crate::domain::values::{FieldErrors, Invalid};
+use crate::store::constraints::{guard_of, Guard};
 use sea_orm::{DbErr, SqlErr};
 use std::collections::BTreeMap;
 
@@ -24,8 +25,14 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The state does not allow it (409); `field`, when a unique value is taken,
+    /// names the field that holds it.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        code: &'static str,
+        message: String,
+        field: Option<&'static str>,
+    },
     /// A change made on an older version of a shared text (412): nothing was
     /// written, and `current` is the object as it is now.
     #[error("{message}")]
@@ -47,6 +54,7 @@ impl AppError {
         AppError::Conflict {
             code,
             message: message.into(),
+            field: None,
         }
     }
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
@@ -79,6 +87,20 @@ impl AppError {
         }
     }
 
+    /// Field → problem: every field of a validation error, or the field whose
+    /// value is taken.
+    pub fn fields(&self) -> Option<FieldErrors> {
+        match self {
+            AppError::Validation(fields) => Some(fields.clone()),
+            AppError::Conflict {
+                field: Some(field),
+                message,
+                ..
+            } => Some(BTreeMap::from([(field.to_string(), message.clone())])),
+            _ => None,
+        }
+    }
+
     /// The text a person sees; never the internals of an unexpected failure.
     pub fn public_message(&self) -> String {
         match self {
@@ -90,10 +112,23 @@ impl AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
-            return AppError::conflict("duplicate", "this already exists");
+        if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
+            return match guard_of(&message) {
+                Some(guard) => guard.into(),
+                None => AppError::conflict("duplicate", "this already exists"),
+            };
         }
         AppError::Other(anyhow::Error::new(err).context("database"))
+    }
+}
+
+impl From<Guard> for AppError {
+    fn from(guard: Guard) -> Self {
+        AppError::Conflict {
+            code: guard.code,
+            message: guard.message.into(),
+            field: Some(guard.field),
+        }
     }
 }
 

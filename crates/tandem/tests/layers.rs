@@ -7,6 +7,9 @@
 //! - `api/` and `web/` reach each other, or the store (they call use cases);
 //! - the files of one folder reach each other in a circle.
 //!
+//! It also fails where a row is built outside `store/` (an entity `Model` written
+//! as a literal, or an `ActiveModel`): the use cases hand the store commands.
+//!
 //! "Reaches" is any path in the code, in a `use` or inline (`crate::store::…`,
 //! `super::…`), so that no import can hide in a function body.
 use std::collections::{BTreeMap, BTreeSet};
@@ -341,6 +344,63 @@ fn circles(sources: &[Source]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Rows built outside the store: `…::Model {` as a literal and any
+/// `ActiveModel`, with file and line.
+fn rows_built_outside_the_store(file: &str, text: &str) -> Vec<String> {
+    if file.starts_with("src/store/") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (k, code) in code_lines(text).iter().enumerate() {
+        // Not a literal: `impl … for x::Model {`, or `fn f() -> &x::Model {`.
+        let literal = code.find("::Model {").is_some_and(|at| {
+            let before = &code[..at];
+            !before.trim_start().starts_with("impl") && !before.contains("->")
+        });
+        if literal || code.contains("ActiveModel") {
+            out.push(format!("{file}:{}: {}", k + 1, code.trim()));
+        }
+    }
+    out
+}
+
+#[test]
+fn rows_are_built_by_the_store_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut wrong = Vec::new();
+    let mut todo = vec![root.clone()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let file = format!("src/{}", path.strip_prefix(&root).unwrap().display());
+                let text = std::fs::read_to_string(&path).unwrap();
+                wrong.extend(rows_built_outside_the_store(&file, &text));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "rows built outside store/:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn a_row_built_outside_the_store_is_named() {
+    let text = "impl Child for goal::Model {\n}\nfn f() -> &goal::Model {\n    let g = goal::Model {\n        id,\n    };\n    // user::Model { in a comment }\n    let a = user::ActiveModel::default();\n}\n";
+    assert_eq!(
+        rows_built_outside_the_store("src/service/x.rs", text),
+        [
+            "src/service/x.rs:4: let g = goal::Model {",
+            "src/service/x.rs:8: let a = user::ActiveModel::default();",
+        ]
+    );
+    assert!(rows_built_outside_the_store("src/store/x.rs", text).is_empty());
 }
 
 #[test]

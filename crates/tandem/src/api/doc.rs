@@ -117,8 +117,8 @@ fn add_common(op: &mut Operation, changes: bool) {
 ///   set may be left blank, and text holds anything but NUL.
 pub struct Constraints;
 
-/// What `If-Match` takes: a version in quotes (weak or strong), or `*`.
-const IF_MATCH_PATTERN: &str = r#"^\s*(\*|(W/)?"[0-9]{1,9}")\s*$"#;
+/// What `If-Match` takes: a version in quotes (weak or strong) or bare, or `*`.
+const IF_MATCH_PATTERN: &str = r#"^\s*(\*|[0-9]{1,9}|(W/)?"[0-9]{1,9}")\s*$"#;
 
 /// Entries of the lists in these bodies are labels or sentences of at most this length.
 const ITEM_LENGTHS: &[(&str, usize)] = &[
@@ -251,6 +251,8 @@ fn constrain_queries(doc: &mut Value) {
             for param in params.iter_mut().filter(|p| p["in"] == "header") {
                 if param["name"] == "If-Match" {
                     if let Some(schema) = param.get_mut("schema").and_then(Value::as_object_mut) {
+                        // Optional is said by `required: false`; a header is never null.
+                        schema.insert("type".into(), json!("string"));
                         schema.insert("pattern".into(), json!(IF_MATCH_PATTERN));
                     }
                 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod engine;
 pub mod enrolment;
+pub mod ids;
 pub mod lifecycle;
 pub mod office_hours;
 pub mod paging;

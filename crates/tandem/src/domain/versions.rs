@@ -38,7 +38,8 @@ pub fn next(current: i32, changed: bool) -> i32 {
 }
 
 /// An `If-Match` header: a version as an entity tag, `"3"` (or weak, `W/"3"`), or
-/// `*` (any version). Several tags may be listed; any one of them may match, so
+/// `*` (any version). A bare `3`, as a client copying `version` from a body would
+/// write it, is taken as `"3"`. Several tags may be listed; any one of them may match, so
 /// a list is taken as none (the change applies) only when it holds `*`.
 pub fn parse_if_match(raw: &str) -> Result<Expected, String> {
     let tags: Vec<&str> = raw.split(',').map(str::trim).collect();
@@ -49,8 +50,11 @@ pub fn parse_if_match(raw: &str) -> Result<Expected, String> {
         return Err("If-Match names one version, as \"3\"".into());
     };
     let tag = tag.strip_prefix("W/").unwrap_or(tag);
+    let bare = tag.bytes().all(|b| b.is_ascii_digit()).then_some(tag);
     tag.strip_prefix('"')
         .and_then(|t| t.strip_suffix('"'))
+        .or(bare)
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|t| t.parse::<i32>().ok())
         .map(|v| Expected(Some(v)))
         .ok_or_else(|| "If-Match must be a version in quotes, as \"3\"".into())
@@ -86,7 +90,20 @@ mod tests {
         assert_eq!(parse_if_match(" W/\"12\" "), Ok(Expected(Some(12))));
         assert_eq!(parse_if_match("*"), Ok(Expected(None)));
         assert_eq!(parse_if_match("\"1\", *"), Ok(Expected(None)));
-        for bad in ["3", "\"three\"", "\"1\", \"2\"", "", "\"\""] {
+        assert_eq!(
+            parse_if_match("3"),
+            Ok(Expected(Some(3))),
+            "bare, as in a body"
+        );
+        for bad in [
+            "\"three\"",
+            "\"1\", \"2\"",
+            "",
+            "\"\"",
+            "\"3",
+            "-1",
+            "\"+3\"",
+        ] {
             assert!(parse_if_match(bad).is_err(), "{bad:?}");
         }
         assert_eq!(etag(7), "\"7\"");

@@ -41,7 +41,8 @@ pub struct ErrorDetail {
     pub code: String,
     /// What went wrong and what to do, for people.
     pub message: String,
-    /// Field → problem, for validation errors only.
+    /// Field → problem: for validation errors, and for a 409 whose value is taken
+    /// (an e-mail in use names `email`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, String>>,
 }
@@ -51,10 +52,7 @@ pub fn body_of(err: &AppError) -> ErrorBody {
         error: ErrorDetail {
             code: err.code().to_string(),
             message: err.public_message(),
-            fields: match err {
-                AppError::Validation(fields) => Some(fields.clone()),
-                _ => None,
-            },
+            fields: err.fields(),
         },
         current: match err {
             AppError::EditConflict { current, .. } => Some(current.clone()),

@@ -1,12 +1,13 @@
 //! Accounts and sessions: registration, sign-in under the throttle, the caller
 //! behind a token, sign-out and erasure.
 use crate::domain::access::{instance_access, InstanceAct, Viewer};
+use crate::domain::ids::PersonId;
 use crate::domain::values::{line, Email, Password, Problems};
 use crate::error::{AppError, AppResult};
 use crate::secrets::{hash_token, random_token};
 use crate::state::AppState;
-use crate::store::db::new_id;
-use crate::store::entities::{session, user};
+use crate::store::constraints::EMAIL_TAKEN;
+use crate::store::entities::user;
 use crate::store::records::SignedIn;
 use crate::store::{accounts as store, mentorships};
 use chrono::Duration;
@@ -25,6 +26,10 @@ pub struct Caller {
 impl Caller {
     pub fn id(&self) -> &str {
         &self.signed_in.user.id
+    }
+    /// The caller's id, as the id of a person.
+    pub fn person(&self) -> PersonId<'_> {
+        PersonId(&self.signed_in.user.id)
     }
     pub fn user(&self) -> &user::Model {
         &self.signed_in.user
@@ -125,10 +130,7 @@ pub async fn register(state: &AppState, ip: &str, input: &RegisterIn) -> AppResu
 }
 
 fn email_taken() -> AppError {
-    AppError::conflict(
-        "email_taken",
-        "an account with this e-mail already exists; sign in instead",
-    )
+    EMAIL_TAKEN.into()
 }
 
 /// `force_admin` is for `tandem user create --admin`.
@@ -154,23 +156,16 @@ pub async fn create_user(
         return Err(email_taken());
     }
     let first = store::no_users(&tx).await?;
-    let created = store::insert_user(
-        &tx,
-        user::Model {
-            id: new_id(),
-            email: email.into_inner(),
-            name,
-            password_hash,
-            is_admin: first || force_admin,
-            calendar_token: Some(random_token()),
-            created_at: state.clock.now(),
-        },
-    )
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict { .. } => email_taken(),
-        other => other,
-    })?;
+    let new = store::NewUser {
+        email: email.into_inner(),
+        name,
+        password_hash,
+        is_admin: first || force_admin,
+        calendar_token: random_token(),
+        at: state.clock.now(),
+    };
+    // Two sign-ups of one address at once: the unique e-mail says which field.
+    let created = store::insert_user(&tx, new).await?;
     tx.commit().await?;
     Ok(UserOut::from(&created))
 }
@@ -297,17 +292,8 @@ pub async fn open_session(state: &AppState, user_id: &str) -> AppResult<String> 
     let token = random_token();
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    store::insert_session(
-        &tx,
-        session::Model {
-            id: new_id(),
-            token_hash: hash_token(&token),
-            user_id: user_id.to_string(),
-            created_at: now,
-            expires_at: now + Duration::days(state.config.session_days as i64),
-        },
-    )
-    .await?;
+    let expires_at = now + Duration::days(state.config.session_days as i64);
+    store::insert_session(&tx, PersonId(user_id), hash_token(&token), now, expires_at).await?;
     tx.commit().await?;
     Ok(token)
 }

@@ -115,15 +115,13 @@ pub async fn put(
         Some(z) => z,
         None => profile_zone(&tx, caller.id()).await?,
     };
-    let a = availability::Model {
-        user_id: caller.id().to_string(),
+    let hours = store::Hours {
         timezone: zone,
         slot_minutes: slot.unwrap_or(30),
         location: location.unwrap_or_default(),
         windows: Windows(windows.unwrap_or_default()),
-        updated_at: now,
     };
-    store::save_availability(&tx, a.clone()).await?;
+    let a = store::save_availability(&tx, caller.person(), hours, now).await?;
     tx.commit().await?;
     Ok(view(a))
 }

@@ -2,13 +2,13 @@
 use super::accounts::Caller;
 use super::paging::Listing;
 use crate::domain::access::{person_access, PersonFacts};
+use crate::domain::ids::PersonId;
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{in_range, labels, sentences, text, timezone, Email, Pick, Problems};
 use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority, WireEnum};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::columns::TextList;
-use crate::store::entities::{plan, profile};
+use crate::store::entities::profile;
 use crate::store::{accounts, people as store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -197,20 +197,20 @@ impl ProfileData {
         Ok(clean)
     }
 
-    fn to_model(&self, user_id: &str, now: chrono::DateTime<chrono::Utc>) -> profile::Model {
-        profile::Model {
-            user_id: user_id.to_string(),
+    /// What the store writes of a checked profile.
+    fn fields(&self) -> store::ProfileFields {
+        store::ProfileFields {
             field: self.field.clone(),
             headline: self.headline.clone(),
             bio: self.bio.clone(),
             known_for: self.known_for.clone(),
             years_experience: self.years_experience.map(|n| n as i32),
             seniority: self.seniority.optional().ok().flatten(),
-            skills: TextList(self.skills.clone()),
-            interests: TextList(self.interests.clone()),
-            values: TextList(self.values.clone()),
+            skills: self.skills.clone(),
+            interests: self.interests.clone(),
+            values: self.values.clone(),
             education: self.education.clone(),
-            languages: TextList(self.languages.clone()),
+            languages: self.languages.clone(),
             timezone: self.timezone.clone(),
             location: self.location.clone(),
             department: self.department.clone(),
@@ -218,7 +218,6 @@ impl ProfileData {
             learning_style: self.learning_style.optional().ok().flatten(),
             meeting_preference: self.meeting_preference.optional().ok().flatten(),
             hours_per_month: self.hours_per_month.map(|n| n as i32),
-            updated_at: now,
         }
     }
 }
@@ -241,7 +240,7 @@ pub async fn put_profile(
 ) -> AppResult<ProfileData> {
     let clean = input.validate()?;
     let tx = state.store.write().await?;
-    store::save_profile(&tx, clean.to_model(caller.id(), state.clock.now())).await?;
+    store::save_profile(&tx, caller.person(), clean.fields(), state.clock.now()).await?;
     tx.commit().await?;
     Ok(clean)
 }
@@ -276,18 +275,13 @@ pub async fn put_plan(state: &AppState, caller: &Caller, input: &PlanData) -> Ap
     };
     p.finish()?;
     let tx = state.store.write().await?;
-    store::save_plan(
-        &tx,
-        plan::Model {
-            user_id: caller.id().to_string(),
-            strengths: TextList(clean.strengths.clone()),
-            improve: TextList(clean.improve.clone()),
-            short_term_goals: TextList(clean.short_term_goals.clone()),
-            long_term_goals: TextList(clean.long_term_goals.clone()),
-            updated_at: state.clock.now(),
-        },
-    )
-    .await?;
+    let plan = store::PlanFields {
+        strengths: clean.strengths.clone(),
+        improve: clean.improve.clone(),
+        short_term_goals: clean.short_term_goals.clone(),
+        long_term_goals: clean.long_term_goals.clone(),
+    };
+    store::save_plan(&tx, caller.person(), plan, state.clock.now()).await?;
     tx.commit().await?;
     Ok(clean)
 }
@@ -300,7 +294,7 @@ async fn require_visible(state: &AppState, caller: &Caller, person_id: &str) -> 
     let share_a_program = exists
         && !is_self
         && !caller.is_admin()
-        && store::share_a_program(db, caller.id(), person_id).await?;
+        && store::share_a_program(db, caller.person(), PersonId(person_id)).await?;
     let facts = PersonFacts {
         exists,
         is_self,

@@ -4,6 +4,7 @@ use super::db::Store;
 use super::entities::{login_failure, session, user};
 use super::records::SignedIn;
 use super::sql::{col, model, rows, select_prefixed};
+use crate::domain::ids::PersonId;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
@@ -76,8 +77,30 @@ pub async fn serialise_sign_ups(db: &impl ConnectionTrait) -> Result<(), DbErr> 
     Ok(())
 }
 
-pub async fn insert_user(db: &impl ConnectionTrait, u: user::Model) -> Result<user::Model, DbErr> {
-    u.into_active_model().insert(db).await
+/// An account to create, its password already hashed.
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    /// The secret of the personal calendar feed.
+    pub calendar_token: String,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser) -> Result<user::Model, DbErr> {
+    user::Model {
+        id: super::db::new_id(),
+        email: u.email,
+        name: u.name,
+        password_hash: u.password_hash,
+        is_admin: u.is_admin,
+        calendar_token: Some(u.calendar_token),
+        created_at: u.at,
+    }
+    .into_active_model()
+    .insert(db)
+    .await
 }
 
 pub async fn delete_user(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
@@ -139,8 +162,24 @@ pub async fn users_by_name(
 
 // ------------------------------------------------------------------ sessions
 
-pub async fn insert_session(db: &impl ConnectionTrait, s: session::Model) -> Result<(), DbErr> {
-    s.into_active_model().insert(db).await?;
+/// Opens a session, kept as the hash of its token.
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    user: PersonId<'_>,
+    token_hash: String,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    session::Model {
+        id: super::db::new_id(),
+        token_hash,
+        user_id: user.0.to_string(),
+        created_at: at,
+        expires_at,
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
     Ok(())
 }
 

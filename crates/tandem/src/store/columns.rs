@@ -132,3 +132,15 @@ json_columns!(
     Weights => "a JSON object of the ten criteria's weights",
     Windows => "a JSON list of weekly windows",
 );
+
+/// A typed id is bound as the string it names.
+macro_rules! id_values {
+    ($($id:ident),+) => {$(
+        impl From<crate::domain::ids::$id<'_>> for Value {
+            fn from(id: crate::domain::ids::$id<'_>) -> Value {
+                id.0.into()
+            }
+        }
+    )+};
+}
+id_values!(PersonId, ProgramId, MentorshipId, MeetingId, RoundId);

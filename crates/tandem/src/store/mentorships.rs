@@ -8,7 +8,8 @@ use super::entities::{
 };
 use super::records::{MentorshipPage, MentorshipRecord, Seat};
 use super::sql::{after_desc, col, model, put, rows, select_prefixed, update_changed, IN_CHUNK};
-use crate::domain::wire::{EndReason, MentorshipStatus as S};
+use crate::domain::ids::{MentorshipId, Pairing, PersonId, ProgramId};
+use crate::domain::wire::{EndReason, MentorshipStatus as S, Origin};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
@@ -269,8 +270,8 @@ pub async fn of_program_page(
 /// An open request or relationship between the two people, whoever mentors whom.
 pub async fn open_between(
     db: &impl ConnectionTrait,
-    a: &str,
-    b: &str,
+    a: PersonId<'_>,
+    b: PersonId<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let mut q = Query::select();
@@ -280,10 +281,10 @@ pub async fn open_between(
         .and_where(
             col("m", "mentor_id")
                 .eq(a)
-                .and(col("m", "id").in_subquery(seats_of(b)))
+                .and(col("m", "id").in_subquery(seats_of(b.0)))
                 .or(col("m", "mentor_id")
                     .eq(b)
-                    .and(col("m", "id").in_subquery(seats_of(a)))),
+                    .and(col("m", "id").in_subquery(seats_of(a.0)))),
         )
         .limit(1);
     Ok(!rows(db, &q).await?.is_empty())
@@ -292,15 +293,15 @@ pub async fn open_between(
 /// Open requests and relationships a mentee has in a program.
 pub async fn mentee_load(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    mentee: &str,
+    program_id: ProgramId<'_>,
+    mentee: PersonId<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, DbErr> {
     let mut q = Query::select();
     q.expr(Func::count(col("m", "id")))
         .from_as(mentorship::Entity, Alias::new("m"))
         .and_where(col("m", "program_id").eq(program_id))
-        .and_where(col("m", "id").in_subquery(seats_of(mentee)))
+        .and_where(col("m", "id").in_subquery(seats_of(mentee.0)))
         .and_where(is_open(now));
     match rows(db, &q).await?.into_iter().next() {
         Some(r) => r.try_get_by_index::<i64>(0),
@@ -311,8 +312,8 @@ pub async fn mentee_load(
 /// The mentor's running group in a group program, if there is one.
 pub async fn group_of(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    mentor_id: &str,
+    program_id: ProgramId<'_>,
+    mentor_id: PersonId<'_>,
 ) -> Result<Option<String>, DbErr> {
     mentorship::Entity::find()
         .select_only()
@@ -327,9 +328,103 @@ pub async fn group_of(
         .await
 }
 
-pub async fn insert(db: &impl ConnectionTrait, m: mentorship::Model) -> Result<(), DbErr> {
+async fn insert(db: &impl ConnectionTrait, m: mentorship::Model) -> Result<(), DbErr> {
     m.into_active_model().reset_all().insert(db).await?;
     Ok(())
+}
+
+/// A relationship with nothing in it yet, in `status`.
+fn fresh(
+    program: ProgramId<'_>,
+    mentor: PersonId<'_>,
+    status: S,
+    origin: Origin,
+    at: DateTime<Utc>,
+) -> mentorship::Model {
+    mentorship::Model {
+        id: super::db::new_id(),
+        program_id: program.0.to_string(),
+        mentor_id: Some(mentor.0.to_string()),
+        status,
+        origin,
+        intro: String::new(),
+        reasons: String::new(),
+        ask: String::new(),
+        decline_reason: None,
+        merged_into: None,
+        mentor_accepted: false,
+        created_at: at,
+        expires_at: None,
+        started_at: None,
+        ended_at: None,
+        end_reason: None,
+        end_note: None,
+    }
+}
+
+/// A mentee's request to a mentor, with its three parts.
+pub struct NewRequest<'a> {
+    pub program: ProgramId<'a>,
+    pub pair: Pairing<'a>,
+    pub intro: String,
+    pub reasons: String,
+    pub ask: String,
+    pub at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Writes a request and seats its mentee; returns its id.
+pub async fn insert_request(db: &impl ConnectionTrait, r: NewRequest<'_>) -> Result<String, DbErr> {
+    let mut m = fresh(
+        r.program,
+        r.pair.mentor,
+        S::Requested,
+        Origin::Request,
+        r.at,
+    );
+    m.intro = r.intro;
+    m.reasons = r.reasons;
+    m.ask = r.ask;
+    m.expires_at = Some(r.expires_at);
+    let id = m.id.clone();
+    insert(db, m).await?;
+    add_seat(db, MentorshipId(&id), r.pair.mentee, true, r.at).await?;
+    Ok(id)
+}
+
+/// A match proposed by a round or a coordinator; it starts once both accept.
+pub struct NewProposal<'a> {
+    pub program: ProgramId<'a>,
+    pub pair: Pairing<'a>,
+    pub origin: Origin,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes a proposed match and seats its mentee (not yet accepted); returns its id.
+pub async fn insert_proposal(
+    db: &impl ConnectionTrait,
+    p: NewProposal<'_>,
+) -> Result<String, DbErr> {
+    let m = fresh(p.program, p.pair.mentor, S::Proposed, p.origin, p.at);
+    let id = m.id.clone();
+    insert(db, m).await?;
+    add_seat(db, MentorshipId(&id), p.pair.mentee, false, p.at).await?;
+    Ok(id)
+}
+
+/// Starts a mentor's group in a group program (its members join with `add_seat`).
+pub async fn insert_group(
+    db: &impl ConnectionTrait,
+    program: ProgramId<'_>,
+    mentor: PersonId<'_>,
+    at: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let mut m = fresh(program, mentor, S::Active, Origin::Request, at);
+    m.mentor_accepted = true;
+    m.started_at = Some(at);
+    let id = m.id.clone();
+    insert(db, m).await?;
+    Ok(id)
 }
 
 /// Writes the columns an action changed.
@@ -345,15 +440,15 @@ pub async fn update(
 /// Seats a mentee in a mentorship.
 pub async fn add_seat(
     db: &impl ConnectionTrait,
-    mentorship_id: &str,
-    mentee_id: &str,
+    mentorship_id: MentorshipId<'_>,
+    mentee_id: PersonId<'_>,
     accepted: bool,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     mentorship_mentee::Model {
         id: super::db::new_id(),
-        mentorship_id: mentorship_id.to_string(),
-        mentee_id: Some(mentee_id.to_string()),
+        mentorship_id: mentorship_id.0.to_string(),
+        mentee_id: Some(mentee_id.0.to_string()),
         accepted,
         joined_at: now,
     }
@@ -471,29 +566,29 @@ impl Terms {
 /// change clear every signature and raise the version; the same terms change nothing.
 pub async fn write_agreement(
     db: &impl ConnectionTrait,
-    mentorship_id: &str,
+    mentorship_id: MentorshipId<'_>,
     current: Option<agreement::Model>,
     terms: Terms,
-    by: &str,
+    by: PersonId<'_>,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let version = match &current {
         Some(old) if Terms::of(old) == terms => return Ok(()),
         Some(old) => {
-            clear_signatures(db, mentorship_id).await?;
+            clear_signatures(db, mentorship_id.0).await?;
             old.version.saturating_add(1)
         }
         None => 1,
     };
     let row = agreement::Model {
-        mentorship_id: mentorship_id.to_string(),
+        mentorship_id: mentorship_id.0.to_string(),
         goals: terms.goals,
         cadence_days: terms.cadence_days,
         meeting_minutes: terms.meeting_minutes,
         channel: terms.channel,
         boundaries: terms.boundaries,
         confidentiality: terms.confidentiality,
-        updated_by: by.to_string(),
+        updated_by: by.0.to_string(),
         updated_at: at,
         version,
     };
@@ -512,17 +607,18 @@ async fn clear_signatures(db: &impl ConnectionTrait, id: &str) -> Result<(), DbE
 /// Records a signature once; signing twice changes nothing.
 pub async fn sign(
     db: &impl ConnectionTrait,
-    id: &str,
-    user_id: &str,
+    id: MentorshipId<'_>,
+    user_id: PersonId<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let already = agreement_signature::Entity::find_by_id((id.to_string(), user_id.to_string()))
-        .one(db)
-        .await?;
+    let already =
+        agreement_signature::Entity::find_by_id((id.0.to_string(), user_id.0.to_string()))
+            .one(db)
+            .await?;
     if already.is_none() {
         agreement_signature::Model {
-            mentorship_id: id.to_string(),
-            user_id: user_id.to_string(),
+            mentorship_id: id.0.to_string(),
+            user_id: user_id.0.to_string(),
             signed_at: now,
         }
         .into_active_model()
@@ -563,18 +659,19 @@ pub async fn agreements_of(
 /// Writes (or rewrites) one participant's reflection.
 pub async fn save_reflection(
     db: &impl ConnectionTrait,
-    mentorship_id: &str,
-    user_id: &str,
+    mentorship_id: MentorshipId<'_>,
+    user_id: PersonId<'_>,
     text: String,
     now: DateTime<Utc>,
 ) -> Result<reflection::Model, DbErr> {
-    let exists = reflection::Entity::find_by_id((mentorship_id.to_string(), user_id.to_string()))
-        .one(db)
-        .await?
-        .is_some();
+    let exists =
+        reflection::Entity::find_by_id((mentorship_id.0.to_string(), user_id.0.to_string()))
+            .one(db)
+            .await?
+            .is_some();
     let row = reflection::Model {
-        mentorship_id: mentorship_id.to_string(),
-        user_id: user_id.to_string(),
+        mentorship_id: mentorship_id.0.to_string(),
+        user_id: user_id.0.to_string(),
         text,
         written_at: now,
     };

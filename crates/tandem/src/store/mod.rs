@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod cache;
 pub mod columns;
+pub mod constraints;
 pub mod db;
 pub mod emails;
 pub mod entities;

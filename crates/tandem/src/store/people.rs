@@ -1,6 +1,9 @@
 //! Profiles, career plans, the shortlist, and who shares a program with whom.
+use super::columns::TextList;
 use super::entities::{coordinator, enrollment, plan, profile, program, shortlist_entry, user};
 use super::sql::{after_asc, col, model, put, rows, select_prefixed, IN_CHUNK};
+use crate::domain::ids::PersonId;
+use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{
@@ -37,10 +40,86 @@ pub async fn profiles_of(
 }
 
 /// Writes the whole profile, creating it the first time.
-pub async fn save_profile(db: &impl ConnectionTrait, p: profile::Model) -> Result<(), DbErr> {
-    let exists = profile_of(db, &p.user_id).await?.is_some();
-    put::<profile::Entity>(db, p, exists).await?;
+/// A profile as its use case checked it.
+pub struct ProfileFields {
+    pub field: String,
+    pub headline: String,
+    pub bio: String,
+    pub known_for: String,
+    pub years_experience: Option<i32>,
+    pub seniority: Option<Seniority>,
+    pub skills: Vec<String>,
+    pub interests: Vec<String>,
+    pub values: Vec<String>,
+    pub education: String,
+    pub languages: Vec<String>,
+    pub timezone: Option<String>,
+    pub location: String,
+    pub department: String,
+    pub manager_email: Option<String>,
+    pub learning_style: Option<LearningStyle>,
+    pub meeting_preference: Option<MeetingPreference>,
+    pub hours_per_month: Option<i32>,
+}
+
+/// Writes a person's whole profile.
+pub async fn save_profile(
+    db: &impl ConnectionTrait,
+    user: PersonId<'_>,
+    p: ProfileFields,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = profile::Model {
+        user_id: user.0.to_string(),
+        field: p.field,
+        headline: p.headline,
+        bio: p.bio,
+        known_for: p.known_for,
+        years_experience: p.years_experience,
+        seniority: p.seniority,
+        skills: TextList(p.skills),
+        interests: TextList(p.interests),
+        values: TextList(p.values),
+        education: p.education,
+        languages: TextList(p.languages),
+        timezone: p.timezone,
+        location: p.location,
+        department: p.department,
+        manager_email: p.manager_email,
+        learning_style: p.learning_style,
+        meeting_preference: p.meeting_preference,
+        hours_per_month: p.hours_per_month,
+        updated_at: at,
+    };
+    let exists = profile_of(db, user.0).await?.is_some();
+    put::<profile::Entity>(db, row, exists).await?;
     Ok(())
+}
+
+/// The profile of someone who has not written one yet.
+pub fn empty_profile(user_id: &str) -> profile::Model {
+    profile::Model {
+        user_id: user_id.to_string(),
+        field: String::new(),
+        headline: String::new(),
+        bio: String::new(),
+        known_for: String::new(),
+        years_experience: None,
+        seniority: None,
+        skills: TextList::default(),
+        interests: TextList::default(),
+        values: TextList::default(),
+        education: String::new(),
+        languages: TextList::default(),
+        timezone: None,
+        location: String::new(),
+        department: String::new(),
+        manager_email: None,
+        learning_style: None,
+        meeting_preference: None,
+        hours_per_month: None,
+        updated_at: DateTime::<Utc>::MIN_UTC,
+    }
 }
 
 pub async fn plan_of(
@@ -50,14 +129,40 @@ pub async fn plan_of(
     plan::Entity::find_by_id(user_id.to_string()).one(db).await
 }
 
-pub async fn save_plan(db: &impl ConnectionTrait, p: plan::Model) -> Result<(), DbErr> {
-    let exists = plan_of(db, &p.user_id).await?.is_some();
-    put::<plan::Entity>(db, p, exists).await?;
+/// A career plan as its use case checked it.
+pub struct PlanFields {
+    pub strengths: Vec<String>,
+    pub improve: Vec<String>,
+    pub short_term_goals: Vec<String>,
+    pub long_term_goals: Vec<String>,
+}
+
+/// Writes a person's whole plan.
+pub async fn save_plan(
+    db: &impl ConnectionTrait,
+    user: PersonId<'_>,
+    p: PlanFields,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let row = plan::Model {
+        user_id: user.0.to_string(),
+        strengths: TextList(p.strengths),
+        improve: TextList(p.improve),
+        short_term_goals: TextList(p.short_term_goals),
+        long_term_goals: TextList(p.long_term_goals),
+        updated_at: at,
+    };
+    let exists = plan_of(db, user.0).await?.is_some();
+    put::<plan::Entity>(db, row, exists).await?;
     Ok(())
 }
 
 /// Whether two people take part in (or coordinate) one program together.
-pub async fn share_a_program(db: &impl ConnectionTrait, a: &str, b: &str) -> Result<bool, DbErr> {
+pub async fn share_a_program(
+    db: &impl ConnectionTrait,
+    a: PersonId<'_>,
+    b: PersonId<'_>,
+) -> Result<bool, DbErr> {
     let in_a_program_of = |person: &str| {
         let mut enrolled = Query::select();
         enrolled
@@ -76,8 +181,8 @@ pub async fn share_a_program(db: &impl ConnectionTrait, a: &str, b: &str) -> Res
     let mut q = Query::select();
     q.expr(Expr::val(1))
         .from(program::Entity)
-        .and_where(in_a_program_of(a))
-        .and_where(in_a_program_of(b))
+        .and_where(in_a_program_of(a.0))
+        .and_where(in_a_program_of(b.0))
         .limit(1);
     Ok(!rows(db, &q).await?.is_empty())
 }

@@ -1,13 +1,16 @@
 //! Programs, their coordinators, enrolments, the mentor directory, and the places
 //! a mentor has taken.
 use super::cache::through;
+use super::columns::TextList;
 use super::db::Store;
 use super::entities::{
     coordinator, enrollment, mentorship, mentorship_mentee, profile, program, user,
 };
 use super::records::{Named, ProgramRecord};
 use super::sql::{after_asc, col, contains, lower, model, rows, select_prefixed, update_changed};
-use crate::domain::wire::{MentorshipStatus as S, Role};
+use crate::domain::ids::{PersonId, ProgramId};
+use crate::domain::values::Weights;
+use crate::domain::wire::{MentorshipStatus as S, ProgramContext, ProgramKind, Role};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
@@ -32,6 +35,28 @@ pub async fn lock_program(
         .lock_exclusive()
         .one(db)
         .await
+}
+
+/// A new program's row before its settings are applied: the SPEC's defaults
+/// (three mentees a mentor, a meeting every 14 days, one mentor a mentee, requests
+/// waiting 14 days, any time-zone gap, the default weights).
+pub fn new_program(at: DateTime<Utc>) -> program::Model {
+    program::Model {
+        id: super::db::new_id(),
+        name: String::new(),
+        description: String::new(),
+        kind: ProgramKind::Traditional,
+        context: ProgramContext::Corporate,
+        starts_on: NaiveDate::MIN,
+        ends_on: NaiveDate::MIN,
+        mentor_capacity: 3,
+        cadence_days: 14,
+        max_mentors_per_mentee: 1,
+        request_expiry_days: 14,
+        max_timezone_gap_hours: 12,
+        weights: Weights::default(),
+        created_at: at,
+    }
 }
 
 pub async fn insert_program(
@@ -106,11 +131,11 @@ pub async fn coordinators_of(
 
 pub async fn is_coordinator(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    user_id: &str,
+    program_id: ProgramId<'_>,
+    user_id: PersonId<'_>,
 ) -> Result<bool, DbErr> {
     Ok(
-        coordinator::Entity::find_by_id((program_id.to_string(), user_id.to_string()))
+        coordinator::Entity::find_by_id((program_id.0.to_string(), user_id.0.to_string()))
             .one(db)
             .await?
             .is_some(),
@@ -119,13 +144,13 @@ pub async fn is_coordinator(
 
 pub async fn add_coordinator(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    user_id: &str,
+    program_id: ProgramId<'_>,
+    user_id: PersonId<'_>,
     now: DateTime<Utc>,
 ) -> Result<coordinator::Model, DbErr> {
     coordinator::Model {
-        program_id: program_id.to_string(),
-        user_id: user_id.to_string(),
+        program_id: program_id.0.to_string(),
+        user_id: user_id.0.to_string(),
         created_at: now,
     }
     .into_active_model()
@@ -201,8 +226,8 @@ pub async fn names_of(
 
 pub async fn roles_in(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    user_id: &str,
+    program_id: ProgramId<'_>,
+    user_id: PersonId<'_>,
 ) -> Result<Vec<Role>, DbErr> {
     enrollment::Entity::find()
         .select_only()
@@ -216,8 +241,8 @@ pub async fn roles_in(
 
 pub async fn enrollment_as(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    user_id: &str,
+    program_id: ProgramId<'_>,
+    user_id: PersonId<'_>,
     role: Role,
 ) -> Result<Option<enrollment::Model>, DbErr> {
     enrollment::Entity::find()
@@ -228,11 +253,36 @@ pub async fn enrollment_as(
         .await
 }
 
+/// A person enrolled in a program in one role.
+pub struct NewEnrollment<'a> {
+    pub program: ProgramId<'a>,
+    pub person: PersonId<'a>,
+    pub role: Role,
+    /// A mentor's own capacity (None: the program's).
+    pub capacity: Option<i32>,
+    pub wants_skills: Vec<String>,
+    pub goals_summary: String,
+    pub at: DateTime<Utc>,
+}
+
 pub async fn insert_enrollment(
     db: &impl ConnectionTrait,
-    e: enrollment::Model,
+    e: NewEnrollment<'_>,
 ) -> Result<enrollment::Model, DbErr> {
-    e.into_active_model().reset_all().insert(db).await
+    enrollment::Model {
+        id: super::db::new_id(),
+        program_id: e.program.0.to_string(),
+        user_id: e.person.0.to_string(),
+        role: e.role,
+        capacity: e.capacity,
+        wants_skills: TextList(e.wants_skills),
+        goals_summary: e.goals_summary,
+        created_at: e.at,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(db)
+    .await
 }
 
 /// An enrolment with the person's name.
@@ -315,8 +365,8 @@ fn used_places_of_enrolled() -> SelectStatement {
 /// Mentees a mentor holds in a program.
 pub async fn used_capacity(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    mentor_id: &str,
+    program_id: ProgramId<'_>,
+    mentor_id: PersonId<'_>,
 ) -> Result<i64, DbErr> {
     let mut q = Query::select();
     q.expr(Func::count(Expr::col((Alias::new("mm"), Alias::new("id")))))
@@ -440,8 +490,8 @@ pub async fn directory_page(
 /// Whether the person is enrolled in this program in any role.
 pub async fn is_enrolled(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    user_id: &str,
+    program_id: ProgramId<'_>,
+    user_id: PersonId<'_>,
 ) -> Result<bool, DbErr> {
     Ok(!roles_in(db, program_id, user_id).await?.is_empty())
 }

@@ -1,10 +1,13 @@
 //! Matching rounds and their pairs, and the pool a round or a suggestion is made from.
+use super::columns::TextList;
+use super::db::new_id;
 use super::entities::{
     enrollment, mentorship, mentorship_mentee, profile, round, round_pair, user,
 };
 use super::sql::{after_desc, col, model, rows, select_prefixed, update_changed, IN_CHUNK};
+use crate::domain::ids::{PersonId, ProgramId, RoundId};
 use crate::domain::paging::PairOrder;
-use crate::domain::wire::{MentorshipStatus as S, RoundStatus};
+use crate::domain::wire::{MentorshipStatus as S, Objective, RoundStatus};
 use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
@@ -123,9 +126,45 @@ pub async fn pair_links(
 
 // ------------------------------------------------------------------ rounds
 
-pub async fn insert_round(db: &impl ConnectionTrait, r: round::Model) -> Result<(), DbErr> {
-    r.into_active_model().reset_all().insert(db).await?;
-    Ok(())
+/// A round the engine has just drafted, with its figures.
+pub struct NewRound<'a> {
+    pub program: ProgramId<'a>,
+    pub objective: Objective,
+    /// Hundredths of a point.
+    pub min_score: i32,
+    pub created_by: PersonId<'a>,
+    pub at: DateTime<Utc>,
+    pub unmatched_mentee_ids: Vec<String>,
+    pub blocking_pairs: i32,
+    pub max_pairs: Option<i32>,
+    pub best_total: Option<i64>,
+    pub certified: bool,
+}
+
+/// Stores a new draft round and returns it.
+pub async fn insert_round(
+    db: &impl ConnectionTrait,
+    r: NewRound<'_>,
+) -> Result<round::Model, DbErr> {
+    round::Model {
+        id: new_id(),
+        program_id: r.program.to_string(),
+        objective: r.objective,
+        min_score: r.min_score,
+        status: RoundStatus::Draft,
+        created_by: Some(r.created_by.to_string()),
+        created_at: r.at,
+        published_at: None,
+        unmatched_mentee_ids: TextList(r.unmatched_mentee_ids),
+        blocking_pairs: r.blocking_pairs,
+        max_pairs: r.max_pairs,
+        best_total: r.best_total,
+        certified: r.certified,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(db)
+    .await
 }
 
 pub async fn round_by_id(
@@ -181,8 +220,8 @@ pub async fn rounds_page(
 /// Every other draft of the program becomes `discarded`.
 pub async fn discard_other_drafts(
     db: &impl ConnectionTrait,
-    program_id: &str,
-    keep: &str,
+    program_id: ProgramId<'_>,
+    keep: RoundId<'_>,
 ) -> Result<(), DbErr> {
     round::Entity::update_many()
         .col_expr(round::Column::Status, Expr::value(RoundStatus::Discarded))
@@ -295,16 +334,42 @@ pub async fn pair_totals(db: &impl ConnectionTrait, round_id: &str) -> Result<(u
     Ok((u64::try_from(pairs).unwrap_or(0), total))
 }
 
+/// A pair the engine or a coordinator proposes, with its scores and the
+/// explanation (JSON) its coordinators read.
+pub struct NewPair {
+    pub mentor_id: String,
+    pub mentee_id: String,
+    pub score: i32,
+    pub mentee_score: i32,
+    pub mentor_score: i32,
+    pub explanation: String,
+}
+
+/// Adds pairs to a draft round, a few hundred rows per statement.
 pub async fn insert_pairs(
     db: &impl ConnectionTrait,
-    pairs: Vec<round_pair::Model>,
+    round: RoundId<'_>,
+    pairs: Vec<NewPair>,
 ) -> Result<(), DbErr> {
     let mut pairs = pairs.into_iter().peekable();
     while pairs.peek().is_some() {
         let chunk: Vec<_> = pairs
             .by_ref()
             .take(400)
-            .map(|p| p.into_active_model().reset_all())
+            .map(|p| {
+                round_pair::Model {
+                    id: new_id(),
+                    round_id: round.to_string(),
+                    mentor_id: p.mentor_id,
+                    mentee_id: p.mentee_id,
+                    score: p.score,
+                    mentee_score: p.mentee_score,
+                    mentor_score: p.mentor_score,
+                    explanation: p.explanation,
+                }
+                .into_active_model()
+                .reset_all()
+            })
             .collect();
         round_pair::Entity::insert_many(chunk).exec(db).await?;
     }

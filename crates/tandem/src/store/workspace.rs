@@ -8,6 +8,8 @@ use super::entities::{
 };
 use super::mentorships::ids_involving;
 use super::sql::{put, update_versioned, Versioned, IN_CHUNK};
+use crate::domain::ids::{MeetingId, PersonId};
+use crate::domain::office_hours::Windows;
 use crate::domain::wire::{GoalStatus, Horizon, MeetingStatus, MilestoneStatus};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -472,14 +474,14 @@ pub async fn notes_by(
 /// Writes `author`'s private note on a meeting (an empty body removes it).
 pub async fn save_note(
     db: &impl ConnectionTrait,
-    meeting_id: &str,
-    author: &str,
+    meeting_id: MeetingId<'_>,
+    author: PersonId<'_>,
     body: String,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let note = private_note::Model {
-        meeting_id: meeting_id.to_string(),
-        author_id: author.to_string(),
+        meeting_id: meeting_id.0.to_string(),
+        author_id: author.0.to_string(),
         body,
         updated_at: at,
     };
@@ -538,8 +540,8 @@ pub async fn feedback_of(
 /// Whether `author` gave feedback on the meeting.
 pub async fn gave_feedback(
     db: &impl ConnectionTrait,
-    meeting_id: &str,
-    author: &str,
+    meeting_id: MeetingId<'_>,
+    author: PersonId<'_>,
 ) -> Result<bool, DbErr> {
     Ok(feedback::Entity::find()
         .filter(feedback::Column::MeetingId.eq(meeting_id))
@@ -633,11 +635,29 @@ pub async fn availability_of(
         .await
 }
 
+/// A mentor's weekly office hours.
+pub struct Hours {
+    pub timezone: String,
+    pub slot_minutes: i32,
+    pub location: String,
+    pub windows: Windows,
+}
+
+/// Writes a mentor's office hours over what they had.
 pub async fn save_availability(
     db: &impl ConnectionTrait,
-    a: availability::Model,
-) -> Result<(), DbErr> {
-    let exists = availability_of(db, &a.user_id).await?.is_some();
-    put::<availability::Entity>(db, a, exists).await?;
-    Ok(())
+    user: PersonId<'_>,
+    hours: Hours,
+    at: DateTime<Utc>,
+) -> Result<availability::Model, DbErr> {
+    let row = availability::Model {
+        user_id: user.0.to_string(),
+        timezone: hours.timezone,
+        slot_minutes: hours.slot_minutes,
+        location: hours.location,
+        windows: hours.windows,
+        updated_at: at,
+    };
+    let exists = availability_of(db, user.0).await?.is_some();
+    put::<availability::Entity>(db, row, exists).await
 }

@@ -555,7 +555,7 @@ pub fn form_failure(
         AppError::Unauthorized | AppError::NotFound(_) | AppError::Other(_) => Err(fail(err)),
         other => Ok(Failure {
             status: status_of(&other),
-            errors: Errors::default(),
+            errors: Errors(other.fields().unwrap_or_default()),
             banner: Flash::error(capitalise(&other.public_message())),
         }),
     }

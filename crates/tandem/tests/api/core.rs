@@ -3,7 +3,7 @@
 //! write, expiry that reads true the moment it is due, caches that never serve
 //! what a write has changed (here and on another server), CSRF on cookie-
 //! authenticated changes, no caching of signed-in answers, and columns that
-//! refuse values they cannot hold.
+//! refuse values they cannot hold, and unique constraints that name their field.
 use crate::common::TestApp;
 use crate::on_both_databases;
 use axum::body::Body;
@@ -19,6 +19,7 @@ on_both_databases!(
     two_drafts_published_at_once_leave_one_published,
     concurrent_program_edits_keep_both_changes,
     only_writes_to_what_is_cached_refresh_the_cache,
+    a_unique_value_written_twice_names_the_field_it_guards,
 );
 
 /// A program with `mentors` mentors, `mentees` mentees, and every mentee asking
@@ -568,4 +569,76 @@ async fn only_writes_to_what_is_cached_refresh_the_cache(app: TestApp) {
     assert!(statements_of(&app, &path, &mentee).await > 0, "read afresh");
     let (_, m) = app.get(&path, &mentee).await;
     assert_eq!(m["status"], "active");
+}
+
+/// Every unique constraint the store knows by name exists under that name (and
+/// those columns, on SQLite) in the migrated schema, and a second write that
+/// breaks one, as two sign-ups at once would, is a 409 naming its field.
+async fn a_unique_value_written_twice_names_the_field_it_guards(app: TestApp) {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+    use tandem::error::AppError;
+    use tandem::store::accounts::{insert_user, NewUser};
+    use tandem::store::constraints::CONSTRAINTS;
+
+    let db = app.state.store.read();
+    let backend = db.get_database_backend();
+    let query = |sql: String| async move {
+        db.query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("catalog query")
+    };
+    let mut known = Vec::new();
+    match backend {
+        DatabaseBackend::Postgres => {
+            let rows = query(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()".into(),
+            )
+            .await;
+            for row in rows {
+                known.push(row.try_get::<String>("", "indexname").unwrap());
+            }
+        }
+        _ => {
+            let tables = query("SELECT name FROM sqlite_master WHERE type = 'table'".into()).await;
+            for table in tables {
+                let table: String = table.try_get("", "name").unwrap();
+                for index in query(format!("PRAGMA index_list('{table}')")).await {
+                    if index.try_get::<i32>("", "unique").unwrap() != 1 {
+                        continue;
+                    }
+                    let name: String = index.try_get("", "name").unwrap();
+                    let cols: Vec<String> = query(format!("PRAGMA index_info('{name}')"))
+                        .await
+                        .iter()
+                        .map(|c| format!("{table}.{}", c.try_get::<String>("", "name").unwrap()))
+                        .collect();
+                    known.push(cols.join(", "));
+                }
+            }
+        }
+    }
+    for c in CONSTRAINTS {
+        let name = match backend {
+            DatabaseBackend::Postgres => c.postgres,
+            _ => c.sqlite,
+        };
+        assert!(
+            known.iter().any(|k| k == name),
+            "{name} is not a unique constraint of the schema: {known:?}"
+        );
+    }
+
+    let user = |name: &str, token: &str| NewUser {
+        email: "twice@example.org".into(),
+        name: name.into(),
+        password_hash: "x".into(),
+        is_admin: false,
+        calendar_token: token.into(),
+        at: app.state.clock.now(),
+    };
+    insert_user(db, user("First", "a")).await.unwrap();
+    let err = AppError::from(insert_user(db, user("Second", "b")).await.unwrap_err());
+    assert_eq!(err.code(), "email_taken", "{err:?}");
+    let fields = err.fields().expect("the field it guards");
+    assert!(fields.contains_key("email"), "{fields:?}");
 }

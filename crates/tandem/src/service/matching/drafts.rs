@@ -2,16 +2,17 @@
 //! mentorship, e-mailed to both, and the program's other drafts are discarded.
 use super::pool::*;
 use super::rounds::*;
+use crate::domain::ids::{Pairing, PersonId, ProgramId, RoundId};
 use crate::domain::values::FieldErrors;
 use crate::domain::wire::{Origin, RoundStatus};
 use crate::email::kinds;
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
-use crate::service::mentorships::insert_proposal;
 use crate::state::AppState;
 use crate::store::columns::TextList;
 use crate::store::db::Connection;
 use crate::store::entities::{program, round, round_pair};
+use crate::store::mentorships::{self as mentorship_store, NewProposal};
 use crate::store::{programs, rounds as store};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -101,7 +102,11 @@ pub async fn patch_round(
         }
         let load = current.iter().filter(|p| &p.mentor_id == mentor).count()
             + added.iter().filter(|(m, _)| m == mentor).count();
-        match check_pair(&pool, mentor, mentee, load as i64) {
+        let pair = Pairing {
+            mentor: PersonId(mentor),
+            mentee: PersonId(mentee),
+        };
+        match check_pair(&pool, pair, load as i64) {
             Ok(_) => added.push((mentor.clone(), mentee.clone())),
             Err(message) => {
                 problems.insert(format!("add[{k}]"), message);
@@ -127,14 +132,13 @@ pub async fn patch_round(
         .iter()
         .map(|(mentor, mentee)| {
             pair_row(
-                id,
                 &pool,
                 index_of_mentee[mentee.as_str()],
                 index_of_mentor[mentor.as_str()],
             )
         })
         .collect();
-    store::insert_pairs(&tx, rows).await?;
+    store::insert_pairs(&tx, RoundId(id), rows).await?;
 
     // The draft's figures again: who is left, and blocking pairs over the candidates.
     let mut paired: HashMap<String, String> = current
@@ -222,7 +226,7 @@ pub async fn publish_round(
     let mut load: HashMap<&str, i64> = HashMap::new();
     for p in &pairs {
         let extra = load.get(p.mentor_id.as_str()).copied().unwrap_or(0);
-        check_pair(&pool, &p.mentor_id, &p.mentee_id, extra).map_err(|m| {
+        check_pair(&pool, pairing(p), extra).map_err(|m| {
             AppError::conflict(
                 "round_out_of_date",
                 format!("{m}; edit the draft or run a new round"),
@@ -232,15 +236,13 @@ pub async fn publish_round(
     }
     let mut emails = Vec::new();
     for p in &pairs {
-        let mentorship_id = insert_proposal(
-            &tx,
-            &r.program_id,
-            &p.mentor_id,
-            &p.mentee_id,
-            Origin::Round,
-            now,
-        )
-        .await?;
+        let proposal = NewProposal {
+            program: ProgramId(&r.program_id),
+            pair: pairing(p),
+            origin: Origin::Round,
+            at: now,
+        };
+        let mentorship_id = mentorship_store::insert_proposal(&tx, proposal).await?;
         if let (Some(mentor), Some(mentee)) = (pool.mentor(&p.mentor_id), pool.mentee(&p.mentee_id))
         {
             let link = format!(
@@ -264,7 +266,7 @@ pub async fn publish_round(
         }
     }
     crate::service::outbox::queue(&tx, emails, now).await?;
-    store::discard_other_drafts(&tx, &r.program_id, id).await?;
+    store::discard_other_drafts(&tx, ProgramId(&r.program_id), RoundId(id)).await?;
     let mut after = r.clone();
     after.status = RoundStatus::Published;
     after.published_at = Some(now);
@@ -276,4 +278,12 @@ pub async fn publish_round(
         tracing::warn!(error = %e, "delivering the round's e-mails");
     }
     Ok(out)
+}
+
+/// A stored pair of a round, as a mentor and a mentee.
+fn pairing(p: &round_pair::Model) -> Pairing<'_> {
+    Pairing {
+        mentor: PersonId(&p.mentor_id),
+        mentee: PersonId(&p.mentee_id),
+    }
 }

@@ -1,12 +1,14 @@
 //! A pair proposed by hand: a coordinator matches one mentor and one mentee.
 use super::pool::*;
 use crate::domain::access::ProgramAct;
+use crate::domain::ids::{Pairing, PersonId, ProgramId};
 use crate::domain::wire::Origin;
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
-use crate::service::mentorships::{self, insert_proposal, MentorshipOut};
+use crate::service::mentorships::{self, MentorshipOut};
 use crate::state::AppState;
 use crate::store::accounts;
+use crate::store::mentorships::{self as mentorship_store, NewProposal};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -28,17 +30,18 @@ pub async fn propose_pair(
     let program = require_in(&tx, caller, program_id, ProgramAct::ProposePair).await?;
     accounts::lock_people(&tx, &[&input.mentor_id, &input.mentee_id]).await?;
     let pool = load_pool(&tx, program, now).await?;
-    check_pair(&pool, &input.mentor_id, &input.mentee_id, 0)
-        .map_err(|m| AppError::unprocessable("hard_rule", m))?;
-    let id = insert_proposal(
-        &tx,
-        program_id,
-        &input.mentor_id,
-        &input.mentee_id,
-        Origin::Coordinator,
-        now,
-    )
-    .await?;
+    let pair = Pairing {
+        mentor: PersonId(&input.mentor_id),
+        mentee: PersonId(&input.mentee_id),
+    };
+    check_pair(&pool, pair, 0).map_err(|m| AppError::unprocessable("hard_rule", m))?;
+    let proposal = NewProposal {
+        program: ProgramId(program_id),
+        pair,
+        origin: Origin::Coordinator,
+        at: now,
+    };
+    let id = mentorship_store::insert_proposal(&tx, proposal).await?;
     tx.commit().await?;
     mentorships::get(state, caller, &id).await
 }

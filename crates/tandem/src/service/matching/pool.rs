@@ -3,6 +3,7 @@
 //! and the one check a pair passes before it is proposed.
 use super::*;
 use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
+use crate::domain::ids::{Pairing, ProgramId};
 use crate::domain::wire::{MentorshipStatus as S, Role};
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
@@ -125,7 +126,7 @@ pub(super) async fn load_pool(
         let e = &row.enrollment;
         let p = row
             .profile
-            .unwrap_or_else(|| crate::service::programs::empty_profile(&e.user_id));
+            .unwrap_or_else(|| crate::store::people::empty_profile(&e.user_id));
         let base = engine_profile(&e.user_id, &row.email, &p, now);
         emails.insert(e.user_id.clone(), row.email.clone());
         match e.role {
@@ -184,10 +185,10 @@ impl From<&Member<engine::Mentor>> for SuggestedMentor {
 /// mentor has a place left once `extra_load` more of their places are counted.
 pub(super) fn check_pair<'p>(
     pool: &'p Pool,
-    mentor_id: &str,
-    mentee_id: &str,
+    pair: Pairing<'_>,
     extra_load: i64,
 ) -> Result<(&'p Member<engine::Mentor>, &'p Member<engine::Mentee>), String> {
+    let (mentor_id, mentee_id) = (pair.mentor.0, pair.mentee.0);
     if mentor_id.trim().is_empty() || mentee_id.trim().is_empty() {
         return Err("choose a mentor and a mentee".into());
     }
@@ -228,7 +229,7 @@ pub(super) async fn require_in(
         .ok_or(AppError::NotFound("program"))?;
     let coordinators = programs::coordinators_of(tx, program_id).await?;
     let ids: Vec<&str> = coordinators.iter().map(|c| c.id.as_str()).collect();
-    let roles = programs::roles_in(tx, program_id, caller.id()).await?;
+    let roles = programs::roles_in(tx, ProgramId(program_id), caller.person()).await?;
     let facts = ProgramFacts {
         coordinators: &ids,
         enrolled_as: &roles,

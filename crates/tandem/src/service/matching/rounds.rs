@@ -3,6 +3,7 @@
 use super::pool::*;
 use super::*;
 use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
+use crate::domain::ids::{ProgramId, RoundId};
 use crate::domain::paging::{Cursor, PageRequest, PairOrder};
 use crate::domain::values::{Pick, Problems};
 use crate::domain::wire::{Objective, RoundStatus};
@@ -11,10 +12,9 @@ use crate::service::accounts::Caller;
 use crate::service::paging::Listing;
 use crate::service::programs::program_for;
 use crate::state::AppState;
-use crate::store::columns::TextList;
-use crate::store::db::new_id;
 use crate::store::db::Connection;
-use crate::store::entities::{round, round_pair};
+use crate::store::entities::round;
+use crate::store::rounds::NewPair;
 use crate::store::{accounts, programs, rounds as store};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -279,12 +279,7 @@ pub(super) async fn round_with_pairs(db: &impl Connection, r: round::Model) -> A
 }
 
 /// The stored pair, and the pair as its coordinators see it.
-pub(super) fn pair_row_and_out(
-    round_id: &str,
-    pool: &Pool,
-    i: usize,
-    j: usize,
-) -> (round_pair::Model, RoundPairOut) {
+pub(super) fn pair_row_and_out(pool: &Pool, i: usize, j: usize) -> (NewPair, RoundPairOut) {
     let scored = engine::score(
         &pool.mentees[i].engine,
         &pool.mentors[j].engine,
@@ -300,9 +295,7 @@ pub(super) fn pair_row_and_out(
         score: points(i64::from(scored.score)),
         explanation: Vec::new(),
     };
-    let model = round_pair::Model {
-        id: new_id(),
-        round_id: round_id.to_string(),
+    let model = NewPair {
         mentor_id: pool.mentors[j].id.clone(),
         mentee_id: pool.mentees[i].id.clone(),
         score: scored.score,
@@ -319,8 +312,8 @@ pub(super) fn pair_row_and_out(
     )
 }
 
-pub(super) fn pair_row(round_id: &str, pool: &Pool, i: usize, j: usize) -> round_pair::Model {
-    pair_row_and_out(round_id, pool, i, j).0
+pub(super) fn pair_row(pool: &Pool, i: usize, j: usize) -> NewPair {
+    pair_row_and_out(pool, i, j).0
 }
 
 /// Runs the engine over the program's whole pool and keeps the result as a draft.
@@ -371,14 +364,13 @@ pub async fn create_round(
     })
     .await
     .map_err(|e| anyhow::anyhow!("matching task failed: {e}"))?;
-    let round_id = new_id();
     let mut rows = Vec::new();
     let mut outs = Vec::new();
     let mut unmatched = Vec::new();
     for (k, &i) in eligible.iter().enumerate() {
         match assignment.mentor_of[k] {
             Some(j) => {
-                let (row, out) = pair_row_and_out(&round_id, &pool, i, j as usize);
+                let (row, out) = pair_row_and_out(&pool, i, j as usize);
                 rows.push(row);
                 outs.push(out);
             }
@@ -393,25 +385,25 @@ pub async fn create_round(
             .total_cmp(&a.score)
             .then_with(|| a.mentee_id.cmp(&b.mentee_id))
     });
-    let r = round::Model {
-        id: round_id.clone(),
-        program_id: program_id.to_string(),
-        objective,
-        min_score,
-        status: RoundStatus::Draft,
-        created_by: Some(caller.id().to_string()),
-        created_at: now,
-        published_at: None,
-        unmatched_mentee_ids: TextList(unmatched),
-        blocking_pairs: blocking as i32,
-        max_pairs: bounds.as_ref().map(|(b, _)| b.max_pairs),
-        best_total: bounds.as_ref().map(|(b, _)| b.best_total),
-        certified: bounds.is_some_and(|(_, certified)| certified),
-    };
     let tx = state.store.write().await?;
-    store::insert_round(&tx, r.clone()).await?;
+    let r = store::insert_round(
+        &tx,
+        store::NewRound {
+            program: ProgramId(program_id),
+            objective,
+            min_score,
+            created_by: caller.person(),
+            at: now,
+            unmatched_mentee_ids: unmatched,
+            blocking_pairs: blocking as i32,
+            max_pairs: bounds.as_ref().map(|(b, _)| b.max_pairs),
+            best_total: bounds.as_ref().map(|(b, _)| b.best_total),
+            certified: bounds.is_some_and(|(_, certified)| certified),
+        },
+    )
+    .await?;
     let count = rows.len();
-    store::insert_pairs(&tx, rows).await?;
+    store::insert_pairs(&tx, RoundId(&r.id), rows).await?;
     let out = assemble(r, outs, count, total);
     tx.commit().await?;
     Ok(out)

@@ -2,6 +2,7 @@
 //! (what went well, what to improve, encouragement).
 use super::*;
 use crate::domain::access::Kind;
+use crate::domain::ids::MeetingId;
 use crate::domain::values::{in_range, text, Problems};
 use crate::domain::workspace::{decide_meeting, MeetingAction, MeetingFacts};
 use crate::error::AppResult;
@@ -77,7 +78,7 @@ pub async fn give_feedback(
         text(&input.encouragement, FEEDBACK_MAX, false),
     );
     p.finish()?;
-    let given = store::gave_feedback(&tx, &m.id, caller.id()).await?;
+    let given = store::gave_feedback(&tx, MeetingId(&m.id), caller.person()).await?;
     decide_meeting(
         MeetingAction::GiveFeedback,
         MeetingFacts {

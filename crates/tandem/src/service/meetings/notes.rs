@@ -2,6 +2,7 @@
 //! meeting's status.
 use super::*;
 use crate::domain::access::Kind;
+use crate::domain::ids::MeetingId;
 use crate::domain::values::text;
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
@@ -39,7 +40,7 @@ pub async fn put_private_note(
     let (m, _, _) =
         relationship::lock_child::<meeting::Model>(&tx, caller, id, Kind::Meeting).await?;
     let body = text(&input.body, NOTES_MAX, false).map_err(|e| AppError::field("body", e))?;
-    store::save_note(&tx, &m.id, caller.id(), body.clone(), now).await?;
+    store::save_note(&tx, MeetingId(&m.id), caller.person(), body.clone(), now).await?;
     tx.commit().await?;
     Ok(PrivateNoteOut {
         meeting_id: m.id,

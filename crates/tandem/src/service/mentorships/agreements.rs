@@ -1,6 +1,7 @@
 //! The agreement of a relationship: written by either participant, signed by all;
 //! a change of its terms clears the signatures and raises its version.
 use crate::domain::access::Kind;
+use crate::domain::ids::MentorshipId;
 use crate::domain::values::{in_range, text, Problems};
 use crate::domain::versions::Expected;
 use crate::domain::wire::MentorshipStatus as S;
@@ -160,7 +161,7 @@ pub async fn put_agreement(
         boundaries: boundaries.unwrap_or_default(),
         confidentiality: confidentiality.unwrap_or_default(),
     };
-    store::write_agreement(&tx, id, current, terms, caller.id(), now).await?;
+    store::write_agreement(&tx, MentorshipId(id), current, terms, caller.person(), now).await?;
     let out = agreement_in(&tx, r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;
@@ -184,7 +185,7 @@ pub async fn sign_agreement(
             "write the agreement before signing it",
         ));
     }
-    store::sign(&tx, id, caller.id(), now).await?;
+    store::sign(&tx, MentorshipId(id), caller.person(), now).await?;
     let out = agreement_in(&tx, r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;

@@ -4,16 +4,16 @@
 use super::requests::ensure_mentor_has_room;
 use super::*;
 use crate::domain::access::Part;
+use crate::domain::ids::{MentorshipId, PersonId, ProgramId};
 use crate::domain::lifecycle::{decide, needs_confirmation, Confirmation, Outcome};
 use crate::domain::values::{text, Problems};
-use crate::domain::wire::{Action, EndReason, MentorshipStatus as S, Origin, ProgramKind};
+use crate::domain::wire::{Action, EndReason, MentorshipStatus as S, ProgramKind};
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
 use crate::service::relationship::{self};
 use crate::state::AppState;
-use crate::store::db::new_id;
 use crate::store::db::Connection;
-use crate::store::entities::{mentorship, program};
+use crate::store::entities::program;
 use crate::store::records::MentorshipRecord;
 use crate::store::{accounts, mentorships as store, programs};
 use chrono::{DateTime, Utc};
@@ -146,7 +146,7 @@ pub async fn act(
     store::update(&tx, before, row).await?;
     if action == Action::Complete {
         if let Some(text) = reflection.filter(|r| !r.is_empty()) {
-            store::save_reflection(&tx, &r.m.id, caller.id(), text, now).await?;
+            store::save_reflection(&tx, MentorshipId(&r.m.id), caller.person(), text, now).await?;
         }
     }
     let answer = store::with_members(&tx, &answer_id)
@@ -165,38 +165,12 @@ pub(super) async fn merge_into_group(
     request: &MentorshipRecord,
     now: DateTime<Utc>,
 ) -> AppResult<String> {
-    let group_id = match store::group_of(db, &program.id, mentor_id).await? {
+    let group_id = match store::group_of(db, ProgramId(&program.id), PersonId(mentor_id)).await? {
         Some(id) => id,
-        None => {
-            let id = new_id();
-            store::insert(
-                db,
-                mentorship::Model {
-                    id: id.clone(),
-                    program_id: program.id.clone(),
-                    mentor_id: Some(mentor_id.to_string()),
-                    status: S::Active,
-                    origin: Origin::Request,
-                    intro: String::new(),
-                    reasons: String::new(),
-                    ask: String::new(),
-                    decline_reason: None,
-                    merged_into: None,
-                    mentor_accepted: true,
-                    created_at: now,
-                    expires_at: None,
-                    started_at: Some(now),
-                    ended_at: None,
-                    end_reason: None,
-                    end_note: None,
-                },
-            )
-            .await?;
-            id
-        }
+        None => store::insert_group(db, ProgramId(&program.id), PersonId(mentor_id), now).await?,
     };
     for mentee in request.mentee_ids() {
-        store::add_seat(db, &group_id, mentee, true, now).await?;
+        store::add_seat(db, MentorshipId(&group_id), PersonId(mentee), true, now).await?;
     }
     Ok(group_id)
 }

@@ -1,5 +1,6 @@
 //! Reflections on a completed relationship, one per participant.
 use crate::domain::access::Kind;
+use crate::domain::ids::MentorshipId;
 use crate::domain::values::text;
 use crate::domain::wire::MentorshipStatus as S;
 use crate::error::{AppError, AppResult};
@@ -55,7 +56,7 @@ pub async fn put_reflection(
             "reflections are written once a mentorship is completed",
         ));
     }
-    let saved = store::save_reflection(&tx, id, caller.id(), body, now).await?;
+    let saved = store::save_reflection(&tx, MentorshipId(id), caller.person(), body, now).await?;
     tx.commit().await?;
     Ok(ReflectionOut::from(saved))
 }

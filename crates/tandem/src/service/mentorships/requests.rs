@@ -2,18 +2,18 @@
 //! round or a coordinator makes.
 use super::*;
 use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
+use crate::domain::ids::{Pairing, PersonId, ProgramId};
 use crate::domain::values::{text, Problems};
-use crate::domain::wire::{MentorshipStatus as S, Origin, Role};
+use crate::domain::wire::Role;
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
 use crate::service::programs::capacity_of;
 use crate::service::relationship::{self};
 use crate::state::AppState;
-use crate::store::db::new_id;
 use crate::store::db::Connection;
-use crate::store::entities::{mentorship, program};
+use crate::store::entities::program;
 use crate::store::{accounts, mentorships as store, programs};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -40,15 +40,22 @@ pub(super) async fn ensure_mentor_has_room(
     program: &program::Model,
     mentor_id: &str,
 ) -> AppResult<()> {
-    let mentor = programs::enrollment_as(db, &program.id, mentor_id, Role::Mentor)
-        .await?
-        .ok_or_else(|| {
-            AppError::conflict(
-                "not_a_mentor",
-                "this person no longer mentors in the program",
-            )
-        })?;
-    if programs::used_capacity(db, &program.id, mentor_id).await? >= capacity_of(program, &mentor) {
+    let mentor = programs::enrollment_as(
+        db,
+        ProgramId(&program.id),
+        PersonId(mentor_id),
+        Role::Mentor,
+    )
+    .await?
+    .ok_or_else(|| {
+        AppError::conflict(
+            "not_a_mentor",
+            "this person no longer mentors in the program",
+        )
+    })?;
+    if programs::used_capacity(db, ProgramId(&program.id), PersonId(mentor_id)).await?
+        >= capacity_of(program, &mentor)
+    {
         return Err(AppError::conflict(
             "mentor_at_capacity",
             "this mentor has no room for another mentee right now",
@@ -68,7 +75,7 @@ pub async fn request(
     let program = programs::program_by_id(&tx, &input.program_id)
         .await?
         .ok_or_else(|| AppError::field("program_id", "no such program"))?;
-    let enrolled_as = programs::roles_in(&tx, &program.id, caller.id()).await?;
+    let enrolled_as = programs::roles_in(&tx, ProgramId(&program.id), caller.person()).await?;
     program_access(
         caller.viewer(),
         &ProgramFacts {
@@ -85,9 +92,14 @@ pub async fn request(
         p.add("mentor_id", "you cannot ask yourself to be your mentor");
     }
     p.finish()?;
-    if programs::enrollment_as(&tx, &program.id, &input.mentor_id, Role::Mentor)
-        .await?
-        .is_none()
+    if programs::enrollment_as(
+        &tx,
+        ProgramId(&program.id),
+        PersonId(&input.mentor_id),
+        Role::Mentor,
+    )
+    .await?
+    .is_none()
     {
         return Err(AppError::field(
             "mentor_id",
@@ -96,14 +108,14 @@ pub async fn request(
     }
     // Both people's open requests and places are decided under their locks, in any program.
     accounts::lock_people(&tx, &[caller.id(), &input.mentor_id]).await?;
-    if store::open_between(&tx, caller.id(), &input.mentor_id, now).await? {
+    if store::open_between(&tx, caller.person(), PersonId(&input.mentor_id), now).await? {
         return Err(AppError::conflict(
             "duplicate",
             "you already have an open request or relationship with this person",
         ));
     }
     ensure_mentor_has_room(&tx, &program, &input.mentor_id).await?;
-    if store::mentee_load(&tx, &program.id, caller.id(), now).await?
+    if store::mentee_load(&tx, ProgramId(&program.id), caller.person(), now).await?
         >= program.max_mentors_per_mentee as i64
     {
         return Err(AppError::conflict(
@@ -114,72 +126,27 @@ pub async fn request(
             ),
         ));
     }
-    let id = new_id();
-    store::insert(
+    let pair = Pairing {
+        mentor: PersonId(&input.mentor_id),
+        mentee: caller.person(),
+    };
+    let id = store::insert_request(
         &tx,
-        mentorship::Model {
-            id: id.clone(),
-            program_id: program.id.clone(),
-            mentor_id: Some(input.mentor_id.clone()),
-            status: S::Requested,
-            origin: Origin::Request,
+        store::NewRequest {
+            program: ProgramId(&program.id),
+            pair,
             intro: intro.unwrap_or_default(),
             reasons: reasons.unwrap_or_default(),
             ask: ask.unwrap_or_default(),
-            decline_reason: None,
-            merged_into: None,
-            mentor_accepted: false,
-            created_at: now,
-            expires_at: Some(now + Duration::days(program.request_expiry_days as i64)),
-            started_at: None,
-            ended_at: None,
-            end_reason: None,
-            end_note: None,
+            at: now,
+            expires_at: now + Duration::days(program.request_expiry_days as i64),
         },
     )
     .await?;
-    store::add_seat(&tx, &id, caller.id(), true, now).await?;
     let r = store::with_members(&tx, &id)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
     tx.commit().await?;
     let access = relationship::standing(caller, &r, &[]);
     Ok(view(&r, access, caller.id(), now))
-}
-
-/// A proposed mentorship (from a round or a coordinator) between a mentor and a mentee.
-pub(crate) async fn insert_proposal(
-    db: &impl Connection,
-    program_id: &str,
-    mentor_id: &str,
-    mentee_id: &str,
-    origin: Origin,
-    now: DateTime<Utc>,
-) -> AppResult<String> {
-    let id = new_id();
-    store::insert(
-        db,
-        mentorship::Model {
-            id: id.clone(),
-            program_id: program_id.to_string(),
-            mentor_id: Some(mentor_id.to_string()),
-            status: S::Proposed,
-            origin,
-            intro: String::new(),
-            reasons: String::new(),
-            ask: String::new(),
-            decline_reason: None,
-            merged_into: None,
-            mentor_accepted: false,
-            created_at: now,
-            expires_at: None,
-            started_at: None,
-            ended_at: None,
-            end_reason: None,
-            end_note: None,
-        },
-    )
-    .await?;
-    store::add_seat(db, &id, mentee_id, false, now).await?;
-    Ok(id)
 }

@@ -6,7 +6,6 @@ use crate::error::AppResult;
 use crate::service::accounts::Caller;
 use crate::service::paging::Listing;
 use crate::state::AppState;
-use crate::store::columns::TextList;
 use crate::store::programs as store;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -70,7 +69,7 @@ pub async fn search_mentors(
             let capacity = capacity_of(&record.program, &r.enrollment);
             let p = r
                 .profile
-                .unwrap_or_else(|| empty_profile(&r.enrollment.user_id));
+                .unwrap_or_else(|| crate::store::people::empty_profile(&r.enrollment.user_id));
             MentorCard {
                 id: r.enrollment.user_id,
                 name: r.name,
@@ -87,30 +86,4 @@ pub async fn search_mentors(
         })
         .collect();
     Ok(Listing { items, next_cursor })
-}
-
-/// The profile of someone who has not written one yet.
-pub fn empty_profile(user_id: &str) -> crate::store::entities::profile::Model {
-    crate::store::entities::profile::Model {
-        user_id: user_id.to_string(),
-        field: String::new(),
-        headline: String::new(),
-        bio: String::new(),
-        known_for: String::new(),
-        years_experience: None,
-        seniority: None,
-        skills: TextList::default(),
-        interests: TextList::default(),
-        values: TextList::default(),
-        education: String::new(),
-        languages: TextList::default(),
-        timezone: None,
-        location: String::new(),
-        department: String::new(),
-        manager_email: None,
-        learning_style: None,
-        meeting_preference: None,
-        hours_per_month: None,
-        updated_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
-    }
 }

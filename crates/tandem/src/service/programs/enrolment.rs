@@ -3,6 +3,7 @@
 use super::*;
 use crate::domain::access::ProgramAct;
 use crate::domain::enrolment::{may_enrol, NotEnrollable};
+use crate::domain::ids::{PersonId, ProgramId};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{in_range, labels, text, Pick, Problems};
 use crate::domain::wire::Role;
@@ -10,8 +11,6 @@ use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
 use crate::service::paging::Listing;
 use crate::state::AppState;
-use crate::store::columns::TextList;
-use crate::store::db::new_id;
 use crate::store::entities::{enrollment, program};
 use crate::store::records::ProgramRecord;
 use crate::store::{accounts, programs as store};
@@ -119,7 +118,7 @@ pub async fn enroll(
         .unwrap_or_default();
     p.finish()?;
     let role = role.unwrap_or(Role::Mentee);
-    let existing = store::roles_in(&tx, program_id, &person.id).await?;
+    let existing = store::roles_in(&tx, ProgramId(program_id), PersonId(&person.id)).await?;
     match may_enrol(program.kind, &existing, role) {
         Ok(()) => {}
         Err(NotEnrollable::AlreadyInRole) => {
@@ -135,20 +134,16 @@ pub async fn enroll(
             ))
         }
     }
-    let saved = store::insert_enrollment(
-        &tx,
-        enrollment::Model {
-            id: new_id(),
-            program_id: program_id.to_string(),
-            user_id: person.id.clone(),
-            role,
-            capacity,
-            wants_skills: TextList(wants),
-            goals_summary: goals,
-            created_at: state.clock.now(),
-        },
-    )
-    .await?;
+    let new = store::NewEnrollment {
+        program: ProgramId(program_id),
+        person: PersonId(&person.id),
+        role,
+        capacity,
+        wants_skills: wants,
+        goals_summary: goals,
+        at: state.clock.now(),
+    };
+    let saved = store::insert_enrollment(&tx, new).await?;
     tx.commit().await?;
     Ok(enrollment_out(&saved, person.name))
 }

@@ -1,6 +1,7 @@
 //! Programs: created by an admin, changed by their coordinators, read by everyone;
 //! their coordinators. Enrolment (`enrolment`) and the mentor directory
 //! (`directory`) are files of their own.
+use crate::domain::ids::{PersonId, ProgramId};
 mod directory;
 mod enrolment;
 
@@ -14,7 +15,6 @@ use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
 use crate::service::paging::Listing;
 use crate::state::AppState;
-use crate::store::db::new_id;
 use crate::store::db::Connection;
 use crate::store::entities::program;
 use crate::store::records::ProgramRecord;
@@ -239,7 +239,7 @@ pub(super) async fn require(
     record: &ProgramRecord,
     act: ProgramAct,
 ) -> AppResult<()> {
-    let roles = store::roles_in(db, &record.program.id, caller.id()).await?;
+    let roles = store::roles_in(db, ProgramId(&record.program.id), caller.person()).await?;
     let coordinators = record.coordinator_ids();
     let facts = ProgramFacts {
         coordinators: &coordinators,
@@ -275,22 +275,7 @@ pub fn runs(caller: &Caller, record: &ProgramRecord) -> bool {
 
 pub async fn create(state: &AppState, caller: &Caller, input: &ProgramIn) -> AppResult<ProgramOut> {
     caller.require_admin()?;
-    let mut model = program::Model {
-        id: new_id(),
-        name: String::new(),
-        description: String::new(),
-        kind: ProgramKind::Traditional,
-        context: ProgramContext::Corporate,
-        starts_on: NaiveDate::MIN,
-        ends_on: NaiveDate::MIN,
-        mentor_capacity: 3,
-        cadence_days: 14,
-        max_mentors_per_mentee: 1,
-        request_expiry_days: 14,
-        max_timezone_gap_hours: 12,
-        weights: Weights::default(),
-        created_at: state.clock.now(),
-    };
+    let mut model = store::new_program(state.clock.now());
     apply(
         &mut model,
         &ProgramPatch {
@@ -408,7 +393,13 @@ pub async fn add_coordinator(
             format!("{} already coordinates this program", person.name),
         ));
     }
-    let saved = store::add_coordinator(&tx, program_id, &person.id, state.clock.now()).await?;
+    let saved = store::add_coordinator(
+        &tx,
+        ProgramId(program_id),
+        PersonId(&person.id),
+        state.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(CoordinatorOut {
         program_id: saved.program_id,
