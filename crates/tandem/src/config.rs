@@ -1,5 +1,5 @@
 //! One `Config`, read from flags and `TANDEM_*` environment variables (flags win).
-use clap::Args;
+use clap::{Args, FromArgMatches};
 use ipnet::IpNet;
 
 /// A proxy's address or network: `10.0.0.5`, `10.0.0.0/8`, `::1`.
@@ -71,29 +71,39 @@ pub struct Config {
 }
 
 impl Config {
-    /// Defaults for a given database; what tests and tools start from.
+    /// The defaults (those of the flags above, not read from the environment) for
+    /// a given database, listening on any free port; what tests and tools start from.
     pub fn for_database(database_url: &str) -> Self {
-        Config {
-            bind: "127.0.0.1:0".into(),
-            database_url: database_url.into(),
-            base_url: "http://127.0.0.1:8080".into(),
-            smtp_url: None,
-            outbox_dir: "outbox".into(),
-            login_max_failures_per_ip: 20,
-            login_max_failures_per_account: 5,
-            login_window_seconds: 900,
-            signup_max_per_ip: 20,
-            hash_wait_seconds: 10,
-            session_days: 30,
-            argon2_memory_kib: 19456,
-            argon2_iterations: 2,
-            trusted_proxies: Vec::new(),
-            read_cache: true,
-        }
+        let command = Config::augment_args(clap::Command::new("tandem"))
+            .mut_args(|arg| arg.env(None::<&str>));
+        let matches = command
+            .try_get_matches_from(["tandem"])
+            .expect("every flag has a default");
+        let mut config = Config::from_arg_matches(&matches).expect("the defaults parse");
+        config.bind = "127.0.0.1:0".into();
+        config.database_url = database_url.into();
+        config
     }
 
     /// Whether session cookies must carry `Secure`.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_the_flags_defaults() {
+        let config = Config::for_database("sqlite://x.db");
+        assert_eq!(config.database_url, "sqlite://x.db");
+        assert_eq!(config.bind, "127.0.0.1:0");
+        assert_eq!(config.signup_max_per_ip, 20);
+        assert_eq!(config.argon2_memory_kib, 19456);
+        assert!(config.read_cache);
+        assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.smtp_url, None);
     }
 }

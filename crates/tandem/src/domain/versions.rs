@@ -60,11 +60,6 @@ pub fn parse_if_match(raw: &str) -> Result<Expected, String> {
         .ok_or_else(|| "If-Match must be a version in quotes, as \"3\"".into())
 }
 
-/// The entity tag of a version, as `ETag` and `If-Match` write it.
-pub fn etag(version: i32) -> String {
-    format!("\"{version}\"")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,7 +101,6 @@ mod tests {
         ] {
             assert!(parse_if_match(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(etag(7), "\"7\"");
     }
 
     #[test]

@@ -7,10 +7,9 @@
 //! write can forget to say. While the store cannot hear other servers' writes (the
 //! listener is down, or caching is switched off) nothing is cached at all.
 use super::records::{MentorshipPage, MentorshipRecord, ProgramRecord, SignedIn};
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 /// What a write changed, as far as the caches care: sessions (and the accounts
 /// they carry), or the data the other caches hold (accounts' names, programs and
@@ -148,37 +147,33 @@ impl Generation {
     }
 }
 
-/// One map of values by key, each tagged with its generation; bounded in size.
+/// Values by key, each tagged with the generation it was loaded in; bounded in
+/// size. When full, moka evicts what is read least (TinyLFU), so a burst of
+/// one-off reads does not push out the sessions every request needs.
 pub struct ReadCache<K, V> {
-    entries: RwLock<HashMap<K, (u64, V)>>,
-    capacity: usize,
+    entries: moka::sync::Cache<K, (u64, V)>,
 }
 
-impl<K: Hash + Eq, V: Clone> ReadCache<K, V> {
-    pub fn new(capacity: usize) -> Self {
+impl<K, V> ReadCache<K, V>
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    pub fn new(capacity: u64) -> Self {
         ReadCache {
-            entries: RwLock::new(HashMap::new()),
-            capacity,
+            entries: moka::sync::Cache::new(capacity),
         }
     }
 
     pub fn get(&self, key: &K, generation: u64) -> Option<V> {
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        match entries.get(key) {
-            Some((g, v)) if *g == generation => Some(v.clone()),
+        match self.entries.get(key) {
+            Some((g, v)) if g == generation => Some(v),
             _ => None,
         }
     }
 
     pub fn put(&self, key: K, value: V, generation: u64) {
-        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= self.capacity {
-            entries.retain(|_, (g, _)| *g == generation);
-            if entries.len() >= self.capacity {
-                entries.clear();
-            }
-        }
-        entries.insert(key, (generation, value));
+        self.entries.insert(key, (generation, value));
     }
 }
 
@@ -192,8 +187,8 @@ pub async fn through<K, V, F, Fut>(
     load: F,
 ) -> Result<V, sea_orm::DbErr>
 where
-    K: Hash + Eq,
-    V: Clone,
+    K: Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<V, sea_orm::DbErr>>,
 {
@@ -314,13 +309,19 @@ mod tests {
     }
 
     #[test]
-    fn a_full_cache_drops_stale_entries_first() {
-        let cache: ReadCache<u32, u32> = ReadCache::new(2);
-        cache.put(1, 1, 1);
-        cache.put(2, 2, 2);
-        cache.put(3, 3, 2);
-        assert_eq!(cache.get(&1, 1), None);
-        assert_eq!(cache.get(&2, 2), Some(2));
-        assert_eq!(cache.get(&3, 2), Some(3));
+    fn a_full_cache_stays_within_its_bound() {
+        let cache: ReadCache<u32, u32> = ReadCache::new(100);
+        for k in 0..1_000 {
+            cache.put(k, k, 1);
+        }
+        cache.entries.run_pending_tasks();
+        assert!(
+            cache.entries.entry_count() <= 100,
+            "{}",
+            cache.entries.entry_count()
+        );
+        cache.put(7, 70, 2);
+        assert_eq!(cache.get(&7, 2), Some(70), "a new entry is served");
+        assert_eq!(cache.get(&7, 1), None, "never in another generation");
     }
 }
