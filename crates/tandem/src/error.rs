@@ -112,11 +112,11 @@ impl AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() {
-            return match guard_of(&message) {
-                Some(guard) => guard.into(),
-                None => AppError::conflict("duplicate", "this already exists"),
-            };
+        if let Some(guard) = guard_of(&err) {
+            return guard.into();
+        }
+        if let Some(SqlErr::UniqueConstraintViolation(_)) = err.sql_err() {
+            return AppError::conflict("duplicate", "this already exists");
         }
         AppError::Other(anyhow::Error::new(err).context("database"))
     }
@@ -127,7 +127,7 @@ impl From<Guard> for AppError {
         AppError::Conflict {
             code: guard.code,
             message: guard.message.into(),
-            field: Some(guard.field),
+            field: guard.field,
         }
     }
 }

@@ -3,14 +3,18 @@
 //! second write then breaks a constraint. It is answered as the field the
 //! constraint guards (409 with the field), never as a server error.
 //!
-//! PostgreSQL names the constraint in its message; SQLite names the columns
-//! (`UNIQUE constraint failed: users.email`), so each guard knows both.
+//! PostgreSQL reports the constraint's name (apart from its message, which is in
+//! the server's language); SQLite names the columns in its message (`UNIQUE
+//! constraint failed: users.email`), so each guard knows both.
+
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 /// The answer to a write that a unique constraint refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Guard {
     pub code: &'static str,
-    pub field: &'static str,
+    /// The request field that holds the taken value, where one does.
+    pub field: Option<&'static str>,
     pub message: &'static str,
 }
 
@@ -23,7 +27,7 @@ pub struct Constraint {
 
 pub const EMAIL_TAKEN: Guard = Guard {
     code: "email_taken",
-    field: "email",
+    field: Some("email"),
     message: "an account with this e-mail already exists; sign in instead",
 };
 
@@ -40,7 +44,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "users.calendar_token",
         guard: Guard {
             code: "duplicate",
-            field: "calendar_token",
+            field: None,
             message: "that calendar link is in use; try again",
         },
     },
@@ -49,7 +53,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "enrollments.program_id, enrollments.user_id, enrollments.role",
         guard: Guard {
             code: "already_enrolled",
-            field: "user_id",
+            field: Some("role"),
             message: "this person is already enrolled in that role",
         },
     },
@@ -58,7 +62,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "coordinators.program_id, coordinators.user_id",
         guard: Guard {
             code: "already_coordinator",
-            field: "user_id",
+            field: Some("person_id"),
             message: "this person already coordinates this program",
         },
     },
@@ -67,7 +71,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "shortlist_entries.owner_id, shortlist_entries.person_id",
         guard: Guard {
             code: "duplicate",
-            field: "person_id",
+            field: Some("person_id"),
             message: "this person is already on your shortlist",
         },
     },
@@ -76,7 +80,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "mentorship_mentees.mentorship_id, mentorship_mentees.mentee_id",
         guard: Guard {
             code: "duplicate",
-            field: "mentee_id",
+            field: Some("mentee_id"),
             message: "this mentee is already in the relationship",
         },
     },
@@ -85,7 +89,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "agreement_signatures.mentorship_id, agreement_signatures.user_id",
         guard: Guard {
             code: "invalid_transition",
-            field: "agreement",
+            field: None,
             message: "you have already signed this agreement",
         },
     },
@@ -94,7 +98,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "reflections.mentorship_id, reflections.user_id",
         guard: Guard {
             code: "duplicate",
-            field: "text",
+            field: Some("text"),
             message: "your reflection was saved meanwhile; reload to see it",
         },
     },
@@ -103,7 +107,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "private_notes.meeting_id, private_notes.author_id",
         guard: Guard {
             code: "duplicate",
-            field: "body",
+            field: Some("body"),
             message: "your private note was saved meanwhile; reload to see it",
         },
     },
@@ -112,7 +116,7 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "feedback.meeting_id, feedback.author_id",
         guard: Guard {
             code: "invalid_transition",
-            field: "meeting_id",
+            field: None,
             message: "you have already given feedback on this meeting",
         },
     },
@@ -121,22 +125,43 @@ pub const CONSTRAINTS: &[Constraint] = &[
         sqlite: "round_pairs.round_id, round_pairs.mentee_id",
         guard: Guard {
             code: "duplicate",
-            field: "mentee_id",
+            field: Some("mentee_id"),
             message: "this mentee is already paired in the draft",
         },
     },
 ];
 
-/// The guard of the constraint a database's unique-violation message names.
-pub fn guard_of(message: &str) -> Option<Guard> {
-    CONSTRAINTS.iter().find_map(|c| {
-        let postgres = message.contains(&format!("\"{}\"", c.postgres));
-        // SQLite lists the columns after the colon, separated by ", ", and nothing after.
-        let sqlite = message
-            .rsplit_once("UNIQUE constraint failed: ")
-            .is_some_and(|(_, cols)| cols.trim() == c.sqlite);
-        (postgres || sqlite).then_some(c.guard)
-    })
+/// The guard of the unique constraint a write broke, if it is one of ours.
+pub fn guard_of(err: &DbErr) -> Option<Guard> {
+    let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err() else {
+        return None;
+    };
+    match constraint_name(err) {
+        Some(name) => CONSTRAINTS.iter().find(|c| c.postgres == name),
+        None => CONSTRAINTS
+            .iter()
+            .find(|c| sqlite_columns(&message) == Some(c.sqlite)),
+    }
+    .map(|c| c.guard)
+}
+
+/// The name of the constraint a database error reports (PostgreSQL does).
+fn constraint_name(err: &DbErr) -> Option<String> {
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return None;
+    };
+    match e.as_ref() {
+        sea_orm::sqlx::Error::Database(db) => db.constraint().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// The columns SQLite lists after the colon, separated by ", ", and nothing after.
+fn sqlite_columns(message: &str) -> Option<&str> {
+    message
+        .rsplit_once("UNIQUE constraint failed: ")
+        .map(|(_, cols)| cols.trim())
 }
 
 #[cfg(test)]
@@ -144,18 +169,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_databases_messages_name_their_guard() {
-        let pg = "error returned from database: duplicate key value violates unique \
-                  constraint \"users_email_key\"";
-        assert_eq!(guard_of(pg), Some(EMAIL_TAKEN));
+    fn sqlite_lists_exactly_the_columns() {
         let lite = "error returned from database: (code: 2067) UNIQUE constraint failed: \
                     feedback.meeting_id, feedback.author_id";
-        assert_eq!(guard_of(lite).map(|g| g.field), Some("meeting_id"));
-        // A prefix of a longer column list is another constraint.
         assert_eq!(
-            guard_of("UNIQUE constraint failed: users.email_backup"),
-            None
+            sqlite_columns(lite),
+            Some("feedback.meeting_id, feedback.author_id")
         );
-        assert_eq!(guard_of("duplicate key value violates \"other\""), None);
+        assert_eq!(sqlite_columns("duplicate key value violates"), None);
+        assert!(CONSTRAINTS
+            .iter()
+            .all(|c| Some(c.sqlite)
+                != sqlite_columns("UNIQUE constraint failed: users.email_backup")));
     }
 }
