@@ -9,6 +9,7 @@ mod m0005_workspace;
 mod m0006_round_bounds;
 mod m0007_authors;
 mod m0008_versions;
+mod m0009_notices;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_round_bounds::Migration),
             Box::new(m0007_authors::Migration),
             Box::new(m0008_versions::Migration),
+            Box::new(m0009_notices::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Accounts, profiles, plans, people, shortlist and export.
 use super::input::PageQuery;
 use super::{created, ApiJson, ApiQuery};
+use crate::domain::wire::Notification;
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::http::session::ClientIp;
@@ -8,6 +9,7 @@ use crate::http::{cookies, csrf};
 use crate::secrets::random_token;
 use crate::service::accounts::{self, Caller, EraseIn, LoginIn, RegisterIn, UserOut};
 use crate::service::export::{self, ExportOut};
+use crate::service::notify;
 use crate::service::paging::Listing;
 use crate::service::people::{self, PersonOut, PlanData, ProfileData, ShortlistIn, ShortlistItem};
 use crate::state::AppState;
@@ -16,6 +18,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me, erase))
         .routes(routes!(get_profile, put_profile))
         .routes(routes!(get_plan, put_plan))
+        .routes(routes!(get_notifications, put_notifications))
         .routes(routes!(person))
         .routes(routes!(export))
         .routes(routes!(add_shortlist, list_shortlist))
@@ -164,6 +168,68 @@ async fn put_profile(
     ApiJson(input): ApiJson<ProfileData>,
 ) -> AppResult<Json<ProfileData>> {
     Ok(Json(people::put_profile(&state, &caller, &input).await?))
+}
+
+/// Every kind of e-mail one may turn off, `true` when the person gets it.
+/// Security e-mails (password reset, invitations) are not among them.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct NotificationSettings(pub BTreeMap<String, serde_json::Value>);
+
+impl utoipa::PartialSchema for NotificationSettings {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let mut object = ObjectBuilder::new()
+            .description(Some(
+                "Each kind of e-mail one may turn off: true to get it, false not to. \
+                 A change names only the kinds it changes.",
+            ))
+            .additional_properties(Some(
+                utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+            ));
+        for kind in Notification::ALL {
+            object = object.property(
+                kind.as_str(),
+                ObjectBuilder::new().schema_type(Type::Boolean),
+            );
+        }
+        utoipa::openapi::RefOr::T(object.build().into())
+    }
+}
+
+impl ToSchema for NotificationSettings {}
+
+fn settings_out(settings: notify::Settings) -> Json<NotificationSettings> {
+    Json(NotificationSettings(
+        settings
+            .into_iter()
+            .map(|(kind, on)| (kind.as_str().to_string(), on.into()))
+            .collect(),
+    ))
+}
+
+/// Which e-mails you get.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = NotificationSettings)))]
+async fn get_notifications(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> AppResult<Json<NotificationSettings>> {
+    Ok(settings_out(notify::settings(&state, &caller).await?))
+}
+
+/// Turn kinds of e-mail off or on; the kinds not named stay as they are.
+#[utoipa::path(put, path = "/api/v1/me/notifications", tag = "accounts", security(("bearer" = [])),
+    request_body = NotificationSettings,
+    responses((status = 200, body = NotificationSettings), (status = 422, body = ErrorBody)))]
+async fn put_notifications(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<NotificationSettings>,
+) -> AppResult<Json<NotificationSettings>> {
+    Ok(settings_out(
+        notify::change_settings(&state, &caller, &input.0).await?,
+    ))
 }
 
 /// Your career plan.

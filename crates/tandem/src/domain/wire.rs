@@ -244,6 +244,29 @@ wire_enum!(
     }
 );
 wire_enum!(
+    /// An e-mail a person may turn off (`GET|PUT /me/notifications`). Security
+    /// e-mails are none of these: they can't be turned off.
+    Notification {
+        RequestReceived = "request_received",
+        RequestReminder = "request_reminder",
+        RequestAccepted = "request_accepted",
+        RequestDeclined = "request_declined",
+        RequestExpired = "request_expired",
+        Proposal = "proposal",
+        AgreementToSign = "agreement_to_sign",
+        MeetingScheduled = "meeting_scheduled",
+        MeetingChanged = "meeting_changed",
+        MeetingCancelled = "meeting_cancelled",
+        MeetingReminder = "meeting_reminder",
+        FeedbackToGive = "feedback_to_give",
+        ActionItemDue = "action_item_due",
+        Kudos = "kudos",
+        Introduction = "introduction",
+        HealthAlert = "health_alert",
+        WeeklyDigest = "weekly_digest",
+    }
+);
+wire_enum!(
     /// The one thing a participant should do next in a relationship.
     NextStepKind {
         AnswerRequest = "answer_request",

@@ -3,7 +3,10 @@
 pub mod kinds;
 
 use crate::config::Config;
+use crate::domain::wire::Notification;
 use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::Address;
@@ -18,12 +21,56 @@ pub enum Mailer {
 
 /// One message to one person.
 pub struct Email {
+    /// What kind of e-mail it is (`kinds`), for the queue and the logs.
+    pub kind: &'static str,
+    /// The setting that turns it off for `user_id`; none for security e-mails and
+    /// e-mails to people outside Tandem.
+    pub setting: Option<Notification>,
+    pub user_id: Option<String>,
     pub to_name: String,
     pub to_address: String,
     pub subject: String,
     pub body: String,
     /// A calendar file sent along as `invite.ics`.
     pub calendar: Option<String>,
+}
+
+/// Who an e-mail goes to.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    /// Their account, when they have one: their settings apply.
+    pub user_id: Option<String>,
+    pub name: String,
+    pub address: String,
+    /// Times in their e-mails are in this zone: their profile's, else UTC.
+    pub zone: Tz,
+}
+
+impl Recipient {
+    /// Someone outside Tandem (an introduction's contact).
+    pub fn contact(name: &str, address: &str) -> Recipient {
+        Recipient {
+            user_id: None,
+            name: name.to_string(),
+            address: address.to_string(),
+            zone: Tz::UTC,
+        }
+    }
+
+    /// A moment as this person reads it: "Tuesday 2 March 2027, 15:00 CET", and
+    /// shorter for a subject, "2 Mar, 15:00 CET".
+    pub fn when(&self, at: DateTime<Utc>) -> (String, String) {
+        let local = at.with_timezone(&self.zone);
+        (
+            local.format("%A %-d %B %Y, %H:%M %Z").to_string(),
+            local.format("%-d %b, %H:%M %Z").to_string(),
+        )
+    }
+
+    /// A day as this person reads it: "Tuesday 2 March 2027".
+    pub fn day(&self, day: NaiveDate) -> String {
+        day.format("%A %-d %B %Y").to_string()
+    }
 }
 
 const FROM: &str = "Tandem <no-reply@tandem.invalid>";

@@ -2,19 +2,19 @@
 //! and the mentor's introductions of the mentee to a contact (e-mailed to both).
 use super::accounts::Caller;
 use super::mentorships::Member;
+use super::notify;
 use super::paging::Listing;
 use super::relationship::{self, name_in, Relationship};
 use crate::domain::access::{Kind, ObjectFacts};
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{line, text, Email as Address, Problems};
 use crate::domain::workspace::ensure_running;
-use crate::email::kinds;
+use crate::email::{kinds, Recipient};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::store::db::Connection;
 use crate::store::entities::{introduction, kudos, message};
 use crate::store::records::MentorshipRecord;
-use crate::store::{accounts, workspace as store};
+use crate::store::workspace as store;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -116,30 +116,8 @@ pub fn introduction_view(r: &MentorshipRecord, i: &introduction::Model) -> Intro
 }
 
 /// The participants but the caller who still have an account, by (name, address).
-async fn the_others(
-    db: &impl Connection,
-    r: &MentorshipRecord,
-    caller: &Caller,
-) -> AppResult<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for id in r
-        .participant_ids()
-        .into_iter()
-        .filter(|id| *id != caller.id())
-    {
-        if let Some(u) = accounts::user_by_id(db, id).await? {
-            out.push((u.name, u.email));
-        }
-    }
-    Ok(out)
-}
-
 fn link(state: &AppState, r: &MentorshipRecord) -> String {
-    format!(
-        "{}/mentorships/{}",
-        state.config.base_url.trim_end_matches('/'),
-        r.m.id
-    )
+    notify::link(state, &format!("/mentorships/{}", r.m.id))
 }
 
 fn time_cursor<T>(at: impl Fn(&T) -> (DateTime<Utc>, &str)) -> impl Fn(&T) -> Cursor {
@@ -170,14 +148,14 @@ pub async fn give_kudos(
     let k = store::insert_kudos(&tx, said).await?;
     let url = link(state, r);
     let mut emails = Vec::new();
-    for (to, address) in the_others(&tx, r, caller).await? {
+    for to in notify::participants_but(&tx, r, Some(caller.id())).await? {
         let kudos = kinds::Kudos {
-            to: &to,
+            to: &to.name,
             from: caller.name(),
             message: &k.message,
             link: &url,
         };
-        emails.push(kinds::compose(&kudos, &to, &address, None)?);
+        emails.push(kinds::compose(&kudos, &to, &state.config.base_url, None)?);
     }
     let out = kudos_view(r, &k);
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
@@ -296,16 +274,16 @@ pub async fn introduce(
     let i = store::insert_introduction(&tx, new).await?;
     let mut emails = Vec::new();
     let mut mentee_names = Vec::new();
-    for (to, address) in the_others(&tx, r, caller).await? {
+    for to in notify::participants_but(&tx, r, Some(caller.id())).await? {
         let letter = kinds::IntroductionToMentee {
-            to: &to,
+            to: &to.name,
             mentor: caller.name(),
             contact: &name,
             contact_address: email.as_str(),
             note: &note,
         };
-        emails.push(kinds::compose(&letter, &to, &address, None)?);
-        mentee_names.push(to);
+        emails.push(kinds::compose(&letter, &to, &state.config.base_url, None)?);
+        mentee_names.push(to.name);
     }
     let mentees = mentee_names.join(" and ");
     let letter = kinds::IntroductionToContact {
@@ -314,7 +292,13 @@ pub async fn introduce(
         mentees: &mentees,
         note: &note,
     };
-    emails.push(kinds::compose(&letter, &name, email.as_str(), None)?);
+    let contact = Recipient::contact(&name, email.as_str());
+    emails.push(kinds::compose(
+        &letter,
+        &contact,
+        &state.config.base_url,
+        None,
+    )?);
     let out = introduction_view(r, &i);
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)

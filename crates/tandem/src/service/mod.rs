@@ -11,6 +11,7 @@ pub mod goals;
 pub mod matching;
 pub mod meetings;
 pub mod mentorships;
+pub mod notify;
 pub mod office_hours;
 pub mod outbox;
 pub mod paging;

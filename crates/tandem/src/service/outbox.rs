@@ -6,13 +6,32 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::db::Connection;
 use crate::store::emails as store;
+use crate::store::notices;
 use chrono::{DateTime, Duration, Utc};
 
-/// Messages to send with the change being written in `db`.
+/// Messages to send with the change being written in `db`, but for those their
+/// recipients have turned off.
 pub async fn queue(db: &impl Connection, emails: Vec<Email>, now: DateTime<Utc>) -> AppResult<()> {
+    let ask: Vec<&str> = emails
+        .iter()
+        .filter(|e| e.setting.is_some())
+        .filter_map(|e| e.user_id.as_deref())
+        .collect();
+    let muted = if ask.is_empty() {
+        Default::default()
+    } else {
+        notices::muted_among(db, &ask).await?
+    };
     let outgoing = emails
         .into_iter()
+        .filter(|e| match (&e.user_id, e.setting) {
+            (Some(user), Some(setting)) => {
+                !muted.contains(&(user.clone(), setting.as_str().to_string()))
+            }
+            _ => true,
+        })
         .map(|e| store::Outgoing {
+            kind: e.kind,
             to_name: e.to_name,
             to_address: e.to_address,
             subject: e.subject,
@@ -71,6 +90,9 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
         let mut outcomes = Vec::with_capacity(batch.len());
         for row in &batch {
             let email = Email {
+                kind: "",
+                setting: None,
+                user_id: None,
                 to_name: row.to_name.clone(),
                 to_address: row.to_address.clone(),
                 subject: row.subject.clone(),

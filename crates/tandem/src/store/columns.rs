@@ -4,9 +4,9 @@
 use crate::domain::office_hours::Windows;
 use crate::domain::values::Weights;
 use crate::domain::wire::{
-    Criterion, EndReason, GoalStatus, Horizon, LearningStyle, MeetingPreference, MeetingStatus,
-    MentorshipStatus, MilestoneStatus, Objective, Origin, ProgramContext, ProgramKind, Role,
-    RoundStatus, Seniority,
+    Criterion, EndReason, GoalStatus, Health, Horizon, LearningStyle, MeetingPreference,
+    MeetingStatus, MentorshipStatus, MilestoneStatus, Notification, Objective, Origin,
+    ProgramContext, ProgramKind, Role, RoundStatus, Seniority,
 };
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value};
@@ -101,6 +101,8 @@ wire_columns!(
     GoalStatus => 12,
     MilestoneStatus => 12,
     MeetingStatus => 12,
+    Health => 20,
+    Notification => 40,
 );
 
 /// A value kept as JSON text.

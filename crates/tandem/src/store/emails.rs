@@ -10,6 +10,7 @@ use sea_orm::{
 
 /// A message to queue.
 pub struct Outgoing {
+    pub kind: &'static str,
     pub to_name: String,
     pub to_address: String,
     pub subject: String,
@@ -42,6 +43,7 @@ pub async fn enqueue(
                     sent_at: None,
                     last_error: None,
                     calendar: m.calendar.clone(),
+                    kind: m.kind.to_string(),
                 }
                 .into_active_model()
             })

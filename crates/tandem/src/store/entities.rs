@@ -10,9 +10,9 @@ use crate::domain::office_hours::Windows;
 use crate::domain::values::Weights;
 #[allow(unused_imports)]
 use crate::domain::wire::{
-    EndReason, GoalStatus, Horizon, LearningStyle, MeetingPreference, MeetingStatus,
-    MentorshipStatus, MilestoneStatus, Objective, Origin, ProgramContext, ProgramKind, Role,
-    RoundStatus, Seniority,
+    EndReason, GoalStatus, Health, Horizon, LearningStyle, MeetingPreference, MeetingStatus,
+    MentorshipStatus, MilestoneStatus, Notification, Objective, Origin, ProgramContext,
+    ProgramKind, Role, RoundStatus, Seniority,
 };
 
 macro_rules! no_relations {
@@ -374,6 +374,55 @@ pub mod email {
         pub last_error: Option<String>,
         /// A calendar file to attach (`text/calendar`).
         pub calendar: Option<String>,
+        /// Its kind (`email::kinds`), "" for e-mails queued before kinds were kept.
+        pub kind: String,
+    }
+    no_relations!();
+}
+
+/// A piece of the jobs' work that is done: its key, claimed in the transaction
+/// that queues its e-mail.
+pub mod notice {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notices")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub done_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// An e-mail a person has turned off.
+pub mod muted_notification {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "muted_notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        /// A `Notification`'s wire name.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+    }
+    no_relations!();
+}
+
+/// The health a relationship's participants were last alerted to.
+pub mod health_alert {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "health_alerts")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub mentorship_id: String,
+        pub health: Health,
+        pub changed_at: DateTimeUtc,
     }
     no_relations!();
 }

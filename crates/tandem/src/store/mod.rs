@@ -9,6 +9,7 @@ pub mod emails;
 pub mod entities;
 pub mod erasure;
 pub mod mentorships;
+pub mod notices;
 pub mod people;
 pub mod programs;
 pub mod records;

@@ -400,6 +400,7 @@ fn api_body(method: &str, template: &str, w: &World) -> Option<Value> {
         ("DELETE", "/api/v1/me") => json!({"password": "correct horse battery"}),
         ("PUT", "/api/v1/me/profile") => json!({"field": "Engineering"}),
         ("PUT", "/api/v1/me/plan") => json!({"strengths": ["listening"]}),
+        ("PUT", "/api/v1/me/notifications") => json!({"kudos": false}),
         ("POST", "/api/v1/shortlist") => json!({"person_id": w.ids["mentor"], "connection": "x"}),
         ("POST", "/api/v1/programs") => {
             json!({"name": "New", "kind": "group", "context": "startup",

@@ -702,6 +702,9 @@ async fn no_text_that_reaches_an_e_mail_header_holds_a_control_character(app: Te
         app.state.store.read(),
         vec![
             tandem::email::Email {
+                kind: "test",
+                setting: None,
+                user_id: None,
                 to_name: "Old\r\nBcc: evil@example.net".into(),
                 to_address: "old@example.org".into(),
                 subject: "An old message".into(),
@@ -709,6 +712,9 @@ async fn no_text_that_reaches_an_e_mail_header_holds_a_control_character(app: Te
                 calendar: None,
             },
             tandem::email::Email {
+                kind: "test",
+                setting: None,
+                user_id: None,
                 to_name: "Fine".into(),
                 to_address: "fine@example.org".into(),
                 subject: "A fine message".into(),

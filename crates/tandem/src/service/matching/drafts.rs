@@ -260,8 +260,14 @@ pub async fn publish_round(
                     part,
                     link: &link,
                 };
-                let address = pool.emails.get(to_id).cloned().unwrap_or_default();
-                emails.push(kinds::compose(&letter, to, &address, None)?);
+                // The proposal names no time: the reader's zone does not matter.
+                let to = crate::email::Recipient {
+                    user_id: Some(to_id.clone()),
+                    name: to.clone(),
+                    address: pool.emails.get(to_id).cloned().unwrap_or_default(),
+                    zone: chrono_tz::Tz::UTC,
+                };
+                emails.push(kinds::compose(&letter, &to, &state.config.base_url, None)?);
             }
         }
     }

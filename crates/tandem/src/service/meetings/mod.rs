@@ -17,6 +17,7 @@ use crate::email::kinds;
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
 use crate::service::edits;
+use crate::service::notify;
 use crate::service::paging::Listing;
 use crate::service::relationship::{self, status_of, Relationship};
 use crate::state::AppState;
@@ -295,31 +296,23 @@ pub async fn invite_emails(
         return Ok(Vec::new());
     }
     let file = super::calendar::meeting_file(state, r, m);
-    let when = m.starts_at.format("%A %-d %B %Y, %H:%M UTC").to_string();
-    let short_when = m.starts_at.format("%-d %b, %H:%M UTC").to_string();
-    let link = format!(
-        "{}/mentorships/{}",
-        state.config.base_url.trim_end_matches('/'),
-        r.m.id
-    );
+    let link = notify::link(state, &format!("/mentorships/{}", r.m.id));
     let mut out = Vec::new();
-    for id in r.participant_ids() {
-        let Some(u) = crate::store::accounts::user_by_id(db, id).await? else {
-            continue;
-        };
+    for to in notify::participants_but(db, r, None).await? {
+        let (when, short_when) = to.when(m.starts_at);
         macro_rules! letter {
             ($kind:ident) => {
                 kinds::compose(
                     &kinds::$kind {
-                        to: &u.name,
-                        when: when.clone(),
-                        short_when: short_when.clone(),
+                        to: &to.name,
+                        when,
+                        short_when,
                         minutes: m.duration_minutes,
                         place: &m.location,
                         link: &link,
                     },
-                    &u.name,
-                    &u.email,
+                    &to,
+                    &state.config.base_url,
                     Some(file.clone()),
                 )?
             };
