@@ -362,3 +362,45 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+impl TestApp {
+    /// Another server on this one's database, as a second `tandem serve` would be.
+    pub async fn second_server(&self) -> tandem::App {
+        let mut config = fast_config(&self.state.config.database_url);
+        config.smtp_url = self.state.config.smtp_url.clone();
+        config.outbox_dir = self.outbox.path().display().to_string();
+        tandem::build(config).await.expect("a second server builds")
+    }
+}
+
+/// Runs each listed test on SQLite and, when configured, on PostgreSQL, with the
+/// application delivering e-mail over SMTP to a server of the test's own:
+/// `async fn name(app: TestApp, smtp: SmtpSink)`.
+#[macro_export]
+macro_rules! on_both_databases_with_smtp {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_with_smtp {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let smtp = $crate::smtp::SmtpSink::start();
+                    let url = smtp.url();
+                    let app = $crate::TestApp::sqlite_with(|c| c.smtp_url = Some(url)).await;
+                    super::$name(app, smtp).await
+                }
+            )*
+        }
+        mod postgres_with_smtp {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let smtp = $crate::smtp::SmtpSink::start();
+                    let url = smtp.url();
+                    if let Some(app) = $crate::TestApp::postgres_with(|c| c.smtp_url = Some(url)).await {
+                        super::$name(app, smtp).await
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -15,6 +15,13 @@ impl Clock {
         now.duration_trunc(Duration::milliseconds(1)).unwrap_or(now)
     }
 
+    /// Sets this instance's clock to `at` (`tandem jobs run --now`); it runs on from there.
+    pub fn set(&self, at: DateTime<Utc>) {
+        let offset = at - Utc::now();
+        self.offset_seconds
+            .store(offset.num_seconds(), Ordering::Relaxed);
+    }
+
     /// Moves this instance's clock forward (tests, demos of expiry).
     pub fn advance(&self, by: Duration) {
         self.offset_seconds

@@ -1,4 +1,5 @@
-//! Background work, every minute: writing down expired requests, delivering
+//! Background work inside `tandem serve`, every minute: every job of
+//! `service::jobs` (expiry, reminders, alerts, digests) and the delivery of
 //! queued e-mail. Each round runs as a task of its own, so that whatever goes
 //! wrong in one (even a panic) is logged and the next round still comes.
 use crate::state::AppState;
@@ -19,16 +20,26 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
 
 /// One round of every job.
 async fn run_once(state: AppState) {
-    match crate::service::mentorships::expire_due(&state).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(expired = n, "requests expired"),
-        Err(e) => tracing::warn!(error = %e, "expiring requests failed"),
-    }
-    match crate::service::outbox::deliver_due(&state).await {
-        Ok(d) if d.sent + d.failed > 0 => {
-            tracing::info!(sent = d.sent, failed = d.failed, "e-mail delivered")
-        }
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "delivering e-mail failed"),
+    let done = crate::service::jobs::run_due(&state).await;
+    let worked = done.expired
+        + done.request_reminders
+        + done.meeting_reminders
+        + done.action_items_due
+        + done.health_alerts
+        + done.digests
+        + done.emails_sent
+        + done.emails_failed;
+    if worked > 0 {
+        tracing::info!(
+            expired = done.expired,
+            request_reminders = done.request_reminders,
+            meeting_reminders = done.meeting_reminders,
+            action_items_due = done.action_items_due,
+            health_alerts = done.health_alerts,
+            digests = done.digests,
+            emails_sent = done.emails_sent,
+            emails_failed = done.emails_failed,
+            "background jobs"
+        );
     }
 }

@@ -38,6 +38,37 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Run the background jobs (the server runs them every minute by itself).
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run every due job once and exit: requests that expired, reminders (requests
+    /// waiting half their time, meetings within 24 hours, action items due), health
+    /// alerts and weekly digests, then deliver the e-mail they queued. Each piece
+    /// of work is done once, however often this runs and on however many servers.
+    /// Prints what was done as one JSON line; exit status 1 when a job failed.
+    #[command(
+        after_long_help = "EXAMPLES\n  tandem jobs run\n  tandem jobs run --now 2027-03-08T09:00:00Z   # as of that time (tests, catching up)"
+    )]
+    Run {
+        #[command(flatten)]
+        config: Config,
+        /// Run the jobs as of this time (RFC 3339, e.g. 2027-03-08T09:00:00Z)
+        /// instead of now.
+        #[arg(long, value_parser = parse_instant)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+fn parse_instant(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("{raw:?} is not an RFC 3339 time such as 2027-03-08T09:00:00Z"))
 }
 
 const MATCH_FILES_HELP: &str = "\
@@ -236,6 +267,25 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {bind}"))?;
             tracing::info!("Tandem is listening on http://{}", listener.local_addr()?);
             app.run(listener, tandem::shutdown_signal()).await
+        }
+        Command::Jobs {
+            command: JobsCommand::Run { config, now },
+        } => {
+            let app = tandem::build(config).await?;
+            if let Some(now) = now {
+                app.state.clock.set(now);
+            }
+            let done = tandem::service::jobs::run_due(&app.state).await;
+            println!("{}", serde_json::to_string(&done)?);
+            if done.failures.is_empty() {
+                Ok(())
+            } else {
+                anyhow::bail!(
+                    "{} job(s) failed: {}",
+                    done.failures.len(),
+                    done.failures.join("; ")
+                )
+            }
         }
         Command::Migrate { config } => {
             tandem::migrate(&config.database_url).await?;

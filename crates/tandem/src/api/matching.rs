@@ -6,9 +6,10 @@ use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
 use crate::service::matching::{
-    self, MentorCheck, PairIn, RoundIn, RoundOut, RoundPatch, Suggestion, UnmatchedOut,
+    self, MentorCheck, RoundIn, RoundOut, RoundPatch, Suggestion, UnmatchedOut,
 };
 use crate::service::mentorships::MentorshipOut;
+use crate::service::mentorships::PairIn;
 use crate::service::paging::Listing;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -80,7 +81,7 @@ async fn propose_pair(
     ApiJson(input): ApiJson<PairIn>,
 ) -> AppResult<impl IntoResponse> {
     Ok(created(
-        matching::propose_pair(&state, &caller, &id, &input).await?,
+        crate::service::mentorships::propose_pair(&state, &caller, &id, &input).await?,
     ))
 }
 

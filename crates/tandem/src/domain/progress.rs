@@ -74,6 +74,25 @@ pub fn is_overdue(due_on: Option<NaiveDate>, done: bool, now: DateTime<Utc>) -> 
     !done && due_on.is_some_and(|d| d < now.date_naive())
 }
 
+/// A reason in words, for pages and e-mails.
+pub fn reason_words(r: HealthReason, cadence: i32) -> String {
+    match r {
+        HealthReason::NoMeetingFor3xCadence => format!(
+            "no meeting held for three times the cadence ({} days)",
+            cadence * 3
+        ),
+        HealthReason::NoMeetingFor1_5xCadence => format!(
+            "no meeting held for one and a half times the cadence ({} days)",
+            cadence * 3 / 2
+        ),
+        HealthReason::OverdueActionItems => "an action item is overdue".into(),
+        HealthReason::LowRatings => "the average feedback rating is below 3".into(),
+        HealthReason::AgreementUnsigned => {
+            "the agreement is still unsigned two weeks after the start".into()
+        }
+    }
+}
+
 /// One event of a relationship's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {

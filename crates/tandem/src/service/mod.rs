@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod edits;
 pub mod export;
 pub mod goals;
+pub mod jobs;
 pub mod matching;
 pub mod meetings;
 pub mod mentorships;

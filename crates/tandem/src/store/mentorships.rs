@@ -13,8 +13,8 @@ use crate::domain::wire::{EndReason, MentorshipStatus as S, Origin};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::sync::Arc;
 
@@ -71,7 +71,7 @@ fn involving(person: &str) -> Expr {
 
 /// Mentorships joined with their program's name and kind and their members' names:
 /// one row per mentee (or one row when none is left).
-fn record_query() -> SelectStatement {
+pub(super) fn record_query() -> SelectStatement {
     let mut q = Query::select();
     q.from_as(mentorship::Entity, Alias::new("m"))
         .join_as(
@@ -111,7 +111,7 @@ fn record_query() -> SelectStatement {
 }
 
 /// Folds the joined rows into records, in the order the mentorships first appear.
-fn records(found: Vec<sea_orm::QueryResult>) -> Result<Vec<MentorshipRecord>, DbErr> {
+pub(super) fn records(found: Vec<sea_orm::QueryResult>) -> Result<Vec<MentorshipRecord>, DbErr> {
     let mut out: Vec<MentorshipRecord> = Vec::new();
     for row in found {
         let id: String = row.try_get("", "m_id")?;
@@ -141,7 +141,7 @@ fn records(found: Vec<sea_orm::QueryResult>) -> Result<Vec<MentorshipRecord>, Db
     Ok(out)
 }
 
-fn order_seats(q: &mut SelectStatement) {
+pub(super) fn order_seats(q: &mut SelectStatement) {
     q.order_by((Alias::new("mm"), Alias::new("joined_at")), Order::Asc)
         .order_by((Alias::new("mm"), Alias::new("id")), Order::Asc);
 }
@@ -465,32 +465,6 @@ pub async fn accept_seat(db: &impl ConnectionTrait, seat_row_id: &str) -> Result
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// Writes down the expiry of requests whose time ran out, dated when it did.
-/// On PostgreSQL rows another transaction holds are left for the next run.
-pub async fn expire_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let mut due = Query::select();
-    due.expr(col("m", "id"))
-        .from_as(mentorship::Entity, Alias::new("m"))
-        .and_where(col("m", "status").eq(S::Requested))
-        .and_where(col("m", "expires_at").lte(now));
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        due.lock_with_behavior(
-            sea_orm::sea_query::LockType::Update,
-            sea_orm::sea_query::LockBehavior::SkipLocked,
-        );
-    }
-    let res = mentorship::Entity::update_many()
-        .col_expr(mentorship::Column::Status, Expr::value(S::Expired))
-        .col_expr(
-            mentorship::Column::EndedAt,
-            Expr::col(mentorship::Column::ExpiresAt),
-        )
-        .filter(Expr::col(mentorship::Column::Id).in_subquery(due))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected)
 }
 
 /// Ends every open request and relationship of a person who erases their account.

@@ -177,3 +177,27 @@ pub async fn record_health(
     }
     Ok(changed)
 }
+
+/// The health every relationship's participants were last alerted to.
+pub async fn alerted_healths(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<String, Health>, DbErr> {
+    Ok(health_alert::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.mentorship_id, a.health))
+        .collect())
+}
+
+/// Forgets the alerts of relationships back on track (or no longer running), so
+/// that a new decline alerts again.
+pub async fn forget_health(db: &impl ConnectionTrait, ids: &[String]) -> Result<(), DbErr> {
+    for chunk in ids.chunks(IN_CHUNK) {
+        health_alert::Entity::delete_many()
+            .filter(health_alert::Column::MentorshipId.is_in(chunk.iter().cloned()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}

@@ -184,12 +184,7 @@ async fn a_request_reads_as_expired_the_moment_it_is_due_and_no_read_writes(app:
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
     // The job writes down what reads already showed.
-    assert_eq!(
-        tandem::service::mentorships::expire_due(&app.state)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(tandem::service::jobs::run_due(&app.state).await.expired, 1);
     let (_, m) = app.get(&format!("/api/v1/mentorships/{id}"), &mentee).await;
     assert_eq!(m["status"], "expired");
 }

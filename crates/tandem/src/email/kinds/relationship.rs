@@ -71,7 +71,7 @@ pub struct HealthAlert<'a> {
     pub other: &'a str,
     pub stalled: bool,
     /// Why, in words ("No meeting for three times your cadence").
-    pub reasons: Vec<&'static str>,
+    pub reasons: Vec<&'a str>,
     pub link: &'a str,
 }
 

@@ -1,47 +1,31 @@
-//! A pair proposed by hand: a coordinator matches one mentor and one mentee.
+//! Whether a coordinator may propose one pair by hand: they run the program,
+//! and the pair passes the rules a round's pairs pass. The proposal itself is a
+//! use case of relationships (`mentorships::propose_pair`).
 use super::pool::*;
 use crate::domain::access::ProgramAct;
-use crate::domain::ids::{Pairing, PersonId, ProgramId};
-use crate::domain::wire::Origin;
+use crate::domain::ids::Pairing;
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
-use crate::service::mentorships::{self, MentorshipOut};
-use crate::state::AppState;
 use crate::store::accounts;
-use crate::store::mentorships::{self as mentorship_store, NewProposal};
-use serde::Deserialize;
-use utoipa::ToSchema;
+use crate::store::db::Connection;
+use crate::store::entities::program;
+use chrono::{DateTime, Utc};
+use sea_orm::StreamTrait;
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PairIn {
-    pub mentor_id: String,
-    pub mentee_id: String,
-}
-
-/// A coordinator proposes one pair; it becomes active when both accept.
-pub async fn propose_pair(
-    state: &AppState,
+/// The program, locked, if the caller may propose `pair` in it now: they may
+/// propose pairs there (else 404 or 403), and the pair passes every hard rule
+/// with room on both sides (else 422 `hard_rule`). Both people stay locked
+/// until the transaction ends.
+pub async fn check_proposal(
+    tx: &(impl Connection + StreamTrait),
     caller: &Caller,
     program_id: &str,
-    input: &PairIn,
-) -> AppResult<MentorshipOut> {
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let program = require_in(&tx, caller, program_id, ProgramAct::ProposePair).await?;
-    accounts::lock_people(&tx, &[&input.mentor_id, &input.mentee_id]).await?;
-    let pool = load_pool(&tx, program, now).await?;
-    let pair = Pairing {
-        mentor: PersonId(&input.mentor_id),
-        mentee: PersonId(&input.mentee_id),
-    };
+    pair: Pairing<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<program::Model> {
+    let program = require_in(tx, caller, program_id, ProgramAct::ProposePair).await?;
+    accounts::lock_people(tx, &[pair.mentor.as_str(), pair.mentee.as_str()]).await?;
+    let pool = load_pool(tx, program.clone(), now).await?;
     check_pair(&pool, pair, 0).map_err(|m| AppError::unprocessable("hard_rule", m))?;
-    let proposal = NewProposal {
-        program: ProgramId(program_id),
-        pair,
-        origin: Origin::Coordinator,
-        at: now,
-    };
-    let id = mentorship_store::insert_proposal(&tx, proposal).await?;
-    tx.commit().await?;
-    mentorships::get(state, caller, &id).await
+    Ok(program)
 }

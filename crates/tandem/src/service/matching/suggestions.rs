@@ -10,6 +10,7 @@ use crate::service::programs::program_for;
 use crate::state::AppState;
 use crate::store::programs;
 use serde::Serialize;
+use std::collections::HashMap;
 use tandem_match as engine;
 use utoipa::ToSchema;
 
@@ -228,4 +229,39 @@ pub async fn suggestion_for(
             .map(|(rule, detail)| ExclusionOut { rule, detail })
             .collect(),
     })
+}
+
+/// The mentors who suit a mentee best now, as an e-mail lists them ("Grace Hopper
+/// (87% match)"), each program's pool read once, as committed: a request being
+/// answered in the caller's transaction still counts as open, so its mentor is
+/// not suggested again.
+#[derive(Default)]
+pub struct NextMentors {
+    pools: HashMap<String, Pool>,
+}
+
+impl NextMentors {
+    /// The `n` best mentors with a place left for `mentee` in `program`.
+    pub async fn of(
+        &mut self,
+        state: &AppState,
+        program: &crate::store::entities::program::Model,
+        mentee: &str,
+        n: usize,
+    ) -> AppResult<Vec<String>> {
+        if !self.pools.contains_key(&program.id) {
+            let pool = load_pool(state.store.read(), program.clone(), state.clock.now()).await?;
+            self.pools.insert(program.id.clone(), pool);
+        }
+        let pool = &self.pools[&program.id];
+        let Some(me) = pool.mentee(mentee) else {
+            return Ok(Vec::new());
+        };
+        Ok(ranked_for(pool, me)
+            .into_iter()
+            .filter(|(_, m)| m.engine.capacity > 0)
+            .take(n)
+            .map(|(scored, m)| format!("{} ({:.0}% match)", m.name, points(scored.score as i64)))
+            .collect())
+    }
 }

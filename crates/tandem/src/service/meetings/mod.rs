@@ -326,6 +326,28 @@ pub async fn invite_emails(
     Ok(out)
 }
 
+/// To each participant once a meeting is held: feedback to give.
+pub async fn feedback_emails(
+    db: &impl Connection,
+    state: &AppState,
+    r: &MentorshipRecord,
+    m: &meeting::Model,
+) -> AppResult<Vec<crate::email::Email>> {
+    let link = notify::link(state, &format!("/mentorships/{}#meeting-{}", r.m.id, m.id));
+    let mut out = Vec::new();
+    for to in notify::participants_but(db, r, None).await? {
+        let id = to.user_id.as_deref().unwrap_or_default();
+        let letter = kinds::FeedbackToGive {
+            to: &to.name,
+            other: &crate::service::mentorships::others_of(r, id),
+            day: to.day(m.starts_at.with_timezone(&to.zone).date_naive()),
+            link: &link,
+        };
+        out.push(kinds::compose(&letter, &to, &state.config.base_url, None)?);
+    }
+    Ok(out)
+}
+
 /// A meeting to schedule.
 pub struct NewMeeting {
     pub starts_at: DateTime<Utc>,
@@ -394,7 +416,10 @@ pub async fn schedule(
         now,
     )
     .await?;
-    let emails = invite_emails(&tx, state, r, &m, Change::Scheduled, now).await?;
+    let mut emails = invite_emails(&tx, state, r, &m, Change::Scheduled, now).await?;
+    if m.status == MeetingStatus::Held {
+        emails.extend(feedback_emails(&tx, state, r, &m).await?);
+    }
     let out = one_view(&tx, &rel, caller, m, now).await?;
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
@@ -497,11 +522,15 @@ pub async fn patch(
         } else {
             None
         };
+    let held = after.status == MeetingStatus::Held && before.status != MeetingStatus::Held;
     let saved = store::update::<meeting::Entity>(&tx, before, after).await?;
-    let emails = match change {
+    let mut emails = match change {
         Some(change) => invite_emails(&tx, state, r, &saved, change, now).await?,
         None => Vec::new(),
     };
+    if held {
+        emails.extend(feedback_emails(&tx, state, r, &saved).await?);
+    }
     let out = one_view(&tx, &rel, caller, saved, now).await?;
     super::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)

@@ -161,11 +161,19 @@ pub async fn put_agreement(
         boundaries: boundaries.unwrap_or_default(),
         confidentiality: confidentiality.unwrap_or_default(),
     };
+    let before = current.as_ref().map(|a| a.version);
     store::write_agreement(&tx, MentorshipId(id), current, terms, caller.person(), now).await?;
     let out = agreement_in(&tx, r)
         .await?
         .ok_or(AppError::NotFound("agreement"))?;
-    tx.commit().await?;
+    // New or changed terms wait for the others' signatures; a save that changed
+    // nothing tells no one.
+    let emails = if before != Some(out.version) {
+        super::agreement_to_sign(state, &tx, r, caller.id(), caller.name()).await?
+    } else {
+        Vec::new()
+    };
+    crate::service::outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out)
 }
 

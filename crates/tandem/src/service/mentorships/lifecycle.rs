@@ -152,7 +152,17 @@ pub async fn act(
     let answer = store::with_members(&tx, &answer_id)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
-    tx.commit().await?;
+    // A request's answer is told to its mentees.
+    let emails = match (status, outcome) {
+        (S::Requested, Outcome::To(S::Active)) => {
+            super::request_accepted(state, &tx, &r, &answer_id).await?
+        }
+        (S::Requested, Outcome::To(S::Declined)) => {
+            super::request_declined(state, &tx, &r, &program, false).await?
+        }
+        _ => Vec::new(),
+    };
+    crate::service::outbox::commit_and_deliver(state, tx, emails, now).await?;
     let access = relationship::standing(caller, &answer, &[]);
     Ok(view(&answer, access, caller.id(), now))
 }
@@ -173,13 +183,4 @@ pub(super) async fn merge_into_group(
         store::add_seat(db, MentorshipId(&group_id), PersonId(mentee), true, now).await?;
     }
     Ok(group_id)
-}
-
-/// Writes down the expiry of requests whose time ran out (the background job).
-pub async fn expire_due(state: &AppState) -> AppResult<u64> {
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
-    let done = store::expire_due(&tx, now).await?;
-    tx.commit().await?;
-    Ok(done)
 }

@@ -3,7 +3,9 @@
 //! the agreement (`agreements`), reflections, and the caller's export of them.
 mod agreements;
 mod export;
+mod letters;
 mod lifecycle;
+mod proposals;
 mod reflections;
 mod requests;
 
@@ -22,7 +24,9 @@ use crate::store::records::MentorshipRecord;
 pub use agreements::*;
 use chrono::{DateTime, Utc};
 pub use export::*;
+pub use letters::*;
 pub use lifecycle::*;
+pub use proposals::*;
 pub use reflections::*;
 pub use requests::*;
 use serde::Serialize;

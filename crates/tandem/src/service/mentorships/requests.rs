@@ -146,7 +146,8 @@ pub async fn request(
     let r = store::with_members(&tx, &id)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;
-    tx.commit().await?;
+    let emails = super::request_received(state, &tx, &r).await?;
+    crate::service::outbox::commit_and_deliver(state, tx, emails, now).await?;
     let access = relationship::standing(caller, &r, &[]);
     Ok(view(&r, access, caller.id(), now))
 }

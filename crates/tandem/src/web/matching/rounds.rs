@@ -6,7 +6,8 @@ use crate::domain::paging::PageRequest;
 use crate::domain::paging::PairOrder;
 use crate::domain::values::Pick;
 use crate::domain::wire::{Objective, Role, RoundStatus};
-use crate::service::matching::{self, PairIn, RoundIn, RoundOut, RoundPatch, UnmatchedOut};
+use crate::service::matching::{self, RoundIn, RoundOut, RoundPatch, UnmatchedOut};
+use crate::service::mentorships::PairIn;
 use crate::service::programs::{self, EnrollmentOut};
 use crate::state::AppState;
 use crate::web::{
@@ -545,7 +546,7 @@ pub async fn propose_pair(
         mentor_id,
         mentee_id,
     };
-    match matching::propose_pair(&state, &me.caller, &id, &input).await {
+    match crate::service::mentorships::propose_pair(&state, &me.caller, &id, &input).await {
         Ok(m) => Ok(done(
             &state,
             &back,

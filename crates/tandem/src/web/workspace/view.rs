@@ -2,8 +2,8 @@
 //! snapshot (`service::workspace`): times in the viewer's zone, labels, and which
 //! forms to offer, as the snapshot says the caller may.
 use crate::domain::wire::{
-    GoalStatus, HealthReason, Horizon, LearningStyle, MeetingStatus, MentorshipStatus as S,
-    MilestoneStatus, NextStepKind,
+    GoalStatus, Horizon, LearningStyle, MeetingStatus, MentorshipStatus as S, MilestoneStatus,
+    NextStepKind,
 };
 use crate::domain::workspace::{decide_milestone, MeetingAction};
 use crate::service::meetings::{FeedbackOut, MeetingOut};
@@ -297,24 +297,6 @@ fn line(author: &Person, text: &str, at: DateTime<Utc>, me: &str, tz: Tz) -> Lin
     }
 }
 
-fn reason_text(r: HealthReason, cadence: i32) -> String {
-    match r {
-        HealthReason::NoMeetingFor3xCadence => format!(
-            "no meeting held for three times the cadence ({} days)",
-            cadence * 3
-        ),
-        HealthReason::NoMeetingFor1_5xCadence => format!(
-            "no meeting held for one and a half times the cadence ({} days)",
-            cadence * 3 / 2
-        ),
-        HealthReason::OverdueActionItems => "an action item is overdue".into(),
-        HealthReason::LowRatings => "the average feedback rating is below 3".into(),
-        HealthReason::AgreementUnsigned => {
-            "the agreement is still unsigned two weeks after the start".into()
-        }
-    }
-}
-
 /// Everything the workspace shows to a participant, worded for the page.
 pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> WorkspaceView {
     let tz: Tz = ws.timezone.parse().unwrap_or(chrono_tz::UTC);
@@ -410,7 +392,7 @@ pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> Worksp
             reasons: p
                 .reasons
                 .iter()
-                .map(|r| reason_text(*r, p.cadence_days))
+                .map(|r| crate::domain::progress::reason_words(*r, p.cadence_days))
                 .collect(),
             meetings_held: p.meetings_held,
             next_due: date(p.next_meeting_due_on),
