@@ -60,6 +60,7 @@ pages! {
     get "/profile" => profile::profile_page,
     post "/profile" => profile::save_profile,
     post "/profile/plan" => profile::save_plan,
+    post "/profile/notifications" => profile::save_notifications,
     get "/programs" => programs::list,
     get "/programs/{id}" => programs::detail,
     post "/programs/{id}/enroll" => programs::enroll,

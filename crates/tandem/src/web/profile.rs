@@ -4,8 +4,9 @@ use super::{
     Errors, Member, Opt, Page, WebError,
 };
 use crate::domain::values::Pick;
-use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority, WireEnum};
+use crate::domain::wire::{LearningStyle, MeetingPreference, Notification, Seniority, WireEnum};
 use crate::error::AppError;
+use crate::service::notify;
 use crate::service::people::{self, PlanData, ProfileData};
 use crate::state::AppState;
 use askama::Template;
@@ -13,6 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// The profile as typed into the form: lists comma-separated, numbers as text.
 #[derive(Debug, Default, Deserialize)]
@@ -148,6 +150,74 @@ struct ProfilePage {
     seniorities: Vec<Opt>,
     learning_styles: Vec<Opt>,
     meeting_preferences: Vec<Opt>,
+    notifications: Vec<NotificationRow>,
+}
+
+/// One kind of e-mail on the profile page, with whether the person gets it.
+struct NotificationRow {
+    name: &'static str,
+    label: &'static str,
+    on: bool,
+}
+
+/// What each kind of e-mail one may turn off is, in words.
+fn notification_label(kind: Notification) -> &'static str {
+    match kind {
+        Notification::RequestReceived => "A mentee asks you to be their mentor",
+        Notification::RequestReminder => "A request to you has waited half its time",
+        Notification::RequestAccepted => "Your request was accepted",
+        Notification::RequestDeclined => "Your request was declined",
+        Notification::RequestExpired => "A request expired",
+        Notification::Proposal => "A coordinator proposes a match",
+        Notification::AgreementToSign => "An agreement waits for your signature",
+        Notification::MeetingScheduled => "A meeting is scheduled (with the invite)",
+        Notification::MeetingChanged => "A meeting moves (with the updated invite)",
+        Notification::MeetingCancelled => "A meeting is cancelled",
+        Notification::MeetingReminder => "A reminder the day before a meeting",
+        Notification::FeedbackToGive => "Feedback to give after a meeting",
+        Notification::ActionItemDue => "An action item of yours is due",
+        Notification::Kudos => "Kudos for you",
+        Notification::Introduction => "Your mentor introduces you to someone",
+        Notification::HealthAlert => "Your mentorship needs attention",
+        Notification::WeeklyDigest => "Coordinators: the weekly list of relationships to look at",
+    }
+}
+
+async fn notification_rows(
+    state: &AppState,
+    me: &Member,
+) -> Result<Vec<NotificationRow>, WebError> {
+    let settings = notify::settings(state, &me.caller)
+        .await
+        .map_err(me.fail())?;
+    Ok(settings
+        .into_iter()
+        .map(|(kind, on)| NotificationRow {
+            name: kind.as_str(),
+            label: notification_label(kind),
+            on,
+        })
+        .collect())
+}
+
+/// Saves the e-mail settings: a ticked box is an e-mail the person gets.
+pub async fn save_notifications(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let changes: BTreeMap<String, serde_json::Value> = Notification::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), form.contains_key(k.as_str()).into()))
+        .collect();
+    notify::change_settings(&state, &me.caller, &changes)
+        .await
+        .map_err(me.fail())?;
+    Ok(done(
+        &state,
+        "/profile#notifications",
+        "Your e-mail settings are saved.",
+    ))
 }
 
 fn profile_view(
@@ -156,8 +226,10 @@ fn profile_view(
     errors: Errors,
     plan: PlanForm,
     plan_errors: Errors,
+    notifications: Vec<NotificationRow>,
 ) -> ProfilePage {
     ProfilePage {
+        notifications,
         seniorities: options(Seniority::ALL.iter().map(|s| s.as_str()), &form.seniority),
         learning_styles: options(
             LearningStyle::ALL.iter().map(|s| s.as_str()),
@@ -188,6 +260,7 @@ pub async fn profile_page(State(state): State<AppState>, me: Member) -> Result<R
         Errors::default(),
         PlanForm::from_data(&plan),
         Errors::default(),
+        notification_rows(&state, &me).await?,
     );
     Ok(ok(&view))
 }
@@ -216,6 +289,7 @@ pub async fn save_profile(
                 failure.errors,
                 PlanForm::from_data(&plan),
                 Errors::default(),
+                notification_rows(&state, &me).await?,
             );
             Ok(render(failure.status, &view))
         }
@@ -247,6 +321,7 @@ pub async fn save_plan(
                 Errors::default(),
                 form,
                 failure.errors,
+                notification_rows(&state, &me).await?,
             );
             Ok(render(status, &view))
         }

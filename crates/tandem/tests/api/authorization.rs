@@ -460,6 +460,7 @@ fn form(template: &str, w: &World, csrf: &str) -> Vec<(String, String)> {
         ],
         "/profile" => vec![("field", "Engineering".into())],
         "/profile/plan" => vec![("strengths", "listening".into())],
+        "/profile/notifications" => vec![("kudos", "on".into())],
         "/programs/{id}/enroll" => vec![("role", "mentee".into())],
         "/programs/{id}/coordinators" => vec![("email", w.outsider_email.clone())],
         "/programs/{id}/rounds" => vec![("objective", "optimal".into())],

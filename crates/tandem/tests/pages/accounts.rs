@@ -260,3 +260,35 @@ async fn pages_send_the_content_security_policy_and_json_needs_none() {
         .unwrap()
         .starts_with("text/css"));
 }
+
+#[tokio::test]
+async fn the_profile_page_turns_emails_off_and_on() {
+    let (router, _dir) = app().await;
+    let mut b = Browser::new(&router);
+    b.sign_up("Ada Lovelace", "ada@example.org").await;
+    let page = b.get("/profile").await;
+    assert!(page.body.contains("E-mails you get"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(r#"<input type="checkbox" name="kudos" value="on" checked>"#),
+        "every e-mail starts on"
+    );
+    // Everything ticked but kudos.
+    let csrf = b.csrf();
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    let kinds = tandem::domain::wire::Notification::ALL;
+    for k in kinds.iter().filter(|k| k.as_str() != "kudos") {
+        fields.push((k.as_str(), "on"));
+    }
+    let saved = b.post_raw("/profile/notifications", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(saved.location(), "/profile#notifications");
+    let page = b.get("/profile").await;
+    assert!(page.body.contains("Your e-mail settings are saved."));
+    assert!(page
+        .body
+        .contains(r#"<input type="checkbox" name="kudos" value="on">"#));
+    assert!(page
+        .body
+        .contains(r#"<input type="checkbox" name="meeting_reminder" value="on" checked>"#));
+}
