@@ -10,6 +10,7 @@ mod m0006_round_bounds;
 mod m0007_authors;
 mod m0008_versions;
 mod m0009_notices;
+mod m0010_away;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_authors::Migration),
             Box::new(m0008_versions::Migration),
             Box::new(m0009_notices::Migration),
+            Box::new(m0010_away::Migration),
         ]
     }
 }

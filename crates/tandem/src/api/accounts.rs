@@ -8,6 +8,7 @@ use crate::http::session::ClientIp;
 use crate::http::{cookies, csrf};
 use crate::secrets::random_token;
 use crate::service::accounts::{self, Caller, EraseIn, LoginIn, RegisterIn, UserOut};
+use crate::service::away::{self, AwayIn, AwayOut};
 use crate::service::export::{self, ExportOut};
 use crate::service::notify;
 use crate::service::paging::Listing;
@@ -33,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_profile, put_profile))
         .routes(routes!(get_plan, put_plan))
         .routes(routes!(get_notifications, put_notifications))
+        .routes(routes!(get_away, put_away))
         .routes(routes!(person))
         .routes(routes!(export))
         .routes(routes!(add_shortlist, list_shortlist))
@@ -230,6 +232,26 @@ async fn put_notifications(
     Ok(settings_out(
         notify::change_settings(&state, &caller, &input.0).await?,
     ))
+}
+
+/// Whether you are away.
+#[utoipa::path(get, path = "/api/v1/me/away", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = AwayOut)))]
+async fn get_away(State(state): State<AppState>, caller: Caller) -> AppResult<Json<AwayOut>> {
+    Ok(Json(away::get_away(&state, &caller).await?))
+}
+
+/// Be away (your open requests as mentor are declined with reason `away`, new
+/// ones are refused with 409, suggestions and rounds leave you out) or back.
+#[utoipa::path(put, path = "/api/v1/me/away", tag = "accounts", security(("bearer" = [])),
+    request_body = AwayIn,
+    responses((status = 200, body = AwayOut), (status = 422, body = ErrorBody)))]
+async fn put_away(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(input): ApiJson<AwayIn>,
+) -> AppResult<Json<AwayOut>> {
+    Ok(Json(away::put_away(&state, &caller, &input).await?))
 }
 
 /// Your career plan.

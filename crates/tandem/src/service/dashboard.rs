@@ -3,8 +3,9 @@
 //! number of statements however many relationships there are.
 use super::accounts::Caller;
 use super::calendar;
+use super::matching::{NextMentor, NextMentors};
 use super::meetings;
-use super::mentorships::{self, MentorshipOut};
+use super::mentorships::{self, MentorshipOut, NEXT_MENTORS};
 use super::paging::Listing;
 use super::people;
 use super::programs::{self, EnrollmentOut};
@@ -41,6 +42,9 @@ pub struct DashboardOut {
     pub waiting: Vec<WaitingOut>,
     /// Programs in which the caller is a mentee without a mentor, by (id, name).
     pub find_a_mentor_in: Vec<(String, String)>,
+    /// Where a request of the caller's came to nothing and none is open: the
+    /// mentors who may suit them next, at once.
+    pub next_mentors: Vec<NextMentorsIn>,
     pub profile_is_empty: bool,
     /// Enrolled somewhere, or coordinating a program.
     pub has_a_program: bool,
@@ -166,6 +170,14 @@ fn other_side(m: &MentorshipOut, part: Option<Part>, me: &str) -> (String, Optio
     }
 }
 
+/// The mentors who may suit the caller next in one program.
+#[derive(Debug)]
+pub struct NextMentorsIn {
+    pub program_id: String,
+    pub program_name: String,
+    pub mentors: Vec<NextMentor>,
+}
+
 /// What waits on the caller across their relationships, soonest first (SPEC §7).
 pub async fn waiting(state: &AppState, caller: &Caller) -> AppResult<Listing<WaitingOut>> {
     let (_, waits) = rows(state, caller).await?;
@@ -214,6 +226,30 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> AppResult<Dashboard
         .await?
         .into_iter()
         .collect();
+    // Where a request came to nothing, the next mentors at once (one pool read
+    // per such program).
+    let mut next = NextMentors::default();
+    let mut next_mentors = Vec::new();
+    for id in &lacking {
+        let came_to_nothing_here = rows.iter().any(|r| {
+            r.mentorship.program_id == *id
+                && r.mentorship.my_role == Some(Role::Mentee)
+                && came_to_nothing.contains(&r.mentorship.status)
+        });
+        if !came_to_nothing_here {
+            continue;
+        }
+        if let Some(program) = program_store::program_by_id(state.store.read(), id).await? {
+            let mentors = next.of(state, &program, caller.id(), NEXT_MENTORS).await?;
+            if !mentors.is_empty() {
+                next_mentors.push(NextMentorsIn {
+                    program_id: id.clone(),
+                    program_name: program.name.clone(),
+                    mentors,
+                });
+            }
+        }
+    }
     let find_a_mentor_in = lacking
         .into_iter()
         .map(|id| {
@@ -243,6 +279,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> AppResult<Dashboard
         history,
         waiting,
         find_a_mentor_in,
+        next_mentors,
         profile_is_empty: profile.field.is_empty()
             && profile.headline.is_empty()
             && profile.skills.is_empty(),

@@ -2,6 +2,7 @@
 //! returns a view. The JSON API, the pages and the command line all call these,
 //! so a rule lives in one place.
 pub mod accounts;
+pub mod away;
 pub mod calendar;
 pub mod conversation;
 pub mod dashboard;

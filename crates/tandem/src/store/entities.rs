@@ -651,3 +651,17 @@ macro_rules! versioned {
     };
 }
 versioned!(agreement, meeting, goal, milestone, action_item);
+
+/// Someone away: no new requests, out of suggestions and rounds.
+pub mod away {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "away")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub note: String,
+        pub since: DateTimeUtc,
+    }
+    no_relations!();
+}

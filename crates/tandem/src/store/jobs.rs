@@ -5,6 +5,7 @@ use super::entities::{action_item, meeting, mentorship};
 use super::mentorships::{order_seats, record_query, records};
 use super::records::MentorshipRecord;
 use super::sql::{col, rows, IN_CHUNK};
+use crate::domain::ids::PersonId;
 use crate::domain::wire::{MeetingStatus, MentorshipStatus as S};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
@@ -72,15 +73,20 @@ pub async fn with_members_many(
     Ok(out)
 }
 
-/// Requests still waiting for their mentor's answer at `now`, with their members.
+/// Requests still waiting for their mentor's answer at `now` (to one mentor, or
+/// to anyone), with their members.
 pub async fn waiting_requests(
     db: &impl ConnectionTrait,
+    to: Option<PersonId<'_>>,
     now: DateTime<Utc>,
 ) -> Result<Vec<MentorshipRecord>, DbErr> {
     let mut q = record_query();
     q.and_where(col("m", "status").eq(S::Requested))
         .and_where(col("m", "expires_at").gt(now))
         .order_by((Alias::new("m"), Alias::new("id")), Order::Asc);
+    if let Some(mentor) = to {
+        q.and_where(col("m", "mentor_id").eq(mentor.as_str()));
+    }
     order_seats(&mut q);
     records(rows(db, &q).await?)
 }

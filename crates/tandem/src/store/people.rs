@@ -1,6 +1,8 @@
 //! Profiles, career plans, the shortlist, and who shares a program with whom.
 use super::columns::TextList;
-use super::entities::{coordinator, enrollment, plan, profile, program, shortlist_entry, user};
+use super::entities::{
+    away, coordinator, enrollment, plan, profile, program, shortlist_entry, user,
+};
 use super::sql::{after_asc, col, model, put, rows, select_prefixed, IN_CHUNK};
 use crate::domain::ids::PersonId;
 use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority};
@@ -308,4 +310,60 @@ pub async fn remove_shortlist_entry(
         .exec(db)
         .await?;
     Ok(gone.rows_affected > 0)
+}
+
+// ------------------------------------------------------------------ away
+
+/// Whether the person is away, and since when with which note.
+pub async fn away_of(
+    db: &impl ConnectionTrait,
+    person: PersonId<'_>,
+) -> Result<Option<away::Model>, DbErr> {
+    away::Entity::find_by_id(person.as_str().to_string())
+        .one(db)
+        .await
+}
+
+/// Everyone away now (few at any time).
+pub async fn everyone_away(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    Ok(away::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.user_id)
+        .collect())
+}
+
+/// Marks the person away (keeping the first `since` of a stay, with the new
+/// note), or back.
+pub async fn set_away(
+    db: &impl ConnectionTrait,
+    person: PersonId<'_>,
+    away: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<Option<away::Model>, DbErr> {
+    let current = away_of(db, person).await?;
+    match (away, current) {
+        (None, _) => {
+            away::Entity::delete_by_id(person.as_str().to_string())
+                .exec(db)
+                .await?;
+            Ok(None)
+        }
+        (Some(note), Some(mut row)) => {
+            row.note = note;
+            let mut active = row.clone().into_active_model();
+            active.note = sea_orm::ActiveValue::Set(row.note.clone());
+            active.update(db).await.map(Some)
+        }
+        (Some(note), None) => away::Model {
+            user_id: person.as_str().to_string(),
+            note,
+            since: at,
+        }
+        .into_active_model()
+        .insert(db)
+        .await
+        .map(Some),
+    }
 }

@@ -48,6 +48,7 @@ struct Dashboard {
     requests: Vec<RelationshipRow>,
     history: Vec<RelationshipRow>,
     steps: Vec<Step>,
+    next_mentors: Vec<crate::service::dashboard::NextMentorsIn>,
     calendar_url: String,
 }
 
@@ -174,6 +175,7 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
         requests: d.my_requests.iter().map(row).collect(),
         history: d.history.iter().map(row).collect(),
         steps,
+        next_mentors: d.next_mentors,
         calendar_url: d.calendar_url,
     }))
 }

@@ -61,6 +61,7 @@ pages! {
     post "/profile" => profile::save_profile,
     post "/profile/plan" => profile::save_plan,
     post "/profile/notifications" => profile::save_notifications,
+    post "/profile/away" => profile::save_away,
     get "/programs" => programs::list,
     get "/programs/{id}" => programs::detail,
     post "/programs/{id}/enroll" => programs::enroll,

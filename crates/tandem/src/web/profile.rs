@@ -1,11 +1,12 @@
 //! The profile and career-plan page.
 use super::{
-    done, form_failure, ok, optional_number, options, render, split_lines, split_list, CsrfForm,
-    Errors, Member, Opt, Page, WebError,
+    back_with_error, done, form_failure, ok, optional_number, options, render, split_lines,
+    split_list, CsrfForm, Errors, Member, Opt, Page, WebError,
 };
 use crate::domain::values::Pick;
 use crate::domain::wire::{LearningStyle, MeetingPreference, Notification, Seniority, WireEnum};
 use crate::error::AppError;
+use crate::service::away::{self, AwayIn, AwayOut};
 use crate::service::notify;
 use crate::service::people::{self, PlanData, ProfileData};
 use crate::state::AppState;
@@ -151,6 +152,7 @@ struct ProfilePage {
     learning_styles: Vec<Opt>,
     meeting_preferences: Vec<Opt>,
     notifications: Vec<NotificationRow>,
+    away: AwayOut,
 }
 
 /// One kind of e-mail on the profile page, with whether the person gets it.
@@ -183,21 +185,67 @@ fn notification_label(kind: Notification) -> &'static str {
     }
 }
 
-async fn notification_rows(
+/// What the profile page shows besides the two forms: e-mail settings, away.
+async fn settings_of(
     state: &AppState,
     me: &Member,
-) -> Result<Vec<NotificationRow>, WebError> {
+) -> Result<(Vec<NotificationRow>, AwayOut), WebError> {
     let settings = notify::settings(state, &me.caller)
         .await
         .map_err(me.fail())?;
-    Ok(settings
+    let rows = settings
         .into_iter()
         .map(|(kind, on)| NotificationRow {
             name: kind.as_str(),
             label: notification_label(kind),
             on,
         })
-        .collect())
+        .collect();
+    let away = away::get_away(state, &me.caller).await.map_err(me.fail())?;
+    Ok((rows, away))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AwayForm {
+    away: Option<String>,
+    note: String,
+}
+
+/// Away or back: a ticked box is away, with an optional note.
+pub async fn save_away(
+    State(state): State<AppState>,
+    me: Member,
+    CsrfForm(form): CsrfForm<AwayForm>,
+) -> Result<Response, WebError> {
+    let input = AwayIn {
+        away: form.away.is_some(),
+        note: Some(form.note),
+    };
+    match away::put_away(&state, &me.caller, &input).await {
+        Ok(out) if out.away => {
+            let declined = match out.declined_requests {
+                0 => String::new(),
+                1 => " The request waiting for you was declined; its mentee is told.".into(),
+                n => format!(
+                    " The {n} requests waiting for you were declined; their mentees are told."
+                ),
+            };
+            Ok(done(
+                &state,
+                "/profile#away",
+                format!(
+                    "You are away: nobody can ask you now, and suggestions leave you out.{declined}"
+                ),
+            ))
+        }
+        Ok(_) => Ok(done(
+            &state,
+            "/profile#away",
+            "Welcome back: mentees can ask you again.",
+        )),
+        Err(err) => Ok(back_with_error(&state, "/profile#away", err, me.fail())),
+    }
 }
 
 /// Saves the e-mail settings: a ticked box is an e-mail the person gets.
@@ -226,10 +274,11 @@ fn profile_view(
     errors: Errors,
     plan: PlanForm,
     plan_errors: Errors,
-    notifications: Vec<NotificationRow>,
+    (notifications, away): (Vec<NotificationRow>, AwayOut),
 ) -> ProfilePage {
     ProfilePage {
         notifications,
+        away,
         seniorities: options(Seniority::ALL.iter().map(|s| s.as_str()), &form.seniority),
         learning_styles: options(
             LearningStyle::ALL.iter().map(|s| s.as_str()),
@@ -260,7 +309,7 @@ pub async fn profile_page(State(state): State<AppState>, me: Member) -> Result<R
         Errors::default(),
         PlanForm::from_data(&plan),
         Errors::default(),
-        notification_rows(&state, &me).await?,
+        settings_of(&state, &me).await?,
     );
     Ok(ok(&view))
 }
@@ -289,7 +338,7 @@ pub async fn save_profile(
                 failure.errors,
                 PlanForm::from_data(&plan),
                 Errors::default(),
-                notification_rows(&state, &me).await?,
+                settings_of(&state, &me).await?,
             );
             Ok(render(failure.status, &view))
         }
@@ -321,7 +370,7 @@ pub async fn save_plan(
                 Errors::default(),
                 form,
                 failure.errors,
-                notification_rows(&state, &me).await?,
+                settings_of(&state, &me).await?,
             );
             Ok(render(status, &view))
         }

@@ -401,6 +401,7 @@ fn api_body(method: &str, template: &str, w: &World) -> Option<Value> {
         ("PUT", "/api/v1/me/profile") => json!({"field": "Engineering"}),
         ("PUT", "/api/v1/me/plan") => json!({"strengths": ["listening"]}),
         ("PUT", "/api/v1/me/notifications") => json!({"kudos": false}),
+        ("PUT", "/api/v1/me/away") => json!({"away": false}),
         ("POST", "/api/v1/shortlist") => json!({"person_id": w.ids["mentor"], "connection": "x"}),
         ("POST", "/api/v1/programs") => {
             json!({"name": "New", "kind": "group", "context": "startup",
@@ -461,6 +462,7 @@ fn form(template: &str, w: &World, csrf: &str) -> Vec<(String, String)> {
         "/profile" => vec![("field", "Engineering".into())],
         "/profile/plan" => vec![("strengths", "listening".into())],
         "/profile/notifications" => vec![("kudos", "on".into())],
+        "/profile/away" => vec![("note", "".into())],
         "/programs/{id}/enroll" => vec![("role", "mentee".into())],
         "/programs/{id}/coordinators" => vec![("email", w.outsider_email.clone())],
         "/programs/{id}/rounds" => vec![("objective", "optimal".into())],

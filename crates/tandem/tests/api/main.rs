@@ -7,6 +7,7 @@ use tandem_testkit::on_both_databases;
 mod accounts;
 mod agreements;
 mod authorization;
+mod away;
 mod confidentiality;
 mod core;
 mod hardening;

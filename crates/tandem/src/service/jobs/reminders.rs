@@ -17,7 +17,7 @@ use std::collections::HashMap;
 /// Mentors whose request has waited half of its time without an answer.
 pub async fn requests(state: &AppState) -> AppResult<usize> {
     let now = state.clock.now();
-    let waiting = jobs::waiting_requests(state.store.read(), now).await?;
+    let waiting = jobs::waiting_requests(state.store.read(), None, now).await?;
     let due: Vec<_> = waiting
         .into_iter()
         .filter(|r| match r.m.expires_at {

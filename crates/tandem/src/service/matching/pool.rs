@@ -13,7 +13,7 @@ use crate::store::entities::program;
 use crate::store::{programs, rounds as store};
 use chrono::{DateTime, Utc};
 use sea_orm::StreamTrait;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use tandem_match as engine;
 
 /// Someone in the pool: their account, what others see of them, and what the engine sees.
@@ -38,6 +38,8 @@ pub(super) struct Pool {
     pub(super) open_pairs: BTreeSet<(String, String)>,
     /// Open requests and relationships each mentee has in this program.
     pub(super) mentee_load: HashMap<String, i64>,
+    /// Mentors who are away: no place for anyone until they are back.
+    pub(super) away: HashSet<String>,
 }
 
 impl Pool {
@@ -119,6 +121,10 @@ pub(super) async fn load_pool(
         }
     }
     drop(links);
+    let away: HashSet<String> = crate::store::people::everyone_away(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut mentees = Vec::new();
     let mut mentors = Vec::new();
     let mut emails = HashMap::new();
@@ -131,7 +137,11 @@ pub(super) async fn load_pool(
         emails.insert(e.user_id.clone(), row.email.clone());
         match e.role {
             Role::Mentor => {
-                let left = capacity_of(&program, e) - used.get(&e.user_id).copied().unwrap_or(0);
+                let left = if away.contains(&e.user_id) {
+                    0
+                } else {
+                    capacity_of(&program, e) - used.get(&e.user_id).copied().unwrap_or(0)
+                };
                 mentors.push(Member {
                     id: e.user_id.clone(),
                     name: row.name,
@@ -166,6 +176,7 @@ pub(super) async fn load_pool(
         emails,
         open_pairs,
         mentee_load,
+        away,
     })
 }
 
@@ -209,6 +220,9 @@ pub(super) fn check_pair<'p>(
             "{} and {} already have an open request or relationship",
             mentor.name, mentee.name
         ));
+    }
+    if pool.away.contains(mentor_id) {
+        return Err(format!("{} is away for now", mentor.name));
     }
     let mut with_room = mentor.engine.clone();
     with_room.capacity = (i64::from(with_room.capacity) - extra_load).max(0) as u32;

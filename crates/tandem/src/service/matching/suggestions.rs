@@ -135,15 +135,21 @@ pub(super) fn exclusions(
         engine::broken_rules(&mentee.engine, &mentor.engine, &pool.rules)
             .into_iter()
             .map(|rule| {
+                let away = pool.away.contains(&mentor.id);
                 let kind = match rule {
                     engine::Rule::SamePerson => Exclusion::SelfPair,
                     engine::Rule::Manager => Exclusion::Manager,
                     engine::Rule::PreviousPair => Exclusion::PairedBefore,
+                    // An away mentor has no place for anyone: say why.
+                    engine::Rule::NoCapacity if away => Exclusion::Away,
                     engine::Rule::NoCapacity => Exclusion::Capacity,
                     engine::Rule::NoSharedLanguage => Exclusion::Language,
                     engine::Rule::TimezoneGap { .. } => Exclusion::Timezone,
                 };
                 let detail = match rule {
+                    engine::Rule::NoCapacity if away => {
+                        format!("{} is away for now", mentor.name)
+                    }
                     engine::Rule::NoCapacity => {
                         format!("{} has no place left in this program", mentor.name)
                     }
@@ -231,10 +237,24 @@ pub async fn suggestion_for(
     })
 }
 
-/// The mentors who suit a mentee best now, as an e-mail lists them ("Grace Hopper
-/// (87% match)"), each program's pool read once, as committed: a request being
-/// answered in the caller's transaction still counts as open, so its mentor is
-/// not suggested again.
+/// A mentor who may suit a mentee next: who, and how well (0–100).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NextMentor {
+    pub id: String,
+    pub name: String,
+    pub score: f64,
+}
+
+impl std::fmt::Display for NextMentor {
+    /// As an e-mail lists them: "Grace Hopper (87% match)".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({:.0}% match)", self.name, self.score)
+    }
+}
+
+/// The mentors who suit a mentee best now, each program's pool read once, as
+/// committed: a request being answered in the caller's transaction still counts
+/// as open, so its mentor is not suggested again.
 #[derive(Default)]
 pub struct NextMentors {
     pools: HashMap<String, Pool>,
@@ -248,7 +268,7 @@ impl NextMentors {
         program: &crate::store::entities::program::Model,
         mentee: &str,
         n: usize,
-    ) -> AppResult<Vec<String>> {
+    ) -> AppResult<Vec<NextMentor>> {
         if !self.pools.contains_key(&program.id) {
             let pool = load_pool(state.store.read(), program.clone(), state.clock.now()).await?;
             self.pools.insert(program.id.clone(), pool);
@@ -261,7 +281,11 @@ impl NextMentors {
             .into_iter()
             .filter(|(_, m)| m.engine.capacity > 0)
             .take(n)
-            .map(|(scored, m)| format!("{} ({:.0}% match)", m.name, points(scored.score as i64)))
+            .map(|(scored, m)| NextMentor {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                score: points(scored.score as i64),
+            })
             .collect())
     }
 }

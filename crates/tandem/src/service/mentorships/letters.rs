@@ -132,7 +132,12 @@ pub async fn request_declined(
     let link = notify::link(state, &format!("/programs/{}/suggestions", program.id));
     let mut out = Vec::new();
     for (id, to) in notify::recipients(db, &mentees).await? {
-        let suggestions = next.of(state, program, &id, NEXT_MENTORS).await?;
+        let suggestions = next
+            .of(state, program, &id, NEXT_MENTORS)
+            .await?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let letter = kinds::RequestDeclined {
             to: &to.name,
             mentor: mentor_name(r),
@@ -163,7 +168,12 @@ pub async fn request_expired(
             to: &to.name,
             mentor: mentor_name(r),
             program: &r.program_name,
-            suggestions: next.of(state, program, id, NEXT_MENTORS).await?,
+            suggestions: next
+                .of(state, program, id, NEXT_MENTORS)
+                .await?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             link: &link,
         };
         out.push(kinds::compose(&letter, to, &state.config.base_url, None)?);

@@ -108,6 +108,11 @@ pub async fn request(
     }
     // Both people's open requests and places are decided under their locks, in any program.
     accounts::lock_people(&tx, &[caller.id(), &input.mentor_id]).await?;
+    let mentor_name = accounts::user_by_id(&tx, &input.mentor_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    crate::service::away::ensure_not_away(&tx, PersonId(&input.mentor_id), &mentor_name).await?;
     if store::open_between(&tx, caller.person(), PersonId(&input.mentor_id), now).await? {
         return Err(AppError::conflict(
             "duplicate",
