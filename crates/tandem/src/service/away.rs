@@ -2,7 +2,6 @@
 //! requests as mentor declined at once (`decline_reason: "away"`, the mentees told
 //! with the mentors who may suit them next), gets no new ones (409
 //! `mentor_away`), and is left out of suggestions and rounds until back.
-use crate::domain::ids::PersonId;
 use crate::domain::values::text;
 use crate::domain::wire::MentorshipStatus as S;
 use crate::error::{AppError, AppResult};
@@ -92,26 +91,4 @@ pub async fn put_away(state: &AppState, caller: &Caller, input: &AwayIn) -> AppR
     }
     outbox::commit_and_deliver(state, tx, emails, now).await?;
     Ok(out(row, waiting.len()))
-}
-
-/// 409 `mentor_away` when `mentor` is away: they take no new requests.
-pub async fn ensure_not_away(
-    db: &impl crate::store::db::Connection,
-    mentor: PersonId<'_>,
-    name: &str,
-) -> AppResult<()> {
-    match people::away_of(db, mentor).await? {
-        None => Ok(()),
-        Some(a) if a.note.is_empty() => Err(AppError::conflict(
-            "mentor_away",
-            format!("{name} is away for now and takes no requests; ask another mentor"),
-        )),
-        Some(a) => Err(AppError::conflict(
-            "mentor_away",
-            format!(
-                "{name} is away for now and takes no requests ({}); ask another mentor",
-                a.note
-            ),
-        )),
-    }
 }

@@ -112,7 +112,7 @@ pub async fn request(
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
-    crate::service::away::ensure_not_away(&tx, PersonId(&input.mentor_id), &mentor_name).await?;
+    ensure_not_away(&tx, PersonId(&input.mentor_id), &mentor_name).await?;
     if store::open_between(&tx, caller.person(), PersonId(&input.mentor_id), now).await? {
         return Err(AppError::conflict(
             "duplicate",
@@ -155,4 +155,26 @@ pub async fn request(
     crate::service::outbox::commit_and_deliver(state, tx, emails, now).await?;
     let access = relationship::standing(caller, &r, &[]);
     Ok(view(&r, access, caller.id(), now))
+}
+
+/// 409 `mentor_away` when `mentor` is away: they take no new requests.
+pub async fn ensure_not_away(
+    db: &impl crate::store::db::Connection,
+    mentor: PersonId<'_>,
+    name: &str,
+) -> AppResult<()> {
+    match crate::store::people::away_of(db, mentor).await? {
+        None => Ok(()),
+        Some(a) if a.note.is_empty() => Err(AppError::conflict(
+            "mentor_away",
+            format!("{name} is away for now and takes no requests; ask another mentor"),
+        )),
+        Some(a) => Err(AppError::conflict(
+            "mentor_away",
+            format!(
+                "{name} is away for now and takes no requests ({}); ask another mentor",
+                a.note
+            ),
+        )),
+    }
 }
