@@ -11,6 +11,7 @@ mod m0007_authors;
 mod m0008_versions;
 mod m0009_notices;
 mod m0010_away;
+mod m0011_checkins;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_versions::Migration),
             Box::new(m0009_notices::Migration),
             Box::new(m0010_away::Migration),
+            Box::new(m0011_checkins::Migration),
         ]
     }
 }

@@ -22,6 +22,11 @@ impl Clock {
             .store(offset.num_seconds(), Ordering::Relaxed);
     }
 
+    /// Back to the real time.
+    pub fn reset(&self) {
+        self.offset_seconds.store(0, Ordering::Relaxed);
+    }
+
     /// Moves this instance's clock forward (tests, demos of expiry).
     pub fn advance(&self, by: Duration) {
         self.offset_seconds

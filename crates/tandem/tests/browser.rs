@@ -949,3 +949,103 @@ async fn sqlite_a_pair_works_together_in_its_workspace() {
     ))
     .await;
 }
+
+/// The coordinator of the demo's engineering program reads its dashboard: four
+/// charts drawn on the server with bars of real lengths and a table beside each,
+/// the figures and what to act on; on a 390 px phone nothing scrolls sideways.
+/// Then a program without check-ins gets the ready set in one click.
+async fn the_coordinator_reads_the_program_dashboard(database_url: &str) {
+    use tandem::service::programs;
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let (base, _stop, state) = serve(database_url).await;
+    tandem::demo::seed(&state).await.unwrap();
+    let all = programs::list(
+        &state,
+        &tandem::domain::paging::PageRequest::new(None, None).unwrap(),
+    )
+    .await
+    .unwrap();
+    let id_of = |prefix: &str| {
+        all.items
+            .iter()
+            .find(|p| p.name.starts_with(prefix))
+            .map(|p| p.id.clone())
+            .unwrap()
+    };
+    let (engineering, circle) = (id_of("Engineering"), id_of("Data"));
+
+    let client = browser(&driver).await;
+    let page = Page {
+        client: &client,
+        base: &base,
+    };
+    page.open("/signin").await;
+    page.fill("#signin-form [name=email]", "coordinator@demo.tandem.test")
+        .await;
+    page.fill("#signin-form [name=password]", tandem::demo::DEMO_PASSWORD)
+        .await;
+    page.click("#signin-submit").await;
+    page.expect_text("Sign out").await;
+    page.open(&format!("/programs/{engineering}")).await;
+    page.click("#program-dashboard-link").await;
+    page.expect_text("Program dashboard").await;
+    page.expect_text("Relationships at risk").await;
+    page.expect_text("Ended early").await;
+    page.expect_text("check-ins answered").await;
+    for width in [1280, 390] {
+        client.set_window_size(width, 900).await.unwrap();
+        page.open(&format!("/programs/{engineering}/dashboard"))
+            .await;
+        let charts = client
+            .execute(
+                "return [...document.querySelectorAll('.chart')].map(c => [c.id, \
+                 c.querySelector('svg').getBoundingClientRect().width, \
+                 Math.max(...[...c.querySelectorAll('svg rect')].map(r => r.getBoundingClientRect().width * r.getBoundingClientRect().height)), \
+                 c.querySelectorAll('details table tbody tr').length, \
+                 c.querySelector('svg title').textContent]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let charts = charts.as_array().unwrap();
+        assert_eq!(charts.len(), 4, "{charts:?}");
+        for c in charts {
+            let (id, drawn, biggest, rows) = (
+                &c[0],
+                c[1].as_f64().unwrap(),
+                c[2].as_f64().unwrap(),
+                c[3].as_u64().unwrap(),
+            );
+            assert!(
+                drawn > 200.0 && drawn <= f64::from(width),
+                "{id} is {drawn} px wide at {width}"
+            );
+            assert!(biggest > 100.0, "{id} draws a bar of real size: {c:?}");
+            assert!(rows >= 3, "{id} has its table: {c:?}");
+            assert!(!c[4].as_str().unwrap().is_empty(), "{id} has a title");
+        }
+        let (sideways, detail) = scrolls_sideways(&client).await;
+        assert!(
+            !sideways,
+            "the dashboard scrolls sideways at {width} px: {detail}"
+        );
+    }
+    // A program without check-ins: the ready set in one click.
+    client.set_window_size(1280, 1000).await.unwrap();
+    page.open(&format!("/programs/{circle}/checkins")).await;
+    page.click("#checkins-ready-submit").await;
+    page.expect_text("Check-ins are set: 4 questions").await;
+    client.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_coordinator_reads_the_program_dashboard() {
+    let dir = tempfile::tempdir().unwrap();
+    the_coordinator_reads_the_program_dashboard(&format!(
+        "sqlite://{}/browser.db",
+        dir.path().display()
+    ))
+    .await;
+}

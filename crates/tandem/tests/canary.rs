@@ -192,6 +192,38 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         )
         .await;
     ok(s, &v);
+    // A check-in's text answer: pooled for coordinators only from five answers on.
+    let (s, plan) = app
+        .put(
+            &format!("/api/v1/programs/{program}/checkins"),
+            &coord,
+            json!({"questions": [{"text": "What would help?", "kind": "text"}]}),
+        )
+        .await;
+    ok(s, &plan);
+    let now = app.state.clock.now();
+    tandem::store::checkins::create(
+        app.state.store.read(),
+        &[tandem::store::checkins::NewCheckin {
+            program_id: program.clone(),
+            mentorship_id: id.clone(),
+            user_id: mentee_id.clone(),
+            due_on: now.date_naive(),
+        }],
+        now,
+    )
+    .await
+    .unwrap();
+    let (_, due) = app.get("/api/v1/me/checkins", &mentee).await;
+    let checkin = due["items"][0]["id"].as_str().unwrap().to_string();
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/checkins/{checkin}/answers"),
+            &mentee,
+            json!({"answers": [{"question_id": plan["questions"][0]["id"], "value": canary("check-in")}]}),
+        )
+        .await;
+    ok(s, &v);
     // The pair itself reads it (so the checks below look where it would show).
     let (_, seen) = app
         .get(&format!("/api/v1/meetings/{meeting}"), &mentee)
@@ -212,6 +244,13 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
             format!("/api/v1/programs/{program}/mentorships"),
             format!("/api/v1/programs/{program}/enrollments"),
             "/api/v1/me/export".to_string(),
+            format!("/api/v1/programs/{program}/report"),
+            format!("/api/v1/programs/{program}/report.csv"),
+            format!("/api/v1/programs/{program}/enrolments.csv"),
+            format!("/api/v1/programs/{program}/report.svg?chart=funnel"),
+            format!("/api/v1/programs/{program}/report.svg?chart=meetings_per_month"),
+            format!("/api/v1/programs/{program}/report.svg?chart=health"),
+            format!("/api/v1/programs/{program}/report.svg?chart=retention"),
         ] {
             let (s, v) = app.get(&path, token).await;
             assert!(s.is_success(), "{who} {path}: {s}");
@@ -220,6 +259,8 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         for path in [
             format!("/mentorships/{id}"),
             format!("/programs/{program}"),
+            format!("/programs/{program}/dashboard"),
+            format!("/programs/{program}/checkins"),
             "/dashboard".to_string(),
         ] {
             let (s, html) = app.get_page(&path, token).await;

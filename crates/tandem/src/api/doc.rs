@@ -145,7 +145,24 @@ const NAMED_MEMBERS: &[(&str, &str, Describe)] = &[
     ("IntroductionIn", "contact_name", one_line),
     ("ProgramIn", "name", one_line),
     ("ProgramPatch", "name", one_line),
+    ("AnswerIn", "value", scale_or_text),
 ];
+
+/// A check-in answer: 1–5 for a scale question, a text for a text question.
+fn scale_or_text(schema: &mut Map<String, Value>) {
+    let description = schema.remove("description");
+    schema.clear();
+    schema.insert(
+        "oneOf".into(),
+        json!([
+            {"type": "integer", "minimum": 1, "maximum": 5},
+            {"type": "string", "maxLength": 2000, "pattern": text_pattern(false)}
+        ]),
+    );
+    if let Some(d) = description {
+        schema.insert("description".into(), d);
+    }
+}
 
 /// Text that goes into an e-mail header: one line without any control character.
 fn one_line(schema: &mut Map<String, Value>) {

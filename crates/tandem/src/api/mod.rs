@@ -5,6 +5,7 @@ pub mod input;
 pub mod matching;
 pub mod mentorships;
 pub mod programs;
+pub mod reports;
 pub mod workspace;
 
 use crate::error::AppError;
@@ -38,6 +39,7 @@ fn routes_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(mentorships::routes())
         .merge(matching::routes())
         .merge(workspace::routes())
+        .merge(reports::routes())
         .split_for_parts();
     // Runs on the merged paths; `#[openapi(modifiers)]` would see none yet.
     doc::CommonResponses.modify(&mut doc);

@@ -1,6 +1,7 @@
 //! `tandem serve --demo`: fills an empty instance with a believable program to click
 //! through. The people are data (`people.json`); the lived-in workspace of the
 //! first pair is `workspace`.
+mod history;
 mod workspace;
 
 use crate::domain::lifecycle::Confirmation;
@@ -108,6 +109,11 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         println!("--demo: this instance already has accounts; leaving its data as it is.");
         return Ok(());
     }
+    // The people and programs exist from before the history the demo plays out;
+    // `history::play` brings the clock back to now.
+    state
+        .clock
+        .set(chrono::Utc::now() - chrono::Duration::days(30 * history::MONTHS_BACK + 21));
     let admin = account(state, "Alex Admin", "admin@demo.tandem.test", true).await?;
     let coordinator = account(
         state,
@@ -327,6 +333,59 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         mentees.push(caller);
     }
 
+    // Six months of the engineering program: fortnightly meetings, a completed
+    // pair, two ended early, one stalled, one paused, check-ins answered.
+    use history::{End, Story};
+    let story =
+        |mentor: usize, mentee: usize, asks_on, answers_after, meetings, ratings, end| Story {
+            mentor: &mentors[mentor],
+            mentee: &mentees[mentee],
+            asks_on,
+            answers_after,
+            every: 14,
+            meetings,
+            ratings,
+            end,
+        };
+    let stories = [
+        story(9, 9, 3, 6, 9, [5, 4], End::Completed { after_days: 130 }),
+        story(
+            5,
+            12,
+            8,
+            30,
+            3,
+            [3, 3],
+            End::Ended {
+                after_days: 50,
+                reason: "time",
+            },
+        ),
+        story(
+            6,
+            15,
+            20,
+            52,
+            2,
+            [2, 3],
+            End::Ended {
+                after_days: 33,
+                reason: "not_a_good_fit",
+            },
+        ),
+        story(9, 17, 40, 3, 20, [4, 5], End::Running),
+        story(10, 10, 55, 20, 2, [4, 4], End::Running),
+        story(3, 18, 70, 10, 3, [4, 4], End::Paused { after_days: 45 }),
+        story(11, 11, 100, 4, 20, [5, 5], End::Running),
+    ];
+    history::play(
+        state,
+        &coordinator,
+        &engineering.id,
+        &engineering.name,
+        &stories,
+    )
+    .await?;
     // Noah asked Amara and she said yes; they agreed how to work together and both signed.
     let ask = |mentee: usize, mentor: usize, program: &str| RequestIn {
         program_id: program.to_string(),
@@ -428,7 +487,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         ("admin@demo.tandem.test".to_string(), "instance admin"),
         (
             "coordinator@demo.tandem.test".to_string(),
-            "coordinator of all three programs, with two draft matching rounds to review",
+            "coordinator of all three programs: the engineering program's dashboard (six months of history, charts, check-ins) and two draft matching rounds",
         ),
         (
             email_of(&mentor_data[0].name),

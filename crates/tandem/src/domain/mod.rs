@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod office_hours;
 pub mod paging;
 pub mod progress;
+pub mod report;
 pub mod values;
 pub mod versions;
 pub mod waiting;

@@ -85,6 +85,10 @@ wire_enum!(
     MeetingPreference { Video = "video", InPerson = "in_person", Phone = "phone", Chat = "chat", Any = "any" }
 );
 wire_enum!(
+    /// A check-in question's kind: a 1–5 scale or a short text.
+    QuestionKind { Scale = "scale", Text = "text" }
+);
+wire_enum!(
     /// How a mentorship came about: a mentee's request, a matching round, or a coordinator's proposal.
     Origin { Request = "request", Round = "round", Coordinator = "coordinator" }
 );
@@ -263,6 +267,7 @@ wire_enum!(
         Kudos = "kudos",
         Introduction = "introduction",
         HealthAlert = "health_alert",
+        Closing = "closing",
         WeeklyDigest = "weekly_digest",
     }
 );

@@ -17,7 +17,9 @@ use crate::domain::wire::{MentorshipStatus as S, Role, WaitingKind};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::store::entities::{action_item, agreement, agreement_signature, feedback, meeting};
-use crate::store::{mentorships as relationships, programs as program_store, workspace};
+use crate::store::{
+    checkins as checkins_store, mentorships as relationships, programs as program_store, workspace,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -143,8 +145,69 @@ async fn rows(state: &AppState, caller: &Caller) -> AppResult<(Vec<Row>, Vec<Wai
             next_step,
         });
     }
+    waits.extend(checkins_and_surveys(state, caller, &rows).await?);
     waiting::soonest_first(&mut waits);
     Ok((rows, waits.into_iter().map(WaitingOut::from).collect()))
+}
+
+/// The caller's check-ins due and the end surveys they have not answered.
+async fn checkins_and_surveys(
+    state: &AppState,
+    caller: &Caller,
+    rows: &[Row],
+) -> AppResult<Vec<waiting::Waiting>> {
+    let db = state.store.read();
+    let now = state.clock.now();
+    let today = now.date_naive();
+    let with = |id: &str| {
+        rows.iter()
+            .find(|r| r.mentorship.id == id)
+            .map(|r| r.other.clone())
+            .filter(|o| !o.is_empty())
+            .unwrap_or_else(|| "your mentorship".into())
+    };
+    let mut out = Vec::new();
+    for c in checkins_store::open_of(db, caller.person()).await? {
+        if c.due_on > today {
+            continue;
+        }
+        out.push(waiting::Waiting {
+            kind: WaitingKind::CheckinDue,
+            label: format!(
+                "Check-in on your mentorship with {}",
+                with(&c.mentorship_id)
+            ),
+            mentorship_id: c.mentorship_id,
+            object_id: c.id,
+            due_at: c.due_on.and_hms_opt(0, 0, 0).map(|d| d.and_utc()),
+        });
+    }
+    let over: Vec<String> = rows
+        .iter()
+        .filter(|r| matches!(r.mentorship.status, S::Completed | S::Ended))
+        .filter(|r| r.mentorship.my_role.is_some())
+        // The survey is asked for while the close is fresh.
+        .filter(|r| {
+            r.mentorship
+                .ended_at
+                .is_some_and(|at| now - at <= chrono::Duration::days(90))
+        })
+        .map(|r| r.mentorship.id.clone())
+        .collect();
+    let answered = checkins_store::surveyed_among(db, caller.person(), &over).await?;
+    for r in rows.iter().filter(|r| over.contains(&r.mentorship.id)) {
+        if answered.contains(&r.mentorship.id) {
+            continue;
+        }
+        out.push(waiting::Waiting {
+            kind: WaitingKind::SurveyToGive,
+            mentorship_id: r.mentorship.id.clone(),
+            object_id: r.mentorship.id.clone(),
+            due_at: r.mentorship.ended_at,
+            label: format!("A short survey on your mentorship with {}", r.other),
+        });
+    }
+    Ok(out)
 }
 
 /// Who the caller's relationship is with: the mentor for a mentee, the (other)
@@ -214,7 +277,8 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> AppResult<Dashboard
         })
         .map(|w| w.mentorship_id.as_str())
         .collect();
-    let came_to_nothing = [S::Declined, S::Withdrawn, S::Expired];
+    // An early end too: the mentee may be matched again (SPEC §2).
+    let came_to_nothing = [S::Declined, S::Withdrawn, S::Expired, S::Ended];
     let enrollments = programs::my_enrollments(state, caller).await?;
     let coordinating = programs::coordinated_by(state, caller).await?;
     let profile = people::get_profile(state, caller).await?;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod away;
 pub mod calendar;
+pub mod checkins;
 pub mod conversation;
 pub mod dashboard;
 pub mod edits;
@@ -21,4 +22,5 @@ pub mod people;
 pub mod programs;
 pub mod progress;
 pub mod relationship;
+pub mod reports;
 pub mod workspace;

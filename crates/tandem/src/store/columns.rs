@@ -6,7 +6,7 @@ use crate::domain::values::Weights;
 use crate::domain::wire::{
     Criterion, EndReason, GoalStatus, Health, Horizon, LearningStyle, MeetingPreference,
     MeetingStatus, MentorshipStatus, MilestoneStatus, Notification, Objective, Origin,
-    ProgramContext, ProgramKind, Role, RoundStatus, Seniority,
+    ProgramContext, ProgramKind, QuestionKind, Role, RoundStatus, Seniority,
 };
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value};
@@ -103,6 +103,7 @@ wire_columns!(
     MeetingStatus => 12,
     Health => 20,
     Notification => 40,
+    QuestionKind => 10,
 );
 
 /// A value kept as JSON text.

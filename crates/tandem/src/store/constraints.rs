@@ -35,6 +35,33 @@ pub const EMAIL_TAKEN: Guard = Guard {
 /// new ids. `tests/api/core.rs` checks this list against both schemas.
 pub const CONSTRAINTS: &[Constraint] = &[
     Constraint {
+        postgres: "uq_checkins_due",
+        sqlite: "checkins.mentorship_id, checkins.user_id, checkins.due_on",
+        guard: Guard {
+            code: "duplicate",
+            field: None,
+            message: "that check-in exists already",
+        },
+    },
+    Constraint {
+        postgres: "checkin_answers_pkey",
+        sqlite: "checkin_answers.checkin_id, checkin_answers.question_id",
+        guard: Guard {
+            code: "already_answered",
+            field: None,
+            message: "you have answered this check-in already",
+        },
+    },
+    Constraint {
+        postgres: "uq_surveys_once",
+        sqlite: "surveys.mentorship_id, surveys.user_id",
+        guard: Guard {
+            code: "already_answered",
+            field: None,
+            message: "you have answered this survey already",
+        },
+    },
+    Constraint {
         postgres: "users_email_key",
         sqlite: "users.email",
         guard: EMAIL_TAKEN,

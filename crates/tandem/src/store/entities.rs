@@ -665,3 +665,85 @@ pub mod away {
     }
     no_relations!();
 }
+
+pub mod checkin_plan {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "checkin_plans")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub program_id: String,
+        pub first_after_days: i32,
+        pub every_days: i32,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod checkin_question {
+    use crate::domain::wire::QuestionKind;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "checkin_questions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub program_id: String,
+        pub position: i32,
+        pub text: String,
+        pub kind: QuestionKind,
+        pub retired: bool,
+    }
+    no_relations!();
+}
+
+pub mod checkin {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "checkins")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub program_id: String,
+        pub mentorship_id: String,
+        pub user_id: String,
+        pub due_on: Date,
+        pub created_at: DateTimeUtc,
+        pub answered_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod checkin_answer {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "checkin_answers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub checkin_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub question_id: String,
+        pub program_id: String,
+        pub number: Option<i32>,
+        pub text: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod survey {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "surveys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub program_id: String,
+        pub mentorship_id: String,
+        pub user_id: Option<String>,
+        pub rating: i32,
+        pub recommend: bool,
+        pub comment: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -2,6 +2,7 @@
 //! queries per area. Nothing outside this module touches SQL.
 pub mod accounts;
 pub mod cache;
+pub mod checkins;
 pub mod columns;
 pub mod constraints;
 pub mod db;

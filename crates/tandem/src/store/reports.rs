@@ -1,35 +1,61 @@
-//! What the oversight of programs reads in bulk: the facts each active
-//! relationship's health is decided from, for one program or all of them, in one
-//! statement whatever their number. Counts, dates and ratings only: never a text.
+//! What the oversight of programs reads in bulk: each relationship's facts (its
+//! dates, meetings held, overdue items, ratings, milestones, signatures), the
+//! enrolments, the seats, and meetings per month; each in one statement
+//! whatever the number of relationships. Counts, dates and ratings only: never
+//! a text anyone wrote.
 use super::entities::{
-    action_item, agreement, agreement_signature, feedback, meeting, mentorship, mentorship_mentee,
-    program,
+    action_item, agreement, agreement_signature, enrollment, feedback, meeting, mentorship,
+    mentorship_mentee, milestone, program, user,
 };
 use super::sql::{col, rows};
 use crate::domain::ids::ProgramId;
-use crate::domain::wire::{MeetingStatus, MentorshipStatus as S};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::domain::wire::{
+    EndReason, MeetingStatus, MentorshipStatus as S, MilestoneStatus, Origin, Role,
+};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, QueryResult};
 
-/// What one active relationship's health is decided from.
+/// Which relationships: every active one of every program (the jobs), or all of
+/// one program, whatever their status (a report).
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    Active,
+    Program(ProgramId<'a>),
+}
+
+/// One relationship's facts.
 #[derive(Debug, Clone)]
-pub struct HealthRow {
+pub struct FactsRow {
     pub mentorship_id: String,
     pub program_id: String,
     pub mentor_id: Option<String>,
+    pub mentor_name: Option<String>,
+    /// As stored: a request past its expiry still reads `requested` here.
+    pub status: S,
+    pub origin: Origin,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub end_reason: Option<EndReason>,
     /// The agreement's cadence, else the program's.
     pub cadence_days: i32,
+    pub held: i64,
+    pub first_held_at: Option<DateTime<Utc>>,
     pub last_held_at: Option<DateTime<Utc>>,
+    /// Meetings held in the 30 days before `now`.
+    pub held_last_30_days: i64,
     pub overdue_action_items: i64,
     pub rating_sum: i64,
     pub ratings: i64,
+    pub milestones: i64,
+    pub milestones_achieved: i64,
     /// An agreement exists and every participant still in it has signed it.
     pub agreement_signed: bool,
 }
 
-/// `SELECT mentorship_id, <aggregate> FROM <table> [of the program's relationships] GROUP BY mentorship_id`.
+/// `SELECT mentorship_id, <aggregates> FROM <table> [of one program] GROUP BY mentorship_id`.
 fn per_relationship(
     table: impl sea_orm::sea_query::IntoTableRef,
     of: Option<ProgramId<'_>>,
@@ -40,27 +66,52 @@ fn per_relationship(
         .expr_as(col("x", "mentorship_id"), Alias::new("mentorship_id"))
         .group_by_col((Alias::new("x"), Alias::new("mentorship_id")));
     if let Some(program) = of {
-        let mut ids = Query::select();
-        ids.column(mentorship::Column::Id)
-            .from(mentorship::Entity)
-            .and_where(Expr::col(mentorship::Column::ProgramId).eq(program.as_str()));
-        q.and_where(col("x", "mentorship_id").in_subquery(ids));
+        q.and_where(col("x", "mentorship_id").in_subquery(ids_of(program)));
     }
     build(&mut q);
     q
 }
 
-/// The health facts of every active relationship, of one program or all, in one
-/// statement, ordered by id.
-pub async fn health_facts(
+fn ids_of(program: ProgramId<'_>) -> SelectStatement {
+    let mut ids = Query::select();
+    ids.column(mentorship::Column::Id)
+        .from(mentorship::Entity)
+        .and_where(Expr::col(mentorship::Column::ProgramId).eq(program.as_str()));
+    ids
+}
+
+/// A count or sum, whatever integer (or decimal) type the database gives it.
+pub fn count(r: &QueryResult, name: &str) -> Result<i64, DbErr> {
+    Ok(r.try_get::<Option<i64>>("", name)
+        .or_else(|_| {
+            r.try_get::<Option<rust_decimal::Decimal>>("", name)
+                .map(|d| d.and_then(|d| i64::try_from(d).ok()))
+        })?
+        .unwrap_or(0))
+}
+
+/// The facts of the relationships in `scope`, in one statement, ordered by id.
+pub async fn relationship_facts(
     db: &impl ConnectionTrait,
-    of: Option<ProgramId<'_>>,
+    scope: Scope<'_>,
     now: DateTime<Utc>,
-) -> Result<Vec<HealthRow>, DbErr> {
+) -> Result<Vec<FactsRow>, DbErr> {
+    let of = match scope {
+        Scope::Active => None,
+        Scope::Program(p) => Some(p),
+    };
     let today: NaiveDate = now.date_naive();
     let held = per_relationship(meeting::Entity, of, |q| {
-        q.expr_as(col("x", "starts_at").max(), Alias::new("last_held"))
+        q.expr_as(Expr::val(1).count(), Alias::new("held"))
+            .expr_as(col("x", "starts_at").min(), Alias::new("first_held"))
+            .expr_as(col("x", "starts_at").max(), Alias::new("last_held"))
             .and_where(col("x", "status").eq(MeetingStatus::Held));
+    });
+    let recent = per_relationship(meeting::Entity, of, |q| {
+        q.expr_as(Expr::val(1).count(), Alias::new("recent"))
+            .and_where(col("x", "status").eq(MeetingStatus::Held))
+            .and_where(col("x", "starts_at").gte(now - Duration::days(30)))
+            .and_where(col("x", "starts_at").lte(now));
     });
     let overdue = per_relationship(action_item::Entity, of, |q| {
         q.expr_as(Expr::val(1).count(), Alias::new("overdue"))
@@ -70,6 +121,13 @@ pub async fn health_facts(
     let ratings = per_relationship(feedback::Entity, of, |q| {
         q.expr_as(col("x", "rating").sum(), Alias::new("rating_sum"))
             .expr_as(col("x", "rating").count(), Alias::new("ratings"));
+    });
+    let milestones = per_relationship(milestone::Entity, of, |q| {
+        q.expr_as(Expr::val(1).count(), Alias::new("milestones"));
+    });
+    let achieved = per_relationship(milestone::Entity, of, |q| {
+        q.expr_as(Expr::val(1).count(), Alias::new("achieved"))
+            .and_where(col("x", "status").eq(MilestoneStatus::Achieved));
     });
     let seats = per_relationship(mentorship_mentee::Entity, of, |q| {
         q.expr_as(col("x", "mentee_id").count(), Alias::new("mentees"));
@@ -107,14 +165,23 @@ pub async fn health_facts(
         )
         .join_as(
             JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("mu"),
+            col("mu", "id").equals((Alias::new("m"), Alias::new("mentor_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
             agreement::Entity,
             Alias::new("a"),
             col("a", "mentorship_id").equals((Alias::new("m"), Alias::new("id"))),
         );
     for (sub, alias) in [
         (held, "h"),
+        (recent, "hr"),
         (overdue, "o"),
         (ratings, "r"),
+        (milestones, "ml"),
+        (achieved, "ma"),
         (seats, "s"),
         (signed, "g"),
     ] {
@@ -125,58 +192,198 @@ pub async fn health_facts(
             col(alias, "mentorship_id").equals((Alias::new("m"), Alias::new("id"))),
         );
     }
-    q.expr_as(col("m", "id"), Alias::new("id"))
-        .expr_as(col("m", "program_id"), Alias::new("program_id"))
-        .expr_as(col("m", "mentor_id"), Alias::new("mentor_id"))
-        .expr_as(col("m", "started_at"), Alias::new("started_at"))
-        .expr_as(col("p", "cadence_days"), Alias::new("program_cadence"))
-        .expr_as(col("a", "cadence_days"), Alias::new("agreement_cadence"))
-        .expr_as(
-            col("a", "mentorship_id").is_not_null(),
-            Alias::new("has_agreement"),
-        )
-        .expr_as(col("h", "last_held"), Alias::new("last_held"))
-        .expr_as(col("o", "overdue"), Alias::new("overdue"))
-        .expr_as(col("r", "rating_sum"), Alias::new("rating_sum"))
-        .expr_as(col("r", "ratings"), Alias::new("ratings"))
-        .expr_as(col("s", "mentees"), Alias::new("mentees"))
-        .expr_as(col("g", "signed"), Alias::new("signed"))
-        .and_where(col("m", "status").eq(S::Active))
-        .order_by((Alias::new("m"), Alias::new("id")), Order::Asc);
-    if let Some(program) = of {
-        q.and_where(col("m", "program_id").eq(program.as_str()));
+    for (table, column, alias) in [
+        ("m", "id", "id"),
+        ("m", "program_id", "program_id"),
+        ("m", "mentor_id", "mentor_id"),
+        ("mu", "name", "mentor_name"),
+        ("m", "status", "status"),
+        ("m", "origin", "origin"),
+        ("m", "created_at", "created_at"),
+        ("m", "expires_at", "expires_at"),
+        ("m", "started_at", "started_at"),
+        ("m", "ended_at", "ended_at"),
+        ("m", "end_reason", "end_reason"),
+        ("p", "cadence_days", "program_cadence"),
+        ("a", "cadence_days", "agreement_cadence"),
+        ("h", "held", "held"),
+        ("h", "first_held", "first_held"),
+        ("h", "last_held", "last_held"),
+        ("hr", "recent", "recent"),
+        ("o", "overdue", "overdue"),
+        ("r", "rating_sum", "rating_sum"),
+        ("r", "ratings", "ratings"),
+        ("ml", "milestones", "milestones"),
+        ("ma", "achieved", "achieved"),
+        ("s", "mentees", "mentees"),
+        ("g", "signed", "signed"),
+    ] {
+        q.expr_as(col(table, column), Alias::new(alias));
+    }
+    q.expr_as(
+        col("a", "mentorship_id").is_not_null(),
+        Alias::new("has_agreement"),
+    )
+    .order_by((Alias::new("m"), Alias::new("id")), Order::Asc);
+    match scope {
+        Scope::Active => {
+            q.and_where(col("m", "status").eq(S::Active));
+        }
+        Scope::Program(program) => {
+            q.and_where(col("m", "program_id").eq(program.as_str()))
+                .and_where(col("m", "status").ne(S::Merged));
+        }
     }
     rows(db, &q)
         .await?
         .iter()
         .map(|r| {
             let mentor_id: Option<String> = r.try_get("", "mentor_id")?;
-            let count = |name: &str| -> Result<i64, DbErr> {
-                // SUM and COUNT come back as different integer (or decimal) types per database.
-                Ok(r.try_get::<Option<i64>>("", name)
-                    .or_else(|_| {
-                        r.try_get::<Option<rust_decimal::Decimal>>("", name)
-                            .map(|d| d.and_then(|d| i64::try_from(d).ok()))
-                    })?
-                    .unwrap_or(0))
-            };
-            let participants = count("mentees")? + i64::from(mentor_id.is_some());
+            let participants = count(r, "mentees")? + i64::from(mentor_id.is_some());
             let has_agreement: bool = r.try_get("", "has_agreement")?;
             let agreement_cadence: Option<i32> = r.try_get("", "agreement_cadence")?;
-            Ok(HealthRow {
+            Ok(FactsRow {
                 mentorship_id: r.try_get("", "id")?,
                 program_id: r.try_get("", "program_id")?,
+                mentor_name: r.try_get("", "mentor_name")?,
+                status: r.try_get("", "status")?,
+                origin: r.try_get("", "origin")?,
+                created_at: r.try_get("", "created_at")?,
+                expires_at: r.try_get("", "expires_at")?,
                 started_at: r.try_get("", "started_at")?,
+                ended_at: r.try_get("", "ended_at")?,
+                end_reason: r.try_get("", "end_reason")?,
                 cadence_days: agreement_cadence.unwrap_or(r.try_get::<i32>("", "program_cadence")?),
+                held: count(r, "held")?,
+                first_held_at: r.try_get("", "first_held")?,
                 last_held_at: r.try_get("", "last_held")?,
-                overdue_action_items: count("overdue")?,
-                rating_sum: count("rating_sum")?,
-                ratings: count("ratings")?,
+                held_last_30_days: count(r, "recent")?,
+                overdue_action_items: count(r, "overdue")?,
+                rating_sum: count(r, "rating_sum")?,
+                ratings: count(r, "ratings")?,
+                milestones: count(r, "milestones")?,
+                milestones_achieved: count(r, "achieved")?,
                 agreement_signed: has_agreement
                     && participants > 0
-                    && count("signed")? >= participants,
+                    && count(r, "signed")? >= participants,
                 mentor_id,
             })
         })
+        .collect()
+}
+
+/// Someone enrolled in a program.
+#[derive(Debug, Clone)]
+pub struct EnrolmentRow {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub enrolled_at: DateTime<Utc>,
+}
+
+/// Everyone enrolled in a program, in the order they enrolled.
+pub async fn enrolments_of(
+    db: &impl ConnectionTrait,
+    program: ProgramId<'_>,
+) -> Result<Vec<EnrolmentRow>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(enrollment::Entity, Alias::new("e"))
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
+        )
+        .expr_as(col("e", "user_id"), Alias::new("user_id"))
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .expr_as(col("u", "email"), Alias::new("email"))
+        .expr_as(col("e", "role"), Alias::new("role"))
+        .expr_as(col("e", "created_at"), Alias::new("enrolled_at"))
+        .and_where(col("e", "program_id").eq(program.as_str()))
+        .order_by((Alias::new("e"), Alias::new("created_at")), Order::Asc)
+        .order_by((Alias::new("e"), Alias::new("id")), Order::Asc);
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(EnrolmentRow {
+                user_id: r.try_get("", "user_id")?,
+                name: r.try_get("", "name")?,
+                email: r.try_get("", "email")?,
+                role: r.try_get("", "role")?,
+                enrolled_at: r.try_get("", "enrolled_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A mentee's seat in a relationship of the program.
+#[derive(Debug, Clone)]
+pub struct SeatRow {
+    pub mentorship_id: String,
+    /// None once they erased their account.
+    pub mentee_id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// The seats of every relationship of a program, in order of joining.
+pub async fn seats_of(
+    db: &impl ConnectionTrait,
+    program: ProgramId<'_>,
+) -> Result<Vec<SeatRow>, DbErr> {
+    let mut q = Query::select();
+    q.from_as(mentorship_mentee::Entity, Alias::new("s"))
+        .join_as(
+            JoinType::LeftJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("s"), Alias::new("mentee_id"))),
+        )
+        .expr_as(col("s", "mentorship_id"), Alias::new("mentorship_id"))
+        .expr_as(col("s", "mentee_id"), Alias::new("mentee_id"))
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .and_where(col("s", "mentorship_id").in_subquery(ids_of(program)))
+        .order_by((Alias::new("s"), Alias::new("joined_at")), Order::Asc)
+        .order_by((Alias::new("s"), Alias::new("id")), Order::Asc);
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SeatRow {
+                mentorship_id: r.try_get("", "mentorship_id")?,
+                mentee_id: r.try_get("", "mentee_id")?,
+                name: r.try_get("", "name")?,
+            })
+        })
+        .collect()
+}
+
+/// Meetings held in the program's relationships per month since `since`:
+/// ("2027-03", count), oldest first.
+pub async fn held_per_month(
+    db: &impl ConnectionTrait,
+    program: ProgramId<'_>,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    let month = match db.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            Expr::cust("to_char(\"x\".\"starts_at\" AT TIME ZONE 'UTC', 'YYYY-MM')")
+        }
+        _ => Expr::cust("substr(\"x\".\"starts_at\", 1, 7)"),
+    };
+    let mut q = Query::select();
+    q.from_as(meeting::Entity, Alias::new("x"))
+        .expr_as(month.clone(), Alias::new("month"))
+        .expr_as(Expr::val(1).count(), Alias::new("held"))
+        .and_where(col("x", "status").eq(MeetingStatus::Held))
+        .and_where(col("x", "starts_at").gte(since))
+        .and_where(col("x", "mentorship_id").in_subquery(ids_of(program)))
+        .add_group_by([month.clone()])
+        .order_by_expr(month, Order::Asc);
+    rows(db, &q)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("", "month")?, count(r, "held")?)))
         .collect()
 }

@@ -94,9 +94,16 @@ fn waiting_row(w: &WaitingOut) -> Waiting {
             format!("{page}#meetings"),
             "Open",
         ),
-        WaitingKind::CheckinDue | WaitingKind::SurveyToGive => {
-            (format!("{}-{}", w.kind, w.object_id), page, "Open")
-        }
+        WaitingKind::CheckinDue => (
+            format!("checkin-{}", w.object_id),
+            format!("/checkins/{}", w.object_id),
+            "Answer",
+        ),
+        WaitingKind::SurveyToGive => (
+            format!("survey-{}", w.mentorship_id),
+            format!("{page}#survey"),
+            "Answer",
+        ),
     };
     let when = match (w.kind, w.due_at) {
         (WaitingKind::RequestToAnswer, Some(at)) => format!("expires {}", day(at)),

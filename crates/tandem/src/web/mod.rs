@@ -9,6 +9,7 @@ mod matching;
 mod mentorships;
 mod profile;
 mod programs;
+mod reports;
 mod shortlist;
 mod workspace;
 
@@ -67,6 +68,13 @@ pages! {
     post "/programs/{id}/enroll" => programs::enroll,
     post "/programs/{id}/coordinators" => programs::appoint_coordinator,
     get "/programs/{id}/enrollments" => programs::enrollments,
+    get "/programs/{id}/dashboard" => reports::program_dashboard,
+    get "/programs/{id}/checkins" => reports::checkins_page,
+    post "/programs/{id}/checkins" => reports::save_checkins,
+    get "/checkins/{id}" => reports::checkin_page,
+    post "/checkins/{id}" => reports::answer_checkin,
+    post "/mentorships/{id}/survey" => reports::survey,
+    post "/mentorships/{id}/reflection" => reports::reflection,
     get "/programs/{id}/mentors" => programs::mentors,
     get "/programs/{id}/suggestions" => matching::suggestions,
     get "/programs/{id}/suggestions/{mentor_id}" => matching::mentor_check,

@@ -181,6 +181,7 @@ fn notification_label(kind: Notification) -> &'static str {
         Notification::Kudos => "Kudos for you",
         Notification::Introduction => "Your mentor introduces you to someone",
         Notification::HealthAlert => "Your mentorship needs attention",
+        Notification::Closing => "A mentorship closes: your reflection, the survey, mentoring next",
         Notification::WeeklyDigest => "Coordinators: the weekly list of relationships to look at",
     }
 }

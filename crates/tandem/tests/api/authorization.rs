@@ -336,6 +336,39 @@ async fn world(app: &TestApp) -> World {
         "slot",
         slots["items"][0]["starts_at"].as_str().unwrap().to_string(),
     );
+    // A check-in due today for pair A's mentee, under the program's questions.
+    let plan = ok(
+        app,
+        Method::PUT,
+        &format!("/api/v1/programs/{p1}/checkins"),
+        &tokens["coordinator"],
+        json!({"questions": [{"text": "How useful was your last meeting?", "kind": "scale"}]}),
+    )
+    .await;
+    let question = plan["questions"][0]["id"].as_str().unwrap().to_string();
+    let now = app.state.clock.now();
+    tandem::store::checkins::create(
+        app.state.store.read(),
+        &[tandem::store::checkins::NewCheckin {
+            program_id: p1.clone(),
+            mentorship_id: a.clone(),
+            user_id: ids["mentee"].clone(),
+            due_on: now.date_naive(),
+        }],
+        now,
+    )
+    .await
+    .unwrap();
+    let due = ok(
+        app,
+        Method::GET,
+        "/api/v1/me/checkins",
+        &tokens["mentee"],
+        Value::Null,
+    )
+    .await;
+    ids.insert("C", due["items"][0]["id"].as_str().unwrap().to_string());
+    ids.insert("Q", question);
     ids.insert("G", goal);
     ids.insert("MS", milestone["id"].as_str().unwrap().to_string());
     ids.insert("M", meeting);
@@ -378,6 +411,7 @@ fn concrete(template: &str, w: &World, random: bool) -> String {
             ("{id}", "milestones") => &w.ids["MS"],
             ("{id}", "meetings") => &w.ids["M"],
             ("{id}", "action-items") => &w.ids["AI"],
+            ("{id}", "checkins") => &w.ids["C"],
             ("{id}", "people") | ("{person_id}", _) | ("{mentor_id}", _) => &w.ids["mentor"],
             ("{mentee_id}", _) => &w.ids["mentee"],
             _ => panic!("no object for {s} in {template}"),
@@ -435,6 +469,13 @@ fn api_body(method: &str, template: &str, w: &World) -> Option<Value> {
         ("POST", "/api/v1/meetings/{id}/action-items") => json!({"title": "Write"}),
         ("PATCH", "/api/v1/action-items/{id}") => json!({"done": true}),
         ("POST", "/api/v1/meetings/{id}/feedback") => json!({"rating": 4}),
+        ("PUT", "/api/v1/programs/{id}/checkins") => {
+            json!({"questions": [{"text": "How useful?", "kind": "scale"}]})
+        }
+        ("POST", "/api/v1/checkins/{id}/answers") => {
+            json!({"answers": [{"question_id": w.ids["Q"], "value": 4}]})
+        }
+        ("POST", "/api/v1/mentorships/{id}/survey") => json!({"rating": 4, "recommend": true}),
         ("PUT", "/api/v1/me/availability") => json!({"windows": []}),
         ("POST", "/api/v1/mentorships/{id}/bookings") => json!({"starts_at": w.ids["slot"]}),
         ("POST", "/api/v1/mentorships/{id}/kudos") => json!({"message": "Thanks."}),
@@ -512,6 +553,13 @@ fn form(template: &str, w: &World, csrf: &str) -> Vec<(String, String)> {
         ],
         "/meetings/{id}" => vec![("shared_notes", "Notes.".into())],
         "/meetings/{id}/feedback" => vec![("rating", "4".into())],
+        "/programs/{id}/checkins" => vec![("ready", "1".into())],
+        "/checkins/{id}" => {
+            let field: &'static str = Box::leak(format!("q-{}", w.ids["Q"]).into_boxed_str());
+            vec![(field, "4".into())]
+        }
+        "/mentorships/{id}/survey" => vec![("rating", "4".into()), ("recommend", "yes".into())],
+        "/mentorships/{id}/reflection" => vec![("text", "Good.".into())],
         "/action-items/{id}" => vec![("done", "true".into())],
         "/goals/{id}" => vec![("status", "achieved".into())],
         "/milestones/{id}" => vec![("status", "in_progress".into())],

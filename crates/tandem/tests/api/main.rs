@@ -18,6 +18,7 @@ mod mentorships;
 mod notifications;
 mod openapi;
 mod programs;
+mod reports;
 mod throttles;
 mod versions;
 mod waiting;

@@ -143,6 +143,8 @@ pub enum Kind {
     Introduction,
     /// The mentor's free office-hour slots and booking one.
     OfficeHours,
+    /// One's answer to the end survey (its comment goes to the coordinators, pooled).
+    Survey,
 }
 
 impl Kind {
@@ -161,7 +163,8 @@ impl Kind {
             | Kind::Kudos
             | Kind::Message
             | Kind::Introduction
-            | Kind::OfficeHours => Audience::Participants,
+            | Kind::OfficeHours
+            | Kind::Survey => Audience::Participants,
         }
     }
 
@@ -183,14 +186,17 @@ impl Kind {
             | Kind::Reflection
             | Kind::Progress
             | Kind::Timeline
-            | Kind::OfficeHours => false,
+            | Kind::OfficeHours
+            | Kind::Survey => false,
         }
     }
 
     /// What an overseer is told when refused.
     const fn refusal(self) -> &'static str {
         match self {
-            Kind::Lifecycle | Kind::OfficeHours => "only the people in this mentorship can do this",
+            Kind::Lifecycle | Kind::OfficeHours | Kind::Survey => {
+                "only the people in this mentorship can do this"
+            }
             _ => "what a pair shares stays between them; coordinators see only status and dates",
         }
     }
@@ -349,6 +355,9 @@ pub enum ProgramAct {
     Suggestions,
     /// Ask a mentor of the program for mentorship.
     AskForMentor,
+    /// Read the program's report, charts, CSVs and check-in aggregates, and set
+    /// its check-ins.
+    Report,
 }
 
 /// Who may do an act.
@@ -378,7 +387,8 @@ impl ProgramAct {
             | ProgramAct::EnrolOthers
             | ProgramAct::SeeRelationships
             | ProgramAct::RunRounds
-            | ProgramAct::ProposePair => (Who::Runners, RUNNERS_ONLY),
+            | ProgramAct::ProposePair
+            | ProgramAct::Report => (Who::Runners, RUNNERS_ONLY),
             ProgramAct::OpenRound => (Who::Runners, Denied::Hidden("round")),
             ProgramAct::BrowseMentors => (
                 Who::Members,

@@ -104,6 +104,44 @@ kind!(
     Some(Notification::WeeklyDigest)
 );
 
+/// To each participant but the one who closed it: the relationship is completed.
+/// The others are asked for their reflection; everyone for the end survey; a
+/// mentee is invited to mentor in the program.
+#[derive(Template)]
+#[template(path = "email/completed.txt")]
+pub struct Completed<'a> {
+    pub to: &'a str,
+    /// Who marked it completed.
+    pub by: &'a str,
+    pub other: &'a str,
+    pub program: &'a str,
+    /// Still to write their reflection.
+    pub reflect: bool,
+    pub link: &'a str,
+    /// Where to enrol as a mentor, for a mentee who may.
+    pub mentor_link: Option<&'a str>,
+}
+
+kind!(Completed, "completed", Some(Notification::Closing));
+
+/// To the other participants when a relationship is ended early, with its
+/// no-fault reason; a mentee is pointed to the mentors who may suit them next.
+#[derive(Template)]
+#[template(path = "email/ended.txt")]
+pub struct Ended<'a> {
+    pub to: &'a str,
+    pub by: &'a str,
+    pub program: &'a str,
+    /// The reason in words ("time").
+    pub reason: &'a str,
+    pub link: &'a str,
+    /// "Grace Hopper (87% match)", best first; empty for a mentor.
+    pub suggestions: Vec<String>,
+    pub suggestions_link: Option<&'a str>,
+}
+
+kind!(Ended, "ended", Some(Notification::Closing));
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::*;
@@ -204,6 +242,32 @@ mod tests {
                 },
             ],
             link: "https://tandem.example.org/programs/p1/dashboard",
+        }));
+    }
+
+    #[test]
+    fn completed_asks_the_other_side_and_invites_a_mentee_to_mentor() {
+        insta::assert_snapshot!(letter(&Completed {
+            to: "Ada Lovelace",
+            by: "Charles Babbage",
+            other: "Charles Babbage",
+            program: "Analytical Engines 2027",
+            reflect: true,
+            link: LINK,
+            mentor_link: Some("https://tandem.example/programs/p1#enroll-mentor-form"),
+        }));
+    }
+
+    #[test]
+    fn ended_points_a_mentee_to_the_next_mentors() {
+        insta::assert_snapshot!(letter(&Ended {
+            to: "Ada Lovelace",
+            by: "Charles Babbage",
+            program: "Analytical Engines 2027",
+            reason: "time",
+            link: LINK,
+            suggestions: vec!["Grace Hopper (87% match)".into()],
+            suggestions_link: Some("https://tandem.example/programs/p1/suggestions"),
         }));
     }
 }

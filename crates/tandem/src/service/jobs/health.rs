@@ -14,19 +14,19 @@ use crate::error::AppResult;
 use crate::service::mentorships::others_of;
 use crate::service::{notify, outbox};
 use crate::state::AppState;
-use crate::store::reports::{health_facts, HealthRow};
+use crate::store::reports::{relationship_facts, FactsRow, Scope};
 use crate::store::{jobs as store_jobs, notices, programs};
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 
 /// One relationship not on track.
 struct Trouble {
-    row: HealthRow,
+    row: FactsRow,
     health: Health,
     reasons: Vec<HealthReason>,
 }
 
-fn decide(row: HealthRow, now: DateTime<Utc>) -> Option<Trouble> {
+fn decide(row: FactsRow, now: DateTime<Utc>) -> Option<Trouble> {
     let facts = HealthFacts {
         now,
         status: S::Active,
@@ -49,7 +49,7 @@ fn decide(row: HealthRow, now: DateTime<Utc>) -> Option<Trouble> {
 pub async fn alerts_and_digests(state: &AppState) -> AppResult<(usize, usize)> {
     let now = state.clock.now();
     let db = state.store.read();
-    let troubles: Vec<Trouble> = health_facts(db, None, now)
+    let troubles: Vec<Trouble> = relationship_facts(db, Scope::Active, now)
         .await?
         .into_iter()
         .filter_map(|row| decide(row, now))

@@ -35,6 +35,8 @@ pub struct JobsDone {
     pub health_alerts: usize,
     /// Weekly digests sent to coordinators.
     pub digests: usize,
+    /// Check-ins that fell due and were created (one per participant and period).
+    pub checkins_created: u64,
     /// E-mails delivered and failed (those stay queued and are retried).
     pub emails_sent: usize,
     pub emails_failed: usize,
@@ -71,6 +73,10 @@ pub async fn run_due(state: &AppState) -> JobsDone {
             done.digests = digests;
         }
         Err(e) => fail("health alerts and digests", e),
+    }
+    match crate::service::checkins::create_due(state).await {
+        Ok(n) => done.checkins_created = n,
+        Err(e) => fail("check-ins", e),
     }
     match outbox::deliver_due(state).await {
         Ok(Delivery { sent, failed }) => {

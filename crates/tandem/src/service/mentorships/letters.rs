@@ -237,3 +237,92 @@ pub async fn agreement_to_sign(
     }
     Ok(out)
 }
+
+/// To the participants but `by` when a relationship closes: completed (their
+/// reflection, the survey, and for a mentee an invitation to mentor in the
+/// program) or ended early (its no-fault reason, the survey, and for a mentee
+/// the mentors who may suit them next).
+pub async fn closed(
+    state: &AppState,
+    db: &impl Connection,
+    r: &MentorshipRecord,
+    program: &program::Model,
+    by: &str,
+) -> AppResult<Vec<Email>> {
+    use crate::domain::wire::MentorshipStatus as S;
+    let by_name = if r.m.mentor_id.as_deref() == Some(by) {
+        mentor_name(r).to_string()
+    } else {
+        r.mentees
+            .iter()
+            .find(|s| s.mentee_id.as_deref() == Some(by))
+            .and_then(|s| s.name.clone())
+            .unwrap_or_else(|| FORMER_MEMBER.to_string())
+    };
+    let others: Vec<&str> =
+        r.m.mentor_id
+            .as_deref()
+            .into_iter()
+            .chain(r.mentee_ids())
+            .filter(|id| *id != by)
+            .collect();
+    let link = format!("{}#closing", page(state, r));
+    let mentor_link = notify::link(
+        state,
+        &format!("/programs/{}#enroll-mentor-form", program.id),
+    );
+    let more = notify::link(state, &format!("/programs/{}/suggestions", program.id));
+    let mut next = NextMentors::default();
+    let mut out = Vec::new();
+    for (id, to) in notify::recipients(db, &others).await? {
+        let is_mentee = r.mentee_ids().contains(&id.as_str());
+        let email = match r.m.status {
+            S::Completed => kinds::compose(
+                &kinds::Completed {
+                    to: &to.name,
+                    by: &by_name,
+                    other: &others_of(r, &id),
+                    program: &r.program_name,
+                    reflect: true,
+                    link: &link,
+                    mentor_link: is_mentee.then_some(mentor_link.as_str()),
+                },
+                &to,
+                &state.config.base_url,
+                None,
+            )?,
+            S::Ended => {
+                let suggestions: Vec<String> = if is_mentee {
+                    next.of(state, program, &id, NEXT_MENTORS)
+                        .await?
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                let reason =
+                    r.m.end_reason
+                        .map(|e| e.as_str().replace('_', " "))
+                        .unwrap_or_else(|| "not given".into());
+                kinds::compose(
+                    &kinds::Ended {
+                        to: &to.name,
+                        by: &by_name,
+                        program: &r.program_name,
+                        reason: &reason,
+                        link: &link,
+                        suggestions,
+                        suggestions_link: is_mentee.then_some(more.as_str()),
+                    },
+                    &to,
+                    &state.config.base_url,
+                    None,
+                )?
+            }
+            _ => continue,
+        };
+        out.push(email);
+    }
+    Ok(out)
+}

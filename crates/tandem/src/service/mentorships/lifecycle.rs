@@ -160,6 +160,9 @@ pub async fn act(
         (S::Requested, Outcome::To(S::Declined)) => {
             super::request_declined(state, &tx, &r, &program, false).await?
         }
+        (_, Outcome::To(S::Completed | S::Ended)) => {
+            super::closed(state, &tx, &answer, &program, caller.id()).await?
+        }
         _ => Vec::new(),
     };
     crate::service::outbox::commit_and_deliver(state, tx, emails, now).await?;

@@ -180,6 +180,15 @@ pub struct MentorshipPage {
     ws: Option<view::WorkspaceView>,
     /// A change refused because the other person saved first: both texts.
     pub conflict: Option<ConflictView>,
+    /// A participant's close: a reflection still to write, the survey still to answer.
+    closing: Option<Closing>,
+}
+
+/// What a participant is asked once a relationship is over.
+pub struct Closing {
+    pub reflection_open: bool,
+    pub survey_open: bool,
+    pub reflections: Vec<(String, String)>,
 }
 
 /// A shared text someone else saved while the caller was writing theirs: both
@@ -312,7 +321,35 @@ pub async fn page_for(
         is_proposed: m.status == MentorshipStatus::Proposed,
         acceptances: acceptances(&m, me.id()),
     };
+    let over = matches!(
+        m.status,
+        MentorshipStatus::Completed | MentorshipStatus::Ended
+    );
+    let closing = if is_participant && over {
+        let reflections = if m.status == MentorshipStatus::Completed {
+            crate::service::mentorships::reflections(state, &me.caller, id)
+                .await
+                .map_err(me.fail())?
+        } else {
+            Vec::new()
+        };
+        let surveyed = crate::service::checkins::surveyed(state, &me.caller, id)
+            .await
+            .map_err(me.fail())?;
+        Some(Closing {
+            reflection_open: m.status == MentorshipStatus::Completed
+                && !reflections.iter().any(|r| r.author_id == me.id()),
+            survey_open: !surveyed,
+            reflections: reflections
+                .into_iter()
+                .map(|r| (name_for(&m, &r.author_id), r.text))
+                .collect(),
+        })
+    } else {
+        None
+    };
     Ok(MentorshipPage {
+        closing,
         page: me.page(title, "dashboard"),
         m: view,
         has_actions: actions.any(),
