@@ -1,6 +1,7 @@
 //! Check-ins and the end survey (SPEC §6): each program's plan and questions,
 //! the check-ins the jobs create (one per participant and period), their answers,
-//! and each participant's answer to the survey at a relationship's close.
+//! and each participant's answer to the survey at a relationship's close; and
+//! an index on a program's relationships, which its report reads whole.
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -24,6 +25,16 @@ fn fk(
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, SetNull};
+        // A program's relationships, read whole by its report.
+        m.create_index(
+            Index::create()
+                .name("idx_mentorships_program")
+                .table("mentorships")
+                .col("program_id")
+                .col("status")
+                .to_owned(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("checkin_plans")

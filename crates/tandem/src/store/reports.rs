@@ -17,7 +17,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectS
 use sea_orm::{ConnectionTrait, DatabaseBackend, DbErr, QueryResult};
 
 /// Which relationships: every active one of every program (the jobs), or all of
-/// one program, whatever their status (a report).
+/// one program, whatever their status (a report; requests merged into a group
+/// included, for their answer times).
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {
     Active,
@@ -230,8 +231,7 @@ pub async fn relationship_facts(
             q.and_where(col("m", "status").eq(S::Active));
         }
         Scope::Program(program) => {
-            q.and_where(col("m", "program_id").eq(program.as_str()))
-                .and_where(col("m", "status").ne(S::Merged));
+            q.and_where(col("m", "program_id").eq(program.as_str()));
         }
     }
     rows(db, &q)

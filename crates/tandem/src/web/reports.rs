@@ -40,6 +40,8 @@ struct DashboardPage {
     texts: Vec<String>,
     comments: Vec<String>,
     min_texts: u64,
+    /// The longest list the page shows; the CSVs hold the rest.
+    list_max: usize,
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -133,6 +135,7 @@ pub async fn program_dashboard(
         texts: data.texts,
         comments: data.comments,
         min_texts: checkins::MIN_FOR_TEXTS,
+        list_max: 50,
     }))
 }
 

@@ -619,3 +619,67 @@ async fn a_close_asks_for_reflection_survey_and_what_next(app: TestApp, smtp: Sm
     );
     assert_eq!(r["early_closure_rate"], 0.0);
 }
+
+crate::on_both_databases!(the_report_runs_as_many_statements_whatever_the_program_size);
+
+/// Statements one GET runs (with the read cache off, every read is counted).
+async fn statements_of(app: &TestApp, path: &str, token: &str, page: bool) -> u64 {
+    let before = app.state.store.statements();
+    let status = if page {
+        app.get_page(path, token).await.0
+    } else {
+        app.get(path, token).await.0
+    };
+    assert_eq!(status, StatusCode::OK, "{path}");
+    app.state.store.statements() - before
+}
+
+async fn the_report_runs_as_many_statements_whatever_the_program_size(app: TestApp) {
+    let (_, admin) = app.person("Admin").await;
+    let program = app
+        .program(&admin, "traditional", json!({"mentor_capacity": 10}))
+        .await;
+    let (mentor_id, mentor) = app.person("Grace Hopper").await;
+    app.enroll(&program, &mentor, "mentor").await;
+    let mut counted = Vec::new();
+    for round in 0..2 {
+        // Each round adds three mentees, each with an active pair and a held meeting.
+        for k in 0..3 {
+            let (_, mentee) = app.person(&format!("Mentee {round} {k}")).await;
+            app.enroll(&program, &mentee, "mentee").await;
+            let pair = app.request(&program, &mentee, &mentor_id).await;
+            ok(
+                &app,
+                "POST",
+                &format!("/api/v1/mentorships/{pair}/accept"),
+                &mentor,
+                json!({}),
+            )
+            .await;
+            let at = app.state.clock.now() - Duration::hours(1);
+            held(&app, &pair, &mentee, at, Some(4)).await;
+        }
+        let paths = [
+            (format!("/api/v1/programs/{program}/report"), false),
+            (format!("/api/v1/programs/{program}/report.csv"), false),
+            (
+                format!("/api/v1/programs/{program}/report.svg?chart=health"),
+                false,
+            ),
+            (format!("/programs/{program}/dashboard"), true),
+        ];
+        let mut this = Vec::new();
+        for (path, page) in &paths {
+            this.push(statements_of(&app, path, &admin, *page).await);
+        }
+        counted.push(this);
+    }
+    assert!(
+        counted[0].iter().all(|n| *n > 0),
+        "statements are counted: {counted:?}"
+    );
+    assert_eq!(
+        counted[0], counted[1],
+        "three pairs or six, as many statements"
+    );
+}

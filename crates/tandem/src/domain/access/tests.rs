@@ -264,6 +264,14 @@ fn program_acts_follow_their_rule() {
         Err(Denied::Hidden("round"))
     ));
     assert!(program_access(viewer(COORDINATOR), &none, ProgramAct::OpenRound).is_ok());
+    assert!(program_access(viewer(COORDINATOR), &none, ProgramAct::Report).is_ok());
+    assert_eq!(
+        program_access(someone, &mentee, ProgramAct::Report),
+        Err(Denied::Forbidden(
+            "only this program's coordinators can do this"
+        )),
+        "participants do not read the program's report"
+    );
     assert!(program_access(viewer(COORDINATOR), &none, ProgramAct::AppointCoordinator).is_err());
     assert!(program_access(someone, &mentee, ProgramAct::BrowseMentors).is_ok());
     assert!(program_access(someone, &none, ProgramAct::BrowseMentors).is_err());
