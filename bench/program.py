@@ -125,9 +125,12 @@ class Loader:
 
 def program_row(pid, name, cadence=14, expiry=14):
     return (pid, name, "", "traditional", "corporate", "2026-01-01", "2027-12-31", 5, cadence, 1,
-            expiry, 12, "{}", ts(NOW - timedelta(days=400)))
+            expiry, 12, WEIGHTS, ts(NOW - timedelta(days=400)))
 
 
+WEIGHTS = json.dumps({c: 5 for c in ["skills", "field", "values", "seniority", "interests",
+                                       "background", "learning_style", "meeting_preference",
+                                       "availability", "timezone"]})
 PROGRAM_COLUMNS = ["id", "name", "description", "kind", "context", "starts_on", "ends_on",
                    "mentor_capacity", "cadence_days", "max_mentors_per_mentee",
                    "request_expiry_days", "max_timezone_gap_hours", "weights", "created_at"]
@@ -258,9 +261,10 @@ def get(url, token, want_json):
 
 def serve(load, work):
     port = free_port()
+    log = open(os.path.join(work, "server.log"), "w")
     proc = subprocess.Popen([TANDEM, "serve", "--database-url", load.url, "--bind",
                              f"127.0.0.1:{port}", "--outbox-dir", os.path.join(work, "outbox")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -8,6 +8,30 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+/// Indexes for the report: (name, table, columns).
+const INDEXES: &[(&str, &str, &[&str])] = &[
+    (
+        "idx_mentorships_program",
+        "mentorships",
+        &["program_id", "status"],
+    ),
+    (
+        "idx_meetings_held",
+        "meetings",
+        &["mentorship_id", "status", "starts_at"],
+    ),
+    (
+        "idx_feedback_ratings",
+        "feedback",
+        &["mentorship_id", "rating"],
+    ),
+    (
+        "idx_milestones_status",
+        "milestones",
+        &["mentorship_id", "status"],
+    ),
+];
+
 fn fk(
     from: &'static str,
     col: &'static str,
@@ -25,16 +49,16 @@ fn fk(
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, SetNull};
-        // A program's relationships, read whole by its report.
-        m.create_index(
-            Index::create()
-                .name("idx_mentorships_program")
-                .table("mentorships")
-                .col("program_id")
-                .col("status")
-                .to_owned(),
-        )
-        .await?;
+        // A program's relationships, read whole by its report, and what the
+        // report counts of each, from the index alone.
+        for (name, table, cols) in INDEXES {
+            let mut idx = Index::create();
+            idx.name(*name).table(*table);
+            for c in *cols {
+                idx.col(*c);
+            }
+            m.create_index(idx.to_owned()).await?;
+        }
         m.create_table(
             Table::create()
                 .table("checkin_plans")
@@ -186,6 +210,10 @@ impl MigrationTrait for Migration {
             "checkin_plans",
         ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
+        }
+        for (name, table, _) in INDEXES {
+            m.drop_index(Index::drop().name(*name).table(*table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -223,6 +223,7 @@ pub async fn gather(
     let program = ProgramId(&record.program.id);
     let now = state.clock.now();
     let db = state.store.read();
+    let started = std::time::Instant::now();
     let facts = store::relationship_facts(db, Scope::Program(program), now).await?;
     let enrolments = store::enrolments_of(db, program).await?;
     let seats = store::seats_of(db, program).await?;
@@ -527,6 +528,12 @@ pub async fn gather(
         },
         to_act_on: to_act,
     };
+    tracing::debug!(
+        program = %record.program.id,
+        relationships = facts.len(),
+        took_ms = started.elapsed().as_millis() as u64,
+        "program report built"
+    );
     Ok(ReportData {
         report,
         per_month: fill_months(per_month, now),
