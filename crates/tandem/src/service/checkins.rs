@@ -484,9 +484,11 @@ pub async fn survey(
         ProgramId(&rel.record.m.program_id),
         MentorshipId(id),
         caller.person(),
-        input.rating as i32,
-        input.recommend,
-        comment,
+        store::NewSurvey {
+            rating: input.rating as i32,
+            recommend: input.recommend,
+            comment,
+        },
         now,
     )
     .await?;

@@ -423,15 +423,20 @@ pub async fn survey_of(
         .await
 }
 
+/// A participant's answer to the end survey.
+pub struct NewSurvey {
+    pub rating: i32,
+    pub recommend: bool,
+    pub comment: String,
+}
+
 /// Records a survey answer.
 pub async fn add_survey(
     db: &impl ConnectionTrait,
     program: ProgramId<'_>,
     mentorship: MentorshipId<'_>,
     person: PersonId<'_>,
-    rating: i32,
-    recommend: bool,
-    comment: String,
+    answer: NewSurvey,
     at: DateTime<Utc>,
 ) -> Result<survey::Model, DbErr> {
     survey::Model {
@@ -439,9 +444,9 @@ pub async fn add_survey(
         program_id: program.as_str().to_string(),
         mentorship_id: mentorship.as_str().to_string(),
         user_id: Some(person.as_str().to_string()),
-        rating,
-        recommend,
-        comment,
+        rating: answer.rating,
+        recommend: answer.recommend,
+        comment: answer.comment,
         created_at: at,
     }
     .into_active_model()

@@ -165,10 +165,6 @@ impl Store {
                         // What is deleted is overwritten, so an erased person's
                         // words do not linger in free pages of the file.
                         .pragma("secure_delete", "ON")
-                        // Reads of a whole program (its report) go through the
-                        // file mapped in memory instead of a read call per page;
-                        // the mapping is shared by every connection.
-                        .pragma("mmap_size", "268435456")
                         .busy_timeout(Duration::from_secs(30))
                 });
         } else {
