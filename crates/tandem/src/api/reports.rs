@@ -1,6 +1,6 @@
 //! A program's report, its CSVs and charts, its check-ins, and the end survey.
 use super::{created, ApiJson, ApiQuery};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
 use crate::service::checkins::{
@@ -84,6 +84,7 @@ async fn report_csv(
 #[into_params(parameter_in = Query)]
 struct ChartQuery {
     /// `funnel` (the default), `meetings_per_month`, `health` or `retention`.
+    #[param(value_type = Option<crate::domain::wire::Chart>)]
     chart: Option<String>,
 }
 
@@ -121,7 +122,7 @@ async fn enrolments_csv(
     ))
 }
 
-/// The program's check-ins (its coordinators); 404 when none are set.
+/// The program's check-ins (its coordinators): no questions while none are set.
 #[utoipa::path(get, path = "/api/v1/programs/{id}/checkins", tag = "checkins", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = CheckinPlanOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_checkins(
@@ -129,10 +130,7 @@ async fn get_checkins(
     caller: Caller,
     Path(id): Path<String>,
 ) -> AppResult<Json<CheckinPlanOut>> {
-    checkins::plan(&state, &caller, &id)
-        .await?
-        .map(Json)
-        .ok_or(AppError::NotFound("check-in plan"))
+    Ok(Json(checkins::plan_or_none(&state, &caller, &id).await?))
 }
 
 /// Set the program's check-ins: first after `first_after_days` (default 30), then every

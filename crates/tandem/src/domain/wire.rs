@@ -85,6 +85,15 @@ wire_enum!(
     MeetingPreference { Video = "video", InPerson = "in_person", Phone = "phone", Chat = "chat", Any = "any" }
 );
 wire_enum!(
+    /// One of the program report's charts (`report.svg?chart=`).
+    Chart {
+        Funnel = "funnel",
+        MeetingsPerMonth = "meetings_per_month",
+        Health = "health",
+        Retention = "retention",
+    }
+);
+wire_enum!(
     /// A check-in question's kind: a 1–5 scale or a short text.
     QuestionKind { Scale = "scale", Text = "text" }
 );

@@ -151,6 +151,23 @@ pub async fn plan(
         .map(CheckinPlanOut::from))
 }
 
+/// A program's plan, or while none is set the defaults with no questions (no
+/// check-in is asked then).
+pub async fn plan_or_none(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+) -> AppResult<CheckinPlanOut> {
+    Ok(plan(state, caller, program_id)
+        .await?
+        .unwrap_or_else(|| CheckinPlanOut {
+            program_id: program_id.to_string(),
+            first_after_days: FIRST_AFTER_DAYS,
+            every_days: 30,
+            questions: Vec::new(),
+        }))
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CheckinOut {
     pub id: String,

@@ -64,7 +64,7 @@ pub async fn program_dashboard(
         .await
         .map_err(me.fail())?;
     let mut charts = Vec::new();
-    for kind in ChartKind::ALL {
+    for &kind in ChartKind::ALL {
         let chart = charts::chart(&data, kind);
         let svg = charts::svg(&chart).map_err(me.fail())?;
         charts.push(ChartView {

@@ -9,43 +9,11 @@ use crate::state::AppState;
 use askama::Template;
 
 /// Which chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartKind {
-    Funnel,
-    MeetingsPerMonth,
-    Health,
-    Retention,
-}
+pub use crate::domain::wire::Chart as ChartKind;
 
-impl ChartKind {
-    pub const ALL: [ChartKind; 4] = [
-        ChartKind::Funnel,
-        ChartKind::MeetingsPerMonth,
-        ChartKind::Health,
-        ChartKind::Retention,
-    ];
-
-    pub fn parse(raw: &str) -> AppResult<ChartKind> {
-        match raw {
-            "funnel" => Ok(ChartKind::Funnel),
-            "meetings_per_month" => Ok(ChartKind::MeetingsPerMonth),
-            "health" => Ok(ChartKind::Health),
-            "retention" => Ok(ChartKind::Retention),
-            _ => Err(AppError::field(
-                "chart",
-                "must be one of: funnel, meetings_per_month, health, retention",
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChartKind::Funnel => "funnel",
-            ChartKind::MeetingsPerMonth => "meetings_per_month",
-            ChartKind::Health => "health",
-            ChartKind::Retention => "retention",
-        }
-    }
+/// The chart named in a request: 422 naming `chart` for any other name.
+pub fn chart_named(raw: &str) -> AppResult<ChartKind> {
+    ChartKind::parse(raw).map_err(|e| AppError::field("chart", e))
 }
 
 /// One bar: its label, its value in words, and how long it is (0–1).
@@ -335,6 +303,6 @@ pub async fn report_svg(
     kind: &str,
 ) -> AppResult<String> {
     let data = gather(state, caller, program_id, false).await?;
-    let kind = ChartKind::parse(kind)?;
+    let kind = chart_named(kind)?;
     svg(&chart(&data, kind))
 }
