@@ -92,6 +92,26 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// `201 Created` with a JSON body.
+/// A text file to save (a calendar, a CSV, an SVG), of this type, named `name`
+/// with anything but letters, digits and `-_.` left out.
+pub fn file_response(body: String, kind: &str, name: &str) -> impl IntoResponse {
+    let name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+        .collect();
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+}
+
 pub fn created<T: serde::Serialize>(body: T) -> (StatusCode, axum::Json<T>) {
     (StatusCode::CREATED, axum::Json(body))
 }

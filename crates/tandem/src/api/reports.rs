@@ -10,7 +10,7 @@ use crate::service::paging::Listing;
 use crate::service::reports::{self, charts, ProgramReport};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -30,26 +30,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(survey))
 }
 
-/// A text file to save, of this type.
+/// A report file: never kept by a cache, since the figures move with every change.
 fn file(body: String, kind: &'static str, name: String) -> impl IntoResponse {
     (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
+        [(header::CACHE_CONTROL, "no-store")],
+        super::file_response(body, kind, &name),
     )
-}
-
-fn safe_name(id: &str) -> String {
-    id.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect()
 }
 
 /// The program's report (its coordinators): figures, retention, answer times, what
@@ -76,7 +62,7 @@ async fn report_csv(
     Ok(file(
         body,
         "text/csv; charset=utf-8",
-        format!("report-{}.csv", safe_name(&id)),
+        format!("report-{id}.csv"),
     ))
 }
 
@@ -99,11 +85,7 @@ async fn report_svg(
 ) -> AppResult<impl IntoResponse> {
     let kind = q.chart.unwrap_or_else(|| "funnel".into());
     let body = charts::report_svg(&state, &caller, &id, &kind).await?;
-    Ok(file(
-        body,
-        "image/svg+xml",
-        format!("{}.svg", safe_name(&kind)),
-    ))
+    Ok(file(body, "image/svg+xml", format!("{kind}.svg")))
 }
 
 /// The enrolment list (its coordinators): who, in which role, since when, matched or not.
@@ -118,7 +100,7 @@ async fn enrolments_csv(
     Ok(file(
         body,
         "text/csv; charset=utf-8",
-        format!("enrolments-{}.csv", safe_name(&id)),
+        format!("enrolments-{id}.csv"),
     ))
 }
 

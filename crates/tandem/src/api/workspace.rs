@@ -24,7 +24,7 @@ use crate::service::progress::{self, ProgressOut, TimelineEvent};
 use crate::service::workspace::{self, WaitingOut, WorkspaceOut};
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -285,24 +285,7 @@ async fn invite(
 
 /// A calendar answer, named for saving.
 pub fn ics_response(body: String, name: &str) -> impl IntoResponse {
-    let name: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
-        .collect();
-    (
-        StatusCode::OK,
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}\""),
-            ),
-        ],
-        body,
-    )
+    super::file_response(body, "text/calendar; charset=utf-8", name)
 }
 
 /// The secret address of your personal calendar feed.

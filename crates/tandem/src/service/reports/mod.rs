@@ -283,37 +283,47 @@ pub async fn gather(
 
     for f in &facts {
         let status = status_now(f, now);
-        // A request merged into its mentor's group: asked, and answered when merged;
-        // the group is the relationship.
-        if status == S::Merged {
-            if let Some(id) = f.mentor_id.as_deref() {
-                requested.extend(
-                    mentees_of
-                        .get(f.mentorship_id.as_str())
-                        .into_iter()
-                        .flatten()
-                        .map(|(m, _)| *m),
-                );
-                if let Some(at) = f.ended_at {
-                    let h = hours(f.created_at, at);
-                    answer_hours.push(h);
-                    by_mentor
-                        .entry(id)
-                        .or_insert_with(|| {
-                            (f.mentor_name.clone().unwrap_or_default(), Vec::new(), 0)
-                        })
-                        .1
-                        .push(h);
-                }
-            }
-            continue;
-        }
-        *statuses.entry(status.as_str().to_string()).or_default() += 1;
         let seated = mentees_of.get(f.mentorship_id.as_str());
         let seated_ids = seated.into_iter().flatten().map(|(id, _)| *id);
         if f.origin == crate::domain::wire::Origin::Request {
             requested.extend(seated_ids.clone());
         }
+        // Requests and their answers. A group (a relationship the first accepted
+        // request opened) was never asked itself: it starts as it is made.
+        let group = f.started_at == Some(f.created_at);
+        if f.origin == crate::domain::wire::Origin::Request && !group {
+            // A request merged into its mentor's group was answered when merged.
+            let answered_at = match status {
+                S::Declined | S::Merged => f.ended_at,
+                _ => f.started_at,
+            };
+            if let Some(mentor) = f.mentor_id.as_deref() {
+                let entry = by_mentor
+                    .entry(mentor)
+                    .or_insert_with(|| (f.mentor_name.clone().unwrap_or_default(), Vec::new(), 0));
+                if let Some(at) = answered_at {
+                    let h = hours(f.created_at, at);
+                    answer_hours.push(h);
+                    entry.1.push(h);
+                } else if status == S::Requested {
+                    entry.2 += 1;
+                }
+            }
+            if status == S::Requested {
+                to_act.waiting_requests.push(Waiting {
+                    mentorship_id: f.mentorship_id.clone(),
+                    mentor: f.mentor_name.clone(),
+                    mentees: names_of(&f.mentorship_id),
+                    hours_waiting: (now - f.created_at).num_hours(),
+                    expires_at: f.expires_at,
+                });
+            }
+        }
+        // The group is the relationship, not the requests merged into it.
+        if status == S::Merged {
+            continue;
+        }
+        *statuses.entry(status.as_str().to_string()).or_default() += 1;
         if matches!(status, S::Requested | S::Proposed | S::Active | S::Paused) {
             in_play.extend(seated_ids.clone());
         }
@@ -346,36 +356,6 @@ pub async fn gather(
         achieved += f.milestones_achieved;
         rating_sum += f.rating_sum;
         ratings += f.ratings;
-        // Requests and their answers. A group (a relationship the first accepted
-        // request opened) was never asked itself: it starts as it is made.
-        let group = f.started_at == Some(f.created_at);
-        if f.origin == crate::domain::wire::Origin::Request && !group {
-            let answered_at = match status {
-                S::Declined => f.ended_at,
-                _ => f.started_at,
-            };
-            if let Some(mentor) = f.mentor_id.as_deref() {
-                let entry = by_mentor
-                    .entry(mentor)
-                    .or_insert_with(|| (f.mentor_name.clone().unwrap_or_default(), Vec::new(), 0));
-                if let Some(at) = answered_at {
-                    let h = hours(f.created_at, at);
-                    answer_hours.push(h);
-                    entry.1.push(h);
-                } else if status == S::Requested {
-                    entry.2 += 1;
-                }
-            }
-            if status == S::Requested {
-                to_act.waiting_requests.push(Waiting {
-                    mentorship_id: f.mentorship_id.clone(),
-                    mentor: f.mentor_name.clone(),
-                    mentees: names_of(&f.mentorship_id),
-                    hours_waiting: (now - f.created_at).num_hours(),
-                    expires_at: f.expires_at,
-                });
-            }
-        }
         let line = |since| PairLine {
             mentorship_id: f.mentorship_id.clone(),
             mentor: f.mentor_name.clone(),
