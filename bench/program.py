@@ -311,7 +311,11 @@ def report(args):
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=20)
-            load.drop()
+            if args.keep:
+                print(f"{database}: kept at {load.url} (program {pid}, coordinator {email})",
+                      file=sys.stderr)
+            else:
+                load.drop()
     print(f"\n{args.relationships:,} relationships, {args.meetings:,} meetings; "
           f"{args.repeat} requests each after one warm-up\n")
     print("| database | read | median ms | slowest ms | size |")
@@ -408,7 +412,10 @@ def jobs(args):
                 rows.append((database, run, seconds, mib, done))
                 print(database, run, seconds, mib, json.dumps(done), file=sys.stderr)
         finally:
-            load.drop()
+            if args.keep:
+                print(f"{database}: kept at {load.url}", file=sys.stderr)
+            else:
+                load.drop()
     print(f"\n`tandem jobs run` over {args.relationships:,} relationships\n")
     print("| database | run | wall s | peak MiB | done |")
     print("|---|---|---:|---:|---|")
@@ -426,9 +433,12 @@ def main():
     r.add_argument("--meetings", type=int, default=200_000)
     r.add_argument("--repeat", type=int, default=10)
     r.add_argument("--databases", default="sqlite,postgres")
+    r.add_argument("--keep", action="store_true",
+                   help="keep each database loaded (to read the statements' plans)")
     j = sub.add_parser("jobs", help="one run of every job over many relationships")
     j.add_argument("--relationships", type=int, default=100_000)
     j.add_argument("--databases", default="sqlite,postgres")
+    j.add_argument("--keep", action="store_true", help="keep each database loaded")
     args = p.parse_args()
     if not os.path.exists(TANDEM):
         sys.exit("build first: cargo build --release")

@@ -12,6 +12,7 @@ mod m0008_versions;
 mod m0009_notices;
 mod m0010_away;
 mod m0011_checkins;
+mod m0012_counts;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_notices::Migration),
             Box::new(m0010_away::Migration),
             Box::new(m0011_checkins::Migration),
+            Box::new(m0012_counts::Migration),
         ]
     }
 }

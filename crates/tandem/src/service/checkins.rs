@@ -13,6 +13,7 @@ use crate::service::relationship;
 use crate::state::AppState;
 use crate::store::checkins::{self as store, NewCheckin, Plan};
 use crate::store::entities::checkin_question;
+use crate::store::notices;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -396,8 +397,19 @@ pub async fn create_due(state: &AppState) -> AppResult<u64> {
     let now = state.clock.now();
     let today = now.date_naive();
     let db = state.store.read();
-    let plans: HashMap<String, (i64, i64)> = store::plans(db)
-        .await?
+    let plans = store::plans(db).await?;
+    // Check-ins fall due by the day: the day's work is done by its first run,
+    // and done again only when a plan changes (a run every minute otherwise
+    // reads every running relationship for nothing). A relationship that starts
+    // or resumes later that day is due no earlier than the next.
+    let Some(changed) = plans.iter().map(|p| p.updated_at).max() else {
+        return Ok(0);
+    };
+    let key = format!("checkins_created:{today}:{}", changed.timestamp_millis());
+    if notices::is_claimed(db, &key).await? {
+        return Ok(0);
+    }
+    let plans: HashMap<String, (i64, i64)> = plans
         .into_iter()
         .map(|p| {
             (
@@ -406,9 +418,6 @@ pub async fn create_due(state: &AppState) -> AppResult<u64> {
             )
         })
         .collect();
-    if plans.is_empty() {
-        return Ok(0);
-    }
     let running = store::running(db).await?;
     let latest = store::latest_due(db).await?;
     let mut due = Vec::new();
@@ -432,10 +441,14 @@ pub async fn create_due(state: &AppState) -> AppResult<u64> {
             });
         }
     }
-    if due.is_empty() {
+    let tx = state.store.write().await?;
+    // Another server's run of the same day went first: its check-ins stand.
+    if notices::claim(&tx, std::slice::from_ref(&key), now)
+        .await?
+        .is_empty()
+    {
         return Ok(0);
     }
-    let tx = state.store.write().await?;
     let made = store::create(&tx, &due, now).await?;
     tx.commit().await?;
     Ok(made)

@@ -137,6 +137,14 @@ pub async fn claim(
     Ok(claimed)
 }
 
+/// Whether the piece of work with this key is recorded as done.
+pub async fn is_claimed(db: &impl ConnectionTrait, key: &str) -> Result<bool, DbErr> {
+    Ok(notice::Entity::find_by_id(key.to_string())
+        .one(db)
+        .await?
+        .is_some())
+}
+
 /// Records the health each relationship's participants are alerted to now, and
 /// returns the relationships whose recorded health changed (or was none): those
 /// to alert. Same transaction rules as `claim`.

@@ -620,7 +620,10 @@ async fn a_close_asks_for_reflection_survey_and_what_next(app: TestApp, smtp: Sm
     assert_eq!(r["early_closure_rate"], 0.0);
 }
 
-crate::on_both_databases!(the_report_runs_as_many_statements_whatever_the_program_size);
+crate::on_both_databases!(
+    the_report_runs_as_many_statements_whatever_the_program_size,
+    the_kept_counts_match_a_recount,
+);
 
 /// Statements one GET runs (with the read cache off, every read is counted).
 async fn statements_of(app: &TestApp, path: &str, token: &str, page: bool) -> u64 {
@@ -682,4 +685,120 @@ async fn the_report_runs_as_many_statements_whatever_the_program_size(app: TestA
         counted[0], counted[1],
         "three pairs or six, as many statements"
     );
+}
+
+/// `(mismatched relationships, relationships counted, meetings held in the
+/// kept months, mismatched months)`: the counts the database keeps as things
+/// change, against the same counted afresh from the tables.
+async fn counts_against_a_recount(app: &TestApp) -> (i64, i64, i64, i64) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.state.store.read();
+    let backend = db.get_database_backend();
+    let month = match backend {
+        sea_orm::DatabaseBackend::Postgres => "to_char(x.starts_at AT TIME ZONE 'UTC', 'YYYY-MM')",
+        _ => "substr(x.starts_at, 1, 7)",
+    };
+    let held = |what: &str| {
+        format!("(SELECT {what} FROM meetings x WHERE x.mentorship_id = c.mentorship_id AND x.status = 'held')")
+    };
+    let of = |table: &str, what: &str, and: &str| {
+        format!("(SELECT {what} FROM {table} x WHERE x.mentorship_id = c.mentorship_id {and})")
+    };
+    let relationships = format!(
+        "SELECT count(*) AS n, coalesce(sum(CASE WHEN c.held = {} AND c.first_held_at IS NOT DISTINCT FROM {} \
+         AND c.last_held_at IS NOT DISTINCT FROM {} AND c.rating_sum = {} AND c.ratings = {} \
+         AND c.milestones = {} AND c.achieved = {} AND c.mentees = {} AND c.signed = {} \
+         THEN 0 ELSE 1 END), 0) AS wrong \
+         FROM relationship_counts c",
+        held("count(*)"),
+        held("min(x.starts_at)"),
+        held("max(x.starts_at)"),
+        of("feedback", "coalesce(sum(x.rating), 0)", ""),
+        of("feedback", "count(x.rating)", ""),
+        of("milestones", "count(*)", ""),
+        of("milestones", "count(*)", "AND x.status = 'achieved'"),
+        of("mentorship_mentees", "count(x.mentee_id)", ""),
+        of("agreement_signatures", "count(*)", ""),
+    )
+    .replace(
+        "IS NOT DISTINCT FROM",
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            "IS NOT DISTINCT FROM"
+        } else {
+            "IS"
+        },
+    );
+    let months = format!(
+        "SELECT coalesce(sum(k.held), 0) AS kept, \
+         (SELECT count(*) FROM program_month_counts k FULL OUTER JOIN \
+           (SELECT r.program_id, {month} AS month, count(*) AS held FROM meetings x \
+            JOIN mentorships r ON r.id = x.mentorship_id WHERE x.status = 'held' \
+            GROUP BY r.program_id, {month}) f \
+           ON f.program_id = k.program_id AND f.month = k.month \
+          WHERE coalesce(k.held, 0) <> coalesce(f.held, 0)) AS wrong \
+         FROM program_month_counts k"
+    );
+    let one = |sql: String| async move {
+        db.query_one_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let r = one(relationships).await;
+    let m = one(months).await;
+    let n = |r: &sea_orm::QueryResult, c: &str| tandem::store::reports::count(r, c).unwrap();
+    (n(&r, "wrong"), n(&r, "n"), n(&m, "kept"), n(&m, "wrong"))
+}
+
+/// The report reads counts the database keeps as meetings, feedback,
+/// milestones, seats and signatures change. After the demo's months of history
+/// (meetings held and cancelled, feedback, milestones, signatures, pairs ended)
+/// and a mentee's erasure (their seat emptied, their milestones gone), every
+/// kept count equals the same counted afresh.
+async fn the_kept_counts_match_a_recount(app: TestApp) {
+    tandem::demo::seed(&app.state).await.unwrap();
+    let (wrong, relationships, held, wrong_months) = counts_against_a_recount(&app).await;
+    assert!(
+        relationships > 5 && held > 20,
+        "{relationships} relationships, {held} held"
+    );
+    assert_eq!((wrong, wrong_months), (0, 0), "after the demo's history");
+
+    // A mentee in an active pair with milestones erases their account.
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.state.store.read();
+    let email: String = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT u.email AS email FROM users u \
+             JOIN mentorship_mentees s ON s.mentee_id = u.id \
+             JOIN relationship_counts c ON c.mentorship_id = s.mentorship_id \
+             WHERE c.milestones > 0 AND c.held > 0 ORDER BY c.milestones DESC, u.email LIMIT 1",
+        ))
+        .await
+        .unwrap()
+        .expect("a mentee with milestones")
+        .try_get("", "email")
+        .unwrap();
+    let (s, login) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": email, "password": tandem::demo::DEMO_PASSWORD})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{login}");
+    let token = login["token"].as_str().unwrap().to_string();
+    let (s, e) = app
+        .call(
+            Method::DELETE,
+            "/api/v1/me",
+            Some(&token),
+            Some(json!({"password": tandem::demo::DEMO_PASSWORD})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
+    let (wrong, _, _, wrong_months) = counts_against_a_recount(&app).await;
+    assert_eq!((wrong, wrong_months), (0, 0), "after an erasure");
 }

@@ -53,7 +53,8 @@ pub async fn report_csv(state: &AppState, caller: &Caller, program_id: &str) -> 
         ]
         .map(String::from),
     )?;
-    for (f, mentees, health) in &data.rows {
+    for &(i, health) in &data.rows {
+        let f = &data.facts[i];
         let status = status_now(f, now);
         let reached = match status {
             S::Proposed | S::Active | S::Paused | S::Completed | S::Ended => true,
@@ -73,8 +74,13 @@ pub async fn report_csv(state: &AppState, caller: &Caller, program_id: &str) -> 
             &mut w,
             &[
                 f.mentorship_id.clone(),
-                cell(f.mentor_name.as_deref().unwrap_or("")),
-                cell(&mentees.join(";")),
+                cell(
+                    &f.mentor_id
+                        .as_deref()
+                        .map(|id| data.names.of(id))
+                        .unwrap_or_default(),
+                ),
+                cell(&data.names.all(&f.mentee_ids).join(";")),
                 status.as_str().to_string(),
                 f.started_at
                     .map(|s| s.date_naive().to_string())
@@ -102,7 +108,6 @@ pub async fn enrolments_csv(
     let now = state.clock.now();
     let enrolments = store::enrolments_of(db, program).await?;
     let facts = store::relationship_facts(db, store::Scope::Program(program), now).await?;
-    let seats = store::seats_of(db, program).await?;
     let started: HashSet<&str> = facts
         .iter()
         .filter(|f| {
@@ -123,12 +128,12 @@ pub async fn enrolments_csv(
             matched.insert((m, Role::Mentor));
         }
     }
-    for s in &seats {
-        if let (true, Some(m)) = (
-            started.contains(s.mentorship_id.as_str()),
-            s.mentee_id.as_deref(),
-        ) {
-            matched.insert((m, Role::Mentee));
+    for f in facts
+        .iter()
+        .filter(|f| started.contains(f.mentorship_id.as_str()))
+    {
+        for id in &f.mentee_ids {
+            matched.insert((id.as_str(), Role::Mentee));
         }
     }
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -169,12 +169,59 @@ pub struct ReportData {
     pub report: ProgramReport,
     /// Held meetings per month over the last year: ("2027-03", count).
     pub per_month: Vec<(String, i64)>,
-    /// Each relationship's facts and mentees' names, for the CSV.
-    pub rows: Vec<(FactsRow, Vec<String>, Health)>,
+    /// Each relationship's facts, for the CSV.
+    pub facts: Vec<FactsRow>,
+    /// The relationships the report counts (not requests merged into a group):
+    /// their place in `facts` and their health.
+    pub rows: Vec<(usize, Health)>,
+    /// The names of the people in them.
+    pub names: Names,
     /// Check-in texts, pooled, from five answered check-ins on (when asked for).
     pub texts: Vec<String>,
     /// End-survey comments, pooled, from five answers on (when asked for).
     pub comments: Vec<String>,
+}
+
+/// The names of the people in a program's relationships.
+pub struct Names(HashMap<String, String>);
+
+impl Names {
+    /// From the program's enrolments, which hold everyone in its relationships;
+    /// anyone missing there (none, as Tandem enrols before it pairs) read by id.
+    async fn find(
+        db: &impl sea_orm::ConnectionTrait,
+        facts: &[FactsRow],
+        enrolments: &[store::EnrolmentRow],
+    ) -> AppResult<Names> {
+        let mut names: HashMap<String, String> = enrolments
+            .iter()
+            .map(|e| (e.user_id.clone(), e.name.clone()))
+            .collect();
+        let missing: Vec<String> = facts
+            .iter()
+            .flat_map(|f| f.mentor_id.iter().chain(&f.mentee_ids))
+            .filter(|id| !names.contains_key(id.as_str()))
+            .cloned()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if !missing.is_empty() {
+            names.extend(crate::store::accounts::names_of(db, &missing).await?);
+        }
+        Ok(Names(names))
+    }
+
+    /// Their name, or "a former member" for an account since erased.
+    pub fn of(&self, id: &str) -> String {
+        self.0
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| "a former member".into())
+    }
+
+    pub fn all(&self, ids: &[String]) -> Vec<String> {
+        ids.iter().map(|id| self.of(id)).collect()
+    }
 }
 
 /// The status as people read it: a request past its expiry is `expired`.
@@ -224,10 +271,19 @@ pub async fn gather(
     let now = state.clock.now();
     let db = state.store.read();
     let started = std::time::Instant::now();
-    let facts = store::relationship_facts(db, Scope::Program(program), now).await?;
-    let enrolments = store::enrolments_of(db, program).await?;
-    let seats = store::seats_of(db, program).await?;
-    let per_month = store::held_per_month(db, program, now - Duration::days(365)).await?;
+    // The two large reads at once, each on a connection of its own.
+    let (facts, enrolments) = tokio::try_join!(
+        store::relationship_facts(db, Scope::Program(program), now),
+        store::enrolments_of(db, program),
+    )?;
+    // This month and the eleven before it.
+    let since = now
+        .date_naive()
+        .checked_sub_months(chrono::Months::new(11))
+        .unwrap_or(now.date_naive())
+        .format("%Y-%m")
+        .to_string();
+    let per_month = store::held_per_month(db, program, &since).await?;
     let survey = crate::store::checkins::survey_totals(db, program).await?;
     let (checkins, texts) = checkins::aggregate(db, program, with_texts).await?;
     let mut comments = if with_texts && survey.answers >= checkins::MIN_FOR_TEXTS {
@@ -237,22 +293,9 @@ pub async fn gather(
     };
     comments.sort();
 
-    let mut mentees_of: HashMap<&str, Vec<(&str, String)>> = HashMap::new();
-    for s in &seats {
-        if let Some(id) = s.mentee_id.as_deref() {
-            let name = s.name.clone().unwrap_or_else(|| "a former member".into());
-            mentees_of
-                .entry(s.mentorship_id.as_str())
-                .or_default()
-                .push((id, name));
-        }
-    }
-    let names_of = |id: &str| -> Vec<String> {
-        mentees_of
-            .get(id)
-            .map(|v| v.iter().map(|(_, n)| n.clone()).collect())
-            .unwrap_or_default()
-    };
+    let names = Names::find(db, &facts, &enrolments).await?;
+    let names_of = |f: &FactsRow| -> Vec<String> { names.all(&f.mentee_ids) };
+    let mentor_of = |f: &FactsRow| f.mentor_id.as_deref().map(|id| names.of(id));
 
     let mentee_enrolled: HashMap<&str, &store::EnrolmentRow> = enrolments
         .iter()
@@ -281,10 +324,9 @@ pub async fn gather(
     let mut to_act = ToActOn::default();
     let mut rows = Vec::with_capacity(facts.len());
 
-    for f in &facts {
+    for (i, f) in facts.iter().enumerate() {
         let status = status_now(f, now);
-        let seated = mentees_of.get(f.mentorship_id.as_str());
-        let seated_ids = seated.into_iter().flatten().map(|(id, _)| *id);
+        let seated_ids = f.mentee_ids.iter().map(String::as_str);
         if f.origin == crate::domain::wire::Origin::Request {
             requested.extend(seated_ids.clone());
         }
@@ -300,7 +342,7 @@ pub async fn gather(
             if let Some(mentor) = f.mentor_id.as_deref() {
                 let entry = by_mentor
                     .entry(mentor)
-                    .or_insert_with(|| (f.mentor_name.clone().unwrap_or_default(), Vec::new(), 0));
+                    .or_insert_with(|| (names.of(mentor), Vec::new(), 0));
                 if let Some(at) = answered_at {
                     let h = hours(f.created_at, at);
                     answer_hours.push(h);
@@ -312,8 +354,8 @@ pub async fn gather(
             if status == S::Requested {
                 to_act.waiting_requests.push(Waiting {
                     mentorship_id: f.mentorship_id.clone(),
-                    mentor: f.mentor_name.clone(),
-                    mentees: names_of(&f.mentorship_id),
+                    mentor: mentor_of(f),
+                    mentees: names_of(f),
                     hours_waiting: (now - f.created_at).num_hours(),
                     expires_at: f.expires_at,
                 });
@@ -358,8 +400,8 @@ pub async fn gather(
         ratings += f.ratings;
         let line = |since| PairLine {
             mentorship_id: f.mentorship_id.clone(),
-            mentor: f.mentor_name.clone(),
-            mentees: names_of(&f.mentorship_id),
+            mentor: mentor_of(f),
+            mentees: names_of(f),
             since,
             end_reason: f.end_reason,
         };
@@ -371,7 +413,11 @@ pub async fn gather(
                 }
                 if f.started_at.is_some_and(|s| now - s >= Duration::days(30)) {
                     old_active += 1;
-                    met_recently += u64::from(f.held_last_30_days > 0);
+                    // Held meetings are in the past: the last one tells.
+                    met_recently += u64::from(
+                        f.last_held_at
+                            .is_some_and(|t| t <= now && now - t <= Duration::days(30)),
+                    );
                 }
             }
             S::Paused => to_act.paused.push(line(f.started_at)),
@@ -397,12 +443,12 @@ pub async fn gather(
                         .map(|r| crate::domain::progress::reason_words(*r, f.cadence_days))
                         .collect(),
                     reasons,
-                    mentor: f.mentor_name.clone(),
-                    mentees: names_of(&f.mentorship_id),
+                    mentor: mentor_of(f),
+                    mentees: names_of(f),
                 });
             }
         }
-        rows.push((f.clone(), names_of(&f.mentorship_id), h));
+        rows.push((i, h));
     }
     for h in [Health::OnTrack, Health::AtRisk, Health::Stalled] {
         healths.entry(h.as_str().to_string()).or_default();
@@ -517,7 +563,9 @@ pub async fn gather(
     Ok(ReportData {
         report,
         per_month: fill_months(per_month, now),
+        facts,
         rows,
+        names,
         texts,
         comments,
     })
