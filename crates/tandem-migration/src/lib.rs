@@ -13,6 +13,7 @@ mod m0009_notices;
 mod m0010_away;
 mod m0011_checkins;
 mod m0012_counts;
+mod m0013_admin;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_away::Migration),
             Box::new(m0011_checkins::Migration),
             Box::new(m0012_counts::Migration),
+            Box::new(m0013_admin::Migration),
         ]
     }
 }

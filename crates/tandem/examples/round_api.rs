@@ -93,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
     let login = accounts::login(
         state,
         "127.0.0.1",
+        "round_api",
         &accounts::LoginIn {
             email: admin.email,
             password: admin.password,
@@ -136,6 +137,7 @@ async fn main() -> anyhow::Result<()> {
             is_admin: false,
             calendar_token: None,
             created_at: now,
+            disabled: false,
         };
         let seniority = if is_mentor {
             SENIORITY[rng.gen_range(3..6)]

@@ -10,6 +10,77 @@ fn proxy(raw: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("{raw:?} is not an IP address or a network such as 10.0.0.0/8"))
 }
 
+/// Who may sign up on their own (SPEC §7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registration {
+    /// Anyone.
+    Open,
+    /// Addresses at these domains (lower case, without `@`).
+    Domains(Vec<String>),
+    /// Nobody: accounts are made by an admin, `tandem user create` or an import.
+    Invite,
+}
+
+impl Registration {
+    pub fn parse(raw: &str) -> Result<Registration, String> {
+        let raw = raw.trim();
+        match raw.to_ascii_lowercase().as_str() {
+            "open" => return Ok(Registration::Open),
+            "invite" => return Ok(Registration::Invite),
+            _ => {}
+        }
+        let Some(list) = raw.strip_prefix("domains:") else {
+            return Err(format!(
+                "{raw:?}: say open, invite, or domains:example.org,example.com"
+            ));
+        };
+        let domains: Vec<String> = list
+            .split(',')
+            .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if domains.is_empty() || domains.iter().any(|d| !d.contains('.') || d.contains('@')) {
+            return Err(format!(
+                "{raw:?}: list whole domains after domains:, e.g. domains:example.org,example.com"
+            ));
+        }
+        Ok(Registration::Domains(domains))
+    }
+
+    /// Whether someone may sign up with this (already checked) e-mail address on
+    /// their own. Subdomains are not the domain: `domains:example.org` admits
+    /// `ada@example.org`, not `ada@mail.example.org`.
+    pub fn admits(&self, email: &str) -> bool {
+        match self {
+            Registration::Open => true,
+            Registration::Invite => false,
+            Registration::Domains(domains) => {
+                let domain = email.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+                domains.iter().any(|d| d.eq_ignore_ascii_case(domain))
+            }
+        }
+    }
+
+    /// What the sign-up page says about it.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Registration::Open => None,
+            Registration::Invite => Some(
+                "Sign-up is by invitation: ask your program's coordinator or this site's admin for an account."
+                    .into(),
+            ),
+            Registration::Domains(domains) => Some(format!(
+                "Sign-up is open to addresses at {}.",
+                domains
+                    .iter()
+                    .map(|d| format!("@{d}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Address to listen on.
@@ -44,8 +115,15 @@ pub struct Config {
     /// Length of the sign-in throttling window, in seconds.
     #[arg(long, env = "TANDEM_LOGIN_WINDOW_SECONDS", default_value_t = 900)]
     pub login_window_seconds: u32,
+    /// Who may sign up on their own: `open` (anyone), `domains:example.org,example.com`
+    /// (addresses at those domains only), or `invite` (only accounts made by an admin,
+    /// `tandem user create` or an import). The first account may always sign up.
+    #[arg(long, env = "TANDEM_REGISTRATION", default_value = "open", value_parser = Registration::parse)]
+    pub registration: Registration,
     /// Sign-ups allowed per client IP address within the sign-in throttling window.
-    #[arg(long, env = "TANDEM_SIGNUP_MAX_PER_IP", default_value_t = 20)]
+    /// High, so that a whole office behind one address can join on launch day; the
+    /// password hashers' own limit (503 with Retry-After) holds a crowd back.
+    #[arg(long, env = "TANDEM_SIGNUP_MAX_PER_IP", default_value_t = 500)]
     pub signup_max_per_ip: u32,
     /// How long a sign-up or sign-in waits for a free password hasher before it is
     /// told to come back (503 with Retry-After), in seconds.
@@ -68,6 +146,16 @@ pub struct Config {
     /// with every write, here and on other servers; `false` reads everything from the database.
     #[arg(long, env = "TANDEM_READ_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
     pub read_cache: bool,
+    /// When set, `GET /metrics` needs `Authorization: Bearer <this token>`.
+    #[arg(long, env = "TANDEM_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Config {
@@ -100,10 +188,29 @@ mod tests {
         let config = Config::for_database("sqlite://x.db");
         assert_eq!(config.database_url, "sqlite://x.db");
         assert_eq!(config.bind, "127.0.0.1:0");
-        assert_eq!(config.signup_max_per_ip, 20);
+        assert!(
+            config.signup_max_per_ip >= 200,
+            "a whole office behind one address joins on launch day"
+        );
+        assert_eq!(config.registration, Registration::Open);
         assert_eq!(config.argon2_memory_kib, 19456);
         assert!(config.read_cache);
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.smtp_url, None);
+    }
+
+    #[test]
+    fn registration_reads_open_invite_and_domains() {
+        assert_eq!(Registration::parse("open"), Ok(Registration::Open));
+        assert_eq!(Registration::parse("Invite"), Ok(Registration::Invite));
+        let domains = Registration::parse("domains:Example.org, @uni.edu").unwrap();
+        assert!(domains.admits("ada@example.org"));
+        assert!(domains.admits("Ada@EXAMPLE.ORG"));
+        assert!(domains.admits("grace@uni.edu"));
+        assert!(!domains.admits("eve@mail.example.org"));
+        assert!(!domains.admits("eve@example.org.evil.com"));
+        assert!(!Registration::Invite.admits("ada@example.org"));
+        assert!(Registration::parse("domains:").is_err());
+        assert!(Registration::parse("closed").is_err());
     }
 }

@@ -23,6 +23,10 @@ pub enum AppError {
     BadCredentials,
     #[error("{0}")]
     Forbidden(String),
+    /// Refused for a reason a client acts on (403 with its own code):
+    /// `registration_closed`, `account_disabled`.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The state does not allow it (409); `field`, when a unique value is taken,
@@ -66,6 +70,12 @@ impl AppError {
     pub fn forbidden(message: impl Into<String>) -> Self {
         AppError::Forbidden(message.into())
     }
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Refused {
+            code,
+            message: message.into(),
+        }
+    }
     pub fn field(field: &str, problem: impl Into<String>) -> Self {
         AppError::Validation(BTreeMap::from([(field.to_string(), problem.into())]))
     }
@@ -75,7 +85,9 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation_failed",
-            AppError::Unprocessable { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::Unprocessable { code, .. }
+            | AppError::Conflict { code, .. }
+            | AppError::Refused { code, .. } => code,
             AppError::EditConflict { .. } => "edit_conflict",
             AppError::Unauthorized => "unauthorized",
             AppError::BadCredentials => "invalid_credentials",

@@ -1,6 +1,6 @@
 //! Background work inside `tandem serve`, every minute: every job of
 //! `service::jobs` (expiry, reminders, alerts, digests) and the delivery of
-//! queued e-mail. Each round runs as a task of its own, so that whatever goes
+//! queued e-mail; and when sessions were last used. Each round runs as a task of its own, so that whatever goes
 //! wrong in one (even a panic) is logged and the next round still comes.
 use crate::state::AppState;
 use std::time::Duration;
@@ -20,6 +20,9 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
 
 /// One round of every job.
 async fn run_once(state: AppState) {
+    if let Err(e) = crate::service::accounts::write_down_seen(&state).await {
+        tracing::warn!(error = %e, "writing down when sessions were last used");
+    }
     let done = crate::service::jobs::run_due(&state).await;
     let worked = done.expired
         + done.request_reminders

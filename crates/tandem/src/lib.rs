@@ -13,6 +13,7 @@ pub mod hashing;
 pub mod http;
 pub mod jobs;
 pub mod matchfile;
+pub mod metrics;
 pub mod secrets;
 pub mod service;
 pub mod state;
@@ -56,6 +57,8 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         mailer,
         hasher,
         decoy_hash: Arc::from(decoy),
+        seen: Arc::default(),
+        metrics: Arc::default(),
     };
     Ok(App { state })
 }
@@ -74,16 +77,25 @@ impl App {
         let router = Router::new()
             .merge(api::router(self.state.clone()))
             .merge(web::router(self.state.clone()))
+            .merge(
+                Router::new()
+                    .route("/metrics", axum::routing::get(http::metrics::scrape))
+                    .with_state(self.state.clone()),
+            )
             .method_not_allowed_fallback(|| async { http::error::method_not_allowed() })
             .layer(axum::middleware::from_fn_with_state(
                 self.state.clone(),
                 http::session::secure_cookies_behind_proxy,
-            ));
-        http::headers::with_security_headers(router)
-            .layer(tower_http::limit::RequestBodyLimitLayer::new(
-                2 * 1024 * 1024,
             ))
-            .layer(TraceLayer::new_for_http())
+            // Per route (after routing), so both see the route's template.
+            .layer(axum::middleware::from_fn_with_state(
+                self.state.clone(),
+                http::metrics::count,
+            ))
+            .layer(TraceLayer::new_for_http().make_span_with(http::metrics::span));
+        http::headers::with_security_headers(router).layer(
+            tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024),
+        )
     }
 
     /// Serves until `shutdown` completes, then finishes in-flight requests.

@@ -1,12 +1,22 @@
 //! The `tandem` command: serve, migrate, user management.
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use tandem::config::Config;
+use tandem::config::{Config, LogFormat};
 use tandem::service::accounts::{self, RegisterIn};
 
 #[derive(Parser)]
 #[command(name = "tandem", version, about = "Tandem: self-hosted mentorship programs", long_about = None)]
 struct Cli {
+    /// Log lines as `text` (coloured only when stderr is a terminal) or `json` (one
+    /// object a line, for a log collector).
+    #[arg(
+        long,
+        global = true,
+        env = "TANDEM_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,10 +48,48 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import participants into a program from a CSV file, all or nothing.
+    ///
+    /// The header is `email,name,role,field,seniority,skills,wants_skills,languages,
+    /// timezone,capacity` (email, name and role required; lists `;`-separated; an empty
+    /// cell leaves what is stored). People are found by e-mail: a re-import updates
+    /// them, never duplicates. New accounts are invited by e-mail to choose a password
+    /// (sent by the server's jobs, or `tandem jobs run`). With any wrong line nothing
+    /// is imported: every line's problem goes to stderr and the exit status is 1.
+    #[command(
+        after_long_help = "EXAMPLES\n  tandem import --program 6f1c0e2a-… people.csv\n  TANDEM_DATABASE_URL=postgres://tandem@db/tandem tandem import --program 6f1c… people.csv"
+    )]
+    Import {
+        #[command(flatten)]
+        config: Config,
+        /// The program's id (from its page's address, or GET /api/v1/programs).
+        #[arg(long)]
+        program: String,
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check the audit log's hash chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Run the background jobs (the server runs them every minute by itself).
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Follow the audit log's hash chain from the first entry: exit status 0 when it
+    /// is whole, 1 naming the first entry that was changed, removed or inserted.
+    Verify {
+        #[command(flatten)]
+        config: Config,
     },
 }
 
@@ -210,6 +258,62 @@ enum UserCommand {
     },
 }
 
+async fn run_import(
+    config: Config,
+    program: &str,
+    file: &std::path::Path,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read {} as UTF-8 text", file.display()))?;
+    let app = tandem::build(config).await?;
+    let bar = ProgressBar::with_draw_target(
+        None,
+        if quiet {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        },
+    );
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} importing {pos}/{len} lines [{bar:30}] {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let done =
+        tandem::service::programs::import::import_from_shell(&app.state, program, &text, &progress)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.public_message()))?;
+    bar.finish_and_clear();
+    if !done.out.errors.is_empty() {
+        for e in &done.out.errors {
+            eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+        }
+        anyhow::bail!(
+            "nothing was imported: {} line(s) are wrong",
+            done.out.errors.len()
+        );
+    }
+    println!(
+        "imported {}: {} enrolled, {} updated, {} invited by e-mail{}",
+        file.display(),
+        done.out.created,
+        done.out.updated,
+        done.invited,
+        if done.invited > 0 {
+            " (sent by the server's jobs within a minute, or now by `tandem jobs run`)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
 /// Large allocations (Argon2's 19 MiB a hash) always come from the system and go
 /// back to it when freed. glibc otherwise raises its threshold after the first
 /// such free and keeps serving them from its heaps, which grow with a crowd of
@@ -223,14 +327,19 @@ fn return_large_allocations() {
 }
 
 fn main() -> std::process::ExitCode {
-    let result = match Cli::parse().command {
+    let cli = Cli::parse();
+    let log_format = cli.log_format;
+    let result = match cli.command {
         // The engine on files needs neither the async runtime (its threads) nor the
         // allocator setting for password hashes: it runs on this thread alone.
         Command::Match(args) => run_match(args),
         command => {
             return_large_allocations();
             match tokio::runtime::Runtime::new() {
-                Ok(runtime) => runtime.block_on(run(command)),
+                Ok(runtime) => runtime.block_on(async {
+                    start_logging(log_format);
+                    run(command).await
+                }),
                 Err(e) => Err(anyhow::anyhow!("cannot start the async runtime: {e}")),
             }
         }
@@ -245,15 +354,35 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(command: Command) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,tower_http=info".into()),
-        )
+/// Log lines on stderr, filtered by `RUST_LOG`; colour only for a terminal.
+fn start_logging(format: LogFormat) {
+    use std::io::IsTerminal;
+    // The database and mail libraries log statements with their values and whole
+    // SMTP conversations: personal data and content. They are held at `warn`,
+    // whatever RUST_LOG says.
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,tower_http=info".into());
+    for quiet in [
+        "sqlx=warn",
+        "sea_orm=warn",
+        "sea_orm_migration=warn",
+        "lettre=warn",
+    ] {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    let lines = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_target(false)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => lines.json().init(),
+        LogFormat::Text => lines.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Match(args) => run_match(args),
         Command::Serve { config, demo } => {
@@ -285,6 +414,24 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     done.failures.len(),
                     done.failures.join("; ")
                 )
+            }
+        }
+        Command::Import {
+            config,
+            program,
+            file,
+            quiet,
+        } => run_import(config, &program, &file, quiet).await,
+        Command::Audit {
+            command: AuditCommand::Verify { config },
+        } => {
+            let app = tandem::build(config).await?;
+            match tandem::service::audit::verify(&app.state).await? {
+                Ok(entries) => {
+                    println!("the audit log is whole: {entries} entries");
+                    Ok(())
+                }
+                Err(broken) => anyhow::bail!("the audit log is not whole: {broken}"),
             }
         }
         Command::Migrate { config } => {

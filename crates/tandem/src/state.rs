@@ -16,4 +16,11 @@ pub struct AppState {
     pub hasher: Arc<Hasher>,
     /// A hash to verify against for unknown accounts, so both cases cost the same.
     pub decoy_hash: Arc<str>,
+    /// Sessions used since the jobs last wrote it down: session id → (account,
+    /// when). Kept in memory so that a read never writes.
+    pub seen: Arc<std::sync::Mutex<Seen>>,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
+
+pub type Seen = std::collections::HashMap<String, (String, chrono::DateTime<chrono::Utc>)>;

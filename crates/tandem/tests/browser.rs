@@ -676,6 +676,7 @@ async fn caller_of(state: &tandem::AppState, email: &str) -> tandem::service::ac
     let login = accounts::login(
         state,
         "127.0.0.1",
+        "a test",
         &accounts::LoginIn {
             email: email.into(),
             password: "correct horse battery".into(),
@@ -964,6 +965,7 @@ async fn the_coordinator_reads_the_program_dashboard(database_url: &str) {
     let all = programs::list(
         &state,
         &tandem::domain::paging::PageRequest::new(None, None).unwrap(),
+        false,
     )
     .await
     .unwrap();

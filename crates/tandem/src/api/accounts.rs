@@ -4,7 +4,7 @@ use super::{created, ApiJson, ApiQuery};
 use crate::domain::wire::Notification;
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
-use crate::http::session::ClientIp;
+use crate::http::session::{ClientIp, UserAgent};
 use crate::http::{cookies, csrf};
 use crate::secrets::random_token;
 use crate::service::accounts::{self, Caller, EraseIn, LoginIn, RegisterIn, UserOut};
@@ -43,7 +43,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// Create an account. The first account on an empty instance is its admin.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterIn,
-    responses((status = 201, body = UserOut), (status = 409, description = "e-mail taken", body = ErrorBody), (status = 422, body = ErrorBody),
+    responses((status = 201, body = UserOut), (status = 403, description = "`registration_closed`: sign-up is by invitation, or for other domains", body = ErrorBody), (status = 409, description = "e-mail taken", body = ErrorBody), (status = 422, body = ErrorBody),
         (status = 429, description = "too many sign-ups from this address; see Retry-After", body = ErrorBody),
         (status = 503, description = "too busy checking passwords; see Retry-After", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
@@ -85,15 +85,16 @@ fn csrf_for(state: &AppState, request: &HeaderMap, response: &mut HeaderMap) -> 
 
 /// Sign in: returns a bearer token and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginIn,
-    responses((status = 200, body = SignedInOut), (status = 401, body = ErrorBody), (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody),
+    responses((status = 200, body = SignedInOut), (status = 401, body = ErrorBody), (status = 403, description = "`account_disabled`: the right password of a disabled account", body = ErrorBody), (status = 429, description = "too many failed attempts; see Retry-After", body = ErrorBody),
         (status = 503, description = "too busy checking passwords; see Retry-After", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    UserAgent(agent): UserAgent,
     ApiJson(input): ApiJson<LoginIn>,
 ) -> AppResult<impl IntoResponse> {
-    let out = accounts::login(&state, &ip, &input).await?;
+    let out = accounts::login(&state, &ip, &agent, &input).await?;
     let mut headers = HeaderMap::new();
     headers.append(
         header::SET_COOKIE,

@@ -42,6 +42,33 @@ fn says_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// A CSV body: 400 unless sent as `text/csv` in UTF-8.
+pub struct CsvBody(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for CsvBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_csv = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/csv"));
+        if !is_csv {
+            return Err(AppError::BadRequest(
+                "send the file as the body with Content-Type: text/csv".into(),
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest(format!("the body can't be read: {e}")))?;
+        String::from_utf8(bytes.to_vec())
+            .map(CsvBody)
+            .map_err(|_| AppError::BadRequest("the file must be UTF-8 text".into()))
+    }
+}
+
 fn not_json() -> AppError {
     AppError::BadRequest("send a JSON body with Content-Type: application/json".into())
 }

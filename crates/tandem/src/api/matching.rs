@@ -73,7 +73,7 @@ async fn suggestion_for(
 /// Propose a pair (coordinators); it becomes active when both accept.
 #[utoipa::path(post, path = "/api/v1/programs/{id}/pairs", tag = "rounds", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = PairIn,
-    responses((status = 201, body = MentorshipOut), (status = 404, body = ErrorBody), (status = 422, description = "a hard rule or capacity", body = ErrorBody)))]
+    responses((status = 201, body = MentorshipOut), (status = 404, body = ErrorBody), (status = 409, description = "the program is archived", body = ErrorBody), (status = 422, description = "a hard rule or capacity", body = ErrorBody)))]
 async fn propose_pair(
     State(state): State<AppState>,
     caller: Caller,
@@ -88,7 +88,7 @@ async fn propose_pair(
 /// Run a matching round over the whole pool; the result is a draft to review.
 #[utoipa::path(post, path = "/api/v1/programs/{id}/rounds", tag = "rounds", security(("bearer" = [])),
     params(("id" = String, Path)), request_body = RoundIn,
-    responses((status = 201, body = RoundOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = RoundOut), (status = 404, body = ErrorBody), (status = 409, description = "the program is archived", body = ErrorBody), (status = 422, body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn create_round(
     State(state): State<AppState>,

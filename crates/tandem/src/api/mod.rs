@@ -1,9 +1,11 @@
 //! The JSON API of SPEC §5, its OpenAPI document and the health probes.
 pub mod accounts;
+pub mod admin;
 mod doc;
 pub mod input;
 pub mod matching;
 pub mod mentorships;
+pub mod passwords;
 pub mod programs;
 pub mod reports;
 pub mod workspace;
@@ -17,7 +19,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use doc::BearerAuth;
-pub use input::{optional_json, parse_json, ApiJson, ApiQuery, IfMatch};
+pub use input::{optional_json, parse_json, ApiJson, ApiQuery, CsvBody, IfMatch};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -35,6 +37,8 @@ struct ApiDoc;
 fn routes_and_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (api, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(accounts::routes())
+        .merge(passwords::routes())
+        .merge(admin::routes())
         .merge(programs::routes())
         .merge(mentorships::routes())
         .merge(matching::routes())

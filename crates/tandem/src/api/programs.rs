@@ -1,18 +1,20 @@
 //! Programs, coordinators, enrolments and the mentor directory.
 use super::input::{lenient_limit, PageQuery};
-use super::{created, ApiJson, ApiQuery};
+use super::{created, ApiJson, ApiQuery, CsvBody};
 use crate::domain::paging::PageRequest;
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
 use crate::service::mentorships::{self, MentorshipOut};
 use crate::service::paging::Listing;
+use crate::service::programs::import::{ImportOut, Mode};
 use crate::service::programs::{
     self, CoordinatorIn, CoordinatorOut, EnrollmentIn, EnrollmentOut, MentorCard, MentorSearch,
     ProgramIn, ProgramOut, ProgramPatch,
 };
 use crate::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -28,6 +30,33 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(enroll, list_enrollments))
         .routes(routes!(search_mentors))
         .routes(routes!(program_mentorships))
+        .routes(routes!(import))
+}
+
+/// Import participants from a CSV (coordinators): header
+/// `email,name,role,field,seniority,skills,wants_skills,languages,timezone,capacity`,
+/// lists `;`-separated, empty cells leave what is stored. All or nothing: with any
+/// bad line nothing is imported and the answer is 422 with every line's problem
+/// (`line` counts the header as 1). A re-import updates, never duplicates; new
+/// accounts are invited by e-mail to choose a password.
+#[utoipa::path(post, path = "/api/v1/programs/{id}/import", tag = "programs", security(("bearer" = [])), params(("id" = String, Path)),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "the program is archived", body = ErrorBody), (status = 422, description = "lines are wrong; nothing was imported", body = ImportOut)))]
+async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    CsvBody(csv): CsvBody,
+) -> AppResult<impl IntoResponse> {
+    let done =
+        programs::import::import(&state, &caller, &id, &csv, Mode::Import, &|_, _| {}).await?;
+    let status = if done.out.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(done.out)))
 }
 
 /// Create a program (instance admin).
@@ -41,15 +70,33 @@ async fn create_program(
     Ok(created(programs::create(&state, &caller, &input).await?))
 }
 
-/// All programs, latest start first.
-#[utoipa::path(get, path = "/api/v1/programs", tag = "programs", security(("bearer" = [])), params(PageQuery),
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ProgramsQuery {
+    #[serde(default, deserialize_with = "lenient_limit")]
+    #[param(value_type = Option<i64>)]
+    limit: Option<i64>,
+    cursor: Option<String>,
+    /// `true` lists archived programs too.
+    archived: Option<bool>,
+}
+
+/// All programs, latest start first; archived ones only with `archived=true`.
+#[utoipa::path(get, path = "/api/v1/programs", tag = "programs", security(("bearer" = [])), params(ProgramsQuery),
     responses((status = 200, body = Listing<ProgramOut>)))]
 async fn list_programs(
     State(state): State<AppState>,
     _caller: Caller,
-    ApiQuery(page): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<ProgramsQuery>,
 ) -> AppResult<Json<Listing<ProgramOut>>> {
-    Ok(Json(programs::list(&state, &page.page()?).await?))
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .page()?;
+    Ok(Json(
+        programs::list(&state, &page, q.archived.unwrap_or(false)).await?,
+    ))
 }
 
 /// One program.
@@ -65,7 +112,7 @@ async fn get_program(
 
 /// Change a program (admin or its coordinators); only the given fields change.
 #[utoipa::path(patch, path = "/api/v1/programs/{id}", tag = "programs", security(("bearer" = [])), params(("id" = String, Path)),
-    request_body = ProgramPatch, responses((status = 200, body = ProgramOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    request_body = ProgramPatch, responses((status = 200, body = ProgramOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_program(
     State(state): State<AppState>,
     caller: Caller,

@@ -86,7 +86,7 @@ async fn account(state: &AppState, name: &str, email: &str, admin: bool) -> anyh
     let created = accounts::create_user(state, &input, admin)
         .await
         .map_err(describe)?;
-    let token = accounts::open_session(state, &created.id)
+    let token = accounts::open_session(state, &created.id, "the demo")
         .await
         .map_err(describe)?;
     accounts::caller_for_token(state, &token)

@@ -2,9 +2,11 @@
 //! mentorship state machine, who may see and do what, and keyset paging. Pure: no
 //! HTTP, no SQL, no HTML; problems come back as this module's own types.
 pub mod access;
+pub mod audit;
 pub mod engine;
 pub mod enrolment;
 pub mod ids;
+pub mod import;
 pub mod lifecycle;
 pub mod office_hours;
 pub mod paging;

@@ -14,7 +14,7 @@ pub fn status_of(err: &AppError) -> StatusCode {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Forbidden(_) | AppError::Refused { .. } => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::EditConflict { .. } => StatusCode::PRECONDITION_FAILED,

@@ -5,4 +5,5 @@ pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod headers;
+pub mod metrics;
 pub mod session;

@@ -151,6 +151,28 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// The browser or program a request says it comes from (`User-Agent`), cut to
+/// 200 characters; shown to its owner in their list of sessions.
+pub struct UserAgent(pub String);
+
+impl FromRequestParts<AppState> for UserAgent {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let raw = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Ok(UserAgent(
+            raw.chars().filter(|c| !c.is_control()).take(200).collect(),
+        ))
+    }
+}
+
 /// Behind a trusted proxy that speaks https to the client, cookies are `Secure`
 /// even when the base URL does not say https.
 pub async fn secure_cookies_behind_proxy(

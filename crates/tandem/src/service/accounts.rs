@@ -1,5 +1,6 @@
 //! Accounts and sessions: registration, sign-in under the throttle, the caller
 //! behind a token, sign-out and erasure.
+use crate::config::Registration;
 use crate::domain::access::{instance_access, InstanceAct, Viewer};
 use crate::domain::ids::PersonId;
 use crate::domain::values::{line, Email, Password, Problems};
@@ -122,9 +123,24 @@ pub async fn verify_password(
 
 // ------------------------------------------------------------------ accounts
 
-/// Creates an account; the first one on an empty instance is its admin. Sign-ups
-/// from one address are limited like sign-ins (`--signup-max-per-ip` a window).
+/// Creates an account; the first one on an empty instance is its admin. Who may
+/// sign up is the instance's choice (`--registration`); sign-ups from one address
+/// are limited like sign-ins (`--signup-max-per-ip` a window).
 pub async fn register(state: &AppState, ip: &str, input: &RegisterIn) -> AppResult<UserOut> {
+    let policy = &state.config.registration;
+    let admitted = match Email::parse(&input.email) {
+        Ok(email) => policy.admits(email.as_str()),
+        // The form's own errors say what is wrong with it (422).
+        Err(_) => !matches!(policy, Registration::Invite),
+    };
+    if !admitted && !instance_is_empty(state).await? {
+        return Err(AppError::refused(
+            "registration_closed",
+            policy
+                .describe()
+                .unwrap_or_else(|| "sign-up is closed".into()),
+        ));
+    }
     Throttle::for_sign_up(state, ip).take().await?;
     create_user(state, input, false).await
 }
@@ -180,7 +196,7 @@ pub async fn instance_is_empty(state: &AppState) -> AppResult<bool> {
 /// transaction: however many arrive at once, no more than the limit are ever let
 /// through within a window. A sign-in that succeeds gives its slots back, so only
 /// failures count.
-struct Throttle<'a> {
+pub(crate) struct Throttle<'a> {
     state: &'a AppState,
     keys: Vec<(String, u32)>,
 }
@@ -208,6 +224,25 @@ impl<'a> Throttle<'a> {
         }
     }
 
+    /// A password typed to confirm a change counts like a sign-in's, per account.
+    pub(crate) fn for_password_of(state: &'a AppState, email: &str) -> Self {
+        Throttle {
+            state,
+            keys: vec![(
+                throttle_key("account", &email.trim().to_lowercase()),
+                state.config.login_max_failures_per_account,
+            )],
+        }
+    }
+
+    /// Reset links asked for one address: a few a window, so nobody's inbox is flooded.
+    pub(crate) fn for_reset_of(state: &'a AppState, email: &str) -> Self {
+        Throttle {
+            state,
+            keys: vec![(throttle_key("reset", &email.trim().to_lowercase()), 5)],
+        }
+    }
+
     fn for_sign_up(state: &'a AppState, ip: &str) -> Self {
         Throttle {
             state,
@@ -217,7 +252,7 @@ impl<'a> Throttle<'a> {
 
     /// Counts an attempt under every key, or refuses with 429 and the seconds to
     /// wait when a key's limit is reached; returns what to give back.
-    async fn take(&self) -> AppResult<Vec<i32>> {
+    pub(crate) async fn take(&self) -> AppResult<Vec<i32>> {
         let window = Duration::seconds(self.state.config.login_window_seconds as i64);
         let now = self.state.clock.now();
         let tx = self.state.store.write().await?;
@@ -232,6 +267,8 @@ impl<'a> Throttle<'a> {
             }
         }
         if wait > 0 {
+            let kind = self.keys[0].0.split(':').next().unwrap_or("other");
+            self.state.metrics.throttled(kind);
             return Err(AppError::TooManyRequests {
                 retry_after: wait as u64,
             });
@@ -247,7 +284,7 @@ impl<'a> Throttle<'a> {
     }
 
     /// The attempt did not fail: it no longer counts.
-    async fn give_back(&self, taken: &[i32]) -> AppResult<()> {
+    pub(crate) async fn give_back(&self, taken: &[i32]) -> AppResult<()> {
         let tx = self.state.store.write().await?;
         store::forget_failures(&tx, taken).await?;
         tx.commit().await?;
@@ -255,24 +292,35 @@ impl<'a> Throttle<'a> {
     }
 }
 
-/// Checks credentials under the throttle and opens a session.
-pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<LoginOut> {
+/// Checks credentials under the throttle and opens a session. A disabled
+/// account's right password answers 403 `account_disabled` (a wrong one, 401 as
+/// for anyone).
+pub async fn login(
+    state: &AppState,
+    ip: &str,
+    user_agent: &str,
+    input: &LoginIn,
+) -> AppResult<LoginOut> {
     let throttle = Throttle::for_sign_in(state, ip, &input.email);
     let taken = throttle.take().await?;
     let found = match Email::parse(&input.email) {
         Ok(email) => store::user_by_email(state.store.read(), email.as_str()).await?,
         Err(_) => None,
     };
-    let checked = verify_password(
-        state,
-        &input.password,
-        found.as_ref().map(|u| u.password_hash.as_str()),
-    )
-    .await;
+    // An invited account has no password yet: nothing signs in with it.
+    let stored = found
+        .as_ref()
+        .map(|u| u.password_hash.as_str())
+        .filter(|h| !h.is_empty());
+    let checked = verify_password(state, &input.password, stored).await;
     match (checked, found) {
+        (Ok(true), Some(user)) if user.disabled => {
+            throttle.give_back(&taken).await?;
+            Err(disabled())
+        }
         (Ok(true), Some(user)) => {
             throttle.give_back(&taken).await?;
-            let token = open_session(state, &user.id).await?;
+            let token = open_session(state, &user.id, user_agent).await?;
             Ok(LoginOut {
                 token,
                 user: UserOut::from(&user),
@@ -287,13 +335,28 @@ pub async fn login(state: &AppState, ip: &str, input: &LoginIn) -> AppResult<Log
     }
 }
 
+fn disabled() -> AppError {
+    AppError::refused(
+        "account_disabled",
+        "this account is disabled; ask this site's admin if you think it should not be",
+    )
+}
+
 /// Opens a session; returns the token, which is stored only as a hash.
-pub async fn open_session(state: &AppState, user_id: &str) -> AppResult<String> {
+pub async fn open_session(state: &AppState, user_id: &str, user_agent: &str) -> AppResult<String> {
     let token = random_token();
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let expires_at = now + Duration::days(state.config.session_days as i64);
-    store::insert_session(&tx, PersonId(user_id), hash_token(&token), now, expires_at).await?;
+    store::insert_session(
+        &tx,
+        PersonId(user_id),
+        hash_token(&token),
+        now,
+        expires_at,
+        user_agent,
+    )
+    .await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -303,12 +366,50 @@ pub async fn open_session(state: &AppState, user_id: &str) -> AppResult<String> 
 pub async fn caller_for_token(state: &AppState, token: &str) -> AppResult<Option<Caller>> {
     let token_hash = hash_token(token);
     let found = store::signed_in_cached(&state.store, &token_hash).await?;
-    Ok(found
-        .filter(|s| s.expires_at > state.clock.now())
-        .map(|signed_in| Caller {
-            signed_in,
-            token_hash,
-        }))
+    let live = found.filter(|s| s.expires_at > state.clock.now() && !s.user.disabled);
+    if let Some(signed_in) = &live {
+        note_seen(state, signed_in);
+    }
+    Ok(live.map(|signed_in| Caller {
+        signed_in,
+        token_hash,
+    }))
+}
+
+/// Notes in memory that a session was used now; the jobs write it down every
+/// minute ([`write_down_seen`]), so that a read never writes.
+fn note_seen(state: &AppState, signed_in: &SignedIn) {
+    let mut seen = state.seen.lock().unwrap_or_else(|e| e.into_inner());
+    if seen.len() < 1_000_000 {
+        seen.insert(
+            signed_in.session_id.clone(),
+            (signed_in.user.id.clone(), state.clock.now()),
+        );
+    }
+}
+
+/// When sessions were last used, as noted here since the last write-down.
+pub fn seen_here(state: &AppState) -> crate::state::Seen {
+    state.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// Writes down when sessions and their accounts were last used (the jobs, every
+/// minute). A session that ended meanwhile is skipped.
+pub async fn write_down_seen(state: &AppState) -> AppResult<usize> {
+    let noted = std::mem::take(&mut *state.seen.lock().unwrap_or_else(|e| e.into_inner()));
+    if noted.is_empty() {
+        return Ok(0);
+    }
+    let tx = state.store.write().await?;
+    let mut written = 0;
+    for (session, (user, at)) in &noted {
+        if store::session_exists(&tx, session).await? {
+            store::mark_seen(&tx, session, user, *at).await?;
+            written += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(written)
 }
 
 pub async fn logout(state: &AppState, caller: &Caller) -> AppResult<()> {

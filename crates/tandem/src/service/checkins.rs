@@ -136,6 +136,14 @@ pub async fn put_plan(
         state.clock.now(),
     )
     .await?;
+    crate::service::audit::record(
+        &tx,
+        state,
+        caller.id(),
+        crate::domain::audit::AuditAction::CheckinsSet,
+        crate::service::audit::Object::Program(program_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(plan.into())
 }

@@ -2,6 +2,8 @@
 //! returns a view. The JSON API, the pages and the command line all call these,
 //! so a rule lives in one place.
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod away;
 pub mod calendar;
 pub mod checkins;
@@ -18,6 +20,7 @@ pub mod notify;
 pub mod office_hours;
 pub mod outbox;
 pub mod paging;
+pub mod passwords;
 pub mod people;
 pub mod programs;
 pub mod progress;

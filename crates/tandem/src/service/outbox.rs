@@ -85,6 +85,7 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
         let batch = store::claim_due(&tx, now, 50, Duration::minutes(5)).await?;
         tx.commit().await?;
         if batch.is_empty() {
+            state.metrics.emails(done.sent, done.failed);
             return Ok(done);
         }
         let mut outcomes = Vec::with_capacity(batch.len());
@@ -119,7 +120,7 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
                     let attempts = row.attempts + 1;
                     let next = now + backoff(attempts);
                     tracing::warn!(
-                        to = %row.to_address,
+                        email = %row.id,
                         attempts,
                         next_attempt_at = %next,
                         reason = %reason,

@@ -1,7 +1,7 @@
 //! Accounts and sessions: users, session tokens (stored as hashes), failed sign-ins.
 use super::cache::through;
 use super::db::Store;
-use super::entities::{login_failure, session, user};
+use super::entities::{account_token, login_failure, session, session_seen, user, user_seen};
 use super::records::SignedIn;
 use super::sql::{col, model, rows, select_prefixed};
 use crate::domain::ids::PersonId;
@@ -25,6 +25,24 @@ pub async fn user_by_email(
         .filter(user::Column::Email.eq(email))
         .one(db)
         .await
+}
+
+/// The accounts with these (already normalised) e-mail addresses, by address.
+pub async fn users_by_emails(
+    db: &impl ConnectionTrait,
+    emails: &[String],
+) -> Result<std::collections::HashMap<String, user::Model>, DbErr> {
+    let mut out = std::collections::HashMap::with_capacity(emails.len());
+    for chunk in emails.chunks(super::sql::IN_CHUNK) {
+        for u in user::Entity::find()
+            .filter(user::Column::Email.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.insert(u.email.clone(), u);
+        }
+    }
+    Ok(out)
 }
 
 /// The account whose personal calendar feed has this secret.
@@ -60,11 +78,138 @@ pub async fn no_users(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(user::Entity::find().count(db).await? == 0)
 }
 
-pub async fn count_admins(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+/// Admins who can still sign in.
+pub async fn count_active_admins(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     user::Entity::find()
         .filter(user::Column::IsAdmin.eq(true))
+        .filter(user::Column::Disabled.eq(false))
         .count(db)
         .await
+}
+
+/// Holds every change of who is an active admin until the transaction ends, so
+/// that two admins disabling each other at once never leave none (PostgreSQL;
+/// SQLite's single writer already serialises them).
+pub async fn serialise_admin_changes(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('tandem:admins'))")
+            .await?;
+    }
+    Ok(())
+}
+
+/// Sets an account's flags.
+pub async fn set_flags(
+    db: &impl ConnectionTrait,
+    id: &str,
+    disabled: bool,
+    is_admin: bool,
+) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::Disabled,
+            sea_orm::sea_query::Expr::value(disabled),
+        )
+        .col_expr(
+            user::Column::IsAdmin,
+            sea_orm::sea_query::Expr::value(is_admin),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    id: &str,
+    hash: &str,
+) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_name(db: &impl ConnectionTrait, id: &str, name: &str) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::Name, sea_orm::sea_query::Expr::value(name))
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// An account as an admin lists it.
+pub struct AccountRow {
+    pub user: user::Model,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// When an account last used the site.
+pub async fn last_seen_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(user_seen::Entity::find_by_id(user_id.to_string())
+        .one(db)
+        .await?
+        .map(|s| s.seen_at))
+}
+
+/// Accounts whose name or e-mail contains `q` (any case), by name then id,
+/// after `after` (name, id), at most `limit`.
+pub async fn search_users(
+    db: &impl ConnectionTrait,
+    q: &str,
+    after: Option<(String, String)>,
+    limit: u64,
+) -> Result<Vec<AccountRow>, DbErr> {
+    use super::sql::{after_asc, contains, lower};
+    use sea_orm::sea_query::{Cond, Expr};
+    let mut find = user::Entity::find();
+    let q = q.trim().to_lowercase();
+    if !q.is_empty() {
+        find = find.filter(
+            Cond::any()
+                .add(lower(Expr::col(user::Column::Name)).like(contains(&q)))
+                .add(lower(Expr::col(user::Column::Email)).like(contains(&q))),
+        );
+    }
+    if let Some((name, id)) = after {
+        find = find.filter(after_asc(
+            Expr::col(user::Column::Name),
+            Expr::col(user::Column::Id),
+            name,
+            id,
+        ));
+    }
+    let users = find
+        .order_by_asc(user::Column::Name)
+        .order_by_asc(user::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    let seen: std::collections::HashMap<String, DateTime<Utc>> = user_seen::Entity::find()
+        .filter(user_seen::Column::UserId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.user_id, s.seen_at))
+        .collect();
+    Ok(users
+        .into_iter()
+        .map(|user| AccountRow {
+            last_seen_at: seen.get(&user.id).copied(),
+            user,
+        })
+        .collect())
 }
 
 /// Makes concurrent sign-ups wait for each other, so "the first account is the
@@ -77,7 +222,8 @@ pub async fn serialise_sign_ups(db: &impl ConnectionTrait) -> Result<(), DbErr> 
     Ok(())
 }
 
-/// An account to create, its password already hashed.
+/// An account to create, its password already hashed (empty: invited, no
+/// password yet; nothing signs in with it).
 pub struct NewUser {
     pub email: String,
     pub name: String,
@@ -97,6 +243,7 @@ pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser) -> Result<user::
         is_admin: u.is_admin,
         calendar_token: Some(u.calendar_token),
         created_at: u.at,
+        disabled: false,
     }
     .into_active_model()
     .insert(db)
@@ -169,6 +316,7 @@ pub async fn insert_session(
     token_hash: String,
     at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    user_agent: &str,
 ) -> Result<(), DbErr> {
     session::Model {
         id: super::db::new_id(),
@@ -176,6 +324,7 @@ pub async fn insert_session(
         user_id: user.0.to_string(),
         created_at: at,
         expires_at,
+        user_agent: user_agent.chars().take(200).collect(),
     }
     .into_active_model()
     .insert(db)
@@ -189,6 +338,187 @@ pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> Resu
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Ends every session of an account but `keep` (a token hash).
+pub async fn delete_sessions_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<(), DbErr> {
+    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        q = q.filter(session::Column::TokenHash.ne(keep));
+    }
+    q.exec(db).await?;
+    Ok(())
+}
+
+/// Ends one session of an account; whether there was one.
+pub async fn delete_session_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    session_id: &str,
+) -> Result<bool, DbErr> {
+    let done = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected > 0)
+}
+
+/// A session as its owner lists it.
+pub struct SessionRow {
+    pub session: session::Model,
+    pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+/// An account's live sessions, newest first.
+pub async fn sessions_of(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionRow>, DbErr> {
+    let sessions = session::Entity::find()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .order_by_desc(session::Column::CreatedAt)
+        .order_by_desc(session::Column::Id)
+        .limit(500)
+        .all(db)
+        .await?;
+    let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
+    let seen: std::collections::HashMap<String, DateTime<Utc>> = session_seen::Entity::find()
+        .filter(session_seen::Column::SessionId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.session_id, s.seen_at))
+        .collect();
+    Ok(sessions
+        .into_iter()
+        .map(|session| SessionRow {
+            last_seen_at: seen.get(&session.id).copied(),
+            session,
+        })
+        .collect())
+}
+
+pub async fn session_exists(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
+    Ok(session::Entity::find_by_id(id.to_string())
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Notes that a session, and its account, were used at `at`. These rows are
+/// read by no cache, so writing them leaves every cache be.
+pub async fn mark_seen(
+    db: &impl ConnectionTrait,
+    session_id: &str,
+    user_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::OnConflict;
+    session_seen::Entity::insert(session_seen::ActiveModel {
+        session_id: Set(session_id.to_string()),
+        seen_at: Set(at),
+    })
+    .on_conflict(
+        OnConflict::column(session_seen::Column::SessionId)
+            .update_column(session_seen::Column::SeenAt)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    user_seen::Entity::insert(user_seen::ActiveModel {
+        user_id: Set(user_id.to_string()),
+        seen_at: Set(at),
+    })
+    .on_conflict(
+        OnConflict::column(user_seen::Column::UserId)
+            .update_column(user_seen::Column::SeenAt)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ single-use links
+
+/// What a single-use link is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    Reset,
+    Invite,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::Reset => "reset",
+            TokenPurpose::Invite => "invite",
+        }
+    }
+}
+
+/// Keeps a link's hash; earlier unused links of the same purpose stop working.
+pub async fn insert_account_token(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    purpose: TokenPurpose,
+    token_hash: String,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account_token::Entity::delete_many()
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    account_token::Model {
+        id: super::db::new_id(),
+        user_id: user_id.to_string(),
+        purpose: purpose.as_str().to_string(),
+        token_hash,
+        created_at: at,
+        expires_at,
+        used_at: None,
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Uses a link: marks it used, if it was unused and unexpired at `now`, and
+/// answers whose it was. Two uses at once: one wins.
+pub async fn use_account_token(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbErr> {
+    let Some(found) = account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let done = account_token::Entity::update_many()
+        .col_expr(
+            account_token::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(account_token::Column::Id.eq(found.id.clone()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .exec(db)
+        .await?;
+    Ok((done.rows_affected == 1).then_some(found.user_id))
 }
 
 /// The session with this token hash and its account, in one statement.

@@ -204,6 +204,20 @@ impl Store {
         self.db.get_database_backend()
     }
 
+    /// Connections open in the pool, and how many of them are idle.
+    pub fn pool_use(&self) -> (u32, usize) {
+        match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        }
+    }
+
     /// The connection pool, for reads.
     pub fn read(&self) -> &DatabaseConnection {
         &self.db

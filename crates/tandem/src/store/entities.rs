@@ -38,6 +38,8 @@ pub mod user {
         pub is_admin: bool,
         pub calendar_token: Option<String>,
         pub created_at: DateTimeUtc,
+        /// A disabled account can't sign in and has no sessions.
+        pub disabled: bool,
     }
     no_relations!();
 }
@@ -55,6 +57,7 @@ pub mod session {
         pub user_id: String,
         pub created_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
+        pub user_agent: String,
     }
     no_relations!();
 }
@@ -70,6 +73,76 @@ pub mod login_failure {
         pub id: i32,
         pub throttle_key: String,
         pub failed_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// When a session was last used (apart from `sessions`, which the caches read).
+pub mod session_seen {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions_seen")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub session_id: String,
+        pub seen_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// When an account was last used, whichever its session.
+pub mod user_seen {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "users_seen")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: String,
+        pub seen_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+/// A single-use link to set a password: a reset or an invitation (its hash).
+pub mod account_token {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "account_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: String,
+        pub purpose: String,
+        pub token_hash: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// One admin or coordinator action; `hash` chains it to the one before.
+pub mod audit_entry {
+    #[allow(unused_imports)]
+    use super::*;
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i32,
+        pub at: DateTimeUtc,
+        pub actor_id: String,
+        pub action: String,
+        pub object_type: String,
+        pub object_id: String,
+        pub hash: String,
     }
     no_relations!();
 }
@@ -146,6 +219,8 @@ pub mod program {
         pub max_timezone_gap_hours: i32,
         pub weights: Weights,
         pub created_at: DateTimeUtc,
+        /// Read-only and left out of the list by default.
+        pub archived: bool,
     }
     no_relations!();
 }

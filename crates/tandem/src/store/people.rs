@@ -98,6 +98,50 @@ pub async fn save_profile(
     Ok(())
 }
 
+/// Profile fields a participants import sets; `None` leaves what is stored.
+#[derive(Debug, Default, Clone)]
+pub struct ProfileUpdate {
+    pub field: Option<String>,
+    pub seniority: Option<Seniority>,
+    pub skills: Option<Vec<String>>,
+    pub languages: Option<Vec<String>>,
+    pub timezone: Option<String>,
+}
+
+/// Writes the given fields over `existing` (or an empty profile); whether
+/// anything changed.
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    user: PersonId<'_>,
+    existing: Option<&profile::Model>,
+    u: ProfileUpdate,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut row = existing.cloned().unwrap_or_else(|| empty_profile(user.0));
+    let before = row.clone();
+    if let Some(v) = u.field {
+        row.field = v;
+    }
+    if let Some(v) = u.seniority {
+        row.seniority = Some(v);
+    }
+    if let Some(v) = u.skills {
+        row.skills = TextList(v);
+    }
+    if let Some(v) = u.languages {
+        row.languages = TextList(v);
+    }
+    if let Some(v) = u.timezone {
+        row.timezone = Some(v);
+    }
+    if existing.is_some() && row == before {
+        return Ok(false);
+    }
+    row.updated_at = at;
+    put::<profile::Entity>(db, row, existing.is_some()).await?;
+    Ok(true)
+}
+
 /// The profile of someone who has not written one yet.
 pub fn empty_profile(user_id: &str) -> profile::Model {
     profile::Model {

@@ -56,6 +56,7 @@ pub fn new_program(at: DateTime<Utc>) -> program::Model {
         max_timezone_gap_hours: 12,
         weights: Weights::default(),
         created_at: at,
+        archived: false,
     }
 }
 
@@ -80,8 +81,12 @@ pub async fn programs_page(
     db: &impl ConnectionTrait,
     after: Option<(NaiveDate, String)>,
     fetch: u64,
+    with_archived: bool,
 ) -> Result<Vec<program::Model>, DbErr> {
     let mut q = program::Entity::find();
+    if !with_archived {
+        q = q.filter(program::Column::Archived.eq(false));
+    }
     if let Some((on, id)) = after {
         q = q.filter(
             Expr::col(program::Column::StartsOn)
@@ -283,6 +288,38 @@ pub async fn insert_enrollment(
     .reset_all()
     .insert(db)
     .await
+}
+
+/// Every enrolment of a program.
+pub async fn all_enrollments_in(
+    db: &impl ConnectionTrait,
+    program: ProgramId<'_>,
+) -> Result<Vec<enrollment::Model>, DbErr> {
+    enrollment::Entity::find()
+        .filter(enrollment::Column::ProgramId.eq(program.0))
+        .all(db)
+        .await
+}
+
+/// Sets what an import says of an enrolment; whether anything changed.
+pub async fn update_enrollment(
+    db: &impl ConnectionTrait,
+    before: &enrollment::Model,
+    capacity: Option<i32>,
+    wants_skills: Option<Vec<String>>,
+) -> Result<bool, DbErr> {
+    let mut after = before.clone();
+    if capacity.is_some() {
+        after.capacity = capacity;
+    }
+    if let Some(w) = wants_skills {
+        after.wants_skills = TextList(w);
+    }
+    if &after == before {
+        return Ok(false);
+    }
+    update_changed::<enrollment::Entity>(db, before.clone(), after).await?;
+    Ok(true)
 }
 
 /// An enrolment with the person's name.

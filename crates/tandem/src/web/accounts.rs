@@ -1,11 +1,11 @@
 //! The landing page, sign-up, sign-in and sign-out.
 use super::{
-    done, form_failure, ok, render, safe_next, CsrfForm, Errors, Flash, Member, Page, Visitor,
-    WebError,
+    capitalise, done, form_failure, ok, render, safe_next, CsrfForm, Errors, Flash, Member, Page,
+    Visitor, WebError,
 };
 use crate::error::AppError;
 use crate::http::cookies;
-use crate::http::session::ClientIp;
+use crate::http::session::{ClientIp, UserAgent};
 use crate::service::accounts::{self, LoginIn, RegisterIn};
 use crate::state::AppState;
 use askama::Template;
@@ -43,9 +43,15 @@ struct Signup {
     page: Page,
     form: SignupForm,
     errors: Errors,
+    /// Who may sign up, when not everyone may.
+    policy: Option<String>,
 }
 
-pub async fn signup_page(visitor: Visitor) -> Response {
+fn policy_of(state: &AppState) -> Option<String> {
+    state.config.registration.describe()
+}
+
+pub async fn signup_page(State(state): State<AppState>, visitor: Visitor) -> Response {
     if visitor.caller.is_some() {
         return Redirect::to("/dashboard").into_response();
     }
@@ -53,12 +59,14 @@ pub async fn signup_page(visitor: Visitor) -> Response {
         page: visitor.page("Create your account", "signup"),
         form: SignupForm::default(),
         errors: Errors::default(),
+        policy: policy_of(&state),
     })
 }
 
 pub async fn signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    UserAgent(agent): UserAgent,
     visitor: Visitor,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<Response, WebError> {
@@ -83,11 +91,12 @@ pub async fn signup(
                     page,
                     form,
                     errors: failure.errors,
+                    policy: policy_of(&state),
                 },
             ));
         }
     };
-    let token = accounts::open_session(&state, &user.id)
+    let token = accounts::open_session(&state, &user.id, &agent)
         .await
         .map_err(|e| visitor.fail(e))?;
     let mut res = done(
@@ -144,6 +153,7 @@ pub async fn signin_page(visitor: Visitor, Query(q): Query<NextQuery>) -> Respon
 pub async fn signin(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    UserAgent(agent): UserAgent,
     visitor: Visitor,
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<Response, WebError> {
@@ -151,7 +161,7 @@ pub async fn signin(
         email: form.email.clone(),
         password: form.password.clone(),
     };
-    match accounts::login(&state, &ip, &input).await {
+    match accounts::login(&state, &ip, &agent, &input).await {
         Ok(out) => {
             let to = safe_next(&form.next).unwrap_or("/dashboard");
             let mut res = Redirect::to(to).into_response();
@@ -175,6 +185,7 @@ pub async fn signin(
                         format!("Too many failed attempts, try again in {minutes} {unit}."),
                     )
                 }
+                AppError::Refused { message, .. } => (StatusCode::FORBIDDEN, capitalise(message)),
                 _ => return Err(visitor.fail(err)),
             };
             let mut page = visitor.page("Sign in", "signin");

@@ -4,12 +4,14 @@
 //! rule and no query lives here. Every form carries a CSRF token checked by
 //! [`CsrfForm`]; the cookie that holds it is issued by [`page_cookies`].
 mod accounts;
+mod admin;
 mod dashboard;
 mod matching;
 mod mentorships;
 mod profile;
 mod programs;
 mod reports;
+mod security;
 mod shortlist;
 mod workspace;
 
@@ -57,6 +59,16 @@ pages! {
     get "/signin" => accounts::signin_page,
     post "/signin" => accounts::signin,
     post "/signout" => accounts::signout,
+    get "/forgot-password" => security::forgot_page,
+    post "/forgot-password" => security::forgot,
+    get "/reset-password" => security::reset_page,
+    post "/reset-password" => security::reset,
+    get "/account/security" => security::security_page,
+    post "/account/password" => security::change_password,
+    post "/account/sessions/{id}/end" => security::end_session,
+    get "/admin/users" => admin::users,
+    post "/admin/users/{id}" => admin::change_user,
+    get "/admin/audit" => admin::audit_log,
     get "/dashboard" => dashboard::dashboard,
     get "/profile" => profile::profile_page,
     post "/profile" => profile::save_profile,
@@ -67,6 +79,10 @@ pages! {
     get "/programs/{id}" => programs::detail,
     post "/programs/{id}/enroll" => programs::enroll,
     post "/programs/{id}/coordinators" => programs::appoint_coordinator,
+    get "/programs/{id}/import" => programs::import_page,
+    post "/programs/{id}/import/preview" => programs::preview,
+    post "/programs/{id}/import" => programs::confirm,
+    post "/programs/{id}/archive" => programs::archive,
     get "/programs/{id}/enrollments" => programs::enrollments,
     get "/programs/{id}/dashboard" => reports::program_dashboard,
     get "/programs/{id}/checkins" => reports::checkins_page,
@@ -490,7 +506,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
-fn bare_error(status: StatusCode, message: &str) -> Response {
+pub fn bare_error(status: StatusCode, message: &str) -> Response {
     let page = Page {
         title: "Form refused".into(),
         nav: "",

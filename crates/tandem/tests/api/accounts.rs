@@ -539,7 +539,7 @@ async fn concurrent_registrations_in_two_pools(url: String) {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::CREATED);
     }
-    let admins = tandem::store::accounts::count_admins(a.state.store.read())
+    let admins = tandem::store::accounts::count_active_admins(a.state.store.read())
         .await
         .unwrap();
     assert_eq!(admins, 1, "exactly one first account");

@@ -31,10 +31,12 @@ macro_rules! kind {
 }
 
 // After `kind!`, which they use.
+mod accounts;
 mod meetings;
 mod relationship;
 mod requests;
 
+pub use accounts::*;
 pub use meetings::*;
 pub use relationship::*;
 pub use requests::*;

@@ -85,5 +85,17 @@ pub async fn run_due(state: &AppState) -> JobsDone {
         }
         Err(e) => fail("e-mail delivery", e),
     }
+    state.metrics.jobs(
+        &[
+            ("expired", done.expired as u64),
+            ("request_reminders", done.request_reminders as u64),
+            ("meeting_reminders", done.meeting_reminders as u64),
+            ("action_items_due", done.action_items_due as u64),
+            ("health_alerts", done.health_alerts as u64),
+            ("digests", done.digests as u64),
+            ("checkins_created", done.checkins_created),
+        ],
+        done.failures.len(),
+    );
     done
 }

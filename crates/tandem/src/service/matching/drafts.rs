@@ -194,6 +194,14 @@ pub async fn patch_round(
         after.certified = false;
     }
     let saved = store::update_round(&tx, r, after).await?;
+    crate::service::audit::record(
+        &tx,
+        state,
+        caller.id(),
+        crate::domain::audit::AuditAction::RoundPublished,
+        crate::service::audit::Object::Round(id),
+    )
+    .await?;
     let out = round_with_pairs(&tx, saved).await?;
     tx.commit().await?;
     Ok(out)
@@ -211,6 +219,7 @@ pub async fn publish_round(
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (program, r) = lock_round_for(&tx, caller, id).await?;
+    crate::service::programs::refuse_if_archived(&program)?;
     if confirmation == crate::domain::lifecycle::Confirmation::Missing {
         return Err(AppError::unprocessable(
             "confirmation_required",

@@ -324,6 +324,7 @@ pub async fn create_round(
     input: &RoundIn,
 ) -> AppResult<RoundOut> {
     let record = program_for(state, caller, program_id, ProgramAct::RunRounds).await?;
+    crate::service::programs::refuse_if_archived(&record.program)?;
     let mut p = Problems::default();
     let objective = p.take("objective", input.objective.required());
     let min_score = p.take(
@@ -404,6 +405,14 @@ pub async fn create_round(
     .await?;
     let count = rows.len();
     store::insert_pairs(&tx, RoundId(&r.id), rows).await?;
+    crate::service::audit::record(
+        &tx,
+        state,
+        caller.id(),
+        crate::domain::audit::AuditAction::RoundCreated,
+        crate::service::audit::Object::Round(&r.id),
+    )
+    .await?;
     let out = assemble(r, outs, count, total);
     tx.commit().await?;
     Ok(out)

@@ -36,6 +36,14 @@ pub async fn propose_pair(
         at: now,
     };
     let id = store::insert_proposal(&tx, proposal).await?;
+    crate::service::audit::record(
+        &tx,
+        state,
+        caller.id(),
+        crate::domain::audit::AuditAction::PairProposed,
+        crate::service::audit::Object::Mentorship(&id),
+    )
+    .await?;
     let r = store::with_members(&tx, &id)
         .await?
         .ok_or(AppError::NotFound("mentorship"))?;

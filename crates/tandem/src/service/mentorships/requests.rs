@@ -84,6 +84,7 @@ pub async fn request(
         },
         ProgramAct::AskForMentor,
     )?;
+    crate::service::programs::refuse_if_archived(&program)?;
     let mut p = Problems::default();
     let intro = p.take("intro", text(&input.intro, 2000, true));
     let reasons = p.take("reasons", text(&input.reasons, 2000, false));

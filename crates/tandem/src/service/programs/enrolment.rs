@@ -86,8 +86,10 @@ pub async fn enroll(
     let program = store::lock_program(&tx, program_id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
+    let mut enrolled_by_other = false;
     let person = match input.person_id.as_deref() {
         Some(other) if other != caller.id() => {
+            enrolled_by_other = true;
             let record = ProgramRecord {
                 coordinators: store::coordinators_of(&tx, program_id).await?,
                 program: program.clone(),
@@ -117,6 +119,7 @@ pub async fn enroll(
         .take("goals_summary", text(&input.goals_summary, 2000, false))
         .unwrap_or_default();
     p.finish()?;
+    super::refuse_if_archived(&program)?;
     let role = role.unwrap_or(Role::Mentee);
     let existing = store::roles_in(&tx, ProgramId(program_id), PersonId(&person.id)).await?;
     match may_enrol(program.kind, &existing, role) {
@@ -144,6 +147,16 @@ pub async fn enroll(
         at: state.clock.now(),
     };
     let saved = store::insert_enrollment(&tx, new).await?;
+    if enrolled_by_other {
+        crate::service::audit::record(
+            &tx,
+            state,
+            caller.id(),
+            crate::domain::audit::AuditAction::PersonEnrolled,
+            crate::service::audit::Object::Program(program_id),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(enrollment_out(&saved, person.name))
 }

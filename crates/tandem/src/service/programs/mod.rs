@@ -4,8 +4,10 @@
 use crate::domain::ids::{PersonId, ProgramId};
 mod directory;
 mod enrolment;
+pub mod import;
 
 use crate::domain::access::{program_access, runs_program, ProgramAct, ProgramFacts};
+use crate::domain::audit::AuditAction;
 use crate::domain::paging::{Cursor, PageRequest};
 use crate::domain::values::{
     date, in_range, line, text, Invalid, Pick, Problems, Weights, WeightsPatch,
@@ -13,6 +15,7 @@ use crate::domain::values::{
 use crate::domain::wire::{ProgramContext, ProgramKind};
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
+use crate::service::audit::{self, Object};
 use crate::service::paging::Listing;
 use crate::state::AppState;
 use crate::store::db::Connection;
@@ -118,6 +121,9 @@ pub struct ProgramPatch {
     #[schema(minimum = 0, maximum = 12)]
     pub max_timezone_gap_hours: Option<i64>,
     pub weights: Option<WeightsPatch>,
+    /// An archived program is read-only: no enrolment, request, pair or round
+    /// (409 `program_archived`), and left out of the list unless asked for.
+    pub archived: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -136,6 +142,7 @@ pub struct ProgramOut {
     pub max_timezone_gap_hours: i32,
     pub weights: Weights,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    pub archived: bool,
 }
 
 impl From<&program::Model> for ProgramOut {
@@ -155,8 +162,23 @@ impl From<&program::Model> for ProgramOut {
             max_timezone_gap_hours: p.max_timezone_gap_hours,
             weights: p.weights,
             created_at: p.created_at,
+            archived: p.archived,
         }
     }
+}
+
+/// Refuses a new enrolment, request, pair or round in an archived program (409).
+pub fn refuse_if_archived(program: &program::Model) -> AppResult<()> {
+    if program.archived {
+        return Err(AppError::conflict(
+            "program_archived",
+            format!(
+                "{} is archived: it takes no new enrolments, requests, pairs or rounds",
+                program.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Applies the given fields over `base` and checks the whole; one rule set for
@@ -225,6 +247,9 @@ pub(super) fn apply(
             base.weights = w;
         }
     }
+    if let Some(archived) = patch.archived {
+        base.archived = archived;
+    }
     if p.is_empty() && base.ends_on <= base.starts_on {
         p.add("ends_on", "must be after starts_on");
     }
@@ -291,19 +316,32 @@ pub async fn create(state: &AppState, caller: &Caller, input: &ProgramIn) -> App
             request_expiry_days: input.request_expiry_days,
             max_timezone_gap_hours: input.max_timezone_gap_hours,
             weights: Some(input.weights.clone()),
+            archived: None,
         },
         true,
     )?;
     let tx = state.store.write().await?;
     let saved = store::insert_program(&tx, model).await?;
+    audit::record(
+        &tx,
+        state,
+        caller.id(),
+        AuditAction::ProgramCreated,
+        Object::Program(&saved.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(ProgramOut::from(&saved))
 }
 
-/// Every program, latest start first.
-pub async fn list(state: &AppState, page: &PageRequest) -> AppResult<Listing<ProgramOut>> {
+/// Every program, latest start first; archived ones too only when asked for.
+pub async fn list(
+    state: &AppState,
+    page: &PageRequest,
+    with_archived: bool,
+) -> AppResult<Listing<ProgramOut>> {
     let after = page.after.as_ref().map(Cursor::date_and_id).transpose()?;
-    let rows = store::programs_page(state.store.read(), after, page.fetch()).await?;
+    let rows = store::programs_page(state.store.read(), after, page.fetch(), with_archived).await?;
     let (rows, next_cursor) = page.finish(rows, |p| {
         Cursor::new(vec![
             p.starts_on.format("%Y-%m-%d").to_string(),
@@ -340,7 +378,13 @@ pub async fn patch(
     require(&tx, caller, &record, ProgramAct::Edit).await?;
     let mut after = before.clone();
     apply(&mut after, input, false)?;
+    let action = match (before.archived, after.archived) {
+        (false, true) => AuditAction::ProgramArchived,
+        (true, false) => AuditAction::ProgramRestored,
+        _ => AuditAction::ProgramChanged,
+    };
     let saved = store::update_program(&tx, before, after).await?;
+    audit::record(&tx, state, caller.id(), action, Object::Program(id)).await?;
     tx.commit().await?;
     Ok(ProgramOut::from(&saved))
 }
@@ -398,6 +442,14 @@ pub async fn add_coordinator(
         ProgramId(program_id),
         PersonId(&person.id),
         state.clock.now(),
+    )
+    .await?;
+    audit::record(
+        &tx,
+        state,
+        caller.id(),
+        AuditAction::CoordinatorAppointed,
+        Object::Program(program_id),
     )
     .await?;
     tx.commit().await?;

@@ -1,6 +1,7 @@
 //! Programs on pages: the list and one program with its enrolment (`mod`), a
 //! coordinator's enrolment list and the mentor directory (`members`), and a new
 //! program's form (`new`).
+mod import;
 mod members;
 mod new;
 
@@ -20,6 +21,7 @@ use crate::web::{
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+pub use import::*;
 pub use members::*;
 pub use new::*;
 use serde::Deserialize;
@@ -44,6 +46,8 @@ pub struct ProgramView {
     pub is_participant: bool,
     pub can_enrol_mentor: bool,
     pub can_enrol_mentee: bool,
+    /// Read-only: nobody enrols, asks or is paired.
+    pub archived: bool,
 }
 
 impl ProgramView {
@@ -72,8 +76,9 @@ impl ProgramView {
             roles,
             is_mentee,
             is_participant: !my_roles.is_empty(),
-            can_enrol_mentor: may_enrol(p.kind, my_roles, Role::Mentor).is_ok(),
-            can_enrol_mentee: may_enrol(p.kind, my_roles, Role::Mentee).is_ok(),
+            can_enrol_mentor: !p.archived && may_enrol(p.kind, my_roles, Role::Mentor).is_ok(),
+            can_enrol_mentee: !p.archived && may_enrol(p.kind, my_roles, Role::Mentee).is_ok(),
+            archived: p.archived,
         }
     }
 }
@@ -99,6 +104,8 @@ pub(super) struct ProgramsPage {
     pub(super) programs: Vec<ProgramView>,
     pub(super) is_admin: bool,
     pub(super) next_href: Option<String>,
+    /// Whether archived programs are listed too.
+    pub(super) with_archived: bool,
 }
 
 /// `?cursor=` on a page that lists.
@@ -107,6 +114,8 @@ pub(super) struct ProgramsPage {
 pub struct CursorQuery {
     cursor: String,
     pairs_cursor: String,
+    /// On the list of programs: archived ones too.
+    archived: bool,
 }
 
 /// The link to the page after this one, keeping the rest of the query.
@@ -128,7 +137,9 @@ pub async fn list(
     Query(q): Query<CursorQuery>,
 ) -> Result<Response, WebError> {
     let page = PageRequest::new(None, Some(&q.cursor)).map_err(|e| me.fail()(AppError::from(e)))?;
-    let listing = programs::list(&state, &page).await.map_err(me.fail())?;
+    let listing = programs::list(&state, &page, q.archived)
+        .await
+        .map_err(me.fail())?;
     let all = listing.items;
     let roles = my_roles_by_program(&state, &me).await?;
     let coordinating: Vec<String> = programs::coordinated_by(&state, &me.caller)
@@ -151,7 +162,16 @@ pub async fn list(
         page: me.page("Programs", "programs"),
         programs: views,
         is_admin: me.caller.is_admin(),
-        next_href: next_href("/programs", &[], listing.next_cursor),
+        next_href: next_href(
+            "/programs",
+            if q.archived {
+                &[("archived", "true")]
+            } else {
+                &[]
+            },
+            listing.next_cursor,
+        ),
+        with_archived: q.archived,
     }))
 }
 

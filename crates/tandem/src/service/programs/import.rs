@@ -1,0 +1,349 @@
+//! Participants from a spreadsheet (SPEC §5, §6): a coordinator's CSV of people
+//! and their roles. All or nothing: every line is checked (against the file and
+//! against the program as it is) before anything is written, in one transaction.
+//! A person is found by e-mail address: a re-import updates, never duplicates.
+//! An address without an account gets one, invited by e-mail to choose a password.
+use super::*;
+use crate::domain::access::ProgramAct;
+use crate::domain::audit::AuditAction;
+use crate::domain::enrolment::{may_enrol, NotEnrollable};
+use crate::domain::import::{self, LineError, Participant};
+use crate::domain::wire::Role;
+use crate::email::Recipient;
+use crate::service::audit::{self, Object};
+use crate::service::{outbox, passwords};
+use crate::store::people::{self, ProfileUpdate};
+use std::collections::HashMap;
+
+/// Line errors reported at most.
+const MAX_ERRORS: usize = 1_000;
+
+/// What an import did, or would do.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportOut {
+    /// People newly enrolled in the program.
+    pub created: u64,
+    /// People already enrolled, whose details the file updated.
+    pub updated: u64,
+    /// Every line that is wrong; with any, nothing was imported.
+    pub errors: Vec<ImportError>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportError {
+    /// The line in the file; the header is line 1.
+    pub line: u64,
+    pub message: String,
+}
+
+impl From<LineError> for ImportError {
+    fn from(e: LineError) -> Self {
+        ImportError {
+            line: e.line,
+            message: e.message,
+        }
+    }
+}
+
+/// What one line does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineAction {
+    /// A new account, invited, and enrolled.
+    Invite,
+    /// An existing account, newly enrolled.
+    Enrol,
+    /// Already enrolled: details updated.
+    Update,
+    /// Already enrolled, nothing to change.
+    Unchanged,
+}
+
+/// One line of a preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewLine {
+    pub line: u64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub action: LineAction,
+}
+
+/// Whether to write or only look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Import,
+    /// Everything an import does, rolled back: what would be created and changed.
+    Preview,
+}
+
+/// An import's outcome, with what each line did (for a preview).
+pub struct Imported {
+    pub out: ImportOut,
+    pub lines: Vec<PreviewLine>,
+    /// Invitations queued.
+    pub invited: u64,
+}
+
+fn rejected(errors: Vec<LineError>) -> Imported {
+    Imported {
+        out: ImportOut {
+            created: 0,
+            updated: 0,
+            errors: errors.into_iter().map(ImportError::from).collect(),
+        },
+        lines: Vec::new(),
+        invited: 0,
+    }
+}
+
+/// Who runs an import: their id for the audit log, their name for the invitations.
+struct Importer<'a> {
+    actor_id: &'a str,
+    name: &'a str,
+}
+
+/// Imports (or previews) a participants CSV into a program (its coordinators).
+/// `progress` hears how many lines are done of how many.
+pub async fn import(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+    csv: &str,
+    mode: Mode,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> AppResult<Imported> {
+    let tx = state.store.write().await?;
+    let program = store::lock_program(&tx, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let record = ProgramRecord {
+        coordinators: store::coordinators_of(&tx, program_id).await?,
+        program: program.clone(),
+    };
+    require(&tx, caller, &record, ProgramAct::EnrolOthers).await?;
+    let who = Importer {
+        actor_id: caller.id(),
+        name: caller.name(),
+    };
+    run(state, tx, program, who, csv, mode, progress).await
+}
+
+/// The import of `tandem import`: whoever holds the database runs it; the audit
+/// log names the command line. Invitations stay queued for the server's jobs.
+pub async fn import_from_shell(
+    state: &AppState,
+    program_id: &str,
+    csv: &str,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> AppResult<Imported> {
+    let tx = state.store.write().await?;
+    let program = store::lock_program(&tx, program_id)
+        .await?
+        .ok_or(AppError::NotFound("program"))?;
+    let who = Importer {
+        actor_id: "cli",
+        name: "The program's coordinators",
+    };
+    run(state, tx, program, who, csv, Mode::Import, progress).await
+}
+
+async fn run(
+    state: &AppState,
+    tx: crate::store::db::WriteTx,
+    program: program::Model,
+    who: Importer<'_>,
+    csv: &str,
+    mode: Mode,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> AppResult<Imported> {
+    let program_id = program.id.as_str();
+    refuse_if_archived(&program)?;
+    let (people, mut errors) = import::read(csv, MAX_ERRORS);
+    if errors.iter().any(|e| e.line == 1) {
+        return Ok(rejected(errors));
+    }
+    let total = people.len() as u64;
+    let emails: Vec<String> = people.iter().map(|p| p.email.clone()).collect();
+    let mut users = accounts::users_by_emails(&tx, &emails).await?;
+    let enrolments = store::all_enrollments_in(&tx, ProgramId(program_id)).await?;
+    let mut roles: HashMap<&str, Vec<Role>> = HashMap::new();
+    for e in &enrolments {
+        roles.entry(e.user_id.as_str()).or_default().push(e.role);
+    }
+    // Against the program as it is: a role the program does not allow.
+    let mut file_roles: HashMap<&str, Vec<Role>> = HashMap::new();
+    for p in &people {
+        let mut held: Vec<Role> = users
+            .get(&p.email)
+            .and_then(|u| roles.get(u.id.as_str()))
+            .cloned()
+            .unwrap_or_default();
+        let in_file = file_roles.entry(p.email.as_str()).or_default();
+        held.extend(in_file.iter().copied());
+        if !held.contains(&p.role) {
+            if let Err(NotEnrollable::OneRoleOnly) = may_enrol(program.kind, &held, p.role) {
+                errors.push(LineError {
+                    line: p.line,
+                    message: format!(
+                        "{} is already {} in this program; only peer programs take one person in both roles",
+                        p.email,
+                        if p.role == Role::Mentor { "a mentee" } else { "a mentor" }
+                    ),
+                });
+            }
+        }
+        in_file.push(p.role);
+        if errors.len() >= MAX_ERRORS {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
+        errors.truncate(MAX_ERRORS);
+        return Ok(rejected(errors));
+    }
+
+    let now = state.clock.now();
+    let existing_ids: Vec<String> = users.values().map(|u| u.id.clone()).collect();
+    let profiles = people::profiles_of(&tx, &existing_ids).await?;
+    let by_person: HashMap<(&str, Role), &crate::store::entities::enrollment::Model> = enrolments
+        .iter()
+        .map(|e| ((e.user_id.as_str(), e.role), e))
+        .collect();
+    let mut lines = Vec::with_capacity(people.len());
+    let mut invitations = Vec::new();
+    let (mut created, mut updated) = (0u64, 0u64);
+    for (done, p) in people.iter().enumerate() {
+        let (user_id, new_account) = match users.get(&p.email) {
+            Some(u) => (u.id.clone(), false),
+            None => {
+                let made = accounts::insert_user(
+                    &tx,
+                    accounts::NewUser {
+                        email: p.email.clone(),
+                        name: p.name.clone(),
+                        password_hash: String::new(),
+                        is_admin: false,
+                        calendar_token: crate::secrets::random_token(),
+                        at: now,
+                    },
+                )
+                .await?;
+                let id = made.id.clone();
+                users.insert(p.email.clone(), made);
+                (id, true)
+            }
+        };
+        let profile_changed = people::update_profile(
+            &tx,
+            PersonId(&user_id),
+            profiles.get(&user_id),
+            profile_update(p),
+            now,
+        )
+        .await?;
+        let action = match by_person.get(&(user_id.as_str(), p.role)) {
+            Some(enrolment) => {
+                let changed =
+                    store::update_enrollment(&tx, enrolment, p.capacity, p.wants_skills.clone())
+                        .await?;
+                if changed || profile_changed {
+                    updated += 1;
+                    LineAction::Update
+                } else {
+                    LineAction::Unchanged
+                }
+            }
+            None => {
+                store::insert_enrollment(
+                    &tx,
+                    store::NewEnrollment {
+                        program: ProgramId(program_id),
+                        person: PersonId(&user_id),
+                        role: p.role,
+                        capacity: p.capacity,
+                        wants_skills: p.wants_skills.clone().unwrap_or_default(),
+                        goals_summary: String::new(),
+                        at: now,
+                    },
+                )
+                .await?;
+                created += 1;
+                if new_account {
+                    LineAction::Invite
+                } else {
+                    LineAction::Enrol
+                }
+            }
+        };
+        // One invitation a new account, however many roles it has in the file.
+        if new_account {
+            invitations.push(Recipient {
+                user_id: Some(user_id.clone()),
+                name: p.name.clone(),
+                address: p.email.clone(),
+                zone: chrono_tz::Tz::UTC,
+            });
+        }
+        lines.push(PreviewLine {
+            line: p.line,
+            email: p.email.clone(),
+            name: p.name.clone(),
+            role: p.role,
+            action,
+        });
+        let done = done as u64 + 1;
+        if done % 100 == 0 || done == total {
+            progress(done, total);
+        }
+    }
+    let invited = invitations.len() as u64;
+    let imported = Imported {
+        out: ImportOut {
+            created,
+            updated,
+            errors: Vec::new(),
+        },
+        lines,
+        invited,
+    };
+    if mode == Mode::Preview {
+        // Dropped without a commit: nothing of it is kept.
+        return Ok(imported);
+    }
+    let mut emails = Vec::with_capacity(invitations.len());
+    for to in &invitations {
+        emails.push(passwords::invitation(&tx, state, to, who.name, &program.name).await?);
+    }
+    outbox::queue(&tx, emails, now).await?;
+    audit::record(
+        &tx,
+        state,
+        who.actor_id,
+        AuditAction::ParticipantsImported,
+        Object::Program(program_id),
+    )
+    .await?;
+    tx.commit().await?;
+    if invited > 0 && who.actor_id != "cli" {
+        // Delivered beside the answer; what fails stays queued for the jobs.
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(e) = outbox::deliver_due(&state).await {
+                tracing::warn!(error = %e, "delivering invitations");
+            }
+        });
+    }
+    Ok(imported)
+}
+
+fn profile_update(p: &Participant) -> ProfileUpdate {
+    ProfileUpdate {
+        field: p.field.clone(),
+        seniority: p.seniority,
+        skills: p.skills.clone(),
+        languages: p.languages.clone(),
+        timezone: p.timezone.clone(),
+    }
+}
