@@ -1,6 +1,7 @@
 //! Persistence: the connection and its transactions, the entities, and named
 //! queries per area. Nothing outside this module touches SQL.
 pub mod accounts;
+pub mod backup;
 pub mod cache;
 pub mod checkins;
 pub mod columns;
