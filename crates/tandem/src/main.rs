@@ -1,4 +1,5 @@
-//! The `tandem` command: serve, migrate, user management.
+//! The `tandem` command: serve, migrate, user management, jobs, matching files,
+//! backup and restore.
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tandem::config::{Config, LogFormat};
@@ -81,6 +82,187 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Write a consistent copy of the database to a file while the server runs, or verify one.
+    ///
+    /// The backup is a SQLite file with Tandem's schema, whichever database it came from,
+    /// so a backup of PostgreSQL restores into SQLite and the other way round, and
+    /// `sqlite3` reads it. Beside it goes FILE.manifest.json: `{schema_version,
+    /// created_at, tables: {<table>: rows}, sha256}`. Both are written under temporary
+    /// names and renamed once complete, so a failed backup leaves no half file.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_long_help = BACKUP_HELP
+    )]
+    Backup(BackupArgs),
+    /// Load a backup into an empty database.
+    ///
+    /// The database (created or brought to the current schema first) must hold no row;
+    /// a non-empty one is refused with exit status 1 and left as it was. The backup may
+    /// come from either database and from an older Tandem (its schema is brought up to
+    /// date on a copy); one from a newer Tandem is refused. All or nothing: one
+    /// transaction.
+    #[command(after_long_help = RESTORE_HELP)]
+    Restore {
+        #[command(flatten)]
+        config: Config,
+        /// The backup file, as `tandem backup --to` wrote it.
+        #[arg(long, value_name = "FILE")]
+        from: std::path::PathBuf,
+        /// No progress on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+const BACKUP_HELP: &str = "\
+EXAMPLES
+  tandem backup --to backups/tandem-2027-03-08.db
+  TANDEM_DATABASE_URL=postgres://tandem@db/tandem tandem backup --to tandem.db
+  tandem backup --to nightly.db --force      # replace the last one
+  tandem backup verify backups/tandem-2027-03-08.db";
+
+const RESTORE_HELP: &str = "\
+EXAMPLES
+  tandem restore --from backups/tandem-2027-03-08.db --database-url sqlite://tandem.db
+  TANDEM_DATABASE_URL=postgres://tandem@db/tandem tandem restore --from tandem.db";
+
+#[derive(clap::Args)]
+struct BackupArgs {
+    #[command(subcommand)]
+    command: Option<BackupCommand>,
+    #[command(flatten)]
+    config: Config,
+    /// Where to write the backup; its manifest goes to FILE.manifest.json.
+    #[arg(long, value_name = "FILE", required = true)]
+    to: Option<std::path::PathBuf>,
+    /// Replace FILE (and its manifest) when it exists.
+    #[arg(long)]
+    force: bool,
+    /// No progress on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Check a backup against its manifest: the checksum, the file's integrity, and a
+    /// restore into a scratch database with the manifest's row counts. Exit status 0
+    /// when all agree, 1 naming what differs.
+    #[command(after_long_help = "EXAMPLES\n  tandem backup verify backups/tandem-2027-03-08.db")]
+    Verify {
+        /// The backup file; its manifest is FILE.manifest.json.
+        file: std::path::PathBuf,
+        /// No progress on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+/// Progress bars on stderr, one a table (none with --quiet, nor when stderr is
+/// not a terminal).
+struct Bars {
+    quiet: bool,
+    current: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl Bars {
+    fn new(quiet: bool) -> Self {
+        Bars {
+            quiet,
+            current: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn current(&self) -> std::sync::MutexGuard<'_, Option<indicatif::ProgressBar>> {
+        self.current.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl tandem::store::backup::Progress for Bars {
+    fn begin(&self, step: &str, rows: Option<u64>) {
+        use indicatif::{ProgressBar, ProgressStyle};
+        if self.quiet {
+            return;
+        }
+        let bar = match rows {
+            Some(rows) => ProgressBar::new(rows).with_style(
+                ProgressStyle::with_template("{prefix:>24} [{bar:32}] {pos}/{len} rows")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            ),
+            None => {
+                let spinner = ProgressBar::new_spinner().with_style(
+                    ProgressStyle::with_template("{prefix:>24} {spinner} {elapsed}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+                spinner
+            }
+        };
+        bar.set_prefix(step.to_string());
+        *self.current() = Some(bar);
+    }
+
+    fn advance(&self, rows: u64) {
+        if let Some(bar) = self.current().as_ref() {
+            bar.inc(rows);
+        }
+    }
+
+    fn end(&self) {
+        if let Some(bar) = self.current().take() {
+            bar.finish();
+        }
+    }
+}
+
+fn rows_in(tables: &std::collections::BTreeMap<String, u64>) -> u64 {
+    tables.values().sum()
+}
+
+async fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
+    use tandem::store::backup;
+    let started = std::time::Instant::now();
+    if let Some(BackupCommand::Verify { file, quiet }) = args.command {
+        let checked = backup::verify(&file, &Bars::new(quiet)).await?;
+        if !checked.differences.is_empty() {
+            anyhow::bail!(
+                "{} does not verify: {}",
+                file.display(),
+                checked.differences.join("; ")
+            );
+        }
+        println!(
+            "{} verifies: checksum, integrity, and {} rows in {} tables as its manifest says \
+             (schema {}, {:.1}s)",
+            file.display(),
+            rows_in(&checked.manifest.tables),
+            checked.manifest.tables.len(),
+            checked.manifest.schema_version,
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
+    let to = args.to.context("give --to FILE")?;
+    let written = backup::backup(
+        &args.config.database_url,
+        &to,
+        args.force,
+        &Bars::new(args.quiet),
+    )
+    .await?;
+    println!(
+        "backed up {} rows in {} tables to {} ({} bytes, schema {}, {:.1}s); manifest {}",
+        rows_in(&written.manifest.tables),
+        written.manifest.tables.len(),
+        to.display(),
+        written.bytes,
+        written.manifest.schema_version,
+        started.elapsed().as_secs_f64(),
+        written.manifest_path.display()
+    );
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -433,6 +615,30 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
                 Err(broken) => anyhow::bail!("the audit log is not whole: {broken}"),
             }
+        }
+        Command::Backup(args) => run_backup(args).await,
+        Command::Restore {
+            config,
+            from,
+            quiet,
+        } => {
+            let started = std::time::Instant::now();
+            let restored =
+                tandem::store::backup::restore(&config.database_url, &from, &Bars::new(quiet))
+                    .await?;
+            println!(
+                "restored {} rows in {} tables from {} (schema {}{}, {:.1}s)",
+                rows_in(&restored.tables),
+                restored.tables.len(),
+                from.display(),
+                restored.schema_version,
+                match &restored.upgraded_from {
+                    Some(old) => format!(", brought up from {old}"),
+                    None => String::new(),
+                },
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Migrate { config } => {
             tandem::migrate(&config.database_url).await?;

@@ -2,6 +2,7 @@
 //! queries per area. Nothing outside this module touches SQL.
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod cache;
 pub mod checkins;
 pub mod columns;
