@@ -10,9 +10,17 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
-            tick.tick().await;
-            if let Err(e) = tokio::spawn(run_once(state.clone())).await {
-                tracing::error!(error = %e, "a round of background jobs failed; the next one will run");
+            tokio::select! {
+                _ = tick.tick() => {
+                    if let Err(e) = tokio::spawn(run_once(state.clone())).await {
+                        tracing::error!(error = %e, "a round of background jobs failed; the next one will run");
+                    }
+                }
+                _ = state.deliver_soon.notified() => {
+                    if let Err(e) = crate::service::outbox::deliver_due(&state).await {
+                        tracing::warn!(error = %e, "delivering e-mails");
+                    }
+                }
             }
         }
     })

@@ -59,6 +59,7 @@ pub async fn build(config: Config) -> anyhow::Result<App> {
         decoy_hash: Arc::from(decoy),
         seen: Arc::default(),
         metrics: Arc::default(),
+        deliver_soon: Arc::default(),
     };
     Ok(App { state })
 }

@@ -21,6 +21,9 @@ pub struct AppState {
     pub seen: Arc<std::sync::Mutex<Seen>>,
     /// What `GET /metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Wakes the server's background worker to deliver queued e-mail now (a
+    /// reset link, invitations), beside the request that queued it.
+    pub deliver_soon: Arc<tokio::sync::Notify>,
 }
 
 pub type Seen = std::collections::HashMap<String, (String, chrono::DateTime<chrono::Utc>)>;

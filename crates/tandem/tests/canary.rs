@@ -310,6 +310,49 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         );
         assert!(unfolded.contains("introduction"));
     }
+    // A forgotten password, its link used: the token travels by e-mail only.
+    app.call(
+        axum::http::Method::POST,
+        "/api/v1/auth/password-reset",
+        None,
+        Some(json!({"email": "mentee@example.org"})),
+    )
+    .await;
+    // As the server's background worker does.
+    tandem::service::outbox::deliver_due(&app.state)
+        .await
+        .unwrap();
+    let mut reset_mail = None;
+    for _ in 0..100 {
+        reset_mail = app
+            .emails()
+            .into_iter()
+            .map(|m| {
+                m.replace("=\r\n", "")
+                    .replace("=\n", "")
+                    .replace("=3D", "=")
+            })
+            .find(|m| m.contains("reset-password?token="));
+        if reset_mail.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let reset_mail = reset_mail.expect("a reset e-mail");
+    let start = reset_mail.find("token=").unwrap() + "token=".len();
+    let reset_token: String = reset_mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let (s, _) = app
+        .call(
+            axum::http::Method::POST,
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            Some(json!({"token": reset_token, "password": "a brand new passphrase"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
     let logged = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
     assert!(
         !logged.is_empty(),
@@ -319,6 +362,15 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         !logged.contains(CANARY),
         "the canary is in the server's log"
     );
+    for (what, secret) in [
+        ("a session token", admin.as_str()),
+        ("a session token", mentor.as_str()),
+        ("a reset token", reset_token.as_str()),
+        ("an e-mail address", "mentee@example.org"),
+        ("a person's name", "Other Mentee"),
+    ] {
+        assert!(!logged.contains(secret), "{what} is in the server's log");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -57,7 +57,7 @@ async fn users(
 /// Disable or enable an account, make or unmake an admin. A disabled account's
 /// sessions end at once; the last active admin stays one (409 `last_admin`).
 #[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer" = [])), params(("id" = String, Path)), request_body = AccountPatch,
-    responses((status = 200, body = AccountOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = AccountOut), (status = 404, description = "no such account, or the caller is not an admin", body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn patch_user(
     State(state): State<AppState>,
     caller: Caller,

@@ -64,6 +64,14 @@ pub struct AccountPatch {
     pub is_admin: Option<bool>,
 }
 
+/// Refuses anyone but an instance admin as one who may not know the account
+/// exists (404): accounts are only admins' to look up.
+pub fn require_admin_for_account(caller: &Caller) -> AppResult<()> {
+    caller
+        .require_admin()
+        .map_err(|_| AppError::NotFound("account"))
+}
+
 /// Changes an account's flags; the last active admin stays one (409).
 pub async fn patch_user(
     state: &AppState,
@@ -71,7 +79,7 @@ pub async fn patch_user(
     id: &str,
     input: &AccountPatch,
 ) -> AppResult<AccountOut> {
-    caller.require_admin()?;
+    require_admin_for_account(caller)?;
     let tx = state.store.write().await?;
     store::serialise_admin_changes(&tx).await?;
     let user = store::user_by_id(&tx, id)

@@ -94,7 +94,7 @@ pub async fn change_user(
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, WebError> {
     // Who may is decided before what the form says.
-    me.caller.require_admin().map_err(me.fail())?;
+    admin::require_admin_for_account(&me.caller).map_err(me.fail())?;
     let back = super::safe_next(&form.back)
         .unwrap_or("/admin/users")
         .to_string();

@@ -47,7 +47,11 @@ async fn an_admin_finds_disables_and_enables_accounts(app: TestApp) {
             json!({"disabled": true}),
         )
         .await;
-    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "accounts are only admins' to look up"
+    );
 
     let (s, v) = app
         .patch(

@@ -368,6 +368,18 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     ids.insert("C", due["items"][0]["id"].as_str().unwrap().to_string());
+    let sessions = ok(
+        app,
+        Method::GET,
+        "/api/v1/me/sessions",
+        &tokens["mentee"],
+        Value::Null,
+    )
+    .await;
+    ids.insert(
+        "S",
+        sessions["items"][0]["id"].as_str().unwrap().to_string(),
+    );
     ids.insert("Q", question);
     ids.insert("G", goal);
     ids.insert("MS", milestone["id"].as_str().unwrap().to_string());
@@ -412,6 +424,8 @@ fn concrete(template: &str, w: &World, random: bool) -> String {
             ("{id}", "meetings") => &w.ids["M"],
             ("{id}", "action-items") => &w.ids["AI"],
             ("{id}", "checkins") => &w.ids["C"],
+            ("{id}", "sessions") => &w.ids["S"],
+            ("{id}", "users") => &w.ids["outsider"],
             ("{id}", "people") | ("{person_id}", _) | ("{mentor_id}", _) => &w.ids["mentor"],
             ("{mentee_id}", _) => &w.ids["mentee"],
             _ => panic!("no object for {s} in {template}"),
@@ -436,6 +450,15 @@ fn api_body(method: &str, template: &str, w: &World) -> Option<Value> {
         ("PUT", "/api/v1/me/plan") => json!({"strengths": ["listening"]}),
         ("PUT", "/api/v1/me/notifications") => json!({"kudos": false}),
         ("PUT", "/api/v1/me/away") => json!({"away": false}),
+        ("POST", "/api/v1/auth/password-reset") => json!({"email": w.outsider_email}),
+        ("POST", "/api/v1/auth/password-reset/confirm") => {
+            json!({"token": "not-a-token", "password": "a brand new passphrase"})
+        }
+        ("PUT", "/api/v1/me/password") => json!({
+            "current_password": "correct horse battery",
+            "new_password": "a brand new passphrase"
+        }),
+        ("PATCH", "/api/v1/admin/users/{id}") => json!({"is_admin": false}),
         ("POST", "/api/v1/shortlist") => json!({"person_id": w.ids["mentor"], "connection": "x"}),
         ("POST", "/api/v1/programs") => {
             json!({"name": "New", "kind": "group", "context": "startup",
@@ -504,6 +527,26 @@ fn form(template: &str, w: &World, csrf: &str) -> Vec<(String, String)> {
         "/profile/plan" => vec![("strengths", "listening".into())],
         "/profile/notifications" => vec![("kudos", "on".into())],
         "/profile/away" => vec![("note", "".into())],
+        "/forgot-password" => vec![("email", w.outsider_email.clone())],
+        "/reset-password" => vec![
+            ("token", "not-a-token".into()),
+            ("password", "a brand new passphrase".into()),
+        ],
+        "/account/password" => vec![
+            ("current_password", "correct horse battery".into()),
+            ("new_password", "a brand new passphrase".into()),
+        ],
+        "/admin/users/{id}" => vec![("change", "make_admin".into())],
+        "/programs/{id}/import/preview" | "/programs/{id}/import" => {
+            vec![(
+                "csv",
+                format!(
+                    "email,name,role\nform.{}@example.org,New,mentee\n",
+                    serial()
+                ),
+            )]
+        }
+        "/programs/{id}/archive" => vec![("archived", "true".into()), ("confirm", "yes".into())],
         "/programs/{id}/enroll" => vec![("role", "mentee".into())],
         "/programs/{id}/coordinators" => vec![("email", w.outsider_email.clone())],
         "/programs/{id}/rounds" => vec![("objective", "optimal".into())],
@@ -610,12 +653,21 @@ async fn run_cell_with(
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        match api_body(method, template, w) {
-            Some(b) => {
-                req = req.header(header::CONTENT_TYPE, "application/json");
-                Body::from(b.to_string())
+        if template.ends_with("/import") {
+            // A participants file, not JSON.
+            req = req.header(header::CONTENT_TYPE, "text/csv");
+            Body::from(format!(
+                "email,name,role\nimported.{}@example.org,New,mentee\n",
+                serial()
+            ))
+        } else {
+            match api_body(method, template, w) {
+                Some(b) => {
+                    req = req.header(header::CONTENT_TYPE, "application/json");
+                    Body::from(b.to_string())
+                }
+                None => Body::empty(),
             }
-            None => Body::empty(),
         }
     } else {
         let mut cookie = format!("tandem_csrf={CSRF}");

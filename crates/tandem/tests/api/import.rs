@@ -78,7 +78,11 @@ async fn an_import_enrols_invites_and_updates_on_a_second_run(app: TestApp, smtp
     assert_eq!(profile["field"], "Engineering");
     assert_eq!(profile["skills"], json!(["Compilers", "Leadership"]));
 
-    // Two invitations, none to Grace, who has an account.
+    // Two invitations, none to Grace, who has an account, delivered as the
+    // server's background worker does.
+    tandem::service::outbox::deliver_due(&app.state)
+        .await
+        .unwrap();
     let mail = smtp.wait_for(2).await;
     let mut to: Vec<&str> = mail.iter().map(|m| m.to[0].as_str()).collect();
     to.sort();

@@ -112,6 +112,10 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link(app: TestApp, smtp: 
         )
         .await;
     assert_eq!(s, StatusCode::ACCEPTED);
+    // Delivered as the server's background worker does.
+    tandem::service::outbox::deliver_due(&app.state)
+        .await
+        .unwrap();
     let mail = smtp.wait_for(1).await;
     assert_eq!(mail.len(), 1, "only the existing account gets an e-mail");
     assert_eq!(mail[0].to, vec!["ada.lovelace@example.org".to_string()]);
@@ -160,6 +164,9 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link(app: TestApp, smtp: 
         Some(json!({"email": "ada.lovelace@example.org"})),
     )
     .await;
+    tandem::service::outbox::deliver_due(&app.state)
+        .await
+        .unwrap();
     let mail = smtp.wait_for(2).await;
     let late = token_in(&mail[1].body);
     app.state.clock.advance(chrono::Duration::minutes(61));

@@ -326,14 +326,10 @@ async fn run(
     )
     .await?;
     tx.commit().await?;
-    if invited > 0 && who.actor_id != "cli" {
-        // Delivered beside the answer; what fails stays queued for the jobs.
-        let state = state.clone();
-        tokio::spawn(async move {
-            if let Err(e) = outbox::deliver_due(&state).await {
-                tracing::warn!(error = %e, "delivering invitations");
-            }
-        });
+    if invited > 0 {
+        // Delivered by the server's background worker beside the answer; what
+        // fails stays queued for the jobs.
+        state.deliver_soon.notify_one();
     }
     Ok(imported)
 }

@@ -41,7 +41,8 @@ pub async fn import_page(
     }))
 }
 
-/// An uploaded file (or pasted text) from a multipart form whose CSRF token holds.
+/// An uploaded file (or pasted text) from a form whose CSRF token holds: a
+/// multipart form with `file` or `csv`, or a plain one with `csv`.
 pub struct Upload(pub String);
 
 impl FromRequest<AppState> for Upload {
@@ -49,6 +50,14 @@ impl FromRequest<AppState> for Upload {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let headers = req.headers().clone();
+        let multipart = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            let CsrfForm(form) = CsrfForm::<ConfirmForm>::from_request(req, state).await?;
+            return Ok(Upload(form.csv));
+        }
         let unreadable = || bare_error(StatusCode::BAD_REQUEST, "The upload could not be read.");
         let mut form = Multipart::from_request(req, state)
             .await
@@ -130,12 +139,17 @@ pub async fn preview(
     State(state): State<AppState>,
     me: Member,
     Path(id): Path<String>,
-    Upload(csv): Upload,
+    req: Request,
 ) -> Result<Response, WebError> {
-    let done = import::import(&state, &me.caller, &id, &csv, Mode::Preview, &|_, _| {})
+    // Who may is decided before the upload is read.
+    let record = programs::program_for(&state, &me.caller, &id, ProgramAct::EnrolOthers)
         .await
         .map_err(me.fail())?;
-    let record = programs::program_for(&state, &me.caller, &id, ProgramAct::EnrolOthers)
+    let csv = match Upload::from_request(req, &state).await {
+        Ok(Upload(csv)) => csv,
+        Err(refused) => return Ok(refused),
+    };
+    let done = import::import(&state, &me.caller, &id, &csv, Mode::Preview, &|_, _| {})
         .await
         .map_err(me.fail())?;
     let status = if done.out.errors.is_empty() {
