@@ -2,6 +2,7 @@
 //! harness (`tandem_testkit::pages`): sessions in cookies, forms with their CSRF
 //! token, the headers pages carry.
 mod accounts;
+mod admin;
 mod matching;
 mod mentorships;
 mod shortlist;
