@@ -227,10 +227,13 @@ impl Page<'_> {
 
 impl Page<'_> {
     async fn sign_in(&self, email: &str) {
+        self.sign_in_with(email, "correct horse battery").await;
+    }
+
+    async fn sign_in_with(&self, email: &str, password: &str) {
         self.open("/signin").await;
         self.fill("#signin-form [name=email]", email).await;
-        self.fill("#signin-form [name=password]", "correct horse battery")
-            .await;
+        self.fill("#signin-form [name=password]", password).await;
         self.click("#signin-submit").await;
         self.expect_text("Sign out").await;
     }
@@ -955,41 +958,40 @@ async fn sqlite_a_pair_works_together_in_its_workspace() {
 /// charts drawn on the server with bars of real lengths and a table beside each,
 /// the figures and what to act on; on a 390 px phone nothing scrolls sideways.
 /// Then a program without check-ins gets the ready set in one click.
+/// The id of the demo's program whose name starts with `prefix`.
+async fn demo_program(state: &tandem::AppState, prefix: &str) -> String {
+    tandem::service::programs::list(
+        state,
+        &tandem::domain::paging::PageRequest::new(None, None).unwrap(),
+        false,
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .find(|p| p.name.starts_with(prefix))
+    .map(|p| p.id)
+    .unwrap()
+}
+
 async fn the_coordinator_reads_the_program_dashboard(database_url: &str) {
-    use tandem::service::programs;
     let Some(driver) = start_driver().await else {
         return;
     };
     let (base, _stop, state) = serve(database_url).await;
     tandem::demo::seed(&state).await.unwrap();
-    let all = programs::list(
-        &state,
-        &tandem::domain::paging::PageRequest::new(None, None).unwrap(),
-        false,
-    )
-    .await
-    .unwrap();
-    let id_of = |prefix: &str| {
-        all.items
-            .iter()
-            .find(|p| p.name.starts_with(prefix))
-            .map(|p| p.id.clone())
-            .unwrap()
-    };
-    let (engineering, circle) = (id_of("Engineering"), id_of("Data"));
+    let (engineering, circle) = (
+        demo_program(&state, "Engineering").await,
+        demo_program(&state, "Data").await,
+    );
 
     let client = browser(&driver).await;
     let page = Page {
         client: &client,
         base: &base,
     };
-    page.open("/signin").await;
-    page.fill("#signin-form [name=email]", "coordinator@demo.tandem.test")
+    page.sign_in_with("coordinator@demo.tandem.test", tandem::demo::DEMO_PASSWORD)
         .await;
-    page.fill("#signin-form [name=password]", tandem::demo::DEMO_PASSWORD)
-        .await;
-    page.click("#signin-submit").await;
-    page.expect_text("Sign out").await;
     page.open(&format!("/programs/{engineering}")).await;
     page.click("#program-dashboard-link").await;
     page.expect_text("Program dashboard").await;
@@ -1046,6 +1048,82 @@ async fn the_coordinator_reads_the_program_dashboard(database_url: &str) {
 async fn sqlite_the_coordinator_reads_the_program_dashboard() {
     let dir = tempfile::tempdir().unwrap();
     the_coordinator_reads_the_program_dashboard(&format!(
+        "sqlite://{}/browser.db",
+        dir.path().display()
+    ))
+    .await;
+}
+
+/// The admin's day in a real browser: a spreadsheet uploaded through the file
+/// field, checked in its preview and imported; the accounts page and the audit
+/// log read on a phone's width.
+async fn the_admin_imports_a_spreadsheet_and_reads_the_accounts(database_url: &str) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let (base, _stop, state) = serve(database_url).await;
+    tandem::demo::seed(&state).await.unwrap();
+    let program = demo_program(&state, "Engineering").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("people.csv");
+    std::fs::write(
+        &file,
+        "email,name,role,field,skills,languages\n\
+         lin.zhou@example.org,Lin Zhou,mentee,Engineering,Rust,English\n\
+         omar.farouk@example.org,Omar Farouk,mentor,Product,Roadmapping;Hiring,English;Arabic\n",
+    )
+    .unwrap();
+
+    let client = browser(&driver).await;
+    let page = Page {
+        client: &client,
+        base: &base,
+    };
+    page.sign_in_with("admin@demo.tandem.test", tandem::demo::DEMO_PASSWORD)
+        .await;
+    page.open(&format!("/programs/{program}")).await;
+    page.click("#import-link").await;
+    page.expect_text("Import participants").await;
+    client
+        .find(fantoccini::Locator::Css("#file"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    page.click("#import-preview-submit").await;
+    page.expect_text("What the import will do").await;
+    page.expect_text("2 people enrolled").await;
+    page.expect_text("new account, invited by e-mail").await;
+    page.click("#import-confirm-submit").await;
+    page.expect_text("Imported: 2 enrolled, 0 updated, 2 invited by e-mail.")
+        .await;
+    page.expect_text("Omar Farouk").await;
+
+    client.set_window_size(390, 900).await.unwrap();
+    page.open("/admin/users?q=colleague").await;
+    page.expect_text("former.colleague@demo.tandem.test").await;
+    page.expect_text("disabled").await;
+    let (sideways, detail) = scrolls_sideways(&client).await;
+    assert!(
+        !sideways,
+        "the accounts page scrolls sideways at 390 px: {detail}"
+    );
+    page.click("#audit-link").await;
+    page.expect_text("program.participants_imported").await;
+    page.expect_text("account.disabled").await;
+    let (sideways, detail) = scrolls_sideways(&client).await;
+    assert!(
+        !sideways,
+        "the audit log scrolls sideways at 390 px: {detail}"
+    );
+    client.close().await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_admin_imports_a_spreadsheet_and_reads_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    the_admin_imports_a_spreadsheet_and_reads_the_accounts(&format!(
         "sqlite://{}/browser.db",
         dir.path().display()
     ))

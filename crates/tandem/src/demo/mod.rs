@@ -482,9 +482,14 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         .map_err(describe)?;
     }
 
+    admin_day(state, &admin, &coordinator, &founders.id).await?;
+
     println!("\nDemo data is ready. Every demo account uses the password: {DEMO_PASSWORD}\n");
     let accounts = [
-        ("admin@demo.tandem.test".to_string(), "instance admin"),
+        (
+            "admin@demo.tandem.test".to_string(),
+            "instance admin: accounts (one disabled), the audit log, an archived pilot program",
+        ),
         (
             "coordinator@demo.tandem.test".to_string(),
             "coordinator of all three programs: the engineering program's dashboard (six months of history, charts, check-ins) and two draft matching rounds",
@@ -507,6 +512,81 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
         "\n  …and {} more mentors and mentees (firstname.lastname@demo.tandem.test).\n",
         mentor_data.len() + mentee_data.len() - 4
     );
+    Ok(())
+}
+
+/// What an admin's first weeks leave behind: a pilot program archived, newcomers
+/// imported from a spreadsheet (invited by e-mail), an account disabled — each in
+/// the audit log.
+async fn admin_day(
+    state: &AppState,
+    admin: &Caller,
+    coordinator: &Caller,
+    founders: &str,
+) -> anyhow::Result<()> {
+    let pilot = programs::create(
+        state,
+        admin,
+        &ProgramIn {
+            description: "The first, small cohort that tried Tandem out.".into(),
+            ..ProgramIn::new(
+                "Pilot cohort 2026",
+                ProgramKind::Traditional,
+                ProgramContext::Corporate,
+                "2026-03-02",
+                "2026-08-28",
+            )
+        },
+    )
+    .await
+    .map_err(describe)?;
+    programs::patch(
+        state,
+        admin,
+        &pilot.id,
+        &crate::service::programs::ProgramPatch {
+            archived: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(describe)?;
+    let newcomers = "email,name,role,field,seniority,skills,wants_skills,languages,timezone,capacity\n\
+        noor.haddad@demo.tandem.test,Noor Haddad,mentee,Operations,junior,,Fundraising;Hiring,English;Arabic,Asia/Dubai,\n\
+        tomas.lindqvist@demo.tandem.test,Tomas Lindqvist,mentee,Engineering,mid,Rust,Go-to-market,English;Swedish,Europe/Stockholm,\n";
+    let done = crate::service::programs::import::import(
+        state,
+        coordinator,
+        founders,
+        newcomers,
+        crate::service::programs::import::Mode::Import,
+        &|_, _| {},
+    )
+    .await
+    .map_err(describe)?;
+    anyhow::ensure!(
+        done.out.errors.is_empty(),
+        "the demo import was refused: {:?}",
+        done.out.errors.first().map(|e| &e.message)
+    );
+    let leaver = account(
+        state,
+        "Former Colleague",
+        "former.colleague@demo.tandem.test",
+        false,
+    )
+    .await?;
+    crate::service::admin::patch_user(
+        state,
+        admin,
+        leaver.id(),
+        &crate::service::admin::AccountPatch {
+            disabled: Some(true),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(describe)?;
     Ok(())
 }
 

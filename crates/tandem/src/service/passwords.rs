@@ -141,39 +141,46 @@ pub async fn change(state: &AppState, caller: &Caller, input: &PasswordChangeIn)
     Ok(())
 }
 
-/// An invitation for an account an import made: its single-use link, to be
-/// queued in `db`'s transaction.
-pub async fn invitation(
+/// Invitations for accounts an import made (none of which has a link yet): each
+/// one's single-use link kept in `db`'s transaction, and the e-mails to queue there.
+pub async fn invitations(
     db: &impl Connection,
     state: &AppState,
-    to: &Recipient,
+    to: &[Recipient],
     inviter: &str,
     program: &str,
-) -> AppResult<Message> {
-    let user_id = to.user_id.as_deref().unwrap_or_default();
-    let token = random_token();
+) -> AppResult<Vec<Message>> {
     let now = state.clock.now();
-    store::insert_account_token(
+    let mut hashes = Vec::with_capacity(to.len());
+    let mut messages = Vec::with_capacity(to.len());
+    for person in to {
+        let token = random_token();
+        hashes.push((
+            person.user_id.clone().unwrap_or_default(),
+            hash_token(&token),
+        ));
+        messages.push(compose(
+            &kinds::Invitation {
+                to: &person.name,
+                inviter,
+                program,
+                days: INVITATION_DAYS,
+                link: &token_link(state, &token),
+            },
+            person,
+            &state.config.base_url,
+            None,
+        )?);
+    }
+    store::insert_new_account_tokens(
         db,
-        user_id,
+        hashes,
         TokenPurpose::Invite,
-        hash_token(&token),
         now,
         now + Duration::days(INVITATION_DAYS),
     )
     .await?;
-    Ok(compose(
-        &kinds::Invitation {
-            to: &to.name,
-            inviter,
-            program,
-            days: INVITATION_DAYS,
-            link: &token_link(state, &token),
-        },
-        to,
-        &state.config.base_url,
-        None,
-    )?)
+    Ok(messages)
 }
 
 /// One of the caller's sessions.

@@ -250,6 +250,37 @@ pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser) -> Result<user::
     .await
 }
 
+/// Many accounts at once (an import), a few hundred rows a statement.
+pub async fn insert_users(
+    db: &impl ConnectionTrait,
+    users: Vec<NewUser>,
+) -> Result<Vec<user::Model>, DbErr> {
+    let models: Vec<user::Model> = users
+        .into_iter()
+        .map(|u| user::Model {
+            id: super::db::new_id(),
+            email: u.email,
+            name: u.name,
+            password_hash: u.password_hash,
+            is_admin: u.is_admin,
+            calendar_token: Some(u.calendar_token),
+            created_at: u.at,
+            disabled: false,
+        })
+        .collect();
+    for chunk in models.chunks(500) {
+        user::Entity::insert_many(
+            chunk
+                .iter()
+                .cloned()
+                .map(IntoActiveModel::into_active_model),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(models)
+}
+
 pub async fn delete_user(db: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
     user::Entity::delete_by_id(id.to_string()).exec(db).await?;
     Ok(())
@@ -491,6 +522,37 @@ pub async fn insert_account_token(
     .into_active_model()
     .insert(db)
     .await?;
+    Ok(())
+}
+
+/// Links for accounts that have none yet (an import's new accounts), at once.
+pub async fn insert_new_account_tokens(
+    db: &impl ConnectionTrait,
+    tokens: Vec<(String, String)>,
+    purpose: TokenPurpose,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let rows: Vec<account_token::ActiveModel> = tokens
+        .into_iter()
+        .map(|(user_id, token_hash)| {
+            account_token::Model {
+                id: super::db::new_id(),
+                user_id,
+                purpose: purpose.as_str().to_string(),
+                token_hash,
+                created_at: at,
+                expires_at,
+                used_at: None,
+            }
+            .into_active_model()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        account_token::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 

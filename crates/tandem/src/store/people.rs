@@ -108,6 +108,27 @@ pub struct ProfileUpdate {
     pub timezone: Option<String>,
 }
 
+impl ProfileUpdate {
+    /// What `later` says wins; what it leaves out stays.
+    pub fn merge(&mut self, later: ProfileUpdate) {
+        if later.field.is_some() {
+            self.field = later.field;
+        }
+        if later.seniority.is_some() {
+            self.seniority = later.seniority;
+        }
+        if later.skills.is_some() {
+            self.skills = later.skills;
+        }
+        if later.languages.is_some() {
+            self.languages = later.languages;
+        }
+        if later.timezone.is_some() {
+            self.timezone = later.timezone;
+        }
+    }
+}
+
 /// Writes the given fields over `existing` (or an empty profile); whether
 /// anything changed.
 pub async fn update_profile(
@@ -140,6 +161,34 @@ pub async fn update_profile(
     row.updated_at = at;
     put::<profile::Entity>(db, row, existing.is_some()).await?;
     Ok(true)
+}
+
+/// Profiles for people who have none yet (an import's), at once.
+pub async fn insert_profiles(
+    db: &impl ConnectionTrait,
+    profiles: Vec<(String, ProfileUpdate)>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::IntoActiveModel;
+    let rows: Vec<profile::ActiveModel> = profiles
+        .into_iter()
+        .map(|(user_id, u)| {
+            let mut row = empty_profile(&user_id);
+            row.field = u.field.unwrap_or_default();
+            row.seniority = u.seniority;
+            row.skills = TextList(u.skills.unwrap_or_default());
+            row.languages = TextList(u.languages.unwrap_or_default());
+            row.timezone = u.timezone;
+            row.updated_at = at;
+            row.into_active_model()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        profile::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The profile of someone who has not written one yet.

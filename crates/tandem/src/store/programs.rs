@@ -301,6 +301,35 @@ pub async fn all_enrollments_in(
         .await
 }
 
+/// Many enrolments at once (an import).
+pub async fn insert_enrollments(
+    db: &impl ConnectionTrait,
+    new: Vec<NewEnrollment<'_>>,
+) -> Result<(), DbErr> {
+    let rows: Vec<enrollment::ActiveModel> = new
+        .into_iter()
+        .map(|e| {
+            enrollment::Model {
+                id: super::db::new_id(),
+                program_id: e.program.0.to_string(),
+                user_id: e.person.0.to_string(),
+                role: e.role,
+                capacity: e.capacity,
+                wants_skills: TextList(e.wants_skills),
+                goals_summary: e.goals_summary,
+                created_at: e.at,
+            }
+            .into_active_model()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        enrollment::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Sets what an import says of an enrolment; whether anything changed.
 pub async fn update_enrollment(
     db: &impl ConnectionTrait,

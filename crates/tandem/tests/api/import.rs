@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use tandem_testkit::on_both_databases_with_smtp;
 
 crate::on_both_databases!(
+    a_person_in_both_roles_of_a_peer_program_is_one_account,
     a_bad_line_imports_nothing_and_every_bad_line_is_named,
     only_the_programs_coordinators_import,
 );
@@ -213,4 +214,42 @@ async fn only_the_programs_coordinators_import(app: TestApp) {
     .await;
     let (s, v) = import(&app, &program, &admin, &file).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
+}
+
+async fn a_person_in_both_roles_of_a_peer_program_is_one_account(app: TestApp) {
+    let (_, admin) = app.person("Admin Person").await;
+    let program = app.program(&admin, "peer", json!({})).await;
+    let file = format!(
+        "{HEADER}sam@peers.org,Sam Peer,mentor,Design,,Figma,,English,,2\n\
+         sam@peers.org,Sam Peer,mentee,,,,Rust,,Europe/Paris,\n"
+    );
+    let (s, v) = import(&app, &program, &admin, &file).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["created"], 2);
+    let (_, users) = app.get("/api/v1/admin/users?q=peers.org", &admin).await;
+    assert_eq!(
+        users["items"].as_array().unwrap().len(),
+        1,
+        "one account: {users}"
+    );
+    assert_eq!(
+        enrolments(&app, &program, &admin).await,
+        vec![
+            ("Sam Peer".to_string(), "mentee".to_string()),
+            ("Sam Peer".to_string(), "mentor".to_string()),
+        ]
+    );
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.state.store.read();
+    let queued = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT count(*) AS n FROM emails WHERE kind = 'invitation'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(queued, 1, "one invitation for one person");
 }

@@ -207,42 +207,71 @@ async fn run(
     let now = state.clock.now();
     let existing_ids: Vec<String> = users.values().map(|u| u.id.clone()).collect();
     let profiles = people::profiles_of(&tx, &existing_ids).await?;
+    // New accounts first, all at once (a person twice in the file, in two
+    // roles, is one account).
+    let mut new_accounts = Vec::new();
+    let mut seen_new = std::collections::HashSet::new();
+    for p in &people {
+        if !users.contains_key(&p.email) && seen_new.insert(p.email.clone()) {
+            new_accounts.push(accounts::NewUser {
+                email: p.email.clone(),
+                name: p.name.clone(),
+                password_hash: String::new(),
+                is_admin: false,
+                calendar_token: crate::secrets::random_token(),
+                at: now,
+            });
+        }
+    }
+    let made = accounts::insert_users(&tx, new_accounts).await?;
+    let invitations: Vec<Recipient> = made
+        .iter()
+        .map(|u| Recipient {
+            user_id: Some(u.id.clone()),
+            name: u.name.clone(),
+            address: u.email.clone(),
+            zone: chrono_tz::Tz::UTC,
+        })
+        .collect();
+    let new_ids: std::collections::HashSet<String> = made.iter().map(|u| u.id.clone()).collect();
+    for u in made {
+        users.insert(u.email.clone(), u);
+    }
     let by_person: HashMap<(&str, Role), &crate::store::entities::enrollment::Model> = enrolments
         .iter()
         .map(|e| ((e.user_id.as_str(), e.role), e))
         .collect();
     let mut lines = Vec::with_capacity(people.len());
-    let mut invitations = Vec::new();
+    let mut new_profiles: Vec<(String, ProfileUpdate)> = Vec::new();
+    let mut new_profile_at: HashMap<String, usize> = HashMap::new();
+    let mut new_enrolments = Vec::new();
     let (mut created, mut updated) = (0u64, 0u64);
     for (done, p) in people.iter().enumerate() {
-        let (user_id, new_account) = match users.get(&p.email) {
-            Some(u) => (u.id.clone(), false),
-            None => {
-                let made = accounts::insert_user(
+        let user_id = users[&p.email].id.clone();
+        let new_account = new_ids.contains(&user_id);
+        let profile_changed = match profiles.get(&user_id) {
+            Some(existing) => {
+                people::update_profile(
                     &tx,
-                    accounts::NewUser {
-                        email: p.email.clone(),
-                        name: p.name.clone(),
-                        password_hash: String::new(),
-                        is_admin: false,
-                        calendar_token: crate::secrets::random_token(),
-                        at: now,
-                    },
+                    PersonId(&user_id),
+                    Some(existing),
+                    profile_update(p),
+                    now,
                 )
-                .await?;
-                let id = made.id.clone();
-                users.insert(p.email.clone(), made);
-                (id, true)
+                .await?
+            }
+            None => {
+                // Written all at once below; a second line of one person adds to it.
+                match new_profile_at.get(&user_id) {
+                    Some(&at) => new_profiles[at].1.merge(profile_update(p)),
+                    None => {
+                        new_profile_at.insert(user_id.clone(), new_profiles.len());
+                        new_profiles.push((user_id.clone(), profile_update(p)));
+                    }
+                }
+                !new_account
             }
         };
-        let profile_changed = people::update_profile(
-            &tx,
-            PersonId(&user_id),
-            profiles.get(&user_id),
-            profile_update(p),
-            now,
-        )
-        .await?;
         let action = match by_person.get(&(user_id.as_str(), p.role)) {
             Some(enrolment) => {
                 let changed =
@@ -256,19 +285,7 @@ async fn run(
                 }
             }
             None => {
-                store::insert_enrollment(
-                    &tx,
-                    store::NewEnrollment {
-                        program: ProgramId(program_id),
-                        person: PersonId(&user_id),
-                        role: p.role,
-                        capacity: p.capacity,
-                        wants_skills: p.wants_skills.clone().unwrap_or_default(),
-                        goals_summary: String::new(),
-                        at: now,
-                    },
-                )
-                .await?;
+                new_enrolments.push((user_id.clone(), p));
                 created += 1;
                 if new_account {
                     LineAction::Invite
@@ -277,15 +294,6 @@ async fn run(
                 }
             }
         };
-        // One invitation a new account, however many roles it has in the file.
-        if new_account {
-            invitations.push(Recipient {
-                user_id: Some(user_id.clone()),
-                name: p.name.clone(),
-                address: p.email.clone(),
-                zone: chrono_tz::Tz::UTC,
-            });
-        }
         lines.push(PreviewLine {
             line: p.line,
             email: p.email.clone(),
@@ -298,6 +306,23 @@ async fn run(
             progress(done, total);
         }
     }
+    people::insert_profiles(&tx, new_profiles, now).await?;
+    store::insert_enrollments(
+        &tx,
+        new_enrolments
+            .iter()
+            .map(|(user_id, p)| store::NewEnrollment {
+                program: ProgramId(program_id),
+                person: PersonId(user_id),
+                role: p.role,
+                capacity: p.capacity,
+                wants_skills: p.wants_skills.clone().unwrap_or_default(),
+                goals_summary: String::new(),
+                at: now,
+            })
+            .collect(),
+    )
+    .await?;
     let invited = invitations.len() as u64;
     let imported = Imported {
         out: ImportOut {
@@ -312,10 +337,7 @@ async fn run(
         // Dropped without a commit: nothing of it is kept.
         return Ok(imported);
     }
-    let mut emails = Vec::with_capacity(invitations.len());
-    for to in &invitations {
-        emails.push(passwords::invitation(&tx, state, to, who.name, &program.name).await?);
-    }
+    let emails = passwords::invitations(&tx, state, &invitations, who.name, &program.name).await?;
     outbox::queue(&tx, emails, now).await?;
     audit::record(
         &tx,
