@@ -169,14 +169,78 @@ impl Metrics {
             .inc();
     }
 
-    /// The whole text exposition, with the pool as it is now.
-    pub fn render(&self, pool_size: u32, pool_idle: usize) -> String {
+    /// The whole exposition, with the pool as it is now: OpenMetrics, or the
+    /// classic Prometheus text format (0.0.4) for scrapers that do not ask for it.
+    pub fn render(&self, pool_size: u32, pool_idle: usize, openmetrics: bool) -> String {
         self.pool_size.set(pool_size as i64);
         self.pool_idle.set(pool_idle as i64);
         let mut out = String::new();
         if encode(&mut out, &self.registry).is_err() {
             out.clear();
         }
-        out
+        if openmetrics {
+            out
+        } else {
+            classic(&out)
+        }
+    }
+}
+
+/// OpenMetrics text as the classic format writes it: a counter's HELP and TYPE
+/// name its `_total` samples, and there is no `# EOF`.
+fn classic(openmetrics: &str) -> String {
+    let counters: std::collections::HashSet<&str> = openmetrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(openmetrics.len());
+    for line in openmetrics.lines() {
+        if line == "# EOF" {
+            continue;
+        }
+        let meta = ["# HELP ", "# TYPE "]
+            .into_iter()
+            .find_map(|p| line.strip_prefix(p).map(|rest| (p, rest)));
+        match meta {
+            Some((prefix, rest)) => {
+                let (name, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+                if counters.contains(name) {
+                    out.push_str(&format!("{prefix}{name}_total {tail}"));
+                } else {
+                    out.push_str(line);
+                }
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_formats_name_a_counter_and_its_samples_alike() {
+        let m = Metrics::default();
+        m.request("GET", "/api/v1/me", 200, 0.003);
+        m.emails(2, 1);
+        let open = m.render(3, 1, true);
+        assert!(open.ends_with("# EOF\n"), "{open}");
+        assert!(open.contains("# TYPE tandem_emails_sent counter"));
+        let plain = m.render(3, 1, false);
+        assert!(!plain.contains("# EOF"));
+        assert!(
+            plain.contains("# TYPE tandem_emails_sent_total counter"),
+            "{plain}"
+        );
+        assert!(plain.contains("tandem_emails_sent_total 2"));
+        assert!(plain.contains("# TYPE tandem_db_pool_connections gauge"));
+        assert!(plain.contains(
+            r#"tandem_http_requests_total{method="GET",route="/api/v1/me",status="200"} 1"#
+        ));
+        assert!(plain.contains("tandem_http_request_duration_seconds_bucket{le=\"0.004\""));
     }
 }

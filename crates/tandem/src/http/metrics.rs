@@ -54,15 +54,23 @@ pub async fn scrape(State(state): State<AppState>, headers: HeaderMap) -> Respon
         }
     }
     let (size, idle) = state.store.pool_use();
+    // Prometheus asks for OpenMetrics when it can read it; anyone else gets the
+    // classic text format.
+    let openmetrics = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/openmetrics-text"));
+    let kind = if openmetrics {
+        "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    } else {
+        "text/plain; version=0.0.4; charset=utf-8"
+    };
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            ),
+            (header::CONTENT_TYPE, kind),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        state.metrics.render(size, idle),
+        state.metrics.render(size, idle, openmetrics),
     )
         .into_response()
 }

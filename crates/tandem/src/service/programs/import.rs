@@ -302,7 +302,7 @@ async fn run(
             action,
         });
         let done = done as u64 + 1;
-        if done % 100 == 0 || done == total {
+        if done.is_multiple_of(100) || done == total {
             progress(done, total);
         }
     }
