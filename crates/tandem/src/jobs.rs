@@ -17,8 +17,14 @@ pub fn spawn(state: AppState) -> JoinHandle<()> {
                     }
                 }
                 _ = state.deliver_soon.notified() => {
-                    if let Err(e) = crate::service::outbox::deliver_due(&state).await {
-                        tracing::warn!(error = %e, "delivering e-mails");
+                    let state = state.clone();
+                    let delivered = tokio::spawn(async move {
+                        crate::service::outbox::deliver_due(&state).await.map(|_| ())
+                    });
+                    match delivered.await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => tracing::warn!(error = %e, "delivering e-mails"),
+                        Err(e) => tracing::error!(error = %e, "delivering e-mails failed; the next round will try again"),
                     }
                 }
             }

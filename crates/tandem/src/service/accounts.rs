@@ -134,26 +134,43 @@ pub async fn register(state: &AppState, ip: &str, input: &RegisterIn) -> AppResu
         Err(_) => !matches!(policy, Registration::Invite),
     };
     if !admitted && !instance_is_empty(state).await? {
-        return Err(AppError::refused(
-            "registration_closed",
-            policy
-                .describe()
-                .unwrap_or_else(|| "sign-up is closed".into()),
-        ));
+        return Err(registration_closed(policy));
     }
     Throttle::for_sign_up(state, ip).take().await?;
-    create_user(state, input, false).await
+    create(state, input, false, Some(policy)).await
+}
+
+fn registration_closed(policy: &Registration) -> AppError {
+    AppError::refused(
+        "registration_closed",
+        policy
+            .describe()
+            .unwrap_or_else(|| "sign-up is closed".into()),
+    )
 }
 
 fn email_taken() -> AppError {
     EMAIL_TAKEN.into()
 }
 
-/// `force_admin` is for `tandem user create --admin`.
+/// An account made by an admin's tool (`tandem user create`, the demo);
+/// `force_admin` is for `--admin`.
 pub async fn create_user(
     state: &AppState,
     input: &RegisterIn,
     force_admin: bool,
+) -> AppResult<UserOut> {
+    create(state, input, force_admin, None).await
+}
+
+/// Creates an account; a sign-up (`policy` given) is held to who may sign up
+/// once more under the sign-ups' lock, so two first sign-ups at once on an
+/// invite-only instance make one account, not two.
+async fn create(
+    state: &AppState,
+    input: &RegisterIn,
+    force_admin: bool,
+    policy: Option<&Registration>,
 ) -> AppResult<UserOut> {
     let mut problems = Problems::default();
     let email = problems.take("email", Email::parse(&input.email));
@@ -172,6 +189,11 @@ pub async fn create_user(
         return Err(email_taken());
     }
     let first = store::no_users(&tx).await?;
+    if let Some(policy) = policy {
+        if !first && !policy.admits(email.as_str()) {
+            return Err(registration_closed(policy));
+        }
+    }
     let new = store::NewUser {
         email: email.into_inner(),
         name,
@@ -388,9 +410,20 @@ fn note_seen(state: &AppState, signed_in: &SignedIn) {
     }
 }
 
-/// When sessions were last used, as noted here since the last write-down.
-pub fn seen_here(state: &AppState) -> crate::state::Seen {
-    state.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+/// When this person's sessions were last used, as noted here since the last
+/// write-down: session id → when.
+pub fn seen_here(
+    state: &AppState,
+    user_id: &str,
+) -> std::collections::HashMap<String, chrono::DateTime<chrono::Utc>> {
+    state
+        .seen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|(_, (user, _))| user == user_id)
+        .map(|(session, (_, at))| (session.clone(), *at))
+        .collect()
 }
 
 /// Writes down when sessions and their accounts were last used (the jobs, every
@@ -403,10 +436,7 @@ pub async fn write_down_seen(state: &AppState) -> AppResult<usize> {
     let tx = state.store.write().await?;
     let mut written = 0;
     for (session, (user, at)) in &noted {
-        if store::session_exists(&tx, session).await? {
-            store::mark_seen(&tx, session, user, *at).await?;
-            written += 1;
-        }
+        written += store::mark_seen(&tx, session, user, *at).await?;
     }
     tx.commit().await?;
     Ok(written)

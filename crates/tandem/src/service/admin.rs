@@ -99,6 +99,7 @@ pub async fn patch_user(
     if disabled {
         // Every server reads sessions through a cache moved on by this write.
         store::delete_sessions_of(&tx, id, None).await?;
+        store::retire_account_tokens(&tx, id).await?;
     }
     let changes = [
         (disabled && !user.disabled, AuditAction::AccountDisabled),

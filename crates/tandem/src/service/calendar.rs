@@ -100,7 +100,11 @@ fn in_feed(owner_id: &str, r: &MentorshipRecord, m: &meeting::Model) -> bool {
 /// The feed behind a secret: every meeting of its owner; None for an unknown secret.
 pub async fn feed(state: &AppState, token: &str) -> AppResult<Option<String>> {
     let db = state.store.read();
-    let Some(user) = accounts::user_by_calendar_token(db, token).await? else {
+    // A disabled account's feed is gone with its sessions.
+    let Some(user) = accounts::user_by_calendar_token(db, token)
+        .await?
+        .filter(|u| !u.disabled)
+    else {
         return Ok(None);
     };
     let meetings = store::meetings_involving(db, &user.id).await?;

@@ -105,16 +105,22 @@ fn bad_token() -> AppError {
 /// every session of the account ends.
 pub async fn confirm_reset(state: &AppState, input: &ResetConfirmIn) -> AppResult<()> {
     let password = Password::parse(&input.password).map_err(|e| AppError::field("password", e))?;
-    if input.token.trim().is_empty() || input.token.len() > 200 {
+    let token_hash = hash_token(input.token.trim());
+    // A made-up token never gets as far as the password hashers.
+    if input.token.trim().is_empty()
+        || input.token.len() > 200
+        || !store::account_token_usable(state.store.read(), &token_hash, state.clock.now()).await?
+    {
         return Err(bad_token());
     }
     let hash = hash_password(state, password.expose()).await?;
     let tx = state.store.write().await?;
-    let user_id = store::use_account_token(&tx, &hash_token(input.token.trim()), state.clock.now())
+    let user_id = store::use_account_token(&tx, &token_hash, state.clock.now())
         .await?
         .ok_or_else(bad_token)?;
     store::set_password_hash(&tx, &user_id, &hash).await?;
     store::delete_sessions_of(&tx, &user_id, None).await?;
+    store::retire_account_tokens(&tx, &user_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -137,6 +143,7 @@ pub async fn change(state: &AppState, caller: &Caller, input: &PasswordChangeIn)
     let tx = state.store.write().await?;
     store::set_password_hash(&tx, caller.id(), &hash).await?;
     store::delete_sessions_of(&tx, caller.id(), Some(&caller.token_hash)).await?;
+    store::retire_account_tokens(&tx, caller.id()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -199,11 +206,11 @@ pub struct SessionOut {
 /// The caller's live sessions, newest first.
 pub async fn sessions(state: &AppState, caller: &Caller) -> AppResult<Vec<SessionOut>> {
     let rows = store::sessions_of(state.store.read(), caller.id(), state.clock.now()).await?;
-    let noted = seen_here(state);
+    let noted = seen_here(state, caller.id());
     Ok(rows
         .into_iter()
         .map(|r| {
-            let here = noted.get(&r.session.id).map(|(_, at)| *at);
+            let here = noted.get(&r.session.id).copied();
             SessionOut {
                 current: r.session.token_hash == caller.token_hash,
                 last_seen_at: here.max(r.last_seen_at),

@@ -436,45 +436,49 @@ pub async fn sessions_of(
         .collect())
 }
 
-pub async fn session_exists(db: &impl ConnectionTrait, id: &str) -> Result<bool, DbErr> {
-    Ok(session::Entity::find_by_id(id.to_string())
-        .count(db)
-        .await?
-        > 0)
-}
-
-/// Notes that a session, and its account, were used at `at`. These rows are
-/// read by no cache, so writing them leaves every cache be.
+/// Notes that a session, and its account, were used at `at`: a session (or an
+/// account) that is gone meanwhile is skipped, and a later time written by
+/// another server is kept. These rows are read by no cache, so writing them
+/// leaves every cache be. Whether the session was still there.
 pub async fn mark_seen(
     db: &impl ConnectionTrait,
     session_id: &str,
     user_id: &str,
     at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    use sea_orm::sea_query::OnConflict;
-    session_seen::Entity::insert(session_seen::ActiveModel {
-        session_id: Set(session_id.to_string()),
-        seen_at: Set(at),
-    })
-    .on_conflict(
-        OnConflict::column(session_seen::Column::SessionId)
-            .update_column(session_seen::Column::SeenAt)
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    user_seen::Entity::insert(user_seen::ActiveModel {
-        user_id: Set(user_id.to_string()),
-        seen_at: Set(at),
-    })
-    .on_conflict(
-        OnConflict::column(user_seen::Column::UserId)
-            .update_column(user_seen::Column::SeenAt)
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
+) -> Result<usize, DbErr> {
+    let backend = db.get_database_backend();
+    let (p1, p2) = match backend {
+        DatabaseBackend::Postgres => ("$1", "$2"),
+        _ => ("?1", "?2"),
+    };
+    let mut written = 0;
+    for (table, key, parent) in [
+        ("sessions_seen", "session_id", "sessions"),
+        ("users_seen", "user_id", "users"),
+    ] {
+        let id = if table == "sessions_seen" {
+            session_id
+        } else {
+            user_id
+        };
+        let sql = format!(
+            "INSERT INTO {table} ({key}, seen_at) SELECT {p1}, {p2} \
+             WHERE EXISTS (SELECT 1 FROM {parent} WHERE id = {p1}) \
+             ON CONFLICT ({key}) DO UPDATE SET seen_at = CASE \
+             WHEN excluded.seen_at > {table}.seen_at THEN excluded.seen_at ELSE {table}.seen_at END"
+        );
+        let done = db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                &sql,
+                [id.into(), at.into()],
+            ))
+            .await?;
+        if table == "sessions_seen" {
+            written = done.rows_affected() as usize;
+        }
+    }
+    Ok(written)
 }
 
 // ------------------------------------------------------------------ single-use links
@@ -554,6 +558,32 @@ pub async fn insert_new_account_tokens(
             .await?;
     }
     Ok(())
+}
+
+/// Retires every unused link of an account (its password was set, changed or
+/// it was disabled): a forwarded invitation or an older reset link stops working.
+pub async fn retire_account_tokens(db: &impl ConnectionTrait, user_id: &str) -> Result<(), DbErr> {
+    account_token::Entity::delete_many()
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether a link could be used at `now` (unused, unexpired), without using it.
+pub async fn account_token_usable(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    Ok(account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(token_hash))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Uses a link: marks it used, if it was unused and unexpired at `now`, and

@@ -37,6 +37,19 @@ pub async fn lock_program(
         .await
 }
 
+/// The program, held against changes (archiving) until the transaction ends,
+/// while others may hold it alike (PostgreSQL `FOR SHARE`; SQLite's writer
+/// already holds everything).
+pub async fn program_held(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<program::Model>, DbErr> {
+    program::Entity::find_by_id(id.to_string())
+        .lock_shared()
+        .one(db)
+        .await
+}
+
 /// A new program's row before its settings are applied: the SPEC's defaults
 /// (three mentees a mentor, a meeting every 14 days, one mentor a mentee, requests
 /// waiting 14 days, any time-zone gap, the default weights).

@@ -11,6 +11,7 @@ crate::on_both_databases!(
     the_last_active_admin_stays_one,
     an_archived_program_is_read_only_and_listed_on_request,
     admin_and_coordinator_actions_are_audited_in_a_chain_that_shows_edits,
+    a_round_is_audited_when_created_and_when_published,
 );
 
 async fn an_admin_finds_disables_and_enables_accounts(app: TestApp) {
@@ -160,6 +161,7 @@ async fn an_archived_program_is_read_only_and_listed_on_request(app: TestApp) {
     let (_, mentee) = app.person("Ada Lovelace").await;
     app.enroll(&program, &mentor, "mentor").await;
     app.enroll(&program, &mentee, "mentee").await;
+    let waiting = app.request(&program, &mentee, &mentor_id).await;
 
     let (s, v) = app
         .patch(
@@ -214,6 +216,26 @@ async fn an_archived_program_is_read_only_and_listed_on_request(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/mentorships/{waiting}/accept"),
+            &mentor,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "a request from before makes no pair now: {v}"
+    );
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/mentorships/{waiting}/decline"),
+            &mentor,
+            json!({"reason": "the program closed"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "it may still be declined: {v}");
     let (s, _) = app
         .get(&format!("/api/v1/programs/{program}"), &mentee)
         .await;
@@ -327,5 +349,47 @@ async fn admin_and_coordinator_actions_are_audited_in_a_chain_that_shows_edits(a
     assert_eq!(
         verify().await,
         Err(tandem::domain::audit::Break::Missing { from: 2, to: 2 })
+    );
+}
+
+async fn a_round_is_audited_when_created_and_when_published(app: TestApp) {
+    let (_, admin) = app.person("Admin Person").await;
+    let program = app.program(&admin, "traditional", json!({})).await;
+    let (_, mentor) = app.person("Grace Hopper").await;
+    let (_, mentee) = app.person("Ada Lovelace").await;
+    for token in [&mentor, &mentee] {
+        app.put(
+            "/api/v1/me/profile",
+            token,
+            json!({"languages": ["English"], "timezone": "Europe/London"}),
+        )
+        .await;
+    }
+    app.enroll(&program, &mentor, "mentor").await;
+    app.enroll(&program, &mentee, "mentee").await;
+    let (s, round) = app
+        .post(
+            &format!("/api/v1/programs/{program}/rounds"),
+            &admin,
+            json!({"objective": "optimal"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{round}");
+    let id = round["id"].as_str().unwrap();
+    let (s, v) = app
+        .post(&format!("/api/v1/rounds/{id}/publish"), &admin, json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, audit) = app.get("/api/v1/admin/audit", &admin).await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &actions[..2],
+        &["round.published", "round.created"],
+        "{actions:?}"
     );
 }

@@ -74,10 +74,10 @@ async fn an_import_enrols_invites_and_updates_on_a_second_run(app: TestApp, smtp
             ("Grace Hopper".into(), "mentor".into()),
         ]
     );
-    // Grace's own profile got what the file said of it.
+    // Grace had an account before and was in no program of this coordinator's:
+    // her profile is hers, and the file leaves it as she wrote it.
     let (_, profile) = app.get("/api/v1/me/profile", &grace).await;
-    assert_eq!(profile["field"], "Engineering");
-    assert_eq!(profile["skills"], json!(["Compilers", "Leadership"]));
+    assert_eq!(profile["field"], "");
 
     // Two invitations, none to Grace, who has an account, delivered as the
     // server's background worker does.
@@ -124,6 +124,11 @@ async fn an_import_enrols_invites_and_updates_on_a_second_run(app: TestApp, smtp
     let ada = app.log_in("ada@newcomers.org").await;
     let (_, me) = app.get("/api/v1/me", &ada).await;
     assert_eq!(me["name"], "Ada Lovelace");
+    // A new account starts with the profile the file gave it.
+    let (_, profile) = app.get("/api/v1/me/profile", &ada).await;
+    assert_eq!(profile["field"], "Mathematics");
+    assert_eq!(profile["languages"], json!(["English", "French"]));
+    assert_eq!(profile["timezone"], "Europe/London");
 
     // The same people again, one changed, one new: updates, never duplicates.
     let again = format!(
@@ -136,9 +141,9 @@ async fn an_import_enrols_invites_and_updates_on_a_second_run(app: TestApp, smtp
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v, json!({"created": 1, "updated": 1, "errors": []}));
     assert_eq!(enrolments(&app, &program, &admin).await.len(), 4);
-    let (_, profile) = app.get("/api/v1/me/profile", &grace).await;
+    let (_, profile) = app.get("/api/v1/me/profile", &ada).await;
     assert_eq!(
-        profile["field"], "Engineering",
+        profile["field"], "Mathematics",
         "an empty cell keeps what is stored"
     );
     let (_, users) = app.get("/api/v1/admin/users?q=newcomers", &admin).await;

@@ -66,6 +66,7 @@ pub async fn patch_round(
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (program, r) = lock_round_for(&tx, caller, id).await?;
+    crate::service::programs::refuse_if_archived(&program)?;
     let pool = load_pool(&tx, program, now).await?;
     let mut current: Vec<round_pair::Model> = store::pairs_of(&tx, &[id.to_string()])
         .await?
@@ -198,7 +199,7 @@ pub async fn patch_round(
         &tx,
         state,
         caller.id(),
-        crate::domain::audit::AuditAction::RoundPublished,
+        crate::domain::audit::AuditAction::RoundChanged,
         crate::service::audit::Object::Round(id),
     )
     .await?;
@@ -286,6 +287,14 @@ pub async fn publish_round(
     after.status = RoundStatus::Published;
     after.published_at = Some(now);
     let saved = store::update_round(&tx, r, after).await?;
+    crate::service::audit::record(
+        &tx,
+        state,
+        caller.id(),
+        crate::domain::audit::AuditAction::RoundPublished,
+        crate::service::audit::Object::Round(id),
+    )
+    .await?;
     let out = round_with_pairs(&tx, saved).await?;
     tx.commit().await?;
     // Delivered now where it can be; what fails stays queued for the job.

@@ -86,9 +86,14 @@ pub async fn act(
     }
     let outcome = decide(status, action)?;
     let mut r = Arc::unwrap_or_clone(rel.record);
-    let program = programs::program_by_id(&tx, &r.m.program_id)
+    let program = programs::program_held(&tx, &r.m.program_id)
         .await?
         .ok_or(AppError::NotFound("program"))?;
+    // An archived program makes no new pair: a request or proposal may still be
+    // declined or withdrawn, not accepted.
+    if matches!(outcome, Outcome::To(S::Active) | Outcome::RecordAcceptance) {
+        crate::service::programs::refuse_if_archived(&program)?;
+    }
     let mut answer_id = r.m.id.clone();
     let before = r.m.clone();
     let mut row = r.m.clone();

@@ -72,7 +72,7 @@ pub async fn request(
 ) -> AppResult<MentorshipOut> {
     let now = state.clock.now();
     let tx = state.store.write().await?;
-    let program = programs::program_by_id(&tx, &input.program_id)
+    let program = programs::program_held(&tx, &input.program_id)
         .await?
         .ok_or_else(|| AppError::field("program_id", "no such program"))?;
     let enrolled_as = programs::roles_in(&tx, ProgramId(&program.id), caller.person()).await?;

@@ -242,34 +242,43 @@ async fn run(
         .map(|e| ((e.user_id.as_str(), e.role), e))
         .collect();
     let mut lines = Vec::with_capacity(people.len());
+    // A file sets the profiles of the accounts it makes and of people already in
+    // this program; anyone else's profile is theirs, and stays as they wrote it.
+    // A person on two lines (both roles of a peer program) is one update.
+    let mut merged: HashMap<String, ProfileUpdate> = HashMap::new();
+    for p in &people {
+        let user_id = &users[&p.email].id;
+        if new_ids.contains(user_id) || roles.contains_key(user_id.as_str()) {
+            merged
+                .entry(user_id.clone())
+                .or_default()
+                .merge(profile_update(p));
+        }
+    }
+    let mut profile_changed: HashMap<String, bool> = HashMap::new();
     let mut new_profiles: Vec<(String, ProfileUpdate)> = Vec::new();
-    let mut new_profile_at: HashMap<String, usize> = HashMap::new();
     let mut new_enrolments = Vec::new();
     let (mut created, mut updated) = (0u64, 0u64);
     for (done, p) in people.iter().enumerate() {
         let user_id = users[&p.email].id.clone();
         let new_account = new_ids.contains(&user_id);
-        let profile_changed = match profiles.get(&user_id) {
-            Some(existing) => {
-                people::update_profile(
-                    &tx,
-                    PersonId(&user_id),
-                    Some(existing),
-                    profile_update(p),
-                    now,
-                )
-                .await?
-            }
-            None => {
-                // Written all at once below; a second line of one person adds to it.
-                match new_profile_at.get(&user_id) {
-                    Some(&at) => new_profiles[at].1.merge(profile_update(p)),
-                    None => {
-                        new_profile_at.insert(user_id.clone(), new_profiles.len());
-                        new_profiles.push((user_id.clone(), profile_update(p)));
+        let profile_changed = match (profile_changed.get(&user_id), merged.remove(&user_id)) {
+            (Some(&changed), _) => changed,
+            (None, None) => false,
+            (None, Some(update)) => {
+                let changed = match profiles.get(&user_id) {
+                    Some(existing) => {
+                        people::update_profile(&tx, PersonId(&user_id), Some(existing), update, now)
+                            .await?
                     }
-                }
-                !new_account
+                    None => {
+                        // Written all at once below.
+                        new_profiles.push((user_id.clone(), update));
+                        !new_account
+                    }
+                };
+                profile_changed.insert(user_id.clone(), changed);
+                changed
             }
         };
         let action = match by_person.get(&(user_id.as_str(), p.role)) {
