@@ -364,3 +364,90 @@ fn people_files_run_candidates_scoring_and_assignment() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad_people.csv: line 2"));
 }
+
+/// `tandem import` and `tandem audit verify` on a database a server made: all or
+/// nothing with line errors on stderr and exit status 1; a summary; the chain
+/// whole, then broken by an edit and named.
+#[test]
+fn import_from_the_shell_and_verify_the_audit_chain() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let app = runtime.block_on(tandem_testkit::TestApp::sqlite());
+    let url = app.state.config.database_url.clone();
+    let program = runtime.block_on(async {
+        let (_, admin) = app.person("Admin Person").await;
+        app.program(&admin, "traditional", serde_json::json!({}))
+            .await
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(args)
+            .args(["--database-url", &url])
+            .env("TANDEM_OUTBOX_DIR", d.join("outbox"))
+            .env_remove("TANDEM_DATABASE_URL")
+            .current_dir(d)
+            .output()
+            .expect("tandem runs")
+    };
+    write(
+        d,
+        "bad.csv",
+        "email,name,role\nada@example.org,Ada Lovelace,mentee\nnot-an-address,Someone,mentor\nx@example.org,X,boss\n",
+    );
+    let out = run(&["import", "--program", &program, "bad.csv"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("bad.csv:3: email"), "{stderr}");
+    assert!(stderr.contains("bad.csv:4: role"), "{stderr}");
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+
+    write(
+        d,
+        "good.csv",
+        "email,name,role,skills\nada@example.org,Ada Lovelace,mentee,\ngrace@example.org,Grace Hopper,mentor,Compilers;COBOL\n",
+    );
+    let out = run(&["import", "--program", &program, "good.csv"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("2 enrolled, 0 updated, 2 invited"),
+        "{stdout}"
+    );
+    let again = run(&["import", "--program", &program, "good.csv"]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 enrolled, 0 updated, 0 invited"),
+        "a re-import adds no one: {}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let out = run(&["import", "--program", "no-such-program", "good.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = run(&["audit", "verify"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The program's creation and two imports (the refused one wrote nothing).
+    assert!(stdout.contains("whole: 3 entries"), "{stdout}");
+    runtime.block_on(async {
+        let db = app.state.store.read();
+        db.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            "UPDATE audit_log SET action = 'program.changed' WHERE seq = 2",
+        ))
+        .await
+        .unwrap();
+    });
+    let out = run(&["audit", "verify"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("entry 2 was changed"), "{stderr}");
+}
