@@ -24,7 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Forgot the password: an existing account gets an e-mail with a link that works
 /// once, for an hour. The answer is the same whether or not the account exists.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts", request_body = ResetIn,
-    responses((status = 202), (status = 429, description = "too many links asked for this address; see Retry-After", body = ErrorBody)))]
+    responses((status = 202), (status = 422, description = "the address holds a control character", body = ErrorBody), (status = 429, description = "too many links asked for this address; see Retry-After", body = ErrorBody)))]
 #[tracing::instrument(skip_all)]
 async fn reset(
     State(state): State<AppState>,

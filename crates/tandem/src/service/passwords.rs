@@ -53,6 +53,12 @@ fn token_link(state: &AppState, token: &str) -> String {
 /// may sign in; answers alike either way, and delivers beside the answer so its
 /// timing says nothing either.
 pub async fn request_reset(state: &AppState, input: &ResetIn) -> AppResult<()> {
+    if input.email.chars().any(char::is_control) {
+        return Err(AppError::field(
+            "email",
+            "an e-mail address holds no control characters",
+        ));
+    }
     let Ok(email) = Email::parse(&input.email) else {
         return Ok(());
     };
