@@ -63,15 +63,19 @@ pub async fn request_reset(state: &AppState, input: &ResetIn) -> AppResult<()> {
         return Ok(());
     };
     Throttle::for_reset_of(state, email.as_str()).take().await?;
-    let Some(user) = store::user_by_email(state.store.read(), email.as_str()).await? else {
+    let now = state.clock.now();
+    // Whether or not the address is an account's, one write transaction that
+    // clears expired links: the answer takes as long either way.
+    let tx = state.store.write().await?;
+    store::forget_expired_account_tokens(&tx, now).await?;
+    let user = store::user_by_email(&tx, email.as_str())
+        .await?
+        .filter(|u| !u.disabled);
+    let Some(user) = user else {
+        tx.commit().await?;
         return Ok(());
     };
-    if user.disabled {
-        return Ok(());
-    }
     let token = random_token();
-    let now = state.clock.now();
-    let tx = state.store.write().await?;
     store::insert_account_token(
         &tx,
         &user.id,

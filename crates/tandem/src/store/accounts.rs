@@ -560,6 +560,18 @@ pub async fn insert_new_account_tokens(
     Ok(())
 }
 
+/// Forgets links that can no longer be used (expired), used or not.
+pub async fn forget_expired_account_tokens(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account_token::Entity::delete_many()
+        .filter(account_token::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Retires every unused link of an account (its password was set, changed or
 /// it was disabled): a forwarded invitation or an older reset link stops working.
 pub async fn retire_account_tokens(db: &impl ConnectionTrait, user_id: &str) -> Result<(), DbErr> {
