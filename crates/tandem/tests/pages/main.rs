@@ -6,6 +6,7 @@ mod admin;
 mod matching;
 mod mentorships;
 mod shortlist;
+mod workspace;
 
 // What every page test file takes from here.
 pub use axum::body::Body;
