@@ -489,9 +489,11 @@ pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> Worksp
                 label: short(s.starts_at, tz),
             })
             .collect(),
+        // Tips on how the mentee learns are for the mentor who adapts to them.
         tips: ws
             .mentees
             .iter()
+            .filter(|_| m.my_role == Some(crate::domain::wire::Role::Mentor))
             .filter_map(|p| {
                 let (name, tip) = style_tips(p.learning_style?);
                 let how = if name == "hands-on" {
