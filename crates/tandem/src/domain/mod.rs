@@ -16,4 +16,5 @@ pub mod values;
 pub mod versions;
 pub mod waiting;
 pub mod wire;
+pub mod words;
 pub mod workspace;

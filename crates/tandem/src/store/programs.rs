@@ -3,14 +3,15 @@
 use super::cache::through;
 use super::columns::TextList;
 use super::db::Store;
+use super::directory;
 use super::entities::{
     coordinator, enrollment, mentorship, mentorship_mentee, profile, program, user,
 };
 use super::records::{Named, ProgramRecord};
-use super::sql::{after_asc, col, contains, lower, model, rows, select_prefixed, update_changed};
+use super::sql::{after_asc, col, lower, model, rows, select_prefixed, update_changed};
 use crate::domain::ids::{PersonId, ProgramId};
 use crate::domain::values::Weights;
-use crate::domain::wire::{MentorshipStatus as S, ProgramContext, ProgramKind, Role};
+use crate::domain::wire::{MentorshipStatus as S, ProgramContext, ProgramKind, Role, Seniority};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
@@ -468,13 +469,23 @@ pub async fn used_capacity(
 
 // ------------------------------------------------------------------ the directory
 
-/// What the directory filters on; every part optional, text lower-cased by the caller.
+/// What the directory filters on; every part optional, words as
+/// `domain::words` cuts them.
 #[derive(Debug, Default, Clone)]
 pub struct DirectoryFilter {
-    /// Words that must all appear in name, field, headline, known for, bio or skills.
+    /// Words that must each start a word of the name, field, headline, known
+    /// for, bio or skills.
     pub words: Vec<String>,
-    pub skill: Option<String>,
-    pub field: Option<String>,
+    /// Words that must each start a word of a skill.
+    pub skill: Vec<String>,
+    /// Words that must each start a word of the field.
+    pub field: Vec<String>,
+    /// One of the mentor's languages, whole.
+    pub language: Option<String>,
+    pub seniority: Option<Seniority>,
+    /// Only mentors with a place left, counting this capacity for those who set none
+    /// (the program's).
+    pub with_room: Option<i32>,
 }
 
 /// A mentor in the directory: enrolment, account, profile and places taken.
@@ -520,24 +531,29 @@ pub async fn directory_page(
         .and_where(col("e", "role").eq(Role::Mentor));
     select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
     select_prefixed::<profile::Entity>(&mut q, "p", "p_");
-    if let Some(skill) = &filter.skill {
-        // Skills are a JSON list: match one whole entry, quotes included.
-        let entry = serde_json::to_string(skill).expect("a string serialises");
-        q.and_where(lower(col("p", "skills")).like(contains(&entry)));
+    let person = || col("e", "user_id");
+    for (parts, words) in [
+        (directory::FREE_TEXT, &filter.words),
+        (&[directory::Part::Skill][..], &filter.skill),
+        (&[directory::Part::Field][..], &filter.field),
+    ] {
+        for word in words {
+            q.and_where(person().in_subquery(directory::starting_with(parts, word)));
+        }
     }
-    if let Some(field) = &filter.field {
-        q.and_where(lower(col("p", "field")).eq(field.as_str()));
+    if let Some(language) = &filter.language {
+        q.and_where(person().in_subquery(directory::speaking(language)));
     }
-    for word in &filter.words {
-        let pattern = || contains(word);
+    if let Some(seniority) = filter.seniority {
+        q.and_where(col("p", "seniority").eq(seniority.as_str()));
+    }
+    if let Some(program_capacity) = filter.with_room {
         q.and_where(
-            lower(col("u", "name"))
-                .like(pattern())
-                .or(lower(col("p", "field")).like(pattern()))
-                .or(lower(col("p", "headline")).like(pattern()))
-                .or(lower(col("p", "known_for")).like(pattern()))
-                .or(lower(col("p", "bio")).like(pattern()))
-                .or(lower(col("p", "skills")).like(pattern())),
+            Expr::expr(Func::coalesce([
+                col("e", "capacity"),
+                Expr::val(program_capacity),
+            ]))
+            .gt(Expr::SubQuery(None, Box::new(used_places_of_enrolled().into()))),
         );
     }
     if let Some((name, id)) = after {
@@ -581,6 +597,7 @@ pub async fn insert_enrolled_people(
     db: &impl ConnectionTrait,
     people: Vec<(user::Model, profile::Model, enrollment::Model)>,
 ) -> Result<(), DbErr> {
+    let ids: Vec<String> = people.iter().map(|(u, _, _)| u.id.clone()).collect();
     for chunk in people.chunks(300) {
         user::Entity::insert_many(chunk.iter().map(|(u, _, _)| u.clone().into_active_model()))
             .exec(db)
@@ -594,5 +611,5 @@ pub async fn insert_enrolled_people(
         .exec(db)
         .await?;
     }
-    Ok(())
+    super::directory::reindex(db, &ids).await
 }

@@ -2,12 +2,12 @@
 //! directory its members search.
 use super::*;
 use crate::domain::paging::PageRequest;
-use crate::domain::wire::Role;
+use crate::domain::wire::{Role, Seniority};
 use crate::error::AppError;
 use crate::service::programs::{self, MentorSearch, ProgramOut};
 use crate::service::{mentorships, people};
 use crate::state::AppState;
-use crate::web::{day, ok, optional_day, Member, Opt, Page, WebError};
+use crate::web::{day, ok, optional_day, options, Member, Opt, Page, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -129,7 +129,25 @@ pub struct SearchQuery {
     q: String,
     skill: String,
     field: String,
+    language: String,
+    seniority: String,
+    /// `true` when "Only mentors with room" is ticked.
+    has_room: String,
     cursor: String,
+}
+
+impl SearchQuery {
+    /// The filters as a query string's pairs (the cursor left out).
+    fn pairs(&self) -> [(&'static str, &str); 6] {
+        [
+            ("q", &self.q),
+            ("skill", &self.skill),
+            ("field", &self.field),
+            ("language", &self.language),
+            ("seniority", &self.seniority),
+            ("has_room", &self.has_room),
+        ]
+    }
 }
 
 pub struct MentorView {
@@ -151,6 +169,7 @@ pub(super) struct MentorsPage {
     pub(super) page: Page,
     pub(super) program: ProgramView,
     pub(super) query: SearchQuery,
+    pub(super) seniorities: Vec<Opt>,
     pub(super) mentors: Vec<MentorView>,
     pub(super) back: String,
     pub(super) next_href: Option<String>,
@@ -171,6 +190,9 @@ pub async fn mentors(
         q: Some(query.q.clone()),
         skill: Some(query.skill.clone()),
         field: Some(query.field.clone()),
+        language: Some(query.language.clone()),
+        seniority: Some(query.seniority.clone()),
+        has_room: Some(query.has_room.clone()),
     };
     let listing = programs::search_mentors(&state, &me.caller, &id, &search, &page)
         .await
@@ -188,11 +210,7 @@ pub async fn mentors(
         .any(|c| c.id == me.id());
     let next = next_href(
         &format!("/programs/{id}/mentors"),
-        &[
-            ("q", &query.q),
-            ("skill", &query.skill),
-            ("field", &query.field),
-        ],
+        &query.pairs(),
         listing.next_cursor,
     );
     let mentors = found
@@ -210,11 +228,7 @@ pub async fn mentors(
             capacity: c.capacity,
         })
         .collect();
-    let back = serde_urlencoded::to_string([
-        ("q", &query.q),
-        ("skill", &query.skill),
-        ("field", &query.field),
-    ])
+    let back = serde_urlencoded::to_string(query.pairs())
     .map(|qs| format!("/programs/{id}/mentors?{qs}"))
     .unwrap_or_else(|_| format!("/programs/{id}/mentors"));
     let view = ProgramView::new(
@@ -225,6 +239,7 @@ pub async fn mentors(
     Ok(ok(&MentorsPage {
         page: me.page(format!("Mentors · {}", program.name), "programs"),
         program: view,
+        seniorities: options(Seniority::ALL.iter().map(|s| s.as_str()), &query.seniority),
         query,
         mentors,
         back,
