@@ -91,12 +91,7 @@ impl MigrationTrait for Migration {
                 .col(string_len("person_id", 36))
                 .col(string_len("part", 10))
                 .col(word)
-                .primary_key(
-                    Index::create()
-                        .col("person_id")
-                        .col("part")
-                        .col("word"),
-                )
+                .primary_key(Index::create().col("person_id").col("part").col("word"))
                 .foreign_key(
                     ForeignKey::create()
                         .from("directory_words", "person_id")
@@ -125,15 +120,23 @@ impl MigrationTrait for Migration {
             read.column((u.clone(), Alias::new("id")))
                 .column((u.clone(), Alias::new("name")))
                 .columns(
-                    ["headline", "known_for", "bio", "field", "skills", "languages"]
-                        .map(|c| (p.clone(), Alias::new(c))),
+                    [
+                        "headline",
+                        "known_for",
+                        "bio",
+                        "field",
+                        "skills",
+                        "languages",
+                    ]
+                    .map(|c| (p.clone(), Alias::new(c))),
                 )
                 .from_as(Alias::new("users"), u.clone())
                 .join_as(
                     JoinType::LeftJoin,
                     Alias::new("profiles"),
                     p.clone(),
-                    Expr::col((p.clone(), Alias::new("user_id"))).equals((u.clone(), Alias::new("id"))),
+                    Expr::col((p.clone(), Alias::new("user_id")))
+                        .equals((u.clone(), Alias::new("id"))),
                 )
                 .and_where(Expr::col((u.clone(), Alias::new("id"))).gt(last.clone()))
                 .order_by((u.clone(), Alias::new("id")), Order::Asc)

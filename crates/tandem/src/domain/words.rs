@@ -42,7 +42,15 @@ mod tests {
     fn words_are_lower_cased_and_split_on_anything_but_letters_and_digits() {
         assert_eq!(
             words("Software Engineering, C++/Rust & AI-safety (2024)"),
-            ["software", "engineering", "c", "rust", "ai", "safety", "2024"]
+            [
+                "software",
+                "engineering",
+                "c",
+                "rust",
+                "ai",
+                "safety",
+                "2024"
+            ]
         );
     }
 
@@ -77,7 +85,10 @@ mod tests {
             assert!(inside >= "soft" && inside < bound.as_str(), "{inside}");
         }
         for outside in ["sof", "sofu", "ware", "sog", "t", "a"] {
-            assert!(!(outside >= "soft" && outside < bound.as_str()), "{outside}");
+            assert!(
+                !(outside >= "soft" && outside < bound.as_str()),
+                "{outside}"
+            );
         }
     }
 

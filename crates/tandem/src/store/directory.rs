@@ -50,7 +50,9 @@ fn rows_of(name: &str, p: Option<&profile::Model>) -> Vec<(Part, String)> {
     for text in [&p.headline, &p.known_for, &p.bio] {
         words(text).into_iter().for_each(|w| add(Part::Text, w));
     }
-    words(&p.field).into_iter().for_each(|w| add(Part::Field, w));
+    words(&p.field)
+        .into_iter()
+        .for_each(|w| add(Part::Field, w));
     for skill in &p.skills.0 {
         words(skill).into_iter().for_each(|w| add(Part::Skill, w));
     }
@@ -122,9 +124,7 @@ pub fn starting_with(parts: &[Part], prefix: &str) -> SelectStatement {
         .from(directory_word::Entity)
         .and_where(Expr::col(directory_word::Column::Word).gte(prefix))
         .and_where(Expr::col(directory_word::Column::Word).lt(prefix_bound(prefix)))
-        .and_where(
-            Expr::col(directory_word::Column::Part).is_in(parts.iter().map(|p| p.as_str())),
-        );
+        .and_where(Expr::col(directory_word::Column::Part).is_in(parts.iter().map(|p| p.as_str())));
     q
 }
 

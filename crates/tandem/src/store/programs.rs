@@ -498,7 +498,9 @@ pub struct DirectoryRow {
 }
 
 /// A program's mentors matching the filter, by name: `fetch` rows after
-/// `(lower(name), id)`, in one statement whatever the page size.
+/// `(lower(name), id)`, in one statement whatever the page size. The filters and
+/// the order pick the page's ids first (words and languages through their index);
+/// only those rows are then read whole, with the places they hold.
 pub async fn directory_page(
     db: &impl ConnectionTrait,
     program_id: &str,
@@ -506,31 +508,19 @@ pub async fn directory_page(
     after: Option<(String, String)>,
     fetch: u64,
 ) -> Result<Vec<DirectoryRow>, DbErr> {
-    let mut q = Query::select();
-    q.from_as(enrollment::Entity, Alias::new("e"))
+    let mut pick = Query::select();
+    pick.from_as(enrollment::Entity, Alias::new("e"))
         .join_as(
             JoinType::InnerJoin,
             user::Entity,
             Alias::new("u"),
             col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
         )
-        .join_as(
-            JoinType::LeftJoin,
-            profile::Entity,
-            Alias::new("p"),
-            col("p", "user_id").equals((Alias::new("e"), Alias::new("user_id"))),
-        )
-        .expr_as(col("u", "name"), Alias::new("name"))
+        .expr_as(col("e", "id"), Alias::new("enrollment_id"))
         .expr_as(lower(col("u", "name")), Alias::new("sort_name"))
-        .expr_as(col("p", "user_id").is_not_null(), Alias::new("has_profile"))
-        .expr_as(
-            Expr::SubQuery(None, Box::new(used_places_of_enrolled().into())),
-            Alias::new("used"),
-        )
+        .expr_as(col("u", "id"), Alias::new("person_id"))
         .and_where(col("e", "program_id").eq(program_id))
         .and_where(col("e", "role").eq(Role::Mentor));
-    select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
-    select_prefixed::<profile::Entity>(&mut q, "p", "p_");
     let person = || col("e", "user_id");
     for (parts, words) in [
         (directory::FREE_TEXT, &filter.words),
@@ -538,30 +528,70 @@ pub async fn directory_page(
         (&[directory::Part::Field][..], &filter.field),
     ] {
         for word in words {
-            q.and_where(person().in_subquery(directory::starting_with(parts, word)));
+            pick.and_where(person().in_subquery(directory::starting_with(parts, word)));
         }
     }
     if let Some(language) = &filter.language {
-        q.and_where(person().in_subquery(directory::speaking(language)));
+        pick.and_where(person().in_subquery(directory::speaking(language)));
     }
     if let Some(seniority) = filter.seniority {
-        q.and_where(col("p", "seniority").eq(seniority.as_str()));
+        let mut of_seniority = Query::select();
+        of_seniority
+            .column(profile::Column::UserId)
+            .from(profile::Entity)
+            .and_where(Expr::col(profile::Column::Seniority).eq(seniority.as_str()));
+        pick.and_where(person().in_subquery(of_seniority));
     }
     if let Some(program_capacity) = filter.with_room {
-        q.and_where(
+        pick.and_where(
             Expr::expr(Func::coalesce([
                 col("e", "capacity"),
                 Expr::val(program_capacity),
             ]))
-            .gt(Expr::SubQuery(None, Box::new(used_places_of_enrolled().into()))),
+            .gt(Expr::SubQuery(
+                None,
+                Box::new(used_places_of_enrolled().into()),
+            )),
         );
     }
     if let Some((name, id)) = after {
-        q.and_where(after_asc(lower(col("u", "name")), col("u", "id"), name, id));
+        pick.and_where(after_asc(lower(col("u", "name")), col("u", "id"), name, id));
     }
-    q.order_by_expr(lower(col("u", "name")), Order::Asc)
+    pick.order_by_expr(lower(col("u", "name")), Order::Asc)
         .order_by((Alias::new("u"), Alias::new("id")), Order::Asc)
         .limit(fetch);
+
+    let mut q = Query::select();
+    q.from_subquery(pick, Alias::new("pg"))
+        .join_as(
+            JoinType::InnerJoin,
+            enrollment::Entity,
+            Alias::new("e"),
+            col("e", "id").equals((Alias::new("pg"), Alias::new("enrollment_id"))),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("pg"), Alias::new("person_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            profile::Entity,
+            Alias::new("p"),
+            col("p", "user_id").equals((Alias::new("pg"), Alias::new("person_id"))),
+        )
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .expr_as(col("pg", "sort_name"), Alias::new("sort_name"))
+        .expr_as(col("p", "user_id").is_not_null(), Alias::new("has_profile"))
+        .expr_as(
+            Expr::SubQuery(None, Box::new(used_places_of_enrolled().into())),
+            Alias::new("used"),
+        )
+        .order_by((Alias::new("pg"), Alias::new("sort_name")), Order::Asc)
+        .order_by((Alias::new("pg"), Alias::new("person_id")), Order::Asc);
+    select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
+    select_prefixed::<profile::Entity>(&mut q, "p", "p_");
     rows(db, &q)
         .await?
         .iter()
@@ -580,6 +610,30 @@ pub async fn directory_page(
             })
         })
         .collect()
+}
+
+/// Which of `people` mentor in which of `programs`: `(program_id, person_id)`.
+pub async fn mentors_among(
+    db: &impl ConnectionTrait,
+    programs: &[String],
+    people: &[String],
+) -> Result<Vec<(String, String)>, DbErr> {
+    let mut out = Vec::new();
+    if programs.is_empty() {
+        return Ok(out);
+    }
+    for chunk in people.chunks(super::sql::IN_CHUNK) {
+        for e in enrollment::Entity::find()
+            .filter(enrollment::Column::Role.eq(Role::Mentor))
+            .filter(enrollment::Column::ProgramId.is_in(programs.to_vec()))
+            .filter(enrollment::Column::UserId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.push((e.program_id, e.user_id));
+        }
+    }
+    Ok(out)
 }
 
 /// Whether the person is enrolled in this program in any role.

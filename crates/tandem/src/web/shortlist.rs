@@ -1,18 +1,23 @@
 //! The personal shortlist of candidate mentors.
 use super::{back_with_error, done, ok, safe_next, CsrfForm, Member, Page, WebError};
 use crate::domain::paging::PageRequest;
+use crate::service::mentorships::{self, AskIn};
 use crate::service::people::{self, ShortlistIn, ShortlistItem};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "shortlist.html")]
 struct ShortlistPage {
     page: Page,
     items: Vec<ShortlistItem>,
+    /// Where the viewer may ask each shortlisted person for mentorship.
+    ask: HashMap<String, Vec<AskIn>>,
+    none: Vec<AskIn>,
 }
 
 pub async fn shortlist_page(
@@ -23,9 +28,15 @@ pub async fn shortlist_page(
         .await
         .map_err(me.fail())?
         .items;
+    let people: Vec<String> = items.iter().map(|i| i.person_id.clone()).collect();
+    let ask = mentorships::where_to_ask(&state, &me.caller, &people, None)
+        .await
+        .map_err(me.fail())?;
     Ok(ok(&ShortlistPage {
         page: me.page("Your shortlist", "shortlist"),
         items,
+        ask,
+        none: Vec::new(),
     }))
 }
 

@@ -161,6 +161,8 @@ pub struct MentorView {
     pub capacity: i64,
     pub is_me: bool,
     pub shortlisted: bool,
+    /// Whether the viewer may ask them now (`where_to_ask`).
+    pub may_ask: bool,
 }
 
 #[derive(Template)]
@@ -198,6 +200,10 @@ pub async fn mentors(
         .await
         .map_err(me.fail())?;
     let found = listing.items;
+    let shown: Vec<String> = found.iter().map(|c| c.id.clone()).collect();
+    let ask = mentorships::where_to_ask(&state, &me.caller, &shown, Some(&id))
+        .await
+        .map_err(me.fail())?;
     let shortlist = people::shortlist(&state, &me.caller, &PageRequest::all())
         .await
         .map_err(me.fail())?
@@ -217,6 +223,7 @@ pub async fn mentors(
         .into_iter()
         .map(|c| MentorView {
             is_me: c.id == me.id(),
+            may_ask: ask.contains_key(&c.id),
             shortlisted: shortlist.iter().any(|s| s.person_id == c.id),
             id: c.id,
             name: c.name,
@@ -229,8 +236,8 @@ pub async fn mentors(
         })
         .collect();
     let back = serde_urlencoded::to_string(query.pairs())
-    .map(|qs| format!("/programs/{id}/mentors?{qs}"))
-    .unwrap_or_else(|_| format!("/programs/{id}/mentors"));
+        .map(|qs| format!("/programs/{id}/mentors?{qs}"))
+        .unwrap_or_else(|_| format!("/programs/{id}/mentors"));
     let view = ProgramView::new(
         &program,
         roles.get(&id).map(Vec::as_slice).unwrap_or(&[]),
