@@ -8,16 +8,22 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "shortlist.html")]
 struct ShortlistPage {
     page: Page,
-    items: Vec<ShortlistItem>,
-    /// Where the viewer may ask each shortlisted person for mentorship.
-    ask: HashMap<String, Vec<AskIn>>,
-    none: Vec<AskIn>,
+    items: Vec<ShortlistRow>,
+}
+
+/// A shortlisted person, and where the viewer may ask them for mentorship.
+struct ShortlistRow {
+    person_id: String,
+    name: String,
+    field: String,
+    known_for: String,
+    connection: String,
+    ask: Vec<AskIn>,
 }
 
 pub async fn shortlist_page(
@@ -29,14 +35,23 @@ pub async fn shortlist_page(
         .map_err(me.fail())?
         .items;
     let people: Vec<String> = items.iter().map(|i| i.person_id.clone()).collect();
-    let ask = mentorships::where_to_ask(&state, &me.caller, &people, None)
+    let mut ask = mentorships::where_to_ask(&state, &me.caller, &people, None)
         .await
         .map_err(me.fail())?;
+    let items = items
+        .into_iter()
+        .map(|i: ShortlistItem| ShortlistRow {
+            ask: ask.remove(&i.person_id).unwrap_or_default(),
+            person_id: i.person_id,
+            name: i.name,
+            field: i.field,
+            known_for: i.known_for,
+            connection: i.connection,
+        })
+        .collect();
     Ok(ok(&ShortlistPage {
         page: me.page("Your shortlist", "shortlist"),
         items,
-        ask,
-        none: Vec::new(),
     }))
 }
 
