@@ -17,4 +17,5 @@ pub mod versions;
 pub mod waiting;
 pub mod wire;
 pub mod wording;
+pub mod words;
 pub mod workspace;

@@ -3,6 +3,7 @@
 //! token, the headers pages carry.
 mod accounts;
 mod admin;
+mod directory;
 mod matching;
 mod mentorships;
 mod shortlist;
