@@ -93,7 +93,7 @@ fn option_value(body: &str, label: &str) -> String {
         .map(|(at, _)| at)
         .find(|at| {
             let rest = &body[at + 1 + label.len()..];
-            rest.starts_with("</option>") || rest.starts_with(" &lt;")
+            rest.starts_with("</option>") || rest.starts_with(" &#60;")
         })
         .unwrap_or_else(|| panic!("an option for {label}"));
     let before = &body[..at];
