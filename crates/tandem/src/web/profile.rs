@@ -335,12 +335,13 @@ pub async fn save_profile(
     let plan = form.plan.to_data();
     let with_plan = form.with_plan.is_some();
     let result = if !typed.is_empty() {
-        // Numbers that are not numbers: shown with every other problem of both.
-        for checked in [profile.validate().map(|_| ()), plan.validate().map(|_| ())]
-            .into_iter()
-            .take(if with_plan { 2 } else { 1 })
-        {
-            if let Err(AppError::Validation(more)) = checked {
+        // Numbers that are not numbers: shown with every other problem of both parts.
+        let mut refusals = vec![profile.validate().err()];
+        if with_plan {
+            refusals.push(plan.validate().err());
+        }
+        for refusal in refusals.into_iter().flatten() {
+            if let AppError::Validation(more) = refusal {
                 for (field, problem) in more {
                     typed.add(&field, problem);
                 }

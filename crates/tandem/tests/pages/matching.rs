@@ -513,3 +513,44 @@ async fn counts_of_one_read_in_the_singular() {
     );
     assert!(one.body.contains("Send 1 proposal now"));
 }
+
+#[tokio::test]
+async fn a_draft_made_before_the_pool_changed_is_marked_stale() {
+    let (router, _dir) = app().await;
+    let (mut admin, _tim, _uma, program) = matching_pool(&router).await;
+    let started = admin
+        .post(
+            &format!("/programs/{program}/rounds"),
+            &[("objective", "stable"), ("min_score", "")],
+        )
+        .await;
+    let round_path = started.location().to_string();
+    let fresh = admin.get(&format!("/programs/{program}/rounds")).await;
+    assert!(
+        !fresh.body.contains("badge-stale"),
+        "a fresh draft is not stale"
+    );
+    assert!(fresh
+        .body
+        .contains("A draft is marked <strong>stale</strong> when"));
+
+    let mut val = Browser::new(&router);
+    val.sign_up("Val Mentee", "val@example.org").await;
+    let enrolled = val
+        .post(
+            &format!("/programs/{program}/enroll"),
+            &[("role", "mentee"), ("wants_skills", "Branding")],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER);
+
+    let listing = admin.get(&format!("/programs/{program}/rounds")).await;
+    assert!(
+        listing.body.contains(r#"class="badge badge-stale""#)
+            && listing.body.contains("the pool changed on"),
+        "{}",
+        between(&listing.body, r#"id="rounds-table""#, "</table>").unwrap_or_default()
+    );
+    let draft = admin.get(&round_path).await;
+    assert!(draft.body.contains(r#"id="round-stale""#));
+}
