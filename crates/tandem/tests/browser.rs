@@ -8,6 +8,77 @@ use std::time::{Duration, Instant};
 use tandem::domain::wire::{ProgramContext, ProgramKind, Role, Seniority};
 use tandem_testkit::server::serve;
 
+/// Runs axe-core on the page the browser shows and fails naming every violation
+/// (rule, what it asks, the first element at fault). axe.min.js comes from
+/// TANDEM_AXE_JS, else `.ci/axe/node_modules/axe-core/axe.min.js` in the repository
+/// (`.ci/run` installs it: `npm install --no-save --prefix .ci/axe axe-core@4.10.3`).
+/// Without the file the check is skipped with a note, unless TANDEM_REQUIRE_BROWSER
+/// is set. `label` says which page this is in the failure.
+async fn assert_accessible(client: &Client, label: &str) {
+    let path = std::env::var_os("TANDEM_AXE_JS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../.ci/axe/node_modules/axe-core/axe.min.js")
+        });
+    let axe = match std::fs::read_to_string(&path) {
+        Ok(source) => source,
+        Err(e) if std::env::var_os("TANDEM_REQUIRE_BROWSER").is_some() => panic!(
+            "axe-core is not at {} ({e}), and TANDEM_REQUIRE_BROWSER is set; \
+             install it with `npm install --no-save --prefix .ci/axe axe-core@4.10.3`",
+            path.display()
+        ),
+        Err(_) => {
+            eprintln!(
+                "accessibility check of {label} skipped: no axe-core at {}",
+                path.display()
+            );
+            return;
+        }
+    };
+    // The page's CSP allows no inline script, so axe runs as the driver's own
+    // script (which the CSP does not govern) rather than as a <script> element.
+    let script = format!(
+        "{axe}\n;const done = arguments[arguments.length - 1];\n\
+         window.axe.run(document, {{resultTypes: ['violations']}})\n\
+         .then(r => done(r.violations.map(v => ({{id: v.id, help: v.help, \
+         target: v.nodes.length ? JSON.stringify(v.nodes[0].target) : '', \
+         html: v.nodes.length ? v.nodes[0].html.slice(0, 200) : '', count: v.nodes.length}}))))\n\
+         .catch(e => done([{{id: 'axe-error', help: String(e), target: '', html: '', count: 0}}]));"
+    );
+    let found = client
+        .execute_async(&script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("axe-core did not run on {label}: {e}"));
+    let violations = found.as_array().cloned().unwrap_or_default();
+    if violations.is_empty() {
+        return;
+    }
+    let url = client
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let listed: Vec<String> = violations
+        .iter()
+        .map(|v| {
+            format!(
+                "- {} ({} element(s)): {}\n    first: {} {}",
+                v["id"].as_str().unwrap_or_default(),
+                v["count"],
+                v["help"].as_str().unwrap_or_default(),
+                v["target"].as_str().unwrap_or_default(),
+                v["html"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    panic!(
+        "{label} ({url}) has {} accessibility violation(s):\n{}",
+        violations.len(),
+        listed.join("\n")
+    );
+}
+
 struct Driver {
     child: Child,
     url: String,
@@ -185,7 +256,7 @@ impl Page<'_> {
         self.fill("#known_for", "Shipping things that last").await;
         self.fill("#skills", skills).await;
         self.fill("#languages", "English").await;
-        self.fill("#timezone", "Europe/Berlin").await;
+        self.select("#timezone", "Europe/Berlin").await;
         self.select("#seniority", seniority).await;
         self.click("#profile-save").await;
         self.expect_text("saved").await;
@@ -338,16 +409,19 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
         .open(&format!("/programs/{}/suggestions", program.id))
         .await;
     mentee.expect_text("Rita Rust").await;
+    assert_accessible(mentee.client, "suggestions").await;
     mentee.click(&format!("#why-{mentor_id} summary")).await;
     mentee.expect_text("rust").await;
     // "Rank and rules" answers why this mentor is where they are.
     mentee.click(&format!("#check-{mentor_id}")).await;
     mentee.expect_text("is suggestion number 1 for you").await;
+    assert_accessible(mentee.client, "a mentor's rank and rules").await;
 
     coordinator.sign_in("ada@example.org").await;
     coordinator
         .open(&format!("/programs/{}/rounds", program.id))
         .await;
+    assert_accessible(coordinator.client, "rounds, none yet").await;
     coordinator.click("#objective-optimal").await;
     coordinator.click("#round-submit").await;
     let table = coordinator_browser
@@ -365,13 +439,29 @@ async fn walk_from_suggestions_through_a_round_to_an_active_match(database_url: 
     coordinator
         .expect_text("Every mentee who could be matched is matched")
         .await;
+    assert_accessible(coordinator.client, "a draft round").await;
+    coordinator
+        .open(&format!("/programs/{}/rounds", program.id))
+        .await;
+    assert_accessible(coordinator.client, "rounds, one draft").await;
+    coordinator
+        .open(&format!("/programs/{}/enrollments", program.id))
+        .await;
+    assert_accessible(coordinator.client, "enrolments").await;
+    coordinator.client.back().await.unwrap();
+    coordinator.client.back().await.unwrap();
+    coordinator
+        .expect_text("Every mentee who could be matched is matched")
+        .await;
     coordinator.click("#publish-confirm").await;
     coordinator.click("#publish-submit").await;
     coordinator
         .expect_element_text("#round-status", "published")
         .await;
+    assert_accessible(coordinator.client, "a published round").await;
 
     mentee.open("/dashboard").await;
+    assert_accessible(mentee.client, "a mentee's dashboard with a proposal").await;
     mentee.click("#waiting-on-you a[id^=waiting-]").await;
     // The proposal's e-mail promises reasons: the page shows them to both.
     mentee.expect_text("Why this match").await;
@@ -423,8 +513,14 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
     };
 
     // The first account is the instance admin: it creates the program.
+    mentor.open("/signup").await;
+    assert_accessible(mentor.client, "sign-up").await;
+    mentor.open("/signin").await;
+    assert_accessible(mentor.client, "sign-in").await;
     mentor.sign_up("Ada Admin", "ada@example.org").await;
+    assert_accessible(mentor.client, "a new account's dashboard").await;
     mentor.open("/admin/programs/new").await;
+    assert_accessible(mentor.client, "a new program's form").await;
     mentor
         .fill("#program-form [name=name]", "Rust Mentoring 2027")
         .await;
@@ -445,6 +541,11 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
     mentor.click("#program-create").await;
     mentor.expect_text("Rust Mentoring 2027 is created").await;
     let program_id = mentor.id_after("/programs/").await;
+    assert_accessible(mentor.client, "a program, to its admin").await;
+    mentor.open("/admin/users").await;
+    assert_accessible(mentor.client, "the accounts").await;
+    mentor.open("/programs").await;
+    assert_accessible(mentor.client, "programs").await;
     mentor.click("#signout-submit").await;
     mentor.expect_text("You are signed out").await;
 
@@ -457,7 +558,9 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
             "lead",
         )
         .await;
+    assert_accessible(mentor.client, "a saved profile").await;
     mentor.open(&format!("/programs/{program_id}")).await;
+    assert_accessible(mentor.client, "a program, to a newcomer").await;
     mentor.click("#enroll-mentor-submit").await;
     mentor
         .expect_text("You are enrolled in Rust Mentoring 2027 as a mentor")
@@ -493,6 +596,7 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
         .await;
     mentee.click("#mentor-search-submit").await;
     mentee.expect_text("Marta Mentor").await;
+    assert_accessible(mentee.client, "the mentor directory").await;
     let card = mentee_browser
         .find(Locator::Css("#mentor-results [id^=mentor-]"))
         .await
@@ -537,6 +641,7 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
         &headers[..4],
         ["Name", "Field", "Known for", "Connection to you"]
     );
+    assert_accessible(mentee.client, "the shortlist").await;
     let table = mentee_browser
         .find(Locator::Css("#shortlist-table tbody"))
         .await
@@ -582,6 +687,7 @@ async fn walk_from_sign_up_to_signed_agreement(database_url: &str) {
 
     // The mentor sees the request waiting, reads it and accepts.
     mentor.open("/dashboard").await;
+    assert_accessible(mentor.client, "a mentor's dashboard with a request").await;
     mentor.click(&format!("#waiting-{mentorship_id}")).await;
     mentor
         .expect_text("You built the systems I want to learn to build.")
@@ -1019,12 +1125,27 @@ async fn the_coordinator_reads_the_program_dashboard(database_url: &str) {
     };
     page.sign_in_with("coordinator@demo.tandem.test", tandem::demo::DEMO_PASSWORD)
         .await;
+    page.open("/dashboard").await;
+    assert_accessible(&client, "a coordinator's dashboard").await;
     page.open(&format!("/programs/{engineering}")).await;
+    assert_accessible(&client, "a program, to its coordinator").await;
     page.click("#program-dashboard-link").await;
     page.expect_text("Program dashboard").await;
     page.expect_text("Relationships at risk").await;
     page.expect_text("Ended early").await;
     page.expect_text("check-ins answered").await;
+    assert_accessible(&client, "the program dashboard").await;
+    // The demo's rounds: the history, a draft and why a mentee is unmatched.
+    page.open(&format!("/programs/{engineering}/rounds")).await;
+    assert_accessible(&client, "the demo's rounds").await;
+    page.click("#rounds-table a[id^=round-]").await;
+    page.expect_text("Figures").await;
+    assert_accessible(&client, "a demo round").await;
+    if client.find(Locator::Css("#unmatched-list a")).await.is_ok() {
+        page.click("#unmatched-list a").await;
+        page.expect_text("is unmatched").await;
+        assert_accessible(&client, "why a mentee is unmatched").await;
+    }
     for width in [1280, 390] {
         client.set_window_size(width, 900).await.unwrap();
         page.open(&format!("/programs/{engineering}/dashboard"))
@@ -1063,9 +1184,33 @@ async fn the_coordinator_reads_the_program_dashboard(database_url: &str) {
             "the dashboard scrolls sideways at {width} px: {detail}"
         );
     }
+    // The enrolment list stays short on a phone: a line or two a person.
+    page.open(&format!("/programs/{engineering}/enrollments"))
+        .await;
+    assert_accessible(&client, "the demo's enrolments").await;
+    let (sideways, detail) = scrolls_sideways(&client).await;
+    assert!(
+        !sideways,
+        "the enrolments scroll sideways at 390 px: {detail}"
+    );
+    let height = client
+        .execute(
+            "return [document.documentElement.scrollHeight, \
+             document.querySelectorAll('.table-wrap.compact tbody tr').length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (height, rows) = (height[0].as_f64().unwrap(), height[1].as_f64().unwrap());
+    eprintln!("the demo's enrolments at 390 px: {height} px for {rows} rows");
+    assert!(
+        height < 1200.0 + rows * 80.0,
+        "the enrolments are {height} px long at 390 px for {rows} rows of people and pairs"
+    );
     // A program without check-ins: the ready set in one click.
     client.set_window_size(1280, 1000).await.unwrap();
     page.open(&format!("/programs/{circle}/checkins")).await;
+    assert_accessible(&client, "check-ins, none set").await;
     page.click("#checkins-ready-submit").await;
     page.expect_text("Check-ins are set: 4 questions").await;
     client.close().await.ok();
@@ -1111,6 +1256,7 @@ async fn the_admin_imports_a_spreadsheet_and_reads_the_accounts(database_url: &s
     page.open(&format!("/programs/{program}")).await;
     page.click("#import-link").await;
     page.expect_text("Import participants").await;
+    assert_accessible(&client, "the import form").await;
     client
         .find(fantoccini::Locator::Css("#file"))
         .await
@@ -1122,6 +1268,7 @@ async fn the_admin_imports_a_spreadsheet_and_reads_the_accounts(database_url: &s
     page.expect_text("What the import will do").await;
     page.expect_text("2 people enrolled").await;
     page.expect_text("new account, invited by e-mail").await;
+    assert_accessible(&client, "the import's preview").await;
     page.click("#import-confirm-submit").await;
     page.expect_text("Imported: 2 enrolled, 0 updated, 2 invited by e-mail.")
         .await;
@@ -1131,6 +1278,7 @@ async fn the_admin_imports_a_spreadsheet_and_reads_the_accounts(database_url: &s
     page.open("/admin/users?q=colleague").await;
     page.expect_text("former.colleague@demo.tandem.test").await;
     page.expect_text("disabled").await;
+    assert_accessible(&client, "the accounts, on a phone").await;
     let (sideways, detail) = scrolls_sideways(&client).await;
     assert!(
         !sideways,
@@ -1139,6 +1287,7 @@ async fn the_admin_imports_a_spreadsheet_and_reads_the_accounts(database_url: &s
     page.click("#audit-link").await;
     page.expect_text("program.participants_imported").await;
     page.expect_text("account.disabled").await;
+    assert_accessible(&client, "the audit log, on a phone").await;
     let (sideways, detail) = scrolls_sideways(&client).await;
     assert!(
         !sideways,

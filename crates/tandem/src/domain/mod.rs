@@ -12,6 +12,7 @@ pub mod office_hours;
 pub mod paging;
 pub mod progress;
 pub mod report;
+pub mod rounds;
 pub mod values;
 pub mod versions;
 pub mod waiting;

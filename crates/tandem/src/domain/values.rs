@@ -285,11 +285,63 @@ pub fn in_range(value: i64, min: i64, max: i64) -> Result<i32, String> {
     }
 }
 
-/// An IANA time zone name such as `Europe/Berlin`.
+/// An IANA time zone name such as `Europe/Berlin`. A lone city that names a zone
+/// ("Berlin") is still refused, but the message names the zone to send.
 pub fn timezone(raw: &str) -> Result<String, String> {
-    chrono_tz::Tz::from_str(raw.trim())
+    let raw = raw.trim();
+    chrono_tz::Tz::from_str(raw)
         .map(|tz| tz.name().to_string())
-        .map_err(|_| "must be an IANA time zone such as Europe/Berlin".into())
+        .map_err(|_| match zones_of_city(raw).as_slice() {
+            [] => "must be an IANA time zone such as Europe/Berlin".into(),
+            [one] => format!("must be an IANA time zone name: for {raw}, write {one}"),
+            many => format!(
+                "must be an IANA time zone name: for {raw}, write one of {}",
+                many.join(", ")
+            ),
+        })
+}
+
+/// The regions IANA zones are grouped under (the first part of a zone's name);
+/// zones outside them are old aliases such as `US/Eastern`.
+pub const ZONE_REGIONS: [&str; 10] = [
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+];
+
+/// Every zone a person picks from: `UTC` and the zones of the regions, by name.
+pub fn pickable_zones() -> impl Iterator<Item = &'static str> {
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|name| {
+            *name == "UTC"
+                || name
+                    .split_once('/')
+                    .is_some_and(|(region, _)| ZONE_REGIONS.contains(&region))
+        })
+}
+
+/// The zones whose last part is this city (`new york` → `America/New_York`).
+fn zones_of_city(city: &str) -> Vec<&'static str> {
+    let wanted = city.replace(' ', "_");
+    if wanted.is_empty() || wanted.contains('/') {
+        return Vec::new();
+    }
+    pickable_zones()
+        .filter(|zone| {
+            zone.rsplit('/')
+                .next()
+                .is_some_and(|last| last.eq_ignore_ascii_case(&wanted))
+        })
+        .collect()
 }
 
 /// A calendar date written `YYYY-MM-DD`, between the years 1900 and 9999 (what
@@ -405,6 +457,18 @@ weights!(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_lone_city_is_refused_with_the_zone_to_send_instead() {
+        use super::timezone;
+        assert_eq!(timezone(" Europe/Berlin ").unwrap(), "Europe/Berlin");
+        let berlin = timezone("Berlin").unwrap_err();
+        assert!(berlin.contains("Europe/Berlin"), "{berlin}");
+        let new_york = timezone("new york").unwrap_err();
+        assert!(new_york.contains("America/New_York"), "{new_york}");
+        let nowhere = timezone("Atlantis").unwrap_err();
+        assert!(nowhere.contains("such as Europe/Berlin"), "{nowhere}");
+    }
 
     #[test]
     fn instants_are_rfc_3339_to_the_second_within_the_years_both_databases_hold() {

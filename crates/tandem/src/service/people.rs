@@ -4,7 +4,9 @@ use super::paging::Listing;
 use crate::domain::access::{person_access, PersonFacts};
 use crate::domain::ids::PersonId;
 use crate::domain::paging::{Cursor, PageRequest};
-use crate::domain::values::{in_range, labels, sentences, text, timezone, Email, Pick, Problems};
+use crate::domain::values::{
+    in_range, labels, sentences, text, timezone, Email, FieldErrors, Pick, Problems,
+};
 use crate::domain::wire::{LearningStyle, MeetingPreference, Seniority, WireEnum};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -257,33 +259,75 @@ pub async fn get_plan(state: &AppState, caller: &Caller) -> AppResult<PlanData> 
         .unwrap_or_default())
 }
 
+impl PlanData {
+    /// Checks every entry and returns the cleaned plan.
+    pub fn validate(&self) -> AppResult<PlanData> {
+        let mut p = Problems::default();
+        let clean = PlanData {
+            strengths: p
+                .take("strengths", sentences(&self.strengths, 30))
+                .unwrap_or_default(),
+            improve: p
+                .take("improve", sentences(&self.improve, 30))
+                .unwrap_or_default(),
+            short_term_goals: p
+                .take("short_term_goals", sentences(&self.short_term_goals, 30))
+                .unwrap_or_default(),
+            long_term_goals: p
+                .take("long_term_goals", sentences(&self.long_term_goals, 30))
+                .unwrap_or_default(),
+        };
+        p.finish()?;
+        Ok(clean)
+    }
+
+    /// What the store writes of a checked plan.
+    fn fields(&self) -> store::PlanFields {
+        store::PlanFields {
+            strengths: self.strengths.clone(),
+            improve: self.improve.clone(),
+            short_term_goals: self.short_term_goals.clone(),
+            long_term_goals: self.long_term_goals.clone(),
+        }
+    }
+}
+
 pub async fn put_plan(state: &AppState, caller: &Caller, input: &PlanData) -> AppResult<PlanData> {
-    let mut p = Problems::default();
-    let clean = PlanData {
-        strengths: p
-            .take("strengths", sentences(&input.strengths, 30))
-            .unwrap_or_default(),
-        improve: p
-            .take("improve", sentences(&input.improve, 30))
-            .unwrap_or_default(),
-        short_term_goals: p
-            .take("short_term_goals", sentences(&input.short_term_goals, 30))
-            .unwrap_or_default(),
-        long_term_goals: p
-            .take("long_term_goals", sentences(&input.long_term_goals, 30))
-            .unwrap_or_default(),
-    };
-    p.finish()?;
+    let clean = input.validate()?;
     let tx = state.store.write().await?;
-    let plan = store::PlanFields {
-        strengths: clean.strengths.clone(),
-        improve: clean.improve.clone(),
-        short_term_goals: clean.short_term_goals.clone(),
-        long_term_goals: clean.long_term_goals.clone(),
-    };
-    store::save_plan(&tx, caller.person(), plan, state.clock.now()).await?;
+    store::save_plan(&tx, caller.person(), clean.fields(), state.clock.now()).await?;
     tx.commit().await?;
     Ok(clean)
+}
+
+/// The profile page's one form: the profile and the plan checked together (every
+/// problem of both reported at once) and saved in one transaction, so neither is
+/// lost while the other is fixed.
+pub async fn put_profile_and_plan(
+    state: &AppState,
+    caller: &Caller,
+    profile: &ProfileData,
+    plan: &PlanData,
+) -> AppResult<(ProfileData, PlanData)> {
+    let (profile, plan) = match (profile.validate(), plan.validate()) {
+        (Ok(profile), Ok(plan)) => (profile, plan),
+        (profile, plan) => {
+            let mut fields = FieldErrors::default();
+            for err in [profile.err(), plan.err()].into_iter().flatten() {
+                match err {
+                    AppError::Validation(problems) => fields.extend(problems),
+                    other => return Err(other),
+                }
+            }
+            return Err(AppError::Validation(fields));
+        }
+    };
+    let tx = state.store.write().await?;
+    let now = state.clock.now();
+    store::save_profile(&tx, caller.person(), profile.fields(), now).await?;
+    store::save_plan(&tx, caller.person(), plan.fields(), now).await?;
+    tx.commit().await?;
+    Ok((profile, plan))
 }
 
 /// Refuses (404) unless the caller may know that this person exists.

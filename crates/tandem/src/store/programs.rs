@@ -369,6 +369,7 @@ pub async fn update_enrollment(
 pub struct EnrollmentRow {
     pub enrollment: enrollment::Model,
     pub name: String,
+    pub email: String,
 }
 
 fn enrollment_query() -> SelectStatement {
@@ -380,7 +381,8 @@ fn enrollment_query() -> SelectStatement {
             Alias::new("u"),
             col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
         )
-        .expr_as(col("u", "name"), Alias::new("name"));
+        .expr_as(col("u", "name"), Alias::new("name"))
+        .expr_as(col("u", "email"), Alias::new("email"));
     select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
     q
 }
@@ -389,6 +391,7 @@ fn enrollment_row(r: &sea_orm::QueryResult) -> Result<EnrollmentRow, DbErr> {
     Ok(EnrollmentRow {
         enrollment: model::<enrollment::Entity>(r, "e_")?,
         name: r.try_get("", "name")?,
+        email: r.try_get("", "email")?,
     })
 }
 

@@ -217,6 +217,55 @@ pub async fn rounds_page(
         .await
 }
 
+/// When the program's pool last changed, as its rows tell: its latest enrolment,
+/// or the latest time a mentorship of the program was asked for or proposed,
+/// started or ended.
+pub async fn pool_changed_at(
+    db: &impl ConnectionTrait,
+    program_id: ProgramId<'_>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let enrolled = enrollment::Entity::find()
+        .filter(enrollment::Column::ProgramId.eq(program_id))
+        .order_by_desc(enrollment::Column::CreatedAt)
+        .one(db)
+        .await?
+        .map(|e| e.created_at);
+    let mut latest = enrolled;
+    for column in [
+        mentorship::Column::CreatedAt,
+        mentorship::Column::StartedAt,
+        mentorship::Column::EndedAt,
+    ] {
+        let found = mentorship::Entity::find()
+            .filter(mentorship::Column::ProgramId.eq(program_id))
+            .filter(column.is_not_null())
+            .order_by_desc(column)
+            .one(db)
+            .await?;
+        let at = found.and_then(|m| match column {
+            mentorship::Column::StartedAt => m.started_at,
+            mentorship::Column::EndedAt => m.ended_at,
+            _ => Some(m.created_at),
+        });
+        latest = std::cmp::Ord::max(latest, at);
+    }
+    Ok(latest)
+}
+
+/// When a round of the program was last published.
+pub async fn last_published_at(
+    db: &impl ConnectionTrait,
+    program_id: ProgramId<'_>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    Ok(round::Entity::find()
+        .filter(round::Column::ProgramId.eq(program_id))
+        .filter(round::Column::PublishedAt.is_not_null())
+        .order_by_desc(round::Column::PublishedAt)
+        .one(db)
+        .await?
+        .and_then(|r| r.published_at))
+}
+
 /// Every other draft of the program becomes `discarded`.
 pub async fn discard_other_drafts(
     db: &impl ConnectionTrait,

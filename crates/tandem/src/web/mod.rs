@@ -8,6 +8,7 @@ mod admin;
 mod dashboard;
 mod matching;
 mod mentorships;
+mod pickers;
 mod profile;
 mod programs;
 mod reports;
@@ -38,6 +39,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::http::headers::PAGES_CSP as CSP;
 const STYLESHEET: &str = include_str!("../../static/app.css");
+const TIMEZONE_SCRIPT: &str = include_str!("../../static/timezone.js");
 
 /// Declares the pages once: the router is built from this list, and the list is
 /// public so the authorization matrix can hold a row for every page.
@@ -137,6 +139,7 @@ pages! {
     post "/goals/{id}/milestones" => workspace::add_milestone,
     post "/milestones/{id}" => workspace::milestone_status,
     get "/static/app.css" => stylesheet,
+    get "/static/timezone.js" => timezone_script,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -161,6 +164,17 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+}
+
+/// The time-zone picker's enhancement: it preselects the browser's zone.
+async fn timezone_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        TIMEZONE_SCRIPT,
     )
 }
 
@@ -674,6 +688,15 @@ pub fn options(values: impl IntoIterator<Item = &'static str>, current: &str) ->
             selected: v == current,
         })
         .collect()
+}
+
+/// A count with its noun, singular for one: `plural(1, "mentee", "mentees")` is
+/// "1 mentee", `plural(0, …)` "0 mentees". Templates call it as
+/// `crate::web::plural(n, "pair", "pairs")`; any number that prints works.
+pub fn plural(n: impl std::fmt::Display, one: &str, many: &str) -> String {
+    let n = n.to_string();
+    let noun = if n == "1" { one } else { many };
+    format!("{n} {noun}")
 }
 
 /// `reading_writing` → `Reading writing`

@@ -1,4 +1,5 @@
 //! The profile and career-plan page.
+use super::pickers::ZonePicker;
 use super::{
     back_with_error, done, form_failure, ok, optional_number, options, render, split_lines,
     split_list, CsrfForm, Errors, Member, Opt, Page, WebError,
@@ -75,8 +76,8 @@ impl ProfileForm {
         }
     }
 
-    /// The service's input; numbers that are not numbers are reported here.
-    fn to_data(&self) -> Result<ProfileData, Errors> {
+    /// The service's input, and the numbers that are not numbers (left out of it).
+    fn to_data(&self) -> (ProfileData, Errors) {
         let mut errors = Errors::default();
         let some = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let data = ProfileData {
@@ -103,11 +104,7 @@ impl ProfileForm {
             meeting_preference: Pick::typed(&self.meeting_preference),
             hours_per_month: optional_number(&self.hours_per_month, "hours_per_month", &mut errors),
         };
-        if errors.is_empty() {
-            Ok(data)
-        } else {
-            Err(errors)
-        }
+        (data, errors)
     }
 }
 
@@ -140,14 +137,28 @@ impl PlanForm {
     }
 }
 
+/// The profile page's one form: the profile and the career plan, saved together.
+/// `with_plan` marks a form that carries the plan, so a post of the profile alone
+/// (an older page, a script) leaves the plan as it is.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileAndPlanForm {
+    #[serde(flatten)]
+    profile: ProfileForm,
+    #[serde(flatten)]
+    plan: PlanForm,
+    with_plan: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "profile.html")]
 struct ProfilePage {
     page: Page,
     form: ProfileForm,
+    /// The problems of both the profile and the plan, by field.
     errors: Errors,
     plan: PlanForm,
-    plan_errors: Errors,
+    zones: ZonePicker,
     seniorities: Vec<Opt>,
     learning_styles: Vec<Opt>,
     meeting_preferences: Vec<Opt>,
@@ -272,14 +283,14 @@ pub async fn save_notifications(
 fn profile_view(
     page: Page,
     form: ProfileForm,
-    errors: Errors,
     plan: PlanForm,
-    plan_errors: Errors,
+    errors: Errors,
     (notifications, away): (Vec<NotificationRow>, AwayOut),
 ) -> ProfilePage {
     ProfilePage {
         notifications,
         away,
+        zones: ZonePicker::new(&form.timezone),
         seniorities: options(Seniority::ALL.iter().map(|s| s.as_str()), &form.seniority),
         learning_styles: options(
             LearningStyle::ALL.iter().map(|s| s.as_str()),
@@ -293,7 +304,6 @@ fn profile_view(
         form,
         errors,
         plan,
-        plan_errors,
     }
 }
 
@@ -307,7 +317,6 @@ pub async fn profile_page(State(state): State<AppState>, me: Member) -> Result<R
     let view = profile_view(
         me.page("Your profile", "profile"),
         ProfileForm::from_data(&profile),
-        Errors::default(),
         PlanForm::from_data(&plan),
         Errors::default(),
         settings_of(&state, &me).await?,
@@ -315,30 +324,58 @@ pub async fn profile_page(State(state): State<AppState>, me: Member) -> Result<R
     Ok(ok(&view))
 }
 
+/// Saves the profile and, when the form carries it, the career plan with it; a
+/// refusal shows both again as typed, with every problem of either.
 pub async fn save_profile(
     State(state): State<AppState>,
     me: Member,
-    CsrfForm(form): CsrfForm<ProfileForm>,
+    CsrfForm(form): CsrfForm<ProfileAndPlanForm>,
 ) -> Result<Response, WebError> {
-    let result = match form.to_data() {
-        Ok(data) => people::put_profile(&state, &me.caller, &data).await,
-        Err(errors) => Err(AppError::Validation(errors.0)),
+    let (profile, mut typed) = form.profile.to_data();
+    let plan = form.plan.to_data();
+    let with_plan = form.with_plan.is_some();
+    let result = if !typed.is_empty() {
+        // Numbers that are not numbers: shown with every other problem of both parts.
+        let mut refusals = vec![profile.validate().err()];
+        if with_plan {
+            refusals.push(plan.validate().err());
+        }
+        for refusal in refusals.into_iter().flatten() {
+            if let AppError::Validation(more) = refusal {
+                for (field, problem) in more {
+                    typed.add(&field, problem);
+                }
+            }
+        }
+        Err(AppError::Validation(typed.0))
+    } else if with_plan {
+        people::put_profile_and_plan(&state, &me.caller, &profile, &plan)
+            .await
+            .map(|_| "Your profile and career plan are saved.")
+    } else {
+        people::put_profile(&state, &me.caller, &profile)
+            .await
+            .map(|_| "Your profile is saved.")
     };
     match result {
-        Ok(_) => Ok(done(&state, "/profile", "Your profile is saved.")),
+        Ok(saved) => Ok(done(&state, "/profile", saved)),
         Err(err) => {
             let failure = form_failure(err, me.fail())?;
-            let plan = people::get_plan(&state, &me.caller)
-                .await
-                .map_err(me.fail())?;
+            let plan = match form.with_plan {
+                Some(_) => form.plan,
+                None => PlanForm::from_data(
+                    &people::get_plan(&state, &me.caller)
+                        .await
+                        .map_err(me.fail())?,
+                ),
+            };
             let mut page = me.page("Your profile", "profile");
             page.flash = Some(failure.banner);
             let view = profile_view(
                 page,
-                form,
+                form.profile,
+                plan,
                 failure.errors,
-                PlanForm::from_data(&plan),
-                Errors::default(),
                 settings_of(&state, &me).await?,
             );
             Ok(render(failure.status, &view))
@@ -346,6 +383,8 @@ pub async fn save_profile(
     }
 }
 
+/// The plan alone, as the page posted it before the profile and the plan became
+/// one form; kept so that older pages and scripts still work.
 pub async fn save_plan(
     State(state): State<AppState>,
     me: Member,
@@ -368,7 +407,6 @@ pub async fn save_plan(
             let view = profile_view(
                 page,
                 ProfileForm::from_data(&profile),
-                Errors::default(),
                 form,
                 failure.errors,
                 settings_of(&state, &me).await?,

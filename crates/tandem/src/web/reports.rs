@@ -10,7 +10,7 @@ use crate::service::checkins::{
 use crate::service::reports::charts::{self, Chart, ChartKind};
 use crate::service::reports::{self, ProgramReport};
 use crate::state::AppState;
-use crate::web::{back_with_error, done, ok, CsrfForm, Member, Page, WebError};
+use crate::web::{back_with_error, done, ok, plural, CsrfForm, Member, Page, WebError};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -77,13 +77,13 @@ pub async fn program_dashboard(
     let tiles = vec![
         Tile {
             label: "Enrolled",
-            value: format!("{} mentees", r.mentees),
-            hint: format!("and {} mentors", r.mentors),
+            value: plural(r.mentees, "mentee", "mentees"),
+            hint: format!("and {}", plural(r.mentors, "mentor", "mentors")),
         },
         Tile {
             label: "Match rate",
             value: pct(r.match_rate),
-            hint: format!("{} mentees matched", r.matched_mentees),
+            hint: format!("{} matched", plural(r.matched_mentees, "mentee", "mentees")),
         },
         Tile {
             label: "Days to match",
@@ -98,7 +98,7 @@ pub async fn program_dashboard(
         Tile {
             label: "Meetings per relationship",
             value: num(r.meetings_per_mentorship),
-            hint: format!("{} meetings held", r.meetings_held),
+            hint: format!("{} held", plural(r.meetings_held, "meeting", "meetings")),
         },
         Tile {
             label: "Met in the last 30 days",
@@ -266,10 +266,10 @@ pub async fn save_checkins(
             &state,
             &back,
             format!(
-                "Check-ins are set: {} questions, first {} days after a start, then every {} days.",
-                p.questions.len(),
-                p.first_after_days,
-                p.every_days
+                "Check-ins are set: {}, first {} after a start, then every {}.",
+                plural(p.questions.len(), "question", "questions"),
+                plural(p.first_after_days, "day", "days"),
+                plural(p.every_days, "day", "days")
             ),
         )),
         Err(e) => Ok(back_with_error(&state, &back, e, me.fail())),

@@ -6,6 +6,7 @@ mod admin;
 mod directory;
 mod matching;
 mod mentorships;
+mod profile;
 mod shortlist;
 mod workspace;
 
@@ -86,10 +87,16 @@ fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
     body[from..].split(end).next()
 }
 
-/// The value of the `<option>` whose label starts with `label`.
+/// The value of the `<option>` whose label is `label`, or `label` and an address
+/// (person pickers show `Name <e-mail>`).
 fn option_value(body: &str, label: &str) -> String {
     let at = body
-        .find(&format!(r#">{label}</option>"#))
+        .match_indices(&format!(">{label}"))
+        .map(|(at, _)| at)
+        .find(|at| {
+            let rest = &body[at + 1 + label.len()..];
+            rest.starts_with("</option>") || rest.starts_with(" &#60;")
+        })
         .unwrap_or_else(|| panic!("an option for {label}"));
     let before = &body[..at];
     let from = before.rfind(r#"value=""#).expect("a value") + r#"value=""#.len();

@@ -195,7 +195,13 @@ async fn a_coordinator_reviews_edits_and_publishes_a_round() {
     );
 
     // Tim goes back in by hand.
-    assert_eq!(option_value(&after.body, "Tim Mentee (unmatched)"), tim_id);
+    assert_eq!(
+        option_value(
+            &after.body,
+            "Tim Mentee &#60;mentee@example.org&#62; (unmatched)"
+        ),
+        tim_id
+    );
     let added = admin
         .post(
             &format!("{round_path}/add"),
@@ -399,4 +405,152 @@ async fn a_coordinator_sets_weights_and_proposes_a_pair_by_hand() {
             .unwrap()
             .contains("Ken Mentor")
     );
+}
+
+#[tokio::test]
+async fn person_pickers_show_the_address_beside_the_name() {
+    let (router, _dir) = app().await;
+    let (mut admin, _tim, _uma, program) = matching_pool(&router).await;
+
+    let listing = admin.get(&format!("/programs/{program}/enrollments")).await;
+    let proposing = between(&listing.body, r#"id="propose-pair-form""#, "</form>").unwrap();
+    assert!(proposing.contains(">Ken Mentor &#60;ken@example.org&#62;</option>"));
+    assert!(proposing.contains(">Uma Mentee &#60;uma@example.org&#62;</option>"));
+
+    let started = admin
+        .post(
+            &format!("/programs/{program}/rounds"),
+            &[("objective", "optimal"), ("min_score", "")],
+        )
+        .await;
+    let round = admin.get(started.location()).await;
+    let adding = between(&round.body, r#"id="add-pair-form""#, "</form>").unwrap();
+    assert!(adding.contains(">Margaret Mentor &#60;mentor@example.org&#62;</option>"));
+
+    let appointing = admin.get(&format!("/programs/{program}")).await;
+    let picker = between(&appointing.body, r#"id="coordinator-person""#, "</select>").unwrap();
+    assert!(picker.contains(">Ken Mentor &#60;ken@example.org&#62;</option>"));
+}
+
+#[tokio::test]
+async fn counts_of_one_read_in_the_singular() {
+    let (router, _dir) = app().await;
+    let (mut admin, _tim, _uma, program) = matching_pool(&router).await;
+    // A third mentee shares no language with any mentor, so stays unmatched.
+    let mut val = Browser::new(&router);
+    val.sign_up("Val Mentee", "val@example.org").await;
+    set_profile(&mut val, "Marketing", "", "Copywriting").await;
+    let moved = val
+        .post(
+            "/profile",
+            &[("field", "Marketing"), ("languages", "Klingon")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let enrolled = val
+        .post(
+            &format!("/programs/{program}/enroll"),
+            &[("role", "mentee"), ("wants_skills", "Branding")],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER);
+
+    let started = admin
+        .post(
+            &format!("/programs/{program}/rounds"),
+            &[("objective", "optimal"), ("min_score", "")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let round_path = started.location().to_string();
+    let draft = admin.get(&round_path).await;
+    assert!(
+        draft
+            .body
+            .contains("Draft ready: 2 pairs, 1 mentee unmatched."),
+        "{}",
+        between(&draft.body, "<main", "<h1").unwrap_or_default()
+    );
+    assert!(
+        draft
+            .body
+            .contains("A stable round leaves no mentor and mentee")
+            || draft
+                .body
+                .contains("An optimal round matches as many mentees as possible")
+    );
+    assert!(draft
+        .body
+        .contains("certificate of optimality (a price for every mentee"));
+
+    // Down to one pair: one proposal.
+    let pair_id = between(
+        &draft.body,
+        r#"<input type="hidden" name="mentor_id" value=""#,
+        "\"",
+    )
+    .unwrap()
+    .to_string();
+    let mentee_id = between(
+        &draft.body,
+        r#"<input type="hidden" name="mentee_id" value=""#,
+        "\"",
+    )
+    .unwrap()
+    .to_string();
+    let removed = admin
+        .post(
+            &format!("{round_path}/remove"),
+            &[("mentor_id", &pair_id), ("mentee_id", &mentee_id)],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let one = admin.get(&round_path).await;
+    assert!(
+        one.body.contains(">Publish 1 proposal</button>"),
+        "{}",
+        between(&one.body, r#"id="publish""#, "</section>").unwrap_or_default()
+    );
+    assert!(one.body.contains("Send 1 proposal now"));
+}
+
+#[tokio::test]
+async fn a_draft_made_before_the_pool_changed_is_marked_stale() {
+    let (router, _dir) = app().await;
+    let (mut admin, _tim, _uma, program) = matching_pool(&router).await;
+    let started = admin
+        .post(
+            &format!("/programs/{program}/rounds"),
+            &[("objective", "stable"), ("min_score", "")],
+        )
+        .await;
+    let round_path = started.location().to_string();
+    let fresh = admin.get(&format!("/programs/{program}/rounds")).await;
+    assert!(
+        !fresh.body.contains("badge-stale"),
+        "a fresh draft is not stale"
+    );
+    assert!(fresh
+        .body
+        .contains("A draft is marked <strong>stale</strong> when"));
+
+    let mut val = Browser::new(&router);
+    val.sign_up("Val Mentee", "val@example.org").await;
+    let enrolled = val
+        .post(
+            &format!("/programs/{program}/enroll"),
+            &[("role", "mentee"), ("wants_skills", "Branding")],
+        )
+        .await;
+    assert_eq!(enrolled.status, StatusCode::SEE_OTHER);
+
+    let listing = admin.get(&format!("/programs/{program}/rounds")).await;
+    assert!(
+        listing.body.contains(r#"class="badge badge-stale""#)
+            && listing.body.contains("the pool changed on"),
+        "{}",
+        between(&listing.body, r#"id="rounds-table""#, "</table>").unwrap_or_default()
+    );
+    let draft = admin.get(&round_path).await;
+    assert!(draft.body.contains(r#"id="round-stale""#));
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::domain::access::{program_access, ProgramAct, ProgramFacts};
 use crate::domain::ids::{ProgramId, RoundId};
 use crate::domain::paging::{Cursor, PageRequest, PairOrder};
+use crate::domain::rounds::{stale_draft, Stale};
 use crate::domain::values::{Pick, Problems};
 use crate::domain::wire::{Objective, RoundStatus};
 use crate::error::{AppError, AppResult};
@@ -444,6 +445,39 @@ pub async fn get_round(state: &AppState, caller: &Caller, id: &str) -> AppResult
 }
 
 /// The program's rounds, newest first (coordinators).
+/// When the program's rounds were last published and its pool last changed: what
+/// tells a stale draft (`domain::rounds::stale_draft`) on the round pages.
+pub struct PoolChanges {
+    pub last_published: Option<DateTime<Utc>>,
+    pub pool_changed: Option<DateTime<Utc>>,
+}
+
+impl PoolChanges {
+    /// Whether this round is a stale draft, and why.
+    pub fn staleness(&self, round: &RoundOut) -> Option<Stale> {
+        let published: Vec<DateTime<Utc>> = self.last_published.into_iter().collect();
+        stale_draft(
+            round.status,
+            round.created_at,
+            &published,
+            self.pool_changed,
+        )
+    }
+}
+
+pub async fn pool_changes(
+    state: &AppState,
+    caller: &Caller,
+    program_id: &str,
+) -> AppResult<PoolChanges> {
+    program_for(state, caller, program_id, ProgramAct::RunRounds).await?;
+    let db = state.store.read();
+    Ok(PoolChanges {
+        last_published: store::last_published_at(db, ProgramId(program_id)).await?,
+        pool_changed: store::pool_changed_at(db, ProgramId(program_id)).await?,
+    })
+}
+
 pub async fn rounds_of(
     state: &AppState,
     caller: &Caller,

@@ -58,10 +58,15 @@ pub struct EnrollmentOut {
     pub wants_skills: Vec<String>,
     pub goals_summary: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The person's address, for the coordinator's pickers (which must tell two
+    /// people of one name apart); not part of the API's answer.
+    #[serde(skip)]
+    pub email: String,
 }
 
-pub(super) fn enrollment_out(e: &enrollment::Model, name: String) -> EnrollmentOut {
+pub(super) fn enrollment_out(e: &enrollment::Model, name: String, email: String) -> EnrollmentOut {
     EnrollmentOut {
+        email,
         id: e.id.clone(),
         program_id: e.program_id.clone(),
         person: PersonRef {
@@ -158,7 +163,7 @@ pub async fn enroll(
         .await?;
     }
     tx.commit().await?;
-    Ok(enrollment_out(&saved, person.name))
+    Ok(enrollment_out(&saved, person.name, person.email))
 }
 
 /// The program's enrolments in the order they came (its coordinators).
@@ -177,7 +182,7 @@ pub async fn enrollments(
     Ok(Listing {
         items: rows
             .into_iter()
-            .map(|r| enrollment_out(&r.enrollment, r.name))
+            .map(|r| enrollment_out(&r.enrollment, r.name, r.email))
             .collect(),
         next_cursor,
     })
@@ -187,7 +192,7 @@ pub async fn my_enrollments(state: &AppState, caller: &Caller) -> AppResult<Vec<
     Ok(store::enrollments_of(state.store.read(), caller.id())
         .await?
         .into_iter()
-        .map(|r| enrollment_out(&r.enrollment, r.name))
+        .map(|r| enrollment_out(&r.enrollment, r.name, r.email))
         .collect())
 }
 

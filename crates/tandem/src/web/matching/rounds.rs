@@ -4,14 +4,16 @@ use super::*;
 use crate::domain::lifecycle::Confirmation;
 use crate::domain::paging::PageRequest;
 use crate::domain::paging::PairOrder;
+use crate::domain::rounds::Stale;
 use crate::domain::values::Pick;
 use crate::domain::wire::{Objective, Role, RoundStatus};
-use crate::service::matching::{self, RoundIn, RoundOut, RoundPatch, UnmatchedOut};
+use crate::service::matching::{self, PoolChanges, RoundIn, RoundOut, RoundPatch, UnmatchedOut};
 use crate::service::mentorships::PairIn;
 use crate::service::programs::{self, EnrollmentOut};
 use crate::state::AppState;
+use crate::web::pickers::person_label;
 use crate::web::{
-    day, done, form_failure, ok, optional_day, render, CsrfForm, Errors, Member, Opt, Page,
+    day, done, form_failure, ok, optional_day, plural, render, CsrfForm, Errors, Member, Opt, Page,
     WebError,
 };
 use askama::Template;
@@ -33,11 +35,21 @@ pub struct RoundRow {
     pub created: String,
     pub max_pairs: Option<i32>,
     pub best_total: Option<String>,
+    /// Why this draft is stale, in words; `None` when it is not.
+    pub stale: Option<String>,
 }
 
 impl RoundRow {
-    fn new(r: &RoundOut) -> RoundRow {
+    fn new(r: &RoundOut, changes: &PoolChanges) -> RoundRow {
         RoundRow {
+            stale: changes.staleness(r).map(|why| match why {
+                Stale::Superseded(at) => {
+                    format!("made before a round was published on {}", day(at))
+                }
+                Stale::PoolChanged(at) => {
+                    format!("the pool changed on {}, after this draft was made", day(at))
+                }
+            }),
             id: r.id.clone(),
             status: r.status.as_str().to_string(),
             objective: objective_label(r.objective).to_string(),
@@ -99,11 +111,14 @@ pub(super) async fn rounds_view(
         .await
         .map_err(me.fail())?
         .items;
+    let changes = matching::pool_changes(state, &me.caller, program_id)
+        .await
+        .map_err(me.fail())?;
     Ok(RoundsPage {
         page: me.page(format!("Matching rounds · {}", program.name), "programs"),
         program_id: program.id,
         program_name: program.name,
-        rounds: rounds.iter().map(RoundRow::new).collect(),
+        rounds: rounds.iter().map(|r| RoundRow::new(r, &changes)).collect(),
         form,
         errors,
     })
@@ -135,9 +150,9 @@ pub async fn create_round(
             &state,
             &format!("/rounds/{}", r.id),
             format!(
-                "Draft ready: {} pairs, {} mentees unmatched. Review it, then publish.",
-                r.stats.pairs,
-                r.unmatched_mentee_ids.len()
+                "Draft ready: {}, {} unmatched. Review it, then publish.",
+                plural(r.stats.pairs, "pair", "pairs"),
+                plural(r.unmatched_mentee_ids.len(), "mentee", "mentees")
             ),
         )),
         Err(err) => {
@@ -194,29 +209,31 @@ pub fn verdict(r: &RoundOut) -> Option<String> {
             people(n)
         )),
     };
+    let most = plural(max_pairs, "pair", "pairs");
     Some(match (r.objective, r.stats.certified, shortfall) {
         (Objective::Optimal, true, _) => format!(
-            "Every mentee who could be matched is matched: {max_pairs} pairs, the most \
-             possible, and no assignment with as many pairs scores higher. A certificate of optimality (a price for every \
-             mentee and mentor) was checked independently of the solver when this draft was made."
+            "Every mentee who could be matched is matched: {most}, the most possible, and no \
+             assignment with as many pairs scores higher. This was proven when the draft was \
+             made: a certificate of optimality (a price for every mentee and mentor showing \
+             that no other assignment can score more) was checked independently of the solver."
         ),
         (Objective::Stable, _, Some(gap)) => format!(
-            "This stable round {gap}: the most any assignment could match is {max_pairs}, with a \
-             best total of {}. That is what stability costs: no mentor and mentee would both \
-             rather be paired with each other.",
+            "This stable round {gap}: the most any assignment could match is {most}, with a \
+             best total (the highest sum of scores any assignment reaches) of {}. That is what \
+             stability costs: no mentor and mentee would both rather be paired with each other.",
             score_text(best)
         ),
         (Objective::Stable, _, None) => format!(
             "This stable round is also the best possible: every mentee who could be matched is \
-             matched ({max_pairs} pairs), and no assignment with as many pairs scores higher."
+             matched ({most}), and no assignment with as many pairs scores higher."
         ),
         (Objective::Optimal, false, Some(gap)) => format!(
-            "Edited by hand, this draft {gap} (at most {max_pairs} pairs, best total {})",
+            "Edited by hand, this draft {gap} (at most {most}, best total {})",
             score_text(best)
         ),
         (Objective::Optimal, false, None) => format!(
             "Edited by hand, this draft still matches every mentee who could be matched \
-             ({max_pairs} pairs) and reaches the best total."
+             ({most}) and reaches the best total."
         ),
     })
 }
@@ -257,9 +274,9 @@ pub(super) fn people_in_role(
         .map(|e| Opt {
             value: e.person.id.clone(),
             label: if note.contains(&e.person.id) {
-                format!("{} (unmatched)", e.person.name)
+                format!("{} (unmatched)", person_label(&e.person.name, &e.email))
             } else {
-                e.person.name.clone()
+                person_label(&e.person.name, &e.email)
             },
             selected: false,
         })
@@ -309,6 +326,9 @@ pub async fn round(
     }
     let first_pair = (pair_page - 1) * PAIRS_PER_PAGE;
     let program = programs::get(&state, &me.caller, &r.program_id)
+        .await
+        .map_err(me.fail())?;
+    let changes = matching::pool_changes(&state, &me.caller, &r.program_id)
         .await
         .map_err(me.fail())?;
     let pairs: Vec<PairRow> = r
@@ -369,7 +389,7 @@ pub async fn round(
         page: me.page(format!("Matching round · {}", program.name), "programs"),
         program_id: program.id,
         program_name: program.name,
-        round: RoundRow::new(&r),
+        round: RoundRow::new(&r, &changes),
         min_score: score_text(r.min_score),
         published: optional_day(r.published_at),
         is_draft: r.status == RoundStatus::Draft,
@@ -524,8 +544,8 @@ pub async fn publish_round(
             &state,
             &back,
             format!(
-                "Published: {} proposals sent. Each match starts once mentor and mentee accept.",
-                r.stats.pairs
+                "Published: {} sent. Each match starts once mentor and mentee accept.",
+                plural(r.stats.pairs, "proposal", "proposals")
             ),
         )),
         Err(err) => back_with_messages(&state, &me, &back, err),

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::service::programs::{self, MentorSearch, ProgramOut};
 use crate::service::{mentorships, people};
 use crate::state::AppState;
+use crate::web::pickers::person_label;
 use crate::web::{day, ok, optional_day, options, Member, Opt, Page, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -77,7 +78,7 @@ pub async fn enrollments(
             .filter(|e| e.role == role)
             .map(|e| Opt {
                 value: e.person.id.clone(),
-                label: e.person.name.clone(),
+                label: person_label(&e.person.name, &e.email),
                 selected: false,
             })
             .collect();

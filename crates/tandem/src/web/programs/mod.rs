@@ -14,6 +14,7 @@ use crate::error::AppError;
 use crate::service::accounts;
 use crate::service::programs::{self, CoordinatorIn, EnrollmentIn, ProgramOut};
 use crate::state::AppState;
+use crate::web::pickers::person_label;
 use crate::web::{
     back_with_error, done, humanise, ok, optional_number, safe_next, split_list, CsrfForm, Errors,
     Member, Opt, Page, WebError,
@@ -208,7 +209,7 @@ pub async fn detail(
             .into_iter()
             .filter(|u| !coordinators.iter().any(|c| c.id == u.id))
             .map(|u| Opt {
-                label: format!("{} <{}>", u.name, u.email),
+                label: person_label(&u.name, &u.email),
                 value: u.id,
                 selected: false,
             })
