@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod matching;
 mod mentorships;
+mod officehours;
 mod shortlist;
 
 // What every page test file takes from here.
