@@ -831,7 +831,11 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
     // Book a slot of the mentor's office hours.
     mentee.open(&page).await;
     mentee.click("#office-hours .slot").await;
+    mentee.expect_text("Book this slot").await;
+    mentee.fill("#agenda", "Questions on the review").await;
+    mentee.click("#book-submit").await;
     mentee.expect_text("Booked").await;
+    mentee.expect_text("Questions on the review").await;
     mentee.expect_text("Rita's video room").await;
 
     // Record a meeting that took place, mark it held, and give feedback.
