@@ -983,8 +983,14 @@ async fn a_booking_brings_its_agenda_and_meeting_link_into_the_invite(app: TestA
         .collect();
     let book = format!("/api/v1/mentorships/{}/bookings", a.id);
     for (bad, field) in [
-        (json!({"starts_at": starts[0], "agenda": vec!["x"; 31]}), "agenda"),
-        (json!({"starts_at": starts[0], "location": "x".repeat(301)}), "location"),
+        (
+            json!({"starts_at": starts[0], "agenda": vec!["x"; 31]}),
+            "agenda",
+        ),
+        (
+            json!({"starts_at": starts[0], "location": "x".repeat(301)}),
+            "location",
+        ),
     ] {
         let (s, v) = app.post(&book, &a.mentee, bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
@@ -1034,7 +1040,10 @@ async fn a_booking_brings_its_agenda_and_meeting_link_into_the_invite(app: TestA
     assert_eq!(s, StatusCode::CREATED, "{room}");
     let (_, _, file) = ics(
         &app,
-        &format!("/api/v1/meetings/{}/invite.ics", room["id"].as_str().unwrap()),
+        &format!(
+            "/api/v1/meetings/{}/invite.ics",
+            room["id"].as_str().unwrap()
+        ),
         Some(&a.mentor),
     )
     .await;
