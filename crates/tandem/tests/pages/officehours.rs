@@ -223,7 +223,7 @@ async fn a_mentee_confirms_a_slot_with_an_agenda_and_a_link_and_books_it() {
     let workspace = mentee.get(&format!("/mentorships/{id}")).await;
     assert!(
         workspace.body.contains(
-            r#"<a href="https://meet.example.org/tim-and-margaret" rel="noopener noreferrer">"#
+            r#"href="https://meet.example.org/tim-and-margaret" rel="noopener noreferrer">"#
         ),
         "the meeting's link is a link"
     );
@@ -236,6 +236,19 @@ async fn a_mentee_confirms_a_slot_with_an_agenda_and_a_link_and_books_it() {
         "the booked slot is no longer offered"
     );
 
+    // A place that is no http(s) address stays text.
+    let next = between(&workspace.body, &prefix, "\"").unwrap().to_string();
+    let sneaky = mentee
+        .post(
+            &format!("/mentorships/{id}/bookings"),
+            &[("starts_at", &next), ("location", "javascript:alert(1)")],
+        )
+        .await;
+    assert_eq!(sneaky.status, StatusCode::SEE_OTHER, "{}", sneaky.body);
+    let workspace = mentee.get(&format!("/mentorships/{id}")).await;
+    assert!(workspace.body.contains("javascript:alert(1)"));
+    assert!(!workspace.body.contains(r#"href="javascript:"#));
+
     // Taken meanwhile: the confirmation sends back to the list with the reason.
     let again = mentee.get(&confirm).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
@@ -245,5 +258,5 @@ async fn a_mentee_confirms_a_slot_with_an_agenda_and_a_link_and_books_it() {
     let bookings = between(&hours.body, r#"id="bookings""#, "</section>").unwrap();
     assert!(bookings.contains("Tim Mentee"), "{bookings}");
     assert!(bookings.contains(&format!(r#"href="/mentorships/{id}#meetings""#)));
-    assert!(bookings.contains(r#"<a href="https://meet.example.org/tim-and-margaret""#));
+    assert!(bookings.contains(r#"href="https://meet.example.org/tim-and-margaret""#));
 }
