@@ -922,12 +922,25 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
 
     // On a 390 px phone: no page scrolls sideways, and the menu folds away.
     mentee_browser.set_window_size(390, 844).await.unwrap();
+    mentee.open(&page).await;
+    let confirm = mentee_browser
+        .execute(
+            "return document.querySelector('#office-hours .slot').getAttribute('href');",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
     for path in [
         page.clone(),
         "/dashboard".into(),
         format!("/programs/{}", program.id),
         format!("/people/{mentor_id}"),
         "/profile".into(),
+        "/office-hours".into(),
+        confirm,
     ] {
         mentee.open(&path).await;
         mentee.expect_text("Menu").await;
