@@ -370,20 +370,19 @@ pub async fn save_office_hours(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = HoursForm::from_pairs(pairs);
-    let again = |status: StatusCode, rows, errors, spare, o: &Overview| {
-        render(status, &hours_page(&me, &form, rows, errors, spare, o))
-    };
     if form.more {
         let o = office_hours::overview(&state, &me.caller)
             .await
             .map_err(me.fail())?;
-        return Ok(again(
-            StatusCode::OK,
+        let page = hours_page(
+            &me,
+            &form,
             BTreeMap::new(),
             Errors::default(),
             2 * SPARE_ROWS,
             &o,
-        ));
+        );
+        return Ok(ok(&page));
     }
     let mut windows = Vec::new();
     let mut row_errors = BTreeMap::new();
