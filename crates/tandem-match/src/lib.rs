@@ -33,5 +33,5 @@ pub use profile::{
     CRITERIA,
 };
 pub use rules::{broken_rules, passes_hard_rules, utc_offset_minutes, HardRules, Rule};
-pub use score::{score, timezone_gap_minutes, Criterion, Scored};
+pub use score::{score, score_for, timezone_gap_minutes, Criterion, Reader, Scored};
 pub use stable::solve_stable;

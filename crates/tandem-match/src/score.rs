@@ -15,7 +15,8 @@ pub struct Criterion {
     pub criterion: &'static str,
     /// Points in hundredths (the mean of both views); all points add up to the score.
     pub points: i32,
-    /// A sentence for the mentee, e.g. "Covers 2 of the 3 skills you want: rust, leadership".
+    /// A sentence in the words of the [`Reader`] the pair was scored for, e.g. "Covers 2
+    /// of the 3 skills you want: rust, leadership" for the mentee.
     pub detail: String,
 }
 
@@ -376,39 +377,87 @@ fn hours_phrase(minutes: i32) -> String {
     }
 }
 
-fn shared_detail(what: &str, mine: &[String], theirs: &[String]) -> String {
-    let n = distinct_count(mine);
-    if n == 0 {
-        return format!("You have not listed any {what}");
+/// Who reads an explanation: each reads about the other in the third person, a
+/// coordinator about both. One wording source for every face of a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Reader {
+    /// The mentee reads about the mentor ("Covers 2 of the 3 skills you want").
+    #[default]
+    Mentee,
+    /// The mentor reads about the mentee ("You cover 2 of the 3 skills they want").
+    Mentor,
+    /// A coordinator reads about both ("The mentor covers 2 of the 3 skills the mentee wants").
+    Coordinator,
+}
+
+/// One sentence in the reader's words: the mentee's, the mentor's, a coordinator's.
+macro_rules! say {
+    ($reader:expr, $mentee:expr, $mentor:expr, $coordinator:expr $(,)?) => {
+        match $reader {
+            Reader::Mentee => $mentee,
+            Reader::Mentor => $mentor,
+            Reader::Coordinator => $coordinator,
+        }
+    };
+}
+
+/// Shared values or interests, from the reader's own list (a coordinator's: both).
+fn shared_detail(r: Reader, what: &str, mentee: &[String], mentor: &[String]) -> String {
+    let one = &what[..what.len() - 1];
+    let (nm, nr) = (distinct_count(mentee), distinct_count(mentor));
+    if nm == 0 {
+        return say!(
+            r,
+            format!("You have not listed any {what}"),
+            format!("They have not listed any {what}"),
+            format!("The mentee has not listed any {what}"),
+        );
     }
-    if distinct_count(theirs) == 0 {
-        return format!("They have not listed any {what}");
+    if nr == 0 {
+        return say!(
+            r,
+            format!("They have not listed any {what}"),
+            format!("You have not listed any {what}"),
+            format!("The mentor has not listed any {what}"),
+        );
     }
-    let common = shared(mine, theirs);
-    if common.is_empty() {
-        format!(
-            "Shares none of your {}",
-            count_phrase(n, &what[..what.len() - 1], what)
-        )
-    } else {
-        format!(
+    let common = shared(mentee, mentor);
+    // The reader's own list: what "of your N" counts.
+    let (n, common) = match r {
+        Reader::Mentor => (nr, shared(mentor, mentee)),
+        _ => (nm, common),
+    };
+    match (r, common.is_empty()) {
+        (Reader::Coordinator, true) => format!("No {what} in common"),
+        (Reader::Coordinator, false) => format!(
+            "They share {}: {}",
+            count_phrase(common.len(), one, what),
+            list_phrase(&common)
+        ),
+        (_, true) => format!("Shares none of your {}", count_phrase(n, one, what)),
+        (_, false) => format!(
             "Shares {} of your {}: {}",
             common.len(),
-            count_phrase(n, &what[..what.len() - 1], what),
+            count_phrase(n, one, what),
             list_phrase(&common)
-        )
+        ),
     }
 }
 
-/// The sentence for one criterion, for the mentee.
-fn detail(k: usize, mentee: &Mentee, mentor: &Mentor, kind: ProgramKind) -> String {
+/// The sentence for one criterion, in the reader's words.
+fn detail(k: usize, mentee: &Mentee, mentor: &Mentor, kind: ProgramKind, r: Reader) -> String {
     let me = &mentee.profile;
     let mr = &mentor.profile;
     match CRITERIA[k] {
         "skills" => {
             let n = distinct_count(&mentee.wants_skills);
             if n == 0 {
-                return "You have not listed skills you want to learn".into();
+                return say!(
+                    r,
+                    "You have not listed skills you want to learn".into(),
+                    "They have not listed skills they want to learn".into(),
+                    "The mentee has not listed skills to learn".into(),
+                );
             }
             let covered = shared(&mentee.wants_skills, &mr.skills);
             let wanted: Vec<&str> = mentee
@@ -417,45 +466,93 @@ fn detail(k: usize, mentee: &Mentee, mentor: &Mentor, kind: ProgramKind) -> Stri
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
                 .collect();
+            let skills = count_phrase(n, "skill", "skills");
             if covered.is_empty() {
-                format!(
-                    "Has none of the {} you want: {}",
-                    count_phrase(n, "skill", "skills"),
-                    list_phrase(&wanted)
+                let list = list_phrase(&wanted);
+                say!(
+                    r,
+                    format!("Has none of the {skills} you want: {list}"),
+                    format!("You have none of the {skills} they want: {list}"),
+                    format!("The mentor has none of the {skills} the mentee wants: {list}"),
                 )
             } else if covered.len() == n {
+                let list = list_phrase(&covered);
                 if n == 1 {
-                    format!("Has the skill you want: {}", list_phrase(&covered))
+                    say!(
+                        r,
+                        format!("Has the skill you want: {list}"),
+                        format!("You have the skill they want: {list}"),
+                        format!("The mentor has the skill the mentee wants: {list}"),
+                    )
                 } else {
-                    format!("Covers all {n} skills you want: {}", list_phrase(&covered))
+                    say!(
+                        r,
+                        format!("Covers all {n} skills you want: {list}"),
+                        format!("You cover all {n} skills they want: {list}"),
+                        format!("The mentor covers all {n} skills the mentee wants: {list}"),
+                    )
                 }
             } else {
-                format!(
-                    "Covers {} of the {n} skills you want: {}",
-                    covered.len(),
-                    list_phrase(&covered)
+                let (c, list) = (covered.len(), list_phrase(&covered));
+                say!(
+                    r,
+                    format!("Covers {c} of the {n} skills you want: {list}"),
+                    format!("You cover {c} of the {n} skills they want: {list}"),
+                    format!("The mentor covers {c} of the {n} skills the mentee wants: {list}"),
                 )
             }
         }
         "field" => match (me.field.as_deref(), mr.field.as_deref()) {
             (Some(a), Some(b)) if normalise(a) == normalise(b) && !normalise(a).is_empty() => {
-                format!("Works in your field: {}", b.trim())
+                let (a, b) = (a.trim(), b.trim());
+                say!(
+                    r,
+                    format!("Works in your field: {b}"),
+                    format!("Works in your field: {a}"),
+                    format!("Both work in {b}"),
+                )
             }
-            (Some(a), Some(b)) => format!("Works in {}; you are in {}", b.trim(), a.trim()),
-            (None, _) => "You have not given your field".into(),
-            (_, None) => "Their field is not given".into(),
+            (Some(a), Some(b)) => {
+                let (a, b) = (a.trim(), b.trim());
+                say!(
+                    r,
+                    format!("Works in {b}; you are in {a}"),
+                    format!("Works in {a}; you are in {b}"),
+                    format!("The mentor works in {b}, the mentee in {a}"),
+                )
+            }
+            (None, _) => say!(
+                r,
+                "You have not given your field".into(),
+                "They have not given their field".into(),
+                "The mentee's field is not given".into(),
+            ),
+            (_, None) => say!(
+                r,
+                "Their field is not given".into(),
+                "You have not given your field".into(),
+                "The mentor's field is not given".into(),
+            ),
         },
-        "values" => shared_detail("values", &me.values, &mr.values),
-        "interests" => shared_detail("interests", &me.interests, &mr.interests),
+        "values" => shared_detail(r, "values", &me.values, &mr.values),
+        "interests" => shared_detail(r, "interests", &me.interests, &mr.interests),
         "background" => {
             let mut mine = me.background.clone();
             mine.extend(me.education.iter().cloned());
             let mut theirs = mr.background.clone();
             theirs.extend(mr.education.iter().cloned());
             if distinct_count(&mine) == 0 {
-                return "You have not described your education or background".into();
+                return say!(
+                    r,
+                    "You have not described your education or background".into(),
+                    "They have not described their education or background".into(),
+                    "The mentee has not described an education or background".into(),
+                );
             }
-            let common = shared(&mine, &theirs);
+            let common = match r {
+                Reader::Mentor => shared(&theirs, &mine),
+                _ => shared(&mine, &theirs),
+            };
             if common.is_empty() {
                 "No education or background in common".into()
             } else {
@@ -465,20 +562,30 @@ fn detail(k: usize, mentee: &Mentee, mentor: &Mentor, kind: ProgramKind) -> Stri
         "seniority" => match (me.seniority, mr.seniority) {
             (Some(a), Some(b)) => {
                 let diff = b.level() - a.level();
-                let rel = match diff {
-                    0 => format!("At your level ({})", b.as_str()),
-                    d if d > 0 => format!(
-                        "{} more senior than you ({} vs {})",
-                        count_phrase(d as usize, "level", "levels"),
-                        b.as_str(),
-                        a.as_str()
-                    ),
-                    d => format!(
-                        "{} more junior than you ({} vs {})",
-                        count_phrase((-d) as usize, "level", "levels"),
-                        b.as_str(),
-                        a.as_str()
-                    ),
+                let levels = count_phrase(diff.unsigned_abs() as usize, "level", "levels");
+                let (a_name, b_name) = (a.as_str(), b.as_str());
+                let rel = match (r, diff.signum()) {
+                    (Reader::Mentee, 0) => format!("At your level ({b_name})"),
+                    (Reader::Mentee, 1) => {
+                        format!("{levels} more senior than you ({b_name} vs {a_name})")
+                    }
+                    (Reader::Mentee, _) => {
+                        format!("{levels} more junior than you ({b_name} vs {a_name})")
+                    }
+                    (Reader::Mentor, 0) => format!("At your level ({a_name})"),
+                    (Reader::Mentor, 1) => {
+                        format!("{levels} more junior than you ({a_name} vs {b_name})")
+                    }
+                    (Reader::Mentor, _) => {
+                        format!("{levels} more senior than you ({a_name} vs {b_name})")
+                    }
+                    (Reader::Coordinator, 0) => format!("Both at one level ({b_name})"),
+                    (Reader::Coordinator, 1) => {
+                        format!("The mentor is {levels} more senior ({b_name} vs {a_name})")
+                    }
+                    (Reader::Coordinator, _) => {
+                        format!("The mentor is {levels} more junior ({b_name} vs {a_name})")
+                    }
                 };
                 let asks = match kind {
                     ProgramKind::Traditional => {
@@ -498,21 +605,55 @@ fn detail(k: usize, mentee: &Mentee, mentor: &Mentor, kind: ProgramKind) -> Stri
                 };
                 format!("{rel}, {verdict} {asks}")
             }
-            (None, _) => "You have not given your seniority".into(),
-            (_, None) => "Their seniority is not given".into(),
+            (None, _) => say!(
+                r,
+                "You have not given your seniority".into(),
+                "They have not given their seniority".into(),
+                "The mentee's seniority is not given".into(),
+            ),
+            (_, None) => say!(
+                r,
+                "Their seniority is not given".into(),
+                "You have not given your seniority".into(),
+                "The mentor's seniority is not given".into(),
+            ),
         },
         "learning_style" => match (me.learning_style, mr.learning_style) {
-            (Some(a), Some(b)) if a == b => format!("You both learn best {}", a.describe()),
-            (Some(a), Some(b)) => format!(
-                "You learn best {}, they learn best {}",
-                a.describe(),
-                b.describe()
+            (Some(a), Some(b)) if a == b => say!(
+                r,
+                format!("You both learn best {}", a.describe()),
+                format!("You both learn best {}", a.describe()),
+                format!("Both learn best {}", a.describe()),
             ),
-            (None, _) => "You have not given your learning style".into(),
-            (_, None) => "Their learning style is not given".into(),
+            (Some(a), Some(b)) => {
+                let (a, b) = (a.describe(), b.describe());
+                say!(
+                    r,
+                    format!("You learn best {a}, they learn best {b}"),
+                    format!("They learn best {a}, you learn best {b}"),
+                    format!("The mentee learns best {a}, the mentor {b}"),
+                )
+            }
+            (None, _) => say!(
+                r,
+                "You have not given your learning style".into(),
+                "They have not given their learning style".into(),
+                "The mentee's learning style is not given".into(),
+            ),
+            (_, None) => say!(
+                r,
+                "Their learning style is not given".into(),
+                "You have not given your learning style".into(),
+                "The mentor's learning style is not given".into(),
+            ),
         },
         "meeting_preference" => match (me.meeting_preference, mr.meeting_preference) {
-            (Some(a), Some(b)) if a == b => format!("You both prefer {}", a.describe()),
+            (Some(a), Some(b)) if a == b => say!(
+                r,
+                format!("You both prefer {}", a.describe()),
+                format!("You both prefer {}", a.describe()),
+                format!("Both prefer {}", a.describe()),
+            ),
             (Some(a), Some(b))
                 if a == crate::MeetingPreference::Any || b == crate::MeetingPreference::Any =>
             {
@@ -524,21 +665,64 @@ fn detail(k: usize, mentee: &Mentee, mentor: &Mentor, kind: ProgramKind) -> Stri
                 format!("Meeting preferences fit: {}", specific.describe())
             }
             (Some(a), Some(b)) => {
-                format!("You prefer {}, they prefer {}", a.describe(), b.describe())
+                let (a, b) = (a.describe(), b.describe());
+                say!(
+                    r,
+                    format!("You prefer {a}, they prefer {b}"),
+                    format!("They prefer {a}, you prefer {b}"),
+                    format!("The mentee prefers {a}, the mentor {b}"),
+                )
             }
-            (None, _) => "You have not given how you prefer to meet".into(),
-            (_, None) => "Their meeting preference is not given".into(),
+            (None, _) => say!(
+                r,
+                "You have not given how you prefer to meet".into(),
+                "They have not given how they prefer to meet".into(),
+                "The mentee's meeting preference is not given".into(),
+            ),
+            (_, None) => say!(
+                r,
+                "Their meeting preference is not given".into(),
+                "You have not given how you prefer to meet".into(),
+                "The mentor's meeting preference is not given".into(),
+            ),
         },
         "availability" => match mr.hours_per_month {
-            None => "Their hours available are not given".into(),
+            None => say!(
+                r,
+                "Their hours available are not given".into(),
+                "You have not given the hours you have available".into(),
+                "The mentor's hours available are not given".into(),
+            ),
             Some(h) => {
                 let need = me.hours_per_month.filter(|&h| h > 0);
                 let has = count_phrase(h as usize, "hour", "hours");
                 match need {
-                    Some(n) if h >= n => format!("Has {has} a month, enough for the {n} you want"),
-                    Some(n) => format!("Has {has} a month; you would like {n}"),
-                    None if h >= DEFAULT_HOURS => format!("Has {has} a month"),
-                    None => format!("Has only {has} a month"),
+                    Some(n) if h >= n => say!(
+                        r,
+                        format!("Has {has} a month, enough for the {n} you want"),
+                        format!("You have {has} a month, enough for the {n} they want"),
+                        format!(
+                            "The mentor has {has} a month, enough for the {n} the mentee wants"
+                        ),
+                    ),
+                    Some(n) => say!(
+                        r,
+                        format!("Has {has} a month; you would like {n}"),
+                        format!("You have {has} a month; they would like {n}"),
+                        format!("The mentor has {has} a month; the mentee would like {n}"),
+                    ),
+                    None if h >= DEFAULT_HOURS => say!(
+                        r,
+                        format!("Has {has} a month"),
+                        format!("You have {has} a month"),
+                        format!("The mentor has {has} a month"),
+                    ),
+                    None => say!(
+                        r,
+                        format!("Has only {has} a month"),
+                        format!("You have only {has} a month"),
+                        format!("The mentor has only {has} a month"),
+                    ),
                 }
             }
         },
@@ -548,24 +732,46 @@ fn detail(k: usize, mentee: &Mentee, mentor: &Mentor, kind: ProgramKind) -> Stri
                 if g == 0 {
                     format!("Same time zone ({})", offset_label(b))
                 } else {
-                    format!(
-                        "{} apart ({} for you, {} for them)",
-                        hours_phrase(g),
-                        offset_label(a),
-                        offset_label(b)
+                    let (gap, a, b) = (hours_phrase(g), offset_label(a), offset_label(b));
+                    say!(
+                        r,
+                        format!("{gap} apart ({a} for you, {b} for them)"),
+                        format!("{gap} apart ({b} for you, {a} for them)"),
+                        format!("{gap} apart ({a} for the mentee, {b} for the mentor)"),
                     )
                 }
             }
-            (None, _) => "Your time zone is not given".into(),
-            (_, None) => "Their time zone is not given".into(),
+            (None, _) => say!(
+                r,
+                "Your time zone is not given".into(),
+                "Their time zone is not given".into(),
+                "The mentee's time zone is not given".into(),
+            ),
+            (_, None) => say!(
+                r,
+                "Their time zone is not given".into(),
+                "Your time zone is not given".into(),
+                "The mentor's time zone is not given".into(),
+            ),
         },
         _ => unreachable!("criteria are fixed"),
     }
 }
 
-/// Scores one pair and explains it. Hard rules are not checked here
+/// Scores one pair and explains it to the mentee. Hard rules are not checked here
 /// (see [`crate::passes_hard_rules`]).
 pub fn score(mentee: &Mentee, mentor: &Mentor, kind: ProgramKind, weights: &Weights) -> Scored {
+    score_for(mentee, mentor, kind, weights, Reader::Mentee)
+}
+
+/// Scores one pair and explains it to `reader`; the points are the same for every reader.
+pub fn score_for(
+    mentee: &Mentee,
+    mentor: &Mentor,
+    kind: ProgramKind,
+    weights: &Weights,
+    reader: Reader,
+) -> Scored {
     let mut interner = Interner::default();
     let me = interner.compact(&mentee.profile, &mentee.wants_skills);
     let mr = interner.compact(&mentor.profile, &[]);
@@ -575,7 +781,7 @@ pub fn score(mentee: &Mentee, mentor: &Mentor, kind: ProgramKind, weights: &Weig
         .map(|k| Criterion {
             criterion: CRITERIA[k],
             points: shown[k],
-            detail: detail(k, mentee, mentor, kind),
+            detail: detail(k, mentee, mentor, kind, reader),
         })
         .collect();
     Scored {
@@ -773,6 +979,99 @@ mod tests {
             0,
             "12 hours apart"
         );
+    }
+
+    /// Every criterion's sentence for `reader`, with only that criterion weighted.
+    fn read(me: &Mentee, mr: &Mentor, kind: ProgramKind, reader: Reader) -> Vec<String> {
+        CRITERIA
+            .iter()
+            .map(|c| {
+                score_for(me, mr, kind, &only(c), reader).explanation[0]
+                    .detail
+                    .clone()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_mentor_reads_about_the_mentee_in_the_third_person() {
+        let (mut me, mut mr) = pair();
+        mr.profile.skills = words(&["Rust"]);
+        mr.profile.field = Some("Engineering".into());
+        mr.profile.seniority = Some(Seniority::Lead);
+        mr.profile.utc_offset_minutes = Some(60);
+        // The mentee has given nothing: every sentence is about "them", none about "you".
+        let said = read(&me, &mr, ProgramKind::Traditional, Reader::Mentor);
+        assert!(said.contains(&"They have not listed skills they want to learn".to_string()));
+        assert!(said.contains(&"They have not given their field".to_string()));
+        assert!(said.contains(&"They have not given their seniority".to_string()));
+        assert!(said.contains(&"Their time zone is not given".to_string()));
+        // The mentee's reading of the same pair speaks of the mentee as "you".
+        let theirs = read(&me, &mr, ProgramKind::Traditional, Reader::Mentee);
+        assert!(theirs.contains(&"You have not given your field".to_string()));
+        // The lead mentor reads that the mid mentee is junior to them, not senior.
+        me.profile.seniority = Some(Seniority::Mid);
+        me.wants_skills = words(&["rust", "sql"]);
+        me.profile.utc_offset_minutes = Some(-300);
+        let said = read(&me, &mr, ProgramKind::Traditional, Reader::Mentor);
+        let seniority = &said[CRITERIA.iter().position(|&c| c == "seniority").unwrap()];
+        assert_eq!(
+            seniority,
+            "2 levels more junior than you (mid vs lead), as a traditional program asks for a more experienced mentor"
+        );
+        let skills = &said[0];
+        assert_eq!(skills, "You cover 1 of the 2 skills they want: rust");
+        let tz = &said[CRITERIA.iter().position(|&c| c == "timezone").unwrap()];
+        assert_eq!(tz, "6 hours apart (UTC+1 for you, UTC-5 for them)");
+        let mentee_tz = &read(&me, &mr, ProgramKind::Traditional, Reader::Mentee)
+            [CRITERIA.iter().position(|&c| c == "timezone").unwrap()];
+        assert_eq!(mentee_tz, "6 hours apart (UTC-5 for you, UTC+1 for them)");
+    }
+
+    #[test]
+    fn a_coordinator_reads_about_both_and_never_about_you() {
+        let (mut me, mut mr) = pair();
+        me.profile.seniority = Some(Seniority::Junior);
+        mr.profile.seniority = Some(Seniority::Senior);
+        me.wants_skills = words(&["Rust"]);
+        mr.profile.skills = words(&["rust"]);
+        mr.profile.values = words(&["care"]);
+        me.profile.values = words(&["Care", "craft"]);
+        let said = read(&me, &mr, ProgramKind::Traditional, Reader::Coordinator);
+        for s in &said {
+            let lower = s.to_lowercase();
+            assert!(
+                !lower
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w == "you" || w == "your"),
+                "a coordinator reads no second person: {s}"
+            );
+        }
+        assert_eq!(said[0], "The mentor has the skill the mentee wants: Rust");
+        assert!(said.contains(&"They share 1 value: Care".to_string()));
+        assert!(said.contains(&"The mentor is 2 levels more senior (senior vs junior), as a traditional program asks for a more experienced mentor".to_string()));
+    }
+
+    #[test]
+    fn every_reader_sees_the_same_points() {
+        let (mut me, mut mr) = pair();
+        me.wants_skills = words(&["rust", "go"]);
+        mr.profile.skills = words(&["rust"]);
+        me.profile.values = words(&["care"]);
+        mr.profile.values = words(&["care", "craft"]);
+        let w = Weights::default();
+        let points = |r| {
+            score_for(&me, &mr, ProgramKind::Traditional, &w, r)
+                .explanation
+                .iter()
+                .map(|c| c.points)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(points(Reader::Mentee), points(Reader::Mentor));
+        assert_eq!(points(Reader::Mentee), points(Reader::Coordinator));
+        // Shared values count from the reader's own list: 1 of the mentor's 2.
+        let said = read(&me, &mr, ProgramKind::Traditional, Reader::Mentor);
+        assert!(said.contains(&"Shares 1 of your 2 values: care".to_string()));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod m0010_away;
 mod m0011_checkins;
 mod m0012_counts;
 mod m0013_admin;
+mod m0014_directory;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_checkins::Migration),
             Box::new(m0012_counts::Migration),
             Box::new(m0013_admin::Migration),
+            Box::new(m0014_directory::Migration),
         ]
     }
 }

@@ -798,7 +798,9 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
     mentee.open(&page).await;
     mentee.expect_text("Next step").await;
 
-    // Schedule a meeting with an agenda.
+    // Schedule a meeting with an agenda, in the workspace's Meetings section.
+    let meetings = format!("{page}/meetings");
+    mentee.click("#tab-meetings").await;
     mentee.click("#schedule summary").await;
     mentee.set_value("meeting-starts", "2030-05-14T10:00").await;
     mentee.fill("#meeting-location", "Cafe on the corner").await;
@@ -807,20 +809,20 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
     mentee.expect_text("Meeting scheduled").await;
     mentee.expect_text("My first design doc").await;
 
-    // A private note, which the mentor's page never shows.
+    // Its own page: a private note, which the mentor's page never shows.
+    mentee.click(".meeting-summary h3 a").await;
+    let future = mentee.path().await;
+    assert!(future.starts_with("/meetings/"), "{future}");
     mentee
-        .fill(
-            ".meeting textarea[name=body]",
-            "Only mine: nervous about the demo",
-        )
+        .fill("textarea[name=body]", "Only mine: nervous about the demo")
         .await;
-    mentee.click(".meeting .private-save").await;
+    mentee.click(".private-save").await;
     mentee.expect_text("Private note saved").await;
     mentee
         .expect_text("Only mine: nervous about the demo")
         .await;
     mentor.sign_in("rita.rust@example.org").await;
-    mentor.open(&page).await;
+    mentor.open(&future).await;
     mentor.expect_text("My first design doc").await;
     let seen_by_mentor = mentor.text().await;
     assert!(
@@ -828,8 +830,24 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
         "the mentor saw the mentee's private note"
     );
 
+    // The mentor prepares it: one more agenda item, then moves it by a day.
+    mentor
+        .fill(
+            "#prepare-agenda",
+            "My first design doc\nYour questions on Rust",
+        )
+        .await;
+    mentor.click("#prepare-save").await;
+    mentor.expect_text("Meeting saved").await;
+    mentor.set_value("prepare-starts", "2030-05-15T11:30").await;
+    mentor.click("#prepare-save").await;
+    mentor.expect_text("Meeting moved").await;
+    mentee.open(&future).await;
+    mentee.expect_text("Your questions on Rust").await;
+    mentee.expect_text("15 May 2030, 11:30").await;
+
     // Book a slot of the mentor's office hours.
-    mentee.open(&page).await;
+    mentee.open(&meetings).await;
     mentee.click("#office-hours .slot").await;
     mentee.expect_text("Book this slot").await;
     mentee.fill("#agenda", "Questions on the review").await;
@@ -842,11 +860,26 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
     let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
         .format("%Y-%m-%dT%H:%M")
         .to_string();
+    mentee.open(&meetings).await;
     mentee.click("#schedule summary").await;
     mentee.set_value("meeting-starts", &yesterday).await;
     mentee.fill("#meeting-agenda", "Looking back").await;
     mentee.click("#schedule-submit").await;
     mentee.expect_text("Meeting scheduled").await;
+    // Past meetings are folded, each with its notes one click away.
+    mentee.click("#past-meetings details summary").await;
+    mentee.click("#past-meetings details a").await;
+    let held = mentee
+        .path()
+        .await
+        .trim_start_matches("/meetings/")
+        .to_string();
+    let held_page = format!("/meetings/{held}");
+    let past = mentee.text().await;
+    assert!(
+        !past.contains("Add to calendar"),
+        "a past meeting offers no calendar link"
+    );
     mentee.click(".meeting .hold").await;
     mentee.expect_text("Marked as held").await;
     mentee
@@ -866,29 +899,16 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
         .await;
     mentee.click(".feedback-submit").await;
     mentee.expect_text("Thank you for your feedback").await;
-    mentor.open(&page).await;
+    mentor.open(&held_page).await;
     mentor.expect_text("Clear next steps").await;
 
     // Two people on one held meeting's shared notes: the mentee adds a line and
     // saves; the mentor then saves his from the page he had open. His is not
     // written over hers: he sees both texts and saves the merge.
-    let held = mentee_browser
-        .current_url()
-        .await
-        .unwrap()
-        .fragment()
-        .and_then(|f| f.strip_prefix("meeting-"))
-        .expect("back at the meeting after giving feedback")
-        .to_string();
-    let open_notes = format!(
-        "document.querySelectorAll('#meeting-{held} details').forEach(d => d.open = true);"
-    );
     let notes = format!("#notes-{held}");
     let save = format!("#meeting-{held} details form button");
-    mentor.open(&page).await;
-    mentor.client.execute(&open_notes, vec![]).await.unwrap();
-    mentee.open(&page).await;
-    mentee.client.execute(&open_notes, vec![]).await.unwrap();
+    mentor.open(&held_page).await;
+    mentee.open(&held_page).await;
     mentee.fill(&notes, "Mentee's line").await;
     mentee.click(&save).await;
     mentee.expect_text("Notes saved.").await;
@@ -909,20 +929,21 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
     mentor.click("#conflict-save").await;
     mentor.expect_text("Notes saved.").await;
     mentor.expect_text("Mentor's line").await;
-    mentee.open(&page).await;
+    mentee.open(&format!("{page}/notes")).await;
     mentee.expect_text("Mentee's line").await;
     mentee.expect_text("Mentor's line").await;
 
     // A message in the thread.
+    mentee.open(&format!("{page}/messages")).await;
     mentee.fill("#message-body", "See you on Tuesday!").await;
     mentee.click("#message-submit").await;
     mentee.expect_text("Message posted").await;
-    mentor.open(&page).await;
+    mentor.open(&format!("{page}/messages")).await;
     mentor.expect_text("See you on Tuesday!").await;
 
     // On a 390 px phone: no page scrolls sideways, and the menu folds away.
     mentee_browser.set_window_size(390, 844).await.unwrap();
-    mentee.open(&page).await;
+    mentee.open(&meetings).await;
     let confirm = mentee_browser
         .execute(
             "return document.querySelector('#office-hours .slot').getAttribute('href');",
@@ -935,6 +956,12 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
         .to_string();
     for path in [
         page.clone(),
+        meetings.clone(),
+        format!("{page}/goals"),
+        format!("{page}/messages"),
+        format!("{page}/notes"),
+        future.clone(),
+        held_page.clone(),
         "/dashboard".into(),
         format!("/programs/{}", program.id),
         format!("/people/{mentor_id}"),
@@ -1145,4 +1172,145 @@ async fn sqlite_the_admin_imports_a_spreadsheet_and_reads_the_accounts() {
         dir.path().display()
     ))
     .await;
+}
+
+/// The page's whole height in CSS pixels.
+async fn page_height(client: &Client) -> u64 {
+    client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
+/// The daily path on the demo, at desktop and phone widths: a mentor reads a
+/// request about the mentee in the third person; the demo pair's workspace is
+/// sections of its own, short enough on a phone; a meeting's agenda is edited and
+/// the meeting moved.
+async fn the_daily_path_at_both_widths(database_url: &str) {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let (base, _stop, state) = serve(database_url).await;
+    tandem::demo::seed(&state).await.unwrap();
+    for width in [1280u32, 390] {
+        // The mentor with a request waiting reads it about the mentee.
+        let client = browser(&driver).await;
+        let mentor = Page {
+            client: &client,
+            base: &base,
+        };
+        mentor
+            .sign_in_with(
+                "diego.fernandez@demo.tandem.test",
+                tandem::demo::DEMO_PASSWORD,
+            )
+            .await;
+        client.set_window_size(width, 900).await.unwrap();
+        mentor.open("/dashboard").await;
+        mentor.expect_text("Waiting for your answer").await;
+        mentor.click("#my-requests table a[id^=request-]").await;
+        mentor.expect_text("introduces themselves").await;
+        let request = mentor.text().await;
+        for mentee_as_you in [
+            "Introduce yourself",
+            "You have not listed skills you want to learn",
+            "You have not given your field",
+            "Your time zone is not given",
+            "more senior than you",
+        ] {
+            assert!(
+                !request.contains(mentee_as_you),
+                "the mentor reads \"{mentee_as_you}\" about the mentee at {width} px"
+            );
+        }
+        assert!(request.contains("Why this match"));
+        client.close().await.ok();
+
+        // The demo pair's workspace: one section a page, each reachable from the tabs.
+        let client = browser(&driver).await;
+        let mentee = Page {
+            client: &client,
+            base: &base,
+        };
+        mentee
+            .sign_in_with(
+                "noah.williams@demo.tandem.test",
+                tandem::demo::DEMO_PASSWORD,
+            )
+            .await;
+        client.set_window_size(width, 900).await.unwrap();
+        mentee.open("/dashboard").await;
+        mentee.click("#my-relationships a[id^=relationship-]").await;
+        let overview = mentee.path().await;
+        let mut heights = Vec::new();
+        for tab in ["overview", "meetings", "goals", "messages", "notes"] {
+            mentee.click(&format!("#tab-{tab}")).await;
+            let (sideways, detail) = scrolls_sideways(&client).await;
+            assert!(!sideways, "{tab} scrolls sideways at {width} px: {detail}");
+            heights.push((tab, page_height(&client).await));
+        }
+        eprintln!("the demo pair's workspace at {width} px: {heights:?}");
+        if width == 390 {
+            // A third of the 9,200 px the one long page measured on a phone.
+            for (tab, h) in &heights {
+                assert!(*h <= 3_066, "{tab} is {h} px tall at 390 px");
+            }
+        }
+        // A milestone's control shows the status it has.
+        mentee.open(&format!("{overview}/goals")).await;
+        let selected = client
+            .execute(
+                "return [...document.querySelectorAll('.milestones select')].map(s => s.selectedOptions[0].textContent);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        for label in selected.as_array().unwrap() {
+            assert!(
+                label.as_str().unwrap().ends_with("(now)"),
+                "a milestone's select shows {label} first"
+            );
+        }
+        // The next meeting: its agenda edited, then moved by a day.
+        mentee.open(&format!("{overview}/meetings")).await;
+        mentee.click(".meeting-summary h3 a").await;
+        let agenda = format!("Walk at {width} px: what to bring");
+        mentee.fill("#prepare-agenda", &agenda).await;
+        mentee.click("#prepare-save").await;
+        mentee.expect_text("Meeting saved").await;
+        mentee.expect_text(&agenda).await;
+        let starts = client
+            .execute(
+                "return document.getElementById('prepare-starts').value;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let starts =
+            chrono::NaiveDateTime::parse_from_str(starts.as_str().unwrap(), "%Y-%m-%dT%H:%M")
+                .unwrap();
+        let later = (starts + chrono::Duration::days(1))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string();
+        mentee.set_value("prepare-starts", &later).await;
+        mentee.click("#prepare-save").await;
+        mentee.expect_text("Meeting moved").await;
+        let shown = client
+            .execute(
+                "return document.getElementById('prepare-starts').value;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(shown.as_str().unwrap(), later);
+        client.close().await.ok();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_the_daily_path_at_both_widths() {
+    let dir = tempfile::tempdir().unwrap();
+    the_daily_path_at_both_widths(&format!("sqlite://{}/browser.db", dir.path().display())).await;
 }

@@ -263,6 +263,21 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         html.contains(CANARY),
         "the mentor's office hours show the booking's link"
     );
+    // Each section of the workspace and the meeting's page show theirs.
+    for path in [
+        format!("/mentorships/{id}/meetings"),
+        format!("/mentorships/{id}/goals"),
+        format!("/mentorships/{id}/messages"),
+        format!("/mentorships/{id}/notes"),
+        format!("/meetings/{meeting}"),
+    ] {
+        let (s, html) = app.get_page(&path, &mentee).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        assert!(
+            html.contains(CANARY),
+            "the pair's own {path} shows what they wrote"
+        );
+    }
 
     // Who oversees the program, and the people outside the pair.
     let mut views = Vec::new();
@@ -295,6 +310,18 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         ] {
             let (s, html) = app.get_page(&path, token).await;
             assert_eq!(s, StatusCode::OK, "{who} {path}");
+            views.push((format!("{who}: page {path}"), html));
+        }
+        // The workspace's sections and the meeting's page are the pair's own.
+        for path in [
+            format!("/mentorships/{id}/meetings"),
+            format!("/mentorships/{id}/goals"),
+            format!("/mentorships/{id}/messages"),
+            format!("/mentorships/{id}/notes"),
+            format!("/meetings/{meeting}"),
+        ] {
+            let (s, html) = app.get_page(&path, token).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{who} {path}");
             views.push((format!("{who}: page {path}"), html));
         }
     }
@@ -465,7 +492,23 @@ async fn everything_seen_by(app: &TestApp, token: &str, id: &str) -> Vec<(String
         let (_, ics) = app.get_page(feed, token).await;
         seen.push(("calendar feed".into(), ics));
     }
-    for path in [format!("/mentorships/{id}"), "/dashboard".to_string()] {
+    for path in [
+        format!("/mentorships/{id}"),
+        format!("/mentorships/{id}/meetings"),
+        format!("/mentorships/{id}/goals"),
+        format!("/mentorships/{id}/messages"),
+        format!("/mentorships/{id}/notes"),
+        "/dashboard".to_string(),
+    ] {
+        let (_, html) = app.get_page(&path, token).await;
+        seen.push((format!("page {path}"), html));
+    }
+    // Every meeting's page, by the ids the relationship's meetings carry for anyone.
+    let (_, meetings) = app
+        .get(&format!("/api/v1/mentorships/{id}/meetings"), token)
+        .await;
+    for m in meetings["items"].as_array().into_iter().flatten() {
+        let path = format!("/meetings/{}", m["id"].as_str().unwrap_or_default());
         let (_, html) = app.get_page(&path, token).await;
         seen.push((format!("page {path}"), html));
     }

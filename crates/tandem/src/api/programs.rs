@@ -2,6 +2,7 @@
 use super::input::{lenient_limit, PageQuery};
 use super::{created, ApiJson, ApiQuery, CsvBody};
 use crate::domain::paging::PageRequest;
+use crate::domain::wire::Seniority;
 use crate::error::AppResult;
 use crate::http::error::ErrorBody;
 use crate::service::accounts::Caller;
@@ -167,12 +168,22 @@ async fn list_enrollments(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SearchQuery {
-    /// Free text over name, field, headline, known for, bio and skills.
+    /// Free text over name, field, headline, known for, bio and skills: each word
+    /// must start a word there (case-insensitive; `soft` finds "Software").
     q: Option<String>,
-    /// A skill the mentor has (case-insensitive).
+    /// Words that each start a word of one of the mentor's skills (`lead` finds "Leadership").
     skill: Option<String>,
-    /// The mentor's field (case-insensitive).
+    /// Words that each start a word of the mentor's field (`eng` finds "Software Engineering").
     field: Option<String>,
+    /// One of the mentor's languages, whole (case-insensitive).
+    language: Option<String>,
+    /// The mentor's seniority; another value answers 422.
+    #[param(value_type = Option<Seniority>)]
+    seniority: Option<String>,
+    /// `true`: only mentors with a place left in this program (active, paused and
+    /// proposed relationships take places).
+    #[param(value_type = Option<bool>)]
+    has_room: Option<String>,
     /// Items per page, 1–200 (default 50; larger values are clamped).
     #[serde(default, deserialize_with = "lenient_limit")]
     #[param(value_type = Option<i64>)]
@@ -181,9 +192,10 @@ struct SearchQuery {
     cursor: Option<String>,
 }
 
-/// Search the program's mentors by text, skill and field, by name.
+/// Search the program's mentors by the start of words in their text, skills and
+/// field, by language, seniority and room left; by name.
 #[utoipa::path(get, path = "/api/v1/programs/{id}/mentors", tag = "finding", security(("bearer" = [])), params(("id" = String, Path), SearchQuery),
-    responses((status = 200, body = Listing<MentorCard>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Listing<MentorCard>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn search_mentors(
     State(state): State<AppState>,
     caller: Caller,
@@ -195,6 +207,9 @@ async fn search_mentors(
         q: q.q,
         skill: q.skill,
         field: q.field,
+        language: q.language,
+        seniority: q.seniority,
+        has_room: q.has_room,
     };
     Ok(Json(
         programs::search_mentors(&state, &caller, &id, &search, &page).await?,

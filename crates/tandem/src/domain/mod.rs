@@ -16,4 +16,6 @@ pub mod values;
 pub mod versions;
 pub mod waiting;
 pub mod wire;
+pub mod wording;
+pub mod words;
 pub mod workspace;

@@ -39,6 +39,8 @@ pub struct DashboardOut {
     pub relationships: Vec<Row>,
     /// The caller's own requests for a mentor that wait for an answer.
     pub my_requests: Vec<Row>,
+    /// Requests to the caller as a mentor that wait for their answer.
+    pub requests_to_answer: Vec<Row>,
     /// Requests and proposals that came to nothing: declined, withdrawn, expired.
     pub history: Vec<Row>,
     pub waiting: Vec<WaitingOut>,
@@ -330,14 +332,17 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> AppResult<Dashboard
             .any(|r| r.mentorship.my_role == Some(Role::Mentor));
     let mut relationships = Vec::new();
     let mut my_requests = Vec::new();
+    let mut requests_to_answer = Vec::new();
     let mut history = Vec::new();
     for row in rows {
         let m = &row.mentorship;
         if came_to_nothing.contains(&m.status) {
             history.push(row);
         } else if m.status == S::Requested {
-            if m.my_role == Some(Role::Mentee) {
-                my_requests.push(row);
+            match m.my_role {
+                Some(Role::Mentee) => my_requests.push(row),
+                Some(Role::Mentor) => requests_to_answer.push(row),
+                None => {}
             }
         } else if m.status != S::Merged && !waiting_on.contains(&m.id.as_str()) {
             relationships.push(row);
@@ -346,6 +351,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> AppResult<Dashboard
     Ok(DashboardOut {
         relationships,
         my_requests,
+        requests_to_answer,
         history,
         waiting,
         find_a_mentor_in,

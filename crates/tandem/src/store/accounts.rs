@@ -142,7 +142,7 @@ pub async fn set_name(db: &impl ConnectionTrait, id: &str, name: &str) -> Result
         .filter(user::Column::Id.eq(id))
         .exec(db)
         .await?;
-    Ok(())
+    super::directory::reindex(db, &[id.to_string()]).await
 }
 
 /// An account as an admin lists it.
@@ -235,7 +235,7 @@ pub struct NewUser {
 }
 
 pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser) -> Result<user::Model, DbErr> {
-    user::Model {
+    let made = user::Model {
         id: super::db::new_id(),
         email: u.email,
         name: u.name,
@@ -247,7 +247,9 @@ pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser) -> Result<user::
     }
     .into_active_model()
     .insert(db)
-    .await
+    .await?;
+    super::directory::reindex(db, std::slice::from_ref(&made.id)).await?;
+    Ok(made)
 }
 
 /// Many accounts at once (an import), a few hundred rows a statement.
@@ -278,6 +280,8 @@ pub async fn insert_users(
         .exec_without_returning(db)
         .await?;
     }
+    let ids: Vec<String> = models.iter().map(|u| u.id.clone()).collect();
+    super::directory::reindex(db, &ids).await?;
     Ok(models)
 }
 

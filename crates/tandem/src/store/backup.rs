@@ -116,6 +116,8 @@ backed_up!(
     user_seen,
     account_token,
     audit_entry,
+    // m0014
+    directory_word,
 );
 
 /// The tables of the schema a backup leaves out on purpose, and why.

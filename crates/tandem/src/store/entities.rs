@@ -822,3 +822,20 @@ pub mod survey {
     }
     no_relations!();
 }
+
+/// One word of a person's name or profile, as the mentor directory finds it
+/// (`store::directory` keeps these in step with the profile).
+pub mod directory_word {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "directory_words")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub person_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub part: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub word: String,
+    }
+    no_relations!();
+}

@@ -290,6 +290,48 @@ pub async fn open_between(
     Ok(!rows(db, &q).await?.is_empty())
 }
 
+/// Which of `others` have an open request or relationship with `me`, whoever
+/// mentors whom (`open_between` for many people at once).
+pub async fn open_with(
+    db: &impl ConnectionTrait,
+    me: PersonId<'_>,
+    others: &[String],
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in others.chunks(super::sql::IN_CHUNK) {
+        let mut q = Query::select();
+        q.expr_as(col("m", "mentor_id"), Alias::new("mentor_id"))
+            .expr_as(col("mm", "mentee_id"), Alias::new("mentee_id"))
+            .from_as(mentorship::Entity, Alias::new("m"))
+            .join_as(
+                JoinType::InnerJoin,
+                mentorship_mentee::Entity,
+                Alias::new("mm"),
+                col("mm", "mentorship_id").equals((Alias::new("m"), Alias::new("id"))),
+            )
+            .and_where(is_open(now))
+            .and_where(
+                col("m", "mentor_id")
+                    .eq(me)
+                    .and(col("mm", "mentee_id").is_in(chunk.iter().cloned()))
+                    .or(col("mm", "mentee_id")
+                        .eq(me)
+                        .and(col("m", "mentor_id").is_in(chunk.iter().cloned()))),
+            );
+        for r in rows(db, &q).await? {
+            let mentor: String = r.try_get("", "mentor_id")?;
+            let mentee: Option<String> = r.try_get("", "mentee_id")?;
+            out.insert(if mentor == me.0 {
+                mentee.unwrap_or_default()
+            } else {
+                mentor
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Open requests and relationships a mentee has in a program.
 pub async fn mentee_load(
     db: &impl ConnectionTrait,

@@ -8,6 +8,7 @@ pub mod checkins;
 pub mod columns;
 pub mod constraints;
 pub mod db;
+pub mod directory;
 pub mod emails;
 pub mod entities;
 pub mod erasure;

@@ -95,7 +95,7 @@ pub async fn save_profile(
     };
     let exists = profile_of(db, user.0).await?.is_some();
     put::<profile::Entity>(db, row, exists).await?;
-    Ok(())
+    super::directory::reindex(db, &[user.0.to_string()]).await
 }
 
 /// Profile fields a participants import sets; `None` leaves what is stored.
@@ -160,6 +160,7 @@ pub async fn update_profile(
     }
     row.updated_at = at;
     put::<profile::Entity>(db, row, existing.is_some()).await?;
+    super::directory::reindex(db, &[user.0.to_string()]).await?;
     Ok(true)
 }
 
@@ -170,6 +171,7 @@ pub async fn insert_profiles(
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     use sea_orm::IntoActiveModel;
+    let people: Vec<String> = profiles.iter().map(|(id, _)| id.clone()).collect();
     let rows: Vec<profile::ActiveModel> = profiles
         .into_iter()
         .map(|(user_id, u)| {
@@ -188,7 +190,7 @@ pub async fn insert_profiles(
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
+    super::directory::reindex(db, &people).await
 }
 
 /// The profile of someone who has not written one yet.

@@ -3,14 +3,15 @@
 use super::cache::through;
 use super::columns::TextList;
 use super::db::Store;
+use super::directory;
 use super::entities::{
     coordinator, enrollment, mentorship, mentorship_mentee, profile, program, user,
 };
 use super::records::{Named, ProgramRecord};
-use super::sql::{after_asc, col, contains, lower, model, rows, select_prefixed, update_changed};
+use super::sql::{after_asc, col, lower, model, rows, select_prefixed, update_changed};
 use crate::domain::ids::{PersonId, ProgramId};
 use crate::domain::values::Weights;
-use crate::domain::wire::{MentorshipStatus as S, ProgramContext, ProgramKind, Role};
+use crate::domain::wire::{MentorshipStatus as S, ProgramContext, ProgramKind, Role, Seniority};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
@@ -468,13 +469,23 @@ pub async fn used_capacity(
 
 // ------------------------------------------------------------------ the directory
 
-/// What the directory filters on; every part optional, text lower-cased by the caller.
+/// What the directory filters on; every part optional, words as
+/// `domain::words` cuts them.
 #[derive(Debug, Default, Clone)]
 pub struct DirectoryFilter {
-    /// Words that must all appear in name, field, headline, known for, bio or skills.
+    /// Words that must each start a word of the name, field, headline, known
+    /// for, bio or skills.
     pub words: Vec<String>,
-    pub skill: Option<String>,
-    pub field: Option<String>,
+    /// Words that must each start a word of a skill.
+    pub skill: Vec<String>,
+    /// Words that must each start a word of the field.
+    pub field: Vec<String>,
+    /// One of the mentor's languages, whole.
+    pub language: Option<String>,
+    pub seniority: Option<Seniority>,
+    /// Only mentors with a place left, counting this capacity for those who set none
+    /// (the program's).
+    pub with_room: Option<i32>,
 }
 
 /// A mentor in the directory: enrolment, account, profile and places taken.
@@ -487,7 +498,9 @@ pub struct DirectoryRow {
 }
 
 /// A program's mentors matching the filter, by name: `fetch` rows after
-/// `(lower(name), id)`, in one statement whatever the page size.
+/// `(lower(name), id)`, in one statement whatever the page size. The filters and
+/// the order pick the page's ids first (words and languages through their index);
+/// only those rows are then read whole, with the places they hold.
 pub async fn directory_page(
     db: &impl ConnectionTrait,
     program_id: &str,
@@ -495,57 +508,90 @@ pub async fn directory_page(
     after: Option<(String, String)>,
     fetch: u64,
 ) -> Result<Vec<DirectoryRow>, DbErr> {
-    let mut q = Query::select();
-    q.from_as(enrollment::Entity, Alias::new("e"))
+    let mut pick = Query::select();
+    pick.from_as(enrollment::Entity, Alias::new("e"))
         .join_as(
             JoinType::InnerJoin,
             user::Entity,
             Alias::new("u"),
             col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
         )
+        .expr_as(col("e", "id"), Alias::new("enrollment_id"))
+        .expr_as(lower(col("u", "name")), Alias::new("sort_name"))
+        .expr_as(col("u", "id"), Alias::new("person_id"))
+        .and_where(col("e", "program_id").eq(program_id))
+        .and_where(col("e", "role").eq(Role::Mentor));
+    let person = || col("e", "user_id");
+    for (parts, words) in [
+        (directory::FREE_TEXT, &filter.words),
+        (&[directory::Part::Skill][..], &filter.skill),
+        (&[directory::Part::Field][..], &filter.field),
+    ] {
+        for word in words {
+            pick.and_where(person().in_subquery(directory::starting_with(parts, word)));
+        }
+    }
+    if let Some(language) = &filter.language {
+        pick.and_where(person().in_subquery(directory::speaking(language)));
+    }
+    if let Some(seniority) = filter.seniority {
+        let mut of_seniority = Query::select();
+        of_seniority
+            .column(profile::Column::UserId)
+            .from(profile::Entity)
+            .and_where(Expr::col(profile::Column::Seniority).eq(seniority.as_str()));
+        pick.and_where(person().in_subquery(of_seniority));
+    }
+    if let Some(program_capacity) = filter.with_room {
+        pick.and_where(
+            Expr::expr(Func::coalesce([
+                col("e", "capacity"),
+                Expr::val(program_capacity),
+            ]))
+            .gt(Expr::SubQuery(
+                None,
+                Box::new(used_places_of_enrolled().into()),
+            )),
+        );
+    }
+    if let Some((name, id)) = after {
+        pick.and_where(after_asc(lower(col("u", "name")), col("u", "id"), name, id));
+    }
+    pick.order_by_expr(lower(col("u", "name")), Order::Asc)
+        .order_by((Alias::new("u"), Alias::new("id")), Order::Asc)
+        .limit(fetch);
+
+    let mut q = Query::select();
+    q.from_subquery(pick, Alias::new("pg"))
+        .join_as(
+            JoinType::InnerJoin,
+            enrollment::Entity,
+            Alias::new("e"),
+            col("e", "id").equals((Alias::new("pg"), Alias::new("enrollment_id"))),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            user::Entity,
+            Alias::new("u"),
+            col("u", "id").equals((Alias::new("pg"), Alias::new("person_id"))),
+        )
         .join_as(
             JoinType::LeftJoin,
             profile::Entity,
             Alias::new("p"),
-            col("p", "user_id").equals((Alias::new("e"), Alias::new("user_id"))),
+            col("p", "user_id").equals((Alias::new("pg"), Alias::new("person_id"))),
         )
         .expr_as(col("u", "name"), Alias::new("name"))
-        .expr_as(lower(col("u", "name")), Alias::new("sort_name"))
+        .expr_as(col("pg", "sort_name"), Alias::new("sort_name"))
         .expr_as(col("p", "user_id").is_not_null(), Alias::new("has_profile"))
         .expr_as(
             Expr::SubQuery(None, Box::new(used_places_of_enrolled().into())),
             Alias::new("used"),
         )
-        .and_where(col("e", "program_id").eq(program_id))
-        .and_where(col("e", "role").eq(Role::Mentor));
+        .order_by((Alias::new("pg"), Alias::new("sort_name")), Order::Asc)
+        .order_by((Alias::new("pg"), Alias::new("person_id")), Order::Asc);
     select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
     select_prefixed::<profile::Entity>(&mut q, "p", "p_");
-    if let Some(skill) = &filter.skill {
-        // Skills are a JSON list: match one whole entry, quotes included.
-        let entry = serde_json::to_string(skill).expect("a string serialises");
-        q.and_where(lower(col("p", "skills")).like(contains(&entry)));
-    }
-    if let Some(field) = &filter.field {
-        q.and_where(lower(col("p", "field")).eq(field.as_str()));
-    }
-    for word in &filter.words {
-        let pattern = || contains(word);
-        q.and_where(
-            lower(col("u", "name"))
-                .like(pattern())
-                .or(lower(col("p", "field")).like(pattern()))
-                .or(lower(col("p", "headline")).like(pattern()))
-                .or(lower(col("p", "known_for")).like(pattern()))
-                .or(lower(col("p", "bio")).like(pattern()))
-                .or(lower(col("p", "skills")).like(pattern())),
-        );
-    }
-    if let Some((name, id)) = after {
-        q.and_where(after_asc(lower(col("u", "name")), col("u", "id"), name, id));
-    }
-    q.order_by_expr(lower(col("u", "name")), Order::Asc)
-        .order_by((Alias::new("u"), Alias::new("id")), Order::Asc)
-        .limit(fetch);
     rows(db, &q)
         .await?
         .iter()
@@ -566,6 +612,30 @@ pub async fn directory_page(
         .collect()
 }
 
+/// Which of `people` mentor in which of `programs`: `(program_id, person_id)`.
+pub async fn mentors_among(
+    db: &impl ConnectionTrait,
+    programs: &[String],
+    people: &[String],
+) -> Result<Vec<(String, String)>, DbErr> {
+    let mut out = Vec::new();
+    if programs.is_empty() {
+        return Ok(out);
+    }
+    for chunk in people.chunks(super::sql::IN_CHUNK) {
+        for e in enrollment::Entity::find()
+            .filter(enrollment::Column::Role.eq(Role::Mentor))
+            .filter(enrollment::Column::ProgramId.is_in(programs.to_vec()))
+            .filter(enrollment::Column::UserId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.push((e.program_id, e.user_id));
+        }
+    }
+    Ok(out)
+}
+
 /// Whether the person is enrolled in this program in any role.
 pub async fn is_enrolled(
     db: &impl ConnectionTrait,
@@ -581,6 +651,7 @@ pub async fn insert_enrolled_people(
     db: &impl ConnectionTrait,
     people: Vec<(user::Model, profile::Model, enrollment::Model)>,
 ) -> Result<(), DbErr> {
+    let ids: Vec<String> = people.iter().map(|(u, _, _)| u.id.clone()).collect();
     for chunk in people.chunks(300) {
         user::Entity::insert_many(chunk.iter().map(|(u, _, _)| u.clone().into_active_model()))
             .exec(db)
@@ -594,5 +665,5 @@ pub async fn insert_enrolled_people(
         .exec(db)
         .await?;
     }
-    Ok(())
+    super::directory::reindex(db, &ids).await
 }

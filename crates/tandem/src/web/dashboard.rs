@@ -46,6 +46,8 @@ struct Dashboard {
     relationships: Vec<RelationshipRow>,
     waiting: Vec<Waiting>,
     requests: Vec<RelationshipRow>,
+    /// Requests to the caller as a mentor, waiting for their answer.
+    to_answer: Vec<RelationshipRow>,
     history: Vec<RelationshipRow>,
     steps: Vec<Step>,
     next_mentors: Vec<crate::service::dashboard::NextMentorsIn>,
@@ -83,17 +85,17 @@ fn waiting_row(w: &WaitingOut) -> Waiting {
         ),
         WaitingKind::FeedbackToGive => (
             format!("feedback-{}", w.object_id),
-            format!("{page}#meeting-{}", w.object_id),
+            format!("/meetings/{}#feedback", w.object_id),
             "Give feedback",
         ),
         WaitingKind::MeetingSoon => (
             format!("meeting-{}", w.object_id),
-            format!("{page}#meeting-{}", w.object_id),
+            format!("/meetings/{}#prepare", w.object_id),
             "Prepare",
         ),
         WaitingKind::ActionItemDue => (
             format!("item-{}", w.object_id),
-            format!("{page}#meetings"),
+            format!("{page}/meetings"),
             "Open",
         ),
         WaitingKind::CheckinDue => (
@@ -162,10 +164,10 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
             ),
             NextStepKind::ConfirmHeld => (
                 format!("With {}: {}", r.other, next.label),
-                at(&format!(
-                    "meeting-{}",
+                format!(
+                    "/meetings/{}",
                     next.object_id.as_deref().unwrap_or_default()
-                )),
+                ),
                 "Update it",
             ),
             _ => continue,
@@ -182,6 +184,7 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
         waiting: d.waiting.iter().map(waiting_row).collect(),
         relationships: d.relationships.iter().map(row).collect(),
         requests: d.my_requests.iter().map(row).collect(),
+        to_answer: d.requests_to_answer.iter().map(row).collect(),
         history: d.history.iter().map(row).collect(),
         steps,
         next_mentors: d.next_mentors,

@@ -331,7 +331,7 @@ fn hours_page(
                 when: local(b.starts_at, tz),
                 minutes: b.minutes,
                 with: b.with.clone(),
-                href: format!("/mentorships/{}#meetings", b.mentorship_id),
+                href: format!("/mentorships/{}/meetings", b.mentorship_id),
                 place: b.location.clone(),
             })
             .collect(),
@@ -477,8 +477,9 @@ fn book_page(
     }
 }
 
+/// The workspace's meetings section, where the slots are listed.
 fn to_slots(id: &str) -> String {
-    format!("/mentorships/{id}#office-hours")
+    format!("/mentorships/{id}/meetings#office-hours")
 }
 
 /// The first `starts_at` of a query string.
@@ -531,9 +532,10 @@ pub async fn book(
         location: Some(form.location.clone()),
     };
     match office_hours::book(&state, &me.caller, &id, &input).await {
-        Ok(_) => Ok(done(
+        // The new meeting's own page: its agenda and link, as both will see them.
+        Ok(m) => Ok(done(
             &state,
-            &format!("/mentorships/{id}#meetings"),
+            &format!("/meetings/{}", m.id),
             "Booked — the meeting is in both your calendars.",
         )),
         // What was typed is refused: the form again, as typed, with the reasons.

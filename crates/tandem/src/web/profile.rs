@@ -387,6 +387,8 @@ struct PersonPage {
     seniority: String,
     learning_style: String,
     meeting_preference: String,
+    /// Where the viewer may ask them for mentorship.
+    ask: Vec<crate::service::mentorships::AskIn>,
 }
 
 /// Someone in a shared program, as `GET /api/v1/people/{id}` allows.
@@ -398,8 +400,14 @@ pub async fn person_page(
     let p = crate::service::people::person(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
+    let ask = crate::service::mentorships::where_to_ask(&state, &me.caller, &[id.clone()], None)
+        .await
+        .map_err(me.fail())?
+        .remove(&id)
+        .unwrap_or_default();
     let label = |s: Option<&str>| s.map(super::humanise).unwrap_or_default();
     Ok(super::ok(&PersonPage {
+        ask,
         page: me.page(p.name.clone(), "programs"),
         timezone: p.timezone.clone().unwrap_or_else(|| "—".into()),
         seniority: label(p.seniority.map(|s| s.as_str())),

@@ -1,6 +1,7 @@
 //! The personal shortlist of candidate mentors.
 use super::{back_with_error, done, ok, safe_next, CsrfForm, Member, Page, WebError};
 use crate::domain::paging::PageRequest;
+use crate::service::mentorships::{self, AskIn};
 use crate::service::people::{self, ShortlistIn, ShortlistItem};
 use crate::state::AppState;
 use askama::Template;
@@ -12,7 +13,17 @@ use serde::Deserialize;
 #[template(path = "shortlist.html")]
 struct ShortlistPage {
     page: Page,
-    items: Vec<ShortlistItem>,
+    items: Vec<ShortlistRow>,
+}
+
+/// A shortlisted person, and where the viewer may ask them for mentorship.
+struct ShortlistRow {
+    person_id: String,
+    name: String,
+    field: String,
+    known_for: String,
+    connection: String,
+    ask: Vec<AskIn>,
 }
 
 pub async fn shortlist_page(
@@ -23,6 +34,21 @@ pub async fn shortlist_page(
         .await
         .map_err(me.fail())?
         .items;
+    let people: Vec<String> = items.iter().map(|i| i.person_id.clone()).collect();
+    let mut ask = mentorships::where_to_ask(&state, &me.caller, &people, None)
+        .await
+        .map_err(me.fail())?;
+    let items = items
+        .into_iter()
+        .map(|i: ShortlistItem| ShortlistRow {
+            ask: ask.remove(&i.person_id).unwrap_or_default(),
+            person_id: i.person_id,
+            name: i.name,
+            field: i.field,
+            known_for: i.known_for,
+            connection: i.connection,
+        })
+        .collect();
     Ok(ok(&ShortlistPage {
         page: me.page("Your shortlist", "shortlist"),
         items,

@@ -11,6 +11,7 @@ mod authorization;
 mod away;
 mod confidentiality;
 mod core;
+mod directory;
 mod hardening;
 mod import;
 mod jobs;

@@ -3,10 +3,12 @@
 //! token, the headers pages carry.
 mod accounts;
 mod admin;
+mod directory;
 mod matching;
 mod mentorships;
 mod officehours;
 mod shortlist;
+mod workspace;
 
 // What every page test file takes from here.
 pub use axum::body::Body;

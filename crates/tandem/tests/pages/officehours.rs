@@ -169,7 +169,7 @@ async fn a_mentee_confirms_a_slot_with_an_agenda_and_a_link_and_books_it() {
         StatusCode::SEE_OTHER
     );
 
-    let workspace = mentee.get(&format!("/mentorships/{id}")).await;
+    let workspace = mentee.get(&format!("/mentorships/{id}/meetings")).await;
     let prefix = format!(r#"href="/mentorships/{id}/book?starts_at="#);
     let starts_at = between(&workspace.body, &prefix, "\"")
         .expect("a slot links to its confirmation")
@@ -188,7 +188,7 @@ async fn a_mentee_confirms_a_slot_with_an_agenda_and_a_link_and_books_it() {
             .get(&format!("/mentorships/{id}/book"))
             .await
             .location(),
-        format!("/mentorships/{id}#office-hours"),
+        format!("/mentorships/{id}/meetings#office-hours"),
         "no slot named: back to the list"
     );
 
@@ -219,18 +219,21 @@ async fn a_mentee_confirms_a_slot_with_an_agenda_and_a_link_and_books_it() {
         )
         .await;
     assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
-    assert_eq!(booked.location(), format!("/mentorships/{id}#meetings"));
-    let workspace = mentee.get(&format!("/mentorships/{id}")).await;
     assert!(
-        workspace.body.contains(
-            r#"href="https://meet.example.org/tim-and-margaret" rel="noopener noreferrer">"#
-        ),
-        "the meeting's link is a link"
+        booked.location().starts_with("/meetings/"),
+        "the new meeting's page"
     );
-    assert!(
-        workspace.body.contains("<li>Career plan</li>")
-            && workspace.body.contains("<li>Code review</li>")
-    );
+    let meeting = mentee.get(booked.location()).await;
+    let workspace = mentee.get(&format!("/mentorships/{id}/meetings")).await;
+    for page in [&meeting.body, &workspace.body] {
+        assert!(
+            page.contains(
+                r#"href="https://meet.example.org/tim-and-margaret" rel="noopener noreferrer">"#
+            ),
+            "the meeting's link is a link"
+        );
+        assert!(page.contains("<li>Career plan</li>") && page.contains("<li>Code review</li>"));
+    }
     assert!(
         !workspace.body.contains(&format!("starts_at={starts_at}\"")),
         "the booked slot is no longer offered"
@@ -245,18 +248,21 @@ async fn a_mentee_confirms_a_slot_with_an_agenda_and_a_link_and_books_it() {
         )
         .await;
     assert_eq!(sneaky.status, StatusCode::SEE_OTHER, "{}", sneaky.body);
-    let workspace = mentee.get(&format!("/mentorships/{id}")).await;
+    let workspace = mentee.get(&format!("/mentorships/{id}/meetings")).await;
     assert!(workspace.body.contains("javascript:alert(1)"));
     assert!(!workspace.body.contains(r#"href="javascript:"#));
 
     // Taken meanwhile: the confirmation sends back to the list with the reason.
     let again = mentee.get(&confirm).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
-    assert_eq!(again.location(), format!("/mentorships/{id}#office-hours"));
+    assert_eq!(
+        again.location(),
+        format!("/mentorships/{id}/meetings#office-hours")
+    );
 
     let hours = mentor.get("/office-hours").await;
     let bookings = between(&hours.body, r#"id="bookings""#, "</section>").unwrap();
     assert!(bookings.contains("Tim Mentee"), "{bookings}");
-    assert!(bookings.contains(&format!(r#"href="/mentorships/{id}#meetings""#)));
+    assert!(bookings.contains(&format!(r#"href="/mentorships/{id}/meetings""#)));
     assert!(bookings.contains(r#"href="https://meet.example.org/tim-and-margaret""#));
 }

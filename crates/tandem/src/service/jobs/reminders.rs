@@ -95,8 +95,7 @@ pub async fn meetings(state: &AppState) -> AppResult<usize> {
                         continue;
                     }
                     let r = &records[&m.mentorship_id];
-                    let link =
-                        notify::link(state, &format!("/mentorships/{}#meeting-{}", r.m.id, m.id));
+                    let link = notify::link(state, &format!("/meetings/{}", m.id));
                     for to in notify::participants_but(&tx, r, None).await? {
                         let (when, short_when) = to.when(m.starts_at);
                         let id = to.user_id.as_deref().unwrap_or_default();
@@ -184,10 +183,7 @@ pub async fn action_items(state: &AppState) -> AppResult<usize> {
                         to: &to.name,
                         other: &others_of(r, owner),
                         day: format!("{when}, {}", to.day(due_on)),
-                        link: &notify::link(
-                            state,
-                            &format!("/mentorships/{}#meeting-{}", r.m.id, item.meeting_id),
-                        ),
+                        link: &notify::link(state, &format!("/meetings/{}", item.meeting_id)),
                     };
                     emails.push(kinds::compose(&letter, to, &state.config.base_url, None)?);
                 }

@@ -280,11 +280,13 @@ pub(super) async fn round_with_pairs(db: &impl Connection, r: round::Model) -> A
 
 /// The stored pair, and the pair as its coordinators see it.
 pub(super) fn pair_row_and_out(pool: &Pool, i: usize, j: usize) -> (NewPair, RoundPairOut) {
-    let scored = engine::score(
+    // A round's pairs are read by its coordinators: about both people, never "you".
+    let scored = engine::score_for(
         &pool.mentees[i].engine,
         &pool.mentors[j].engine,
         pool.kind,
         &pool.weights,
+        engine::Reader::Coordinator,
     );
     let items = explanation(&scored);
     let out = RoundPairOut {

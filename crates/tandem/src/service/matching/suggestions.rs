@@ -101,10 +101,11 @@ pub async fn why_this_match(
     let Some(mentor_id) = r.m.mentor_id.as_deref() else {
         return Ok(None);
     };
-    let mentee_id = match part {
-        crate::domain::access::Part::Mentee => caller.id(),
+    // Each side reads about the other: the mentor about the mentee, in the third person.
+    let (mentee_id, reader) = match part {
+        crate::domain::access::Part::Mentee => (caller.id(), engine::Reader::Mentee),
         crate::domain::access::Part::Mentor => match r.mentee_ids().first() {
-            Some(id) => *id,
+            Some(id) => (*id, engine::Reader::Mentor),
             None => return Ok(None),
         },
     };
@@ -115,7 +116,13 @@ pub async fn why_this_match(
     let (Some(mentor), Some(mentee)) = (pool.mentor(mentor_id), pool.mentee(mentee_id)) else {
         return Ok(None);
     };
-    let scored = engine::score(&mentee.engine, &mentor.engine, pool.kind, &pool.weights);
+    let scored = engine::score_for(
+        &mentee.engine,
+        &mentor.engine,
+        pool.kind,
+        &pool.weights,
+        reader,
+    );
     Ok(Some(Suggestion {
         mentor: mentor.into(),
         score: points(scored.score as i64),

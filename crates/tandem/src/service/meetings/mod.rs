@@ -333,7 +333,7 @@ pub async fn feedback_emails(
     r: &MentorshipRecord,
     m: &meeting::Model,
 ) -> AppResult<Vec<crate::email::Email>> {
-    let link = notify::link(state, &format!("/mentorships/{}#meeting-{}", r.m.id, m.id));
+    let link = notify::link(state, &format!("/meetings/{}", m.id));
     let mut out = Vec::new();
     for to in notify::participants_but(db, r, None).await? {
         let id = to.user_id.as_deref().unwrap_or_default();

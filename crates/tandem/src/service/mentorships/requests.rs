@@ -158,6 +158,73 @@ pub async fn request(
     Ok(view(&r, access, caller.id(), now))
 }
 
+/// A program in which the caller may ask someone for mentorship.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskIn {
+    pub program_id: String,
+    pub program_name: String,
+}
+
+/// Where the caller may ask each of `people` for mentorship (only in `program`
+/// when given), for the pages' "Ask for mentorship": the programs that take
+/// requests in which the caller may ask for a mentor (`ProgramAct::AskForMentor`)
+/// and the person mentors, when the two have no open request or relationship and
+/// are not one person — what [`request`] refuses before it counts places. People
+/// with nowhere to be asked are left out.
+pub async fn where_to_ask(
+    state: &AppState,
+    caller: &Caller,
+    people: &[String],
+    program: Option<&str>,
+) -> AppResult<std::collections::HashMap<String, Vec<AskIn>>> {
+    let db = state.store.read();
+    let mut roles: std::collections::BTreeMap<String, Vec<Role>> = Default::default();
+    for e in programs::enrollments_of(db, caller.id()).await? {
+        if program.is_none_or(|p| p == e.enrollment.program_id) {
+            roles
+                .entry(e.enrollment.program_id.clone())
+                .or_default()
+                .push(e.enrollment.role);
+        }
+    }
+    let mut open = Vec::new();
+    for (program_id, enrolled_as) in &roles {
+        let facts = ProgramFacts {
+            coordinators: &[],
+            enrolled_as,
+        };
+        if program_access(caller.viewer(), &facts, ProgramAct::AskForMentor).is_err() {
+            continue;
+        }
+        let Some(p) = programs::program_by_id(db, program_id).await? else {
+            continue;
+        };
+        if crate::service::programs::refuse_if_archived(&p).is_ok() {
+            open.push(p);
+        }
+    }
+    let others: Vec<String> = people
+        .iter()
+        .filter(|p| p.as_str() != caller.id())
+        .cloned()
+        .collect();
+    let ids: Vec<String> = open.iter().map(|p| p.id.clone()).collect();
+    let mentoring = programs::mentors_among(db, &ids, &others).await?;
+    let busy = store::open_with(db, caller.person(), &others, state.clock.now()).await?;
+    let mut out: std::collections::HashMap<String, Vec<AskIn>> = Default::default();
+    for p in &open {
+        for (_, person) in mentoring.iter().filter(|(pid, _)| *pid == p.id) {
+            if !busy.contains(person) {
+                out.entry(person.clone()).or_default().push(AskIn {
+                    program_id: p.id.clone(),
+                    program_name: p.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// 409 `mentor_away` when `mentor` is away: they take no new requests.
 pub async fn ensure_not_away(
     db: &impl crate::store::db::Connection,

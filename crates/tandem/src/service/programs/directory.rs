@@ -2,6 +2,9 @@
 use super::*;
 use crate::domain::access::ProgramAct;
 use crate::domain::paging::{Cursor, PageRequest};
+use crate::domain::values::{Invalid, Problems};
+use crate::domain::wire::Seniority;
+use crate::domain::words::query_words;
 use crate::error::AppResult;
 use crate::service::accounts::Caller;
 use crate::service::paging::Listing;
@@ -19,6 +22,49 @@ pub struct MentorSearch {
     pub skill: Option<String>,
     /// The mentor's field (case-insensitive).
     pub field: Option<String>,
+    /// One of the mentor's languages (case-insensitive, whole).
+    pub language: Option<String>,
+    /// The mentor's seniority: one of the profile's values.
+    pub seniority: Option<String>,
+    /// `true`: only mentors with a place left in this program.
+    pub has_room: Option<String>,
+}
+
+impl MentorSearch {
+    /// The store's filter, every value checked; `capacity` is the program's
+    /// (for mentors who set none of their own).
+    fn filter(&self, capacity: i32) -> Result<store::DirectoryFilter, Invalid> {
+        let mut p = Problems::default();
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+        };
+        let seniority = given(&self.seniority).and_then(|raw| {
+            p.take(
+                "seniority",
+                Seniority::parse(&raw).map_err(|e| format!("{e} (or leave it out)")),
+            )
+        });
+        let has_room = match given(&self.has_room).as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(_) => {
+                p.add("has_room", "must be true or false (or left out)");
+                false
+            }
+        };
+        p.finish()?;
+        Ok(store::DirectoryFilter {
+            words: query_words(self.q.as_deref()),
+            skill: query_words(self.skill.as_deref()),
+            field: query_words(self.field.as_deref()),
+            language: given(&self.language),
+            seniority,
+            with_room: has_room.then_some(capacity),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -36,7 +82,8 @@ pub struct MentorCard {
     pub open_slots: i64,
 }
 
-/// The program's mentors, filtered, by name; open to its participants and those who run it.
+/// The program's mentors, filtered, by name; open to its participants and those
+/// who run it. Text filters match the start of any word (SPEC §7).
 pub async fn search_mentors(
     state: &AppState,
     caller: &Caller,
@@ -45,18 +92,7 @@ pub async fn search_mentors(
     page: &PageRequest,
 ) -> AppResult<Listing<MentorCard>> {
     let record = program_for(state, caller, program_id, ProgramAct::BrowseMentors).await?;
-    let norm = |s: &Option<String>| {
-        s.as_deref()
-            .map(|v| v.trim().to_lowercase())
-            .filter(|v| !v.is_empty())
-    };
-    let filter = store::DirectoryFilter {
-        words: norm(&search.q)
-            .map(|q| q.split_whitespace().map(String::from).collect())
-            .unwrap_or_default(),
-        skill: norm(&search.skill),
-        field: norm(&search.field),
-    };
+    let filter = search.filter(record.program.mentor_capacity)?;
     let after = page.after.as_ref().map(Cursor::text_and_id).transpose()?;
     let rows =
         store::directory_page(state.store.read(), program_id, &filter, after, page.fetch()).await?;

@@ -1,8 +1,8 @@
 //! A mentee's suggestions, and why a mentor is or is not among them.
 use super::*;
 use crate::service::matching::{self, MentorCheck};
-use crate::service::people;
 use crate::service::programs::{self};
+use crate::service::{mentorships, people};
 use crate::state::AppState;
 use crate::web::{ok, Member, Page, WebError};
 use askama::Template;
@@ -20,6 +20,8 @@ pub struct SuggestionCard {
     pub score: String,
     pub score_value: f64,
     pub why: Vec<WhyRow>,
+    /// Whether the mentee may ask this mentor now (`where_to_ask`).
+    pub may_ask: bool,
 }
 
 #[derive(Template)]
@@ -57,11 +59,16 @@ pub async fn suggestions(
     if profile.skills.is_empty() && profile.interests.is_empty() {
         profile_gaps.push("your skills and interests");
     }
+    let suggested: Vec<String> = found.iter().map(|s| s.mentor.id.clone()).collect();
+    let ask = mentorships::where_to_ask(&state, &me.caller, &suggested, Some(&id))
+        .await
+        .map_err(me.fail())?;
     let cards = found
         .into_iter()
         .enumerate()
         .map(|(k, s)| SuggestionCard {
             rank: k + 1,
+            may_ask: ask.contains_key(&s.mentor.id),
             mentor_id: s.mentor.id,
             name: s.mentor.name,
             field: s.mentor.field,

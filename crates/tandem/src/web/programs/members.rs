@@ -2,12 +2,12 @@
 //! directory its members search.
 use super::*;
 use crate::domain::paging::PageRequest;
-use crate::domain::wire::Role;
+use crate::domain::wire::{Role, Seniority};
 use crate::error::AppError;
 use crate::service::programs::{self, MentorSearch, ProgramOut};
 use crate::service::{mentorships, people};
 use crate::state::AppState;
-use crate::web::{day, ok, optional_day, Member, Opt, Page, WebError};
+use crate::web::{day, ok, optional_day, options, Member, Opt, Page, WebError};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -129,7 +129,25 @@ pub struct SearchQuery {
     q: String,
     skill: String,
     field: String,
+    language: String,
+    seniority: String,
+    /// `true` when "Only mentors with room" is ticked.
+    has_room: String,
     cursor: String,
+}
+
+impl SearchQuery {
+    /// The filters as a query string's pairs (the cursor left out).
+    fn pairs(&self) -> [(&'static str, &str); 6] {
+        [
+            ("q", &self.q),
+            ("skill", &self.skill),
+            ("field", &self.field),
+            ("language", &self.language),
+            ("seniority", &self.seniority),
+            ("has_room", &self.has_room),
+        ]
+    }
 }
 
 pub struct MentorView {
@@ -143,6 +161,8 @@ pub struct MentorView {
     pub capacity: i64,
     pub is_me: bool,
     pub shortlisted: bool,
+    /// Whether the viewer may ask them now (`where_to_ask`).
+    pub may_ask: bool,
 }
 
 #[derive(Template)]
@@ -151,6 +171,7 @@ pub(super) struct MentorsPage {
     pub(super) page: Page,
     pub(super) program: ProgramView,
     pub(super) query: SearchQuery,
+    pub(super) seniorities: Vec<Opt>,
     pub(super) mentors: Vec<MentorView>,
     pub(super) back: String,
     pub(super) next_href: Option<String>,
@@ -171,11 +192,18 @@ pub async fn mentors(
         q: Some(query.q.clone()),
         skill: Some(query.skill.clone()),
         field: Some(query.field.clone()),
+        language: Some(query.language.clone()),
+        seniority: Some(query.seniority.clone()),
+        has_room: Some(query.has_room.clone()),
     };
     let listing = programs::search_mentors(&state, &me.caller, &id, &search, &page)
         .await
         .map_err(me.fail())?;
     let found = listing.items;
+    let shown: Vec<String> = found.iter().map(|c| c.id.clone()).collect();
+    let ask = mentorships::where_to_ask(&state, &me.caller, &shown, Some(&id))
+        .await
+        .map_err(me.fail())?;
     let shortlist = people::shortlist(&state, &me.caller, &PageRequest::all())
         .await
         .map_err(me.fail())?
@@ -188,17 +216,14 @@ pub async fn mentors(
         .any(|c| c.id == me.id());
     let next = next_href(
         &format!("/programs/{id}/mentors"),
-        &[
-            ("q", &query.q),
-            ("skill", &query.skill),
-            ("field", &query.field),
-        ],
+        &query.pairs(),
         listing.next_cursor,
     );
     let mentors = found
         .into_iter()
         .map(|c| MentorView {
             is_me: c.id == me.id(),
+            may_ask: ask.contains_key(&c.id),
             shortlisted: shortlist.iter().any(|s| s.person_id == c.id),
             id: c.id,
             name: c.name,
@@ -210,13 +235,9 @@ pub async fn mentors(
             capacity: c.capacity,
         })
         .collect();
-    let back = serde_urlencoded::to_string([
-        ("q", &query.q),
-        ("skill", &query.skill),
-        ("field", &query.field),
-    ])
-    .map(|qs| format!("/programs/{id}/mentors?{qs}"))
-    .unwrap_or_else(|_| format!("/programs/{id}/mentors"));
+    let back = serde_urlencoded::to_string(query.pairs())
+        .map(|qs| format!("/programs/{id}/mentors?{qs}"))
+        .unwrap_or_else(|_| format!("/programs/{id}/mentors"));
     let view = ProgramView::new(
         &program,
         roles.get(&id).map(Vec::as_slice).unwrap_or(&[]),
@@ -225,6 +246,7 @@ pub async fn mentors(
     Ok(ok(&MentorsPage {
         page: me.page(format!("Mentors · {}", program.name), "programs"),
         program: view,
+        seniorities: options(Seniority::ALL.iter().map(|s| s.as_str()), &query.seniority),
         query,
         mentors,
         back,

@@ -2,7 +2,7 @@
 //! feedback, goals and milestones, kudos, messages and introductions.
 //! Each calls one use case and goes back to the page with what happened.
 
-use super::{page_for, ConflictView};
+use super::ConflictView;
 use crate::domain::versions::Expected;
 use crate::error::{AppError, AppResult};
 use crate::service::accounts::Caller;
@@ -14,8 +14,8 @@ use crate::service::meetings::{
 use crate::service::workspace::zone_of;
 use crate::state::AppState;
 use crate::web::{
-    back_with_error, done, render, split_lines, typed_number, CsrfForm, Empty, Errors, Flash,
-    Member, WebError,
+    back_with_error, done, render, split_lines, typed_number, CsrfForm, Empty, Flash, Member,
+    WebError,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -24,8 +24,26 @@ use chrono::{NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
+/// The workspace page that holds `anchor`: meetings, goals and messages each have
+/// their own section; everything else is on the overview.
 fn back(id: &str, anchor: &str) -> String {
-    format!("/mentorships/{id}#{anchor}")
+    let section = match anchor.split('-').next().unwrap_or_default() {
+        "meetings" | "meeting" | "schedule" | "office" => "/meetings",
+        "goals" | "goal" | "milestone" | "new" => "/goals",
+        "messages" | "kudos" | "introductions" => "/messages",
+        _ => "",
+    };
+    format!("/mentorships/{id}{section}#{anchor}")
+}
+
+/// Back to a meeting's own page.
+fn meeting_back(meeting_id: &str) -> String {
+    // Only an id goes into the path, never a way elsewhere.
+    let id: String = meeting_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    super::view::meeting_page(&id)
 }
 
 /// Runs a change and goes back to the mentorship page with what happened.
@@ -113,6 +131,13 @@ pub struct MeetingChange {
     mentorship_id: String,
     status: String,
     shared_notes: Option<String>,
+    /// Preparing or moving it: the agenda (one item per line), place, start and length.
+    agenda: Option<String>,
+    location: Option<String>,
+    starts_at: Option<String>,
+    /// The start the form was filled with: an unchanged start is no move.
+    starts_was: String,
+    duration_minutes: Option<String>,
     /// The version of the meeting the page showed.
     version: String,
 }
@@ -123,35 +148,67 @@ pub async fn change_meeting(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<MeetingChange>,
 ) -> Result<Response, WebError> {
+    let tz = viewer_zone(&state, &me.caller).await;
+    let moved = form
+        .starts_at
+        .as_deref()
+        .filter(|typed| typed.trim() != form.starts_was.trim());
     let input = MeetingPatch {
         status: Some(form.status.clone()).filter(|s| !s.is_empty()),
         shared_notes: form.shared_notes.clone(),
-        ..MeetingPatch::default()
+        agenda: form.agenda.as_deref().map(split_lines),
+        location: form.location.clone(),
+        starts_at: moved.map(|t| typed_time(t, tz)),
+        duration_minutes: form.duration_minutes.as_deref().and_then(typed_number),
     };
     let message = match form.status.as_str() {
         "held" => "Marked as held. Give each other feedback while it is fresh.",
         "cancelled" => "Meeting cancelled.",
+        _ if moved.is_some() => {
+            "Meeting moved. Both of you got the new time with an updated calendar invitation."
+        }
+        _ if form.agenda.is_some() => "Meeting saved.",
         _ => "Notes saved.",
     };
-    let to = back_to(&form.mentorship_id, &format!("meeting-{id}"));
+    let to = meeting_back(&id);
     let expected = Expected::from_form(&form.version);
     match meetings::patch(&state, &me.caller, &id, &input, expected).await {
-        // Someone saved the notes while these were written: show both, lose nothing.
-        Err(AppError::EditConflict { current, .. }) if form.shared_notes.is_some() => {
+        // Someone saved the notes or the agenda while these were written: show
+        // both, lose nothing.
+        Err(AppError::EditConflict { current, .. })
+            if form.shared_notes.is_some() || form.agenda.is_some() =>
+        {
             let text = |key: &str| current[key].as_str().unwrap_or_default().to_string();
-            let mentorship_id = text("mentorship_id");
-            let mut page = page_for(&state, &me, &mentorship_id, None, Errors::default()).await?;
-            page.page.flash = Some(Flash::error(
-                "Your notes were not saved: the shared notes changed while you wrote. Both texts are below; merge them and save.",
-            ));
+            let (what, field, theirs, yours) = match form.shared_notes {
+                Some(notes) => ("shared notes", "shared_notes", text("shared_notes"), notes),
+                None => (
+                    "agenda",
+                    "agenda",
+                    current["agenda"]
+                        .as_array()
+                        .map(|items| {
+                            items
+                                .iter()
+                                .filter_map(|i| i.as_str())
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        })
+                        .unwrap_or_default(),
+                    form.agenda.unwrap_or_default(),
+                ),
+            };
+            let mut page = super::meeting_page(&state, &me, &id).await?;
+            page.page.flash = Some(Flash::error(format!(
+                "Your changes were not saved: the {what} changed while you wrote. Both texts are below; merge them and save."
+            )));
             page.conflict = Some(ConflictView {
-                heading: "The shared notes changed while you wrote".into(),
-                theirs: text("shared_notes"),
-                yours: form.shared_notes.unwrap_or_default(),
+                heading: format!("The {what} changed while you wrote"),
+                theirs,
+                yours,
                 action: format!("/meetings/{id}"),
-                field: "shared_notes".into(),
+                field: field.into(),
                 version: current["version"].to_string(),
-                mentorship_id,
+                mentorship_id: text("mentorship_id"),
             });
             Ok(render(StatusCode::CONFLICT, &page))
         }
@@ -172,7 +229,7 @@ pub async fn private_note(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<NoteForm>,
 ) -> Result<Response, WebError> {
-    let to = back_to(&form.mentorship_id, &format!("meeting-{id}"));
+    let to = meeting_back(&id);
     let result =
         meetings::put_private_note(&state, &me.caller, &id, &PrivateNoteIn { body: form.body })
             .await;
@@ -201,7 +258,7 @@ pub async fn add_item(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Result<Response, WebError> {
-    let to = back_to(&form.mentorship_id, &format!("meeting-{id}"));
+    let to = meeting_back(&id);
     let input = ActionItemIn {
         title: form.title,
         owner_id: Some(form.owner_id).filter(|o| !o.is_empty()),
@@ -215,6 +272,8 @@ pub async fn add_item(
 #[serde(default)]
 pub struct DoneForm {
     mentorship_id: String,
+    /// The meeting whose page the item was ticked on.
+    meeting_id: String,
     done: String,
     version: String,
 }
@@ -225,7 +284,11 @@ pub async fn item_done(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<DoneForm>,
 ) -> Result<Response, WebError> {
-    let to = back_to(&form.mentorship_id, "meetings");
+    let to = if form.meeting_id.is_empty() {
+        back_to(&form.mentorship_id, "meetings")
+    } else {
+        meeting_back(&form.meeting_id)
+    };
     let done_now = form.done == "true";
     let input = ActionItemPatch {
         done: Some(done_now),
@@ -263,7 +326,7 @@ pub async fn feedback(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<FeedbackForm>,
 ) -> Result<Response, WebError> {
-    let to = back_to(&form.mentorship_id, &format!("meeting-{id}"));
+    let to = meeting_back(&id);
     // No rating chosen stands for 0, which the use case refuses naming the field.
     let input = FeedbackIn {
         rating: typed_number(&form.rating).unwrap_or(0),

@@ -8,6 +8,8 @@ mod view;
 pub use forms::*;
 
 use crate::domain::wire::{Action, EndReason, MentorshipStatus, Origin};
+use crate::domain::wording;
+use crate::error::AppError;
 use crate::service::mentorships::{AgreementIn, AgreementOut, MentorshipOut};
 use crate::service::programs;
 use crate::service::relationship::FORMER_MEMBER;
@@ -44,6 +46,8 @@ pub struct MentorshipView {
     pub intro: String,
     pub reasons: String,
     pub ask: String,
+    /// The request's three headings, written for whoever reads them.
+    pub request_headings: [String; 3],
     pub decline_reason: String,
     pub end_note: String,
     /// The caller accepted a proposed match and waits for the others.
@@ -182,6 +186,88 @@ pub struct MentorshipPage {
     pub conflict: Option<ConflictView>,
     /// A participant's close: a reflection still to write, the survey still to answer.
     closing: Option<Closing>,
+    /// Which part of the workspace the page shows: overview, meetings, goals,
+    /// messages, notes, or one meeting.
+    section: &'static str,
+    /// The workspace's sections, for its participants.
+    tabs: Vec<Tab>,
+    /// The one meeting a meeting's page shows.
+    focus: Option<view::MeetingRow>,
+    /// No meeting carries a shared or private note the caller may read.
+    notes_empty: bool,
+}
+
+/// One section of the workspace in its navigation.
+pub struct Tab {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub href: String,
+    pub current: bool,
+    /// How many there are, where a count helps ("3"); empty otherwise.
+    pub count: String,
+}
+
+/// The workspace's sections, each a page of its own, reachable without JavaScript.
+pub const SECTIONS: [(&str, &str); 5] = [
+    ("overview", "Overview"),
+    ("meetings", "Meetings"),
+    ("goals", "Goals"),
+    ("messages", "Messages"),
+    ("notes", "Notes"),
+];
+
+impl MentorshipPage {
+    /// The page shows `section` of the workspace; false when the caller has no
+    /// workspace here (someone who oversees sees the overview only).
+    fn show(&mut self, section: &'static str, title: &str) -> bool {
+        let Some(ws) = &self.ws else {
+            return section == "overview";
+        };
+        self.section = section;
+        let count = |n: usize| if n == 0 { String::new() } else { n.to_string() };
+        let counts = [
+            String::new(),
+            count(ws.upcoming.len()),
+            count(ws.goals.iter().filter(|g| g.is_open).count()),
+            count(ws.messages.len()),
+            String::new(),
+        ];
+        let id = &self.m.id;
+        self.tabs = SECTIONS
+            .iter()
+            .zip(counts)
+            .map(|(&(key, label), count)| Tab {
+                key,
+                label,
+                href: if key == "overview" {
+                    format!("/mentorships/{id}")
+                } else {
+                    format!("/mentorships/{id}/{key}")
+                },
+                current: key == section || (section == "meeting" && key == "meetings"),
+                count,
+            })
+            .collect();
+        if section != "overview" {
+            self.page.title = format!("{title} · {}", self.page.title);
+        }
+        true
+    }
+
+    /// The page shows one of the workspace's meetings; false when it is not among them.
+    fn show_meeting(&mut self, meeting_id: &str) -> bool {
+        if !self.show("meeting", "Meeting") {
+            return false;
+        }
+        let Some(ws) = &mut self.ws else { return false };
+        let at = |rows: &[view::MeetingRow]| rows.iter().position(|r| r.id == meeting_id);
+        self.focus = if let Some(k) = at(&ws.upcoming) {
+            Some(ws.upcoming.remove(k))
+        } else {
+            at(&ws.past).map(|k| ws.past.remove(k))
+        };
+        self.focus.is_some()
+    }
 }
 
 /// What a participant is asked once a relationship is over.
@@ -315,6 +401,11 @@ pub async fn page_for(
         intro: m.intro.clone().unwrap_or_default(),
         reasons: m.reasons.clone().unwrap_or_default(),
         ask: m.ask.clone().unwrap_or_default(),
+        request_headings: wording::request_headings(
+            wording::Reader::of_role(m.my_role),
+            &m.mentee_names(),
+            &m.mentor.name,
+        ),
         decline_reason: m.decline_reason.clone().unwrap_or_default(),
         end_note: m.end_note.clone().unwrap_or_default(),
         awaiting_others,
@@ -359,8 +450,21 @@ pub async fn page_for(
         agreement_open,
         form,
         errors,
+        notes_empty: ws.as_ref().is_none_or(|w| {
+            w.upcoming
+                .iter()
+                .chain(w.past.iter())
+                .all(|mt| mt.shared_notes.is_empty() && mt.private_note.is_empty())
+        }),
         ws,
         conflict: None,
+        section: "overview",
+        tabs: Vec::new(),
+        focus: None,
+    })
+    .map(|mut p| {
+        p.show("overview", "Overview");
+        p
     })
 }
 
@@ -372,4 +476,55 @@ pub async fn detail(
     Ok(ok(
         &page_for(&state, &me, &id, None, Errors::default()).await?
     ))
+}
+
+/// One section of the workspace (meetings, goals, messages, notes), for its
+/// participants; 404 for anyone else, as for any object they may not see.
+pub async fn section(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+    uri: axum::http::Uri,
+) -> Result<Response, WebError> {
+    let section = uri.path().rsplit('/').next().unwrap_or_default();
+    let Some(&(key, label)) = SECTIONS
+        .iter()
+        .find(|(key, _)| *key == section && *key != "overview")
+    else {
+        return Err(me.fail()(AppError::NotFound("page")));
+    };
+    let mut page = page_for(&state, &me, &id, None, Errors::default()).await?;
+    if !page.show(key, label) {
+        // Those who oversee know the pair exists; what it shares is not theirs.
+        return Err(me.fail()(AppError::forbidden(
+            "what a pair shares stays between its members",
+        )));
+    }
+    Ok(ok(&page))
+}
+
+/// One meeting's page: prepare it (agenda, place, time), note it, rate it.
+pub async fn meeting(
+    State(state): State<AppState>,
+    me: Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    meeting_page(&state, &me, &id).await.map(|p| ok(&p))
+}
+
+/// The page of meeting `id`, as its participant `me` sees it.
+pub async fn meeting_page(
+    state: &AppState,
+    me: &Member,
+    id: &str,
+) -> Result<MentorshipPage, WebError> {
+    // Who may see the meeting is decided by the meeting's own use case first.
+    let meeting = crate::service::meetings::get(state, &me.caller, id)
+        .await
+        .map_err(me.fail())?;
+    let mut page = page_for(state, me, &meeting.mentorship_id, None, Errors::default()).await?;
+    if !page.show_meeting(id) {
+        return Err(me.fail()(AppError::NotFound("meeting")));
+    }
+    Ok(page)
 }

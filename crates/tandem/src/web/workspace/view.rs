@@ -55,6 +55,14 @@ pub struct MeetingRow {
     pub can_feedback: bool,
     pub feedback: Vec<FeedbackRow>,
     pub booked: bool,
+    /// Its start has passed: no calendar link, no more preparing.
+    pub past: bool,
+    /// Agenda, place and time may still change (scheduled, not yet begun).
+    pub can_edit: bool,
+    /// The start as the `datetime-local` input takes it, in the viewer's zone.
+    pub starts_local: String,
+    /// The agenda as the textarea takes it, one item per line.
+    pub agenda_text: String,
 }
 
 pub struct MilestoneRow {
@@ -64,7 +72,7 @@ pub struct MilestoneRow {
     pub due: String,
     pub status: String,
     pub status_label: String,
-    /// The statuses it may move to.
+    /// The current status (selected) and the statuses it may move to.
     pub next: Vec<Opt>,
 }
 
@@ -211,8 +219,10 @@ pub fn style_tips(style: LearningStyle) -> (String, String) {
     (name.to_string(), tip.to_string())
 }
 
+/// The milestone's status control: the status it has, selected and marked as now,
+/// then the statuses it may move to; empty when it can move no further.
 fn milestone_next(status: MilestoneStatus) -> Vec<Opt> {
-    MilestoneStatus::ALL
+    let next: Vec<Opt> = MilestoneStatus::ALL
         .iter()
         .filter(|to| decide_milestone(status, **to).is_ok())
         .map(|to| Opt {
@@ -220,12 +230,31 @@ fn milestone_next(status: MilestoneStatus) -> Vec<Opt> {
             label: humanise(to.as_str()),
             selected: false,
         })
-        .collect()
+        .collect();
+    if next.is_empty() {
+        return next;
+    }
+    std::iter::once(Opt {
+        value: status.as_str().to_string(),
+        label: format!("{} (now)", humanise(status.as_str())),
+        selected: true,
+    })
+    .chain(next)
+    .collect()
 }
 
-fn meeting_row(m: &MeetingOut, feedback: &[FeedbackOut], tz: Tz) -> MeetingRow {
+fn meeting_row(m: &MeetingOut, feedback: &[FeedbackOut], tz: Tz, now: DateTime<Utc>) -> MeetingRow {
     let can = |a: MeetingAction| m.allowed_actions.contains(&a);
+    let past = m.starts_at <= now;
     MeetingRow {
+        past,
+        can_edit: can(MeetingAction::Reschedule) && !past,
+        starts_local: m
+            .starts_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        agenda_text: m.agenda.join("\n"),
         id: m.id.clone(),
         version: m.version,
         when: local(m.starts_at, tz),
@@ -267,23 +296,37 @@ fn meeting_row(m: &MeetingOut, feedback: &[FeedbackOut], tz: Tz) -> MeetingRow {
     }
 }
 
+/// A meeting's own page, where it is prepared, moved, noted and rated.
+pub fn meeting_page(meeting_id: &str) -> String {
+    format!("/meetings/{meeting_id}")
+}
+
 /// The next step as a line and a button that leads to where it is done.
 fn next_step(ws: &WorkspaceOut) -> Option<NextStep> {
     let n = ws.next_step.as_ref()?;
     let id = &ws.mentorship.id;
-    let meeting = || format!("meeting-{}", n.object_id.as_deref().unwrap_or_default());
-    let (anchor, action) = match n.kind {
-        NextStepKind::AnswerRequest | NextStepKind::AnswerProposal => ("actions".into(), "Answer"),
-        NextStepKind::WriteAgreement => ("agreement".into(), "Write the agreement"),
-        NextStepKind::SignAgreement => ("agreement".into(), "Sign the agreement"),
-        NextStepKind::GiveFeedback => (meeting(), "Give feedback"),
+    let meeting = || meeting_page(n.object_id.as_deref().unwrap_or_default());
+    let (href, action) = match n.kind {
+        NextStepKind::AnswerRequest | NextStepKind::AnswerProposal => {
+            (format!("/mentorships/{id}#actions"), "Answer")
+        }
+        NextStepKind::WriteAgreement => (
+            format!("/mentorships/{id}#agreement"),
+            "Write the agreement",
+        ),
+        NextStepKind::SignAgreement => {
+            (format!("/mentorships/{id}#agreement"), "Sign the agreement")
+        }
+        NextStepKind::GiveFeedback => (format!("{}#feedback", meeting()), "Give feedback"),
         NextStepKind::ConfirmHeld => (meeting(), "Update it"),
-        NextStepKind::PrepareMeeting => (meeting(), "Prepare"),
-        NextStepKind::ScheduleMeeting => ("meetings".into(), "Schedule"),
+        NextStepKind::PrepareMeeting => (format!("{}#prepare", meeting()), "Prepare"),
+        NextStepKind::ScheduleMeeting => {
+            (format!("/mentorships/{id}/meetings#schedule"), "Schedule")
+        }
     };
     Some(NextStep {
         text: n.label.clone(),
-        href: format!("/mentorships/{id}#{anchor}"),
+        href,
         action: action.into(),
     })
 }
@@ -305,7 +348,7 @@ pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> Worksp
     let mut upcoming = Vec::new();
     let mut past = Vec::new();
     for x in &ws.meetings {
-        let row = meeting_row(x, &ws.feedback, tz);
+        let row = meeting_row(x, &ws.feedback, tz, now);
         if x.status == MeetingStatus::Scheduled && x.starts_at > now {
             upcoming.push(row);
         } else {
@@ -449,9 +492,11 @@ pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> Worksp
                 label: short(s.starts_at, tz),
             })
             .collect(),
+        // Tips on how the mentee learns are for the mentor who adapts to them.
         tips: ws
             .mentees
             .iter()
+            .filter(|_| m.my_role == Some(crate::domain::wire::Role::Mentor))
             .filter_map(|p| {
                 let (name, tip) = style_tips(p.learning_style?);
                 let how = if name == "hands-on" {
