@@ -209,6 +209,13 @@ async fn language_seniority_and_room_left_narrow_the_list(app: TestApp) {
     let mut mentees = Vec::new();
     for name in ["Dee Dobbs", "Eve Eng", "Fay Fox"] {
         let (id, token) = app.person(name).await;
+        // A shared language: the pairs below pass the hard rules.
+        app.put(
+            "/api/v1/me/profile",
+            &token,
+            json!({"languages": ["English", "Mandarin"]}),
+        )
+        .await;
         app.enroll(&program, &token, "mentee").await;
         mentees.push((id, token));
     }
