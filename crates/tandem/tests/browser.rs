@@ -955,7 +955,11 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
     // Book a slot of the mentor's office hours.
     mentee.open(&meetings).await;
     mentee.click("#office-hours .slot").await;
+    mentee.expect_text("Book this slot").await;
+    mentee.fill("#agenda", "Questions on the review").await;
+    mentee.click("#book-submit").await;
     mentee.expect_text("Booked").await;
+    mentee.expect_text("Questions on the review").await;
     mentee.expect_text("Rita's video room").await;
 
     // Record a meeting that took place, mark it held, and give feedback.
@@ -1045,6 +1049,17 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
 
     // On a 390 px phone: no page scrolls sideways, and the menu folds away.
     mentee_browser.set_window_size(390, 844).await.unwrap();
+    mentee.open(&meetings).await;
+    let confirm = mentee_browser
+        .execute(
+            "return document.querySelector('#office-hours .slot').getAttribute('href');",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
     for path in [
         page.clone(),
         meetings.clone(),
@@ -1057,6 +1072,8 @@ async fn a_pair_works_together_in_its_workspace(database_url: &str) {
         format!("/programs/{}", program.id),
         format!("/people/{mentor_id}"),
         "/profile".into(),
+        "/office-hours".into(),
+        confirm,
     ] {
         mentee.open(&path).await;
         mentee.expect_text("Menu").await;

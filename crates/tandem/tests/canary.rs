@@ -192,6 +192,30 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         )
         .await;
     ok(s, &v);
+    // A slot of the mentor's office hours, booked with an agenda and a meeting link.
+    let every_day: Vec<_> = (1..=7)
+        .map(|d| json!({"weekday": d, "start": "00:00", "end": "24:00"}))
+        .collect();
+    let (s, v) = app
+        .put(
+            "/api/v1/me/availability",
+            &mentor,
+            json!({"slot_minutes": 60, "windows": every_day}),
+        )
+        .await;
+    ok(s, &v);
+    let (_, free) = app
+        .get(&format!("/api/v1/mentorships/{id}/slots"), &mentee)
+        .await;
+    let (s, v) = app
+        .post(
+            &format!("/api/v1/mentorships/{id}/bookings"),
+            &mentee,
+            json!({"starts_at": free["items"][0]["starts_at"], "agenda": [canary("booking agenda")],
+            "location": format!("https://meet.example.org/{CANARY}")}),
+        )
+        .await;
+    ok(s, &v);
     // A check-in's text answer: pooled for coordinators only from five answers on.
     let (s, plan) = app
         .put(
@@ -233,6 +257,11 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
     assert!(
         html.contains(CANARY),
         "the pair's own page shows what they wrote"
+    );
+    let (_, html) = app.get_page("/office-hours", &mentor).await;
+    assert!(
+        html.contains(CANARY),
+        "the mentor's office hours show the booking's link"
     );
     // Each section of the workspace and the meeting's page show theirs.
     for path in [
@@ -277,6 +306,7 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
             format!("/programs/{program}/dashboard"),
             format!("/programs/{program}/checkins"),
             "/dashboard".to_string(),
+            "/office-hours".to_string(),
         ] {
             let (s, html) = app.get_page(&path, token).await;
             assert_eq!(s, StatusCode::OK, "{who} {path}");
@@ -303,6 +333,8 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
         views.push((format!("{who}: export"), v.to_string()));
         let (_, html) = app.get_page("/dashboard", token).await;
         views.push((format!("{who}: dashboard"), html));
+        let (_, html) = app.get_page("/office-hours", token).await;
+        views.push((format!("{who}: office hours"), html));
     }
     for (what, text) in &views {
         assert!(!text.contains(CANARY), "the canary reached {what}");

@@ -37,7 +37,7 @@ pub(super) async fn workspace(
             timezone: None,
             slot_minutes: Some(30),
             windows,
-            location: "Video call (link in the invite)".into(),
+            location: "Video call".into(),
         },
     )
     .await?;

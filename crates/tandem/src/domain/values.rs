@@ -344,6 +344,20 @@ fn zones_of_city(city: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// A meeting's place when it is a web address a link may point to: `http` or
+/// `https` with a host, one word (no blanks), normalised; anything else is a
+/// place to go to, not a link.
+pub fn web_link(place: &str) -> Option<String> {
+    let t = place.trim();
+    if t.is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return None;
+    }
+    let url = url::Url::parse(t).ok()?;
+    let web =
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty());
+    web.then(|| url.to_string())
+}
+
 /// A calendar date written `YYYY-MM-DD`, between the years 1900 and 9999 (what
 /// both databases hold alike).
 pub fn date(raw: &str) -> Result<chrono::NaiveDate, String> {
@@ -468,6 +482,28 @@ mod tests {
         assert!(new_york.contains("America/New_York"), "{new_york}");
         let nowhere = timezone("Atlantis").unwrap_err();
         assert!(nowhere.contains("such as Europe/Berlin"), "{nowhere}");
+    }
+
+    #[test]
+    fn only_http_and_https_addresses_with_a_host_are_links() {
+        use super::web_link;
+        assert_eq!(
+            web_link(" https://meet.example.org/abc ").as_deref(),
+            Some("https://meet.example.org/abc")
+        );
+        assert!(web_link("HTTP://example.org").is_some());
+        for place in [
+            "Room 4.12",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "ftp://example.org",
+            "https://",
+            "https://exa mple.org",
+            "mailto:a@example.org",
+            "",
+        ] {
+            assert_eq!(web_link(place), None, "{place}");
+        }
     }
 
     #[test]

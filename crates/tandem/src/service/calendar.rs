@@ -1,10 +1,12 @@
 //! Calendar files (RFC 5545, through the `icalendar` crate): one meeting's invite,
 //! and a person's secret feed of all their meetings. A meeting keeps one UID; its
 //! SEQUENCE is raised on every change and a cancelled one says `STATUS:CANCELLED`.
-//! The files carry times, place and who meets; what is said stays on Tandem.
+//! The files carry times, place (a meeting link also as the URL) and who meets;
+//! what is said stays on Tandem.
 use super::accounts::Caller;
 use super::relationship::{self, name_in};
 use crate::domain::access::{feed_viewer, Kind, ObjectFacts};
+use crate::domain::values::web_link;
 use crate::domain::wire::MeetingStatus;
 use crate::error::AppResult;
 use crate::secrets::random_token;
@@ -40,6 +42,14 @@ fn event(state: &AppState, r: &MentorshipRecord, m: &meeting::Model) -> icalenda
         .map(|s| name_in(r, s.mentee_id.as_deref()))
         .collect();
     let mentor = name_in(r, r.m.mentor_id.as_deref());
+    let page = format!("{}/mentorships/{}", base(state), r.m.id);
+    // A place that is a meeting link is the event's URL, where calendars show a
+    // "join" button; otherwise the URL is the pair's page.
+    let join = web_link(&m.location);
+    let description = match &join {
+        Some(link) => format!("Join: {link}\nThe agenda and notes are on Tandem: {page}"),
+        None => format!("The agenda and notes are on Tandem: {page}"),
+    };
     let mut e = icalendar::Event::new();
     e.uid(&uid(&m.id))
         .sequence(m.sequence.max(0) as u32)
@@ -47,12 +57,8 @@ fn event(state: &AppState, r: &MentorshipRecord, m: &meeting::Model) -> icalenda
         .starts(m.starts_at)
         .ends(m.starts_at + Duration::minutes(m.duration_minutes as i64))
         .summary(&format!("Mentoring: {mentor} and {}", mentees.join(", ")))
-        .description(&format!(
-            "The agenda and notes are on Tandem: {}/mentorships/{}",
-            base(state),
-            r.m.id
-        ))
-        .url(&format!("{}/mentorships/{}", base(state), r.m.id))
+        .description(&description)
+        .url(join.as_deref().unwrap_or(&page))
         .status(match m.status {
             MeetingStatus::Cancelled => EventStatus::Cancelled,
             _ => EventStatus::Confirmed,

@@ -52,6 +52,8 @@ pub struct DashboardOut {
     pub profile_is_empty: bool,
     /// Enrolled somewhere, or coordinating a program.
     pub has_a_program: bool,
+    /// Enrolled as a mentor somewhere, or mentoring: office hours are for them.
+    pub mentors: bool,
     pub calendar_url: String,
 }
 
@@ -324,6 +326,10 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> AppResult<Dashboard
         })
         .collect();
     let calendar_url = calendar::url_of(state, caller);
+    let mentors = enrollments.iter().any(|e| e.role == Role::Mentor)
+        || rows
+            .iter()
+            .any(|r| r.mentorship.my_role == Some(Role::Mentor));
     let mut relationships = Vec::new();
     let mut my_requests = Vec::new();
     let mut requests_to_answer = Vec::new();
@@ -354,6 +360,7 @@ pub async fn dashboard(state: &AppState, caller: &Caller) -> AppResult<Dashboard
             && profile.headline.is_empty()
             && profile.skills.is_empty(),
         has_a_program: !enrollments.is_empty() || !coordinating.is_empty(),
+        mentors,
         calendar_url,
     })
 }

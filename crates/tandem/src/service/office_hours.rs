@@ -3,11 +3,11 @@
 //! scheduled meeting. Two bookings of one slot: the mentor's row is locked while
 //! a booking is decided, so one wins and the other gets 409.
 use super::accounts::Caller;
-use super::meetings::{insert_meeting, views, MeetingOut, NewMeeting};
+use super::meetings::{insert_meeting, views, MeetingOut, NewMeeting, AGENDA_ITEMS, LOCATION_MAX};
 use super::relationship;
-use crate::domain::access::Kind;
+use crate::domain::access::{Kind, ObjectFacts};
 use crate::domain::office_hours::{parse_windows, Hours, Window, Windows, MAX_DAYS, SLOT_MINUTES};
-use crate::domain::values::{date, in_range, instant, text, timezone, Problems};
+use crate::domain::values::{date, in_range, instant, sentences, text, timezone, Problems};
 use crate::domain::workspace::may_schedule;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -54,6 +54,15 @@ pub struct BookingIn {
     /// The start of a free slot, as `/slots` lists it.
     #[schema(format = DateTime)]
     pub starts_at: String,
+    /// What to talk about, one item each.
+    #[serde(default)]
+    #[schema(max_items = 30)]
+    pub agenda: Vec<String>,
+    /// Where to meet: a place or a meeting link (default: the place the mentor's
+    /// office hours name, if any).
+    #[serde(default)]
+    #[schema(max_length = 300)]
+    pub location: Option<String>,
 }
 
 fn view(a: availability::Model) -> AvailabilityOut {
@@ -218,6 +227,135 @@ pub async fn mentor_slots(
     )
 }
 
+fn mentor_of(r: &crate::store::records::MentorshipRecord) -> AppResult<String> {
+    r.m.mentor_id.clone().ok_or_else(|| {
+        AppError::conflict("slot_not_free", "this mentorship has no mentor any more")
+    })
+}
+
+/// The mentor's free slot that starts at `starts_at`, with their hours; 409 when
+/// there is none.
+async fn free_slot(
+    db: &impl Connection,
+    mentor: &str,
+    starts_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> AppResult<(SlotOut, availability::Model)> {
+    let day = starts_at.date_naive() - Duration::days(1);
+    let (free, hours) = free_slots(db, mentor, Some(day), 3, now).await?;
+    let Some(hours) = hours else {
+        return Err(AppError::conflict(
+            "slot_not_free",
+            "this mentor has not published office hours",
+        ));
+    };
+    match free.into_iter().find(|s| s.starts_at == starts_at) {
+        Some(slot) => Ok((slot, hours)),
+        None => Err(AppError::conflict(
+            "slot_not_free",
+            "that slot is not free (taken meanwhile, past, or outside the office hours); pick another from the list",
+        )),
+    }
+}
+
+/// A free slot offered to a participant before they book it.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub mentor: String,
+    pub slot: SlotOut,
+    /// The place the mentor's hours name, which a booking without a link takes.
+    pub place: String,
+}
+
+/// The slot starting at `starts_at` as the booking page offers it (participants;
+/// None when no slot is named). 409 when it is not free, as a booking would be.
+pub async fn offer(
+    state: &AppState,
+    caller: &Caller,
+    mentorship_id: &str,
+    starts_at: Option<&str>,
+) -> AppResult<Option<Offer>> {
+    let (rel, _) = relationship::read_part(state, caller, mentorship_id, Kind::OfficeHours).await?;
+    let Some(raw) = starts_at.filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let starts_at = instant(raw).map_err(|e| AppError::field("starts_at", e))?;
+    let now = state.clock.now();
+    may_schedule(rel.status(now))?;
+    let mentor = mentor_of(&rel.record)?;
+    let (slot, hours) = free_slot(state.store.read(), &mentor, starts_at, now).await?;
+    Ok(Some(Offer {
+        mentor: rel.name_of(Some(&mentor)),
+        slot,
+        place: hours.location,
+    }))
+}
+
+/// A meeting booked from the caller's office hours.
+#[derive(Debug, Clone)]
+pub struct Booked {
+    pub mentorship_id: String,
+    pub starts_at: DateTime<Utc>,
+    pub minutes: i32,
+    /// The mentees who meet.
+    pub with: String,
+    pub location: String,
+}
+
+/// The caller's own office hours as their page shows them: the hours, the free
+/// slots of the next 14 days (from today in their zone), and the coming meetings
+/// booked from them.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    pub hours: AvailabilityOut,
+    pub slots: Vec<SlotOut>,
+    pub booked: Vec<Booked>,
+}
+
+pub async fn overview(state: &AppState, caller: &Caller) -> AppResult<Overview> {
+    let now = state.clock.now();
+    let db = state.store.read();
+    let hours = get(state, caller).await?;
+    let (slots, _) = free_slots(db, caller.id(), None, 14, now).await?;
+    let meetings = store::booked_from_hours(db, caller.id(), now).await?;
+    let records = if meetings.is_empty() {
+        Vec::new()
+    } else {
+        super::mentorships::all_records(state, caller).await?
+    };
+    let booked = meetings
+        .into_iter()
+        .filter_map(|m| {
+            let r = records.iter().find(|r| r.m.id == m.mentorship_id)?;
+            let rel = relationship::Relationship {
+                record: std::sync::Arc::clone(r),
+                access: relationship::standing(caller, r, &[]),
+            };
+            let facts = ObjectFacts {
+                author: None,
+                written_at: m.created_at,
+            };
+            rel.sees(caller, Kind::Meeting, &facts).then(|| Booked {
+                mentorship_id: m.mentorship_id.clone(),
+                starts_at: m.starts_at,
+                minutes: m.duration_minutes,
+                with: r
+                    .mentees
+                    .iter()
+                    .map(|s| rel.name_of(s.mentee_id.as_deref()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                location: m.location,
+            })
+        })
+        .collect();
+    Ok(Overview {
+        hours,
+        slots,
+        booked,
+    })
+}
+
 /// Books a free slot: a scheduled meeting of the slot's length (409 when the
 /// slot is not free, or was taken meanwhile).
 pub async fn book(
@@ -229,28 +367,21 @@ pub async fn book(
     let now = state.clock.now();
     let tx = state.store.write().await?;
     let (rel, _) = relationship::lock_part(&tx, caller, mentorship_id, Kind::OfficeHours).await?;
-    let starts_at = instant(&input.starts_at).map_err(|e| AppError::field("starts_at", e))?;
+    let mut p = Problems::default();
+    let starts_at = p.take("starts_at", instant(&input.starts_at));
+    let agenda = p.take("agenda", sentences(&input.agenda, AGENDA_ITEMS));
+    let location = match input.location.as_deref() {
+        None => None,
+        Some(l) => p.take("location", text(l, LOCATION_MAX, false)),
+    };
+    p.finish()?;
+    let starts_at = starts_at.unwrap_or(now);
     may_schedule(rel.status(now))?;
     let r = &rel.record;
-    let mentor = r.m.mentor_id.clone().ok_or_else(|| {
-        AppError::conflict("slot_not_free", "this mentorship has no mentor any more")
-    })?;
+    let mentor = mentor_of(r)?;
     // Bookings of this mentor's time are decided one at a time.
     accounts::lock_people(&tx, &[&mentor]).await?;
-    let day = starts_at.date_naive() - Duration::days(1);
-    let (free, hours) = free_slots(&tx, &mentor, Some(day), 3, now).await?;
-    let Some(hours) = hours else {
-        return Err(AppError::conflict(
-            "slot_not_free",
-            "this mentor has not published office hours",
-        ));
-    };
-    if !free.iter().any(|s| s.starts_at == starts_at) {
-        return Err(AppError::conflict(
-            "slot_not_free",
-            "that slot is not free (taken meanwhile, past, or outside the office hours); pick another from the list",
-        ));
-    }
+    let (_, hours) = free_slot(&tx, &mentor, starts_at, now).await?;
     let m = insert_meeting(
         &tx,
         r,
@@ -258,8 +389,12 @@ pub async fn book(
         NewMeeting {
             starts_at,
             minutes: hours.slot_minutes,
-            location: hours.location.clone(),
-            agenda: Vec::new(),
+            // The mentee's link, else the place the mentor's hours name (which
+            // may be none: then the meeting has no place, and says so).
+            location: location
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| hours.location.clone()),
+            agenda: agenda.unwrap_or_default(),
             booked: true,
         },
         now,

@@ -452,6 +452,29 @@ pub async fn scheduled_between(
         .await
 }
 
+/// Scheduled meetings booked from `mentor`'s office hours that start after `from`,
+/// by start: the relationships they mentor, not those they are a mentee in.
+pub async fn booked_from_hours(
+    db: &impl ConnectionTrait,
+    mentor: &str,
+    from: DateTime<Utc>,
+) -> Result<Vec<meeting::Model>, DbErr> {
+    let mut mentored = sea_orm::sea_query::Query::select();
+    mentored
+        .column(super::entities::mentorship::Column::Id)
+        .from(super::entities::mentorship::Entity)
+        .and_where(Expr::col(super::entities::mentorship::Column::MentorId).eq(mentor));
+    meeting::Entity::find()
+        .filter(Expr::col(meeting::Column::MentorshipId).in_subquery(mentored))
+        .filter(meeting::Column::Booked.eq(true))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Scheduled))
+        .filter(meeting::Column::StartsAt.gt(from))
+        .order_by_asc(meeting::Column::StartsAt)
+        .order_by_asc(meeting::Column::Id)
+        .all(db)
+        .await
+}
+
 /// The private notes `author` wrote on these meetings.
 pub async fn notes_by(
     db: &impl ConnectionTrait,

@@ -52,6 +52,8 @@ struct Dashboard {
     steps: Vec<Step>,
     next_mentors: Vec<crate::service::dashboard::NextMentorsIn>,
     calendar_url: String,
+    /// The caller mentors: a way to their office hours.
+    mentors: bool,
 }
 
 fn row(r: &Row) -> RelationshipRow {
@@ -187,5 +189,6 @@ pub async fn dashboard(State(state): State<AppState>, me: Member) -> Result<Resp
         steps,
         next_mentors: d.next_mentors,
         calendar_url: d.calendar_url,
+        mentors: d.mentors,
     }))
 }

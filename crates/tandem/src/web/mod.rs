@@ -9,6 +9,7 @@ mod dashboard;
 mod matching;
 mod mentorships;
 mod pickers;
+mod office_hours;
 mod profile;
 mod programs;
 mod reports;
@@ -77,6 +78,8 @@ pages! {
     post "/profile/plan" => profile::save_plan,
     post "/profile/notifications" => profile::save_notifications,
     post "/profile/away" => profile::save_away,
+    get "/office-hours" => office_hours::office_hours_page,
+    post "/office-hours" => office_hours::save_office_hours,
     get "/programs" => programs::list,
     get "/programs/{id}" => programs::detail,
     post "/programs/{id}/enroll" => programs::enroll,
@@ -124,7 +127,8 @@ pages! {
     post "/mentorships/{id}/agreement" => mentorships::save_agreement,
     post "/mentorships/{id}/agreement/sign" => mentorships::sign_agreement,
     post "/mentorships/{id}/meetings" => workspace::schedule,
-    post "/mentorships/{id}/bookings" => workspace::book,
+    get "/mentorships/{id}/book" => office_hours::confirm_booking,
+    post "/mentorships/{id}/bookings" => office_hours::book,
     post "/mentorships/{id}/goals" => workspace::add_goal,
     post "/mentorships/{id}/goals/from-plan" => workspace::goals_from_plan,
     post "/mentorships/{id}/kudos" => workspace::kudos,
@@ -710,4 +714,10 @@ pub fn day(at: chrono::DateTime<chrono::Utc>) -> String {
 
 pub fn optional_day(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map(day).unwrap_or_default()
+}
+
+/// Where a link to a meeting's place points, when the place is a web address
+/// (`http` or `https` only); the templates show any other place as text.
+pub fn place_link(place: &str) -> Option<String> {
+    crate::domain::values::web_link(place)
 }

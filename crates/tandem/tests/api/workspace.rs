@@ -17,6 +17,7 @@ on_both_databases!(
     calendar_files_parse_back_with_one_uid_and_a_rising_sequence,
     office_hours_offer_free_slots_and_a_booking_takes_one,
     two_bookings_of_one_slot_at_once_leave_one_meeting,
+    a_booking_brings_its_agenda_and_meeting_link_into_the_invite,
     kudos_messages_and_introductions,
     progress_and_timeline_tell_how_it_goes,
     erasure_removes_what_the_person_wrote_and_keeps_the_rest,
@@ -955,6 +956,101 @@ async fn office_hours_offer_free_slots_and_a_booking_takes_one(app: TestApp) {
         1,
         "the booking is in the mentor's calendar"
     );
+}
+
+/// One property of the only event of a calendar file.
+fn property(ics: &str, name: &str) -> Option<String> {
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
+    let calendar = parser.next()?.ok()?;
+    calendar.events[0]
+        .properties
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.clone())
+}
+
+async fn a_booking_brings_its_agenda_and_meeting_link_into_the_invite(app: TestApp) {
+    let a = active(&app).await;
+    publish_hours(&app, &a.mentor).await;
+    let wednesday = next_weekday(3);
+    let slots = format!("/api/v1/mentorships/{}/slots?from={wednesday}&days=1", a.id);
+    let (_, free) = app.get(&slots, &a.mentee).await;
+    let starts: Vec<String> = free["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["starts_at"].as_str().unwrap().to_string())
+        .collect();
+    let book = format!("/api/v1/mentorships/{}/bookings", a.id);
+    for (bad, field) in [
+        (
+            json!({"starts_at": starts[0], "agenda": vec!["x"; 31]}),
+            "agenda",
+        ),
+        (
+            json!({"starts_at": starts[0], "location": "x".repeat(301)}),
+            "location",
+        ),
+    ] {
+        let (s, v) = app.post(&book, &a.mentee, bad).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"][field].is_string(), "{v}");
+    }
+    let link = "https://meet.example.org/pair-a";
+    let (s, booked) = app
+        .post(
+            &book,
+            &a.mentee,
+            json!({"starts_at": starts[0], "agenda": ["Career plan", " ", "Code review"], "location": link}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{booked}");
+    assert_eq!(booked["location"], link);
+    assert_eq!(booked["agenda"], json!(["Career plan", "Code review"]));
+    let id = booked["id"].as_str().unwrap();
+    let (s, _, file) = ics(
+        &app,
+        &format!("/api/v1/meetings/{id}/invite.ics"),
+        Some(&a.mentee),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(property(&file, "UID").unwrap(), format!("{id}@tandem"));
+    assert_eq!(property(&file, "LOCATION").as_deref(), Some(link));
+    assert_eq!(property(&file, "URL").as_deref(), Some(link), "{file}");
+    let mail = app
+        .emails()
+        .into_iter()
+        .find(|m| {
+            m.contains("text/calendar") && attached_calendar(m).contains(&format!("{id}@tandem"))
+        })
+        .expect("the invitation e-mail");
+    let attached = attached_calendar(&mail);
+    assert_eq!(property(&attached, "LOCATION").as_deref(), Some(link));
+    assert_eq!(property(&attached, "URL").as_deref(), Some(link));
+
+    // A place that is no link: the invite names it and links to the pair's page.
+    let (s, room) = app
+        .post(
+            &book,
+            &a.mentee,
+            json!({"starts_at": starts[1], "location": "Room 4.12"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{room}");
+    let (_, _, file) = ics(
+        &app,
+        &format!(
+            "/api/v1/meetings/{}/invite.ics",
+            room["id"].as_str().unwrap()
+        ),
+        Some(&a.mentor),
+    )
+    .await;
+    assert_eq!(property(&file, "LOCATION").as_deref(), Some("Room 4.12"));
+    assert!(property(&file, "URL")
+        .unwrap()
+        .ends_with(&format!("/mentorships/{}", a.id)));
 }
 
 async fn two_bookings_of_one_slot_at_once_leave_one_meeting(app: TestApp) {

@@ -7,6 +7,7 @@ mod directory;
 mod matching;
 mod mentorships;
 mod profile;
+mod officehours;
 mod shortlist;
 mod workspace;
 

@@ -1,5 +1,5 @@
 //! The forms of a relationship's workspace: meetings, private notes, action items,
-//! feedback, goals and milestones, kudos, messages, introductions and bookings.
+//! feedback, goals and milestones, kudos, messages and introductions.
 //! Each calls one use case and goes back to the page with what happened.
 
 use super::ConflictView;
@@ -11,7 +11,6 @@ use crate::service::goals::{self, GoalIn, GoalPatch, MilestoneIn, MilestonePatch
 use crate::service::meetings::{
     self, ActionItemIn, ActionItemPatch, FeedbackIn, MeetingIn, MeetingPatch, PrivateNoteIn,
 };
-use crate::service::office_hours::{self, BookingIn};
 use crate::service::workspace::zone_of;
 use crate::state::AppState;
 use crate::web::{
@@ -537,37 +536,6 @@ pub async fn introduce(
         back(&id, "introductions"),
         result,
         "Introduction sent: both got an e-mail.",
-    )
-    .await
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct BookingForm {
-    starts_at: String,
-}
-
-pub async fn book(
-    State(state): State<AppState>,
-    me: Member,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<BookingForm>,
-) -> Result<Response, WebError> {
-    let result = office_hours::book(
-        &state,
-        &me.caller,
-        &id,
-        &BookingIn {
-            starts_at: form.starts_at,
-        },
-    )
-    .await;
-    then_back(
-        &state,
-        &me,
-        back(&id, "meetings"),
-        result,
-        "Booked — the meeting is in both your calendars.",
     )
     .await
 }

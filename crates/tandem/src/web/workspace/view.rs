@@ -485,7 +485,10 @@ pub fn workspace_view(ws: &WorkspaceOut, me: &str, now: DateTime<Utc>) -> Worksp
             .iter()
             .take(24)
             .map(|s| SlotRow {
-                starts_at: s.starts_at.to_rfc3339(),
+                // `Z`, not `+00:00`: it goes into a link's query, where `+` is a blank.
+                starts_at: s
+                    .starts_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 label: short(s.starts_at, tz),
             })
             .collect(),
