@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_person_is_indexed_by_name_texts_field_skills_and_whole_languages() {
-        let mut p = crate::store::people::empty_profile("x");
+        let mut p = profile::Model::empty("x");
         p.headline = "Leads data teams".into();
         p.field = "Software Engineering".into();
         p.skills = TextList(vec!["Public speaking".into(), "Leadership".into()]);

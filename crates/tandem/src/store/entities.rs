@@ -177,6 +177,34 @@ pub mod profile {
         pub updated_at: DateTimeUtc,
     }
     no_relations!();
+
+    impl Model {
+        /// A profile with nothing given yet.
+        pub fn empty(user_id: &str) -> Model {
+            Model {
+                user_id: user_id.to_string(),
+                field: String::new(),
+                headline: String::new(),
+                bio: String::new(),
+                known_for: String::new(),
+                years_experience: None,
+                seniority: None,
+                skills: TextList::default(),
+                interests: TextList::default(),
+                values: TextList::default(),
+                education: String::new(),
+                languages: TextList::default(),
+                timezone: None,
+                location: String::new(),
+                department: String::new(),
+                manager_email: None,
+                learning_style: None,
+                meeting_preference: None,
+                hours_per_month: None,
+                updated_at: chrono::DateTime::<chrono::Utc>::MIN_UTC,
+            }
+        }
+    }
 }
 
 pub mod plan {

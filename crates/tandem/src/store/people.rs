@@ -195,28 +195,7 @@ pub async fn insert_profiles(
 
 /// The profile of someone who has not written one yet.
 pub fn empty_profile(user_id: &str) -> profile::Model {
-    profile::Model {
-        user_id: user_id.to_string(),
-        field: String::new(),
-        headline: String::new(),
-        bio: String::new(),
-        known_for: String::new(),
-        years_experience: None,
-        seniority: None,
-        skills: TextList::default(),
-        interests: TextList::default(),
-        values: TextList::default(),
-        education: String::new(),
-        languages: TextList::default(),
-        timezone: None,
-        location: String::new(),
-        department: String::new(),
-        manager_email: None,
-        learning_style: None,
-        meeting_preference: None,
-        hours_per_month: None,
-        updated_at: DateTime::<Utc>::MIN_UTC,
-    }
+    profile::Model::empty(user_id)
 }
 
 pub async fn plan_of(

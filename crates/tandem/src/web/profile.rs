@@ -438,11 +438,16 @@ pub async fn person_page(
     let p = crate::service::people::person(&state, &me.caller, &id)
         .await
         .map_err(me.fail())?;
-    let ask = crate::service::mentorships::where_to_ask(&state, &me.caller, &[id.clone()], None)
-        .await
-        .map_err(me.fail())?
-        .remove(&id)
-        .unwrap_or_default();
+    let ask = crate::service::mentorships::where_to_ask(
+        &state,
+        &me.caller,
+        std::slice::from_ref(&id),
+        None,
+    )
+    .await
+    .map_err(me.fail())?
+    .remove(&id)
+    .unwrap_or_default();
     let label = |s: Option<&str>| s.map(super::humanise).unwrap_or_default();
     Ok(super::ok(&PersonPage {
         ask,

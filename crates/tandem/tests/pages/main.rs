@@ -6,8 +6,8 @@ mod admin;
 mod directory;
 mod matching;
 mod mentorships;
-mod profile;
 mod officehours;
+mod profile;
 mod shortlist;
 mod workspace;
 
