@@ -1375,6 +1375,7 @@ async fn the_daily_path_at_both_widths(database_url: &str) {
             );
         }
         assert!(request.contains("Why this match"));
+        assert_accessible(&client, "a request, read by its mentor").await;
         client.close().await.ok();
 
         // The demo pair's workspace: one section a page, each reachable from the tabs.
@@ -1398,6 +1399,7 @@ async fn the_daily_path_at_both_widths(database_url: &str) {
             mentee.click(&format!("#tab-{tab}")).await;
             let (sideways, detail) = scrolls_sideways(&client).await;
             assert!(!sideways, "{tab} scrolls sideways at {width} px: {detail}");
+            assert_accessible(&client, &format!("the workspace's {tab} at {width} px")).await;
             heights.push((tab, page_height(&client).await));
         }
         eprintln!("the demo pair's workspace at {width} px: {heights:?}");
@@ -1430,6 +1432,7 @@ async fn the_daily_path_at_both_widths(database_url: &str) {
         mentee.click("#prepare-save").await;
         mentee.expect_text("Meeting saved").await;
         mentee.expect_text(&agenda).await;
+        assert_accessible(&client, &format!("a meeting's page at {width} px")).await;
         let starts = client
             .execute(
                 "return document.getElementById('prepare-starts').value;",
@@ -1454,6 +1457,88 @@ async fn the_daily_path_at_both_widths(database_url: &str) {
             .await
             .unwrap();
         assert_eq!(shown.as_str().unwrap(), later);
+
+        // A slot of the mentor's office hours, booked with an agenda and a link.
+        mentee.open(&format!("{overview}/meetings")).await;
+        mentee.click("#office-hours .slots a").await;
+        mentee.expect_text("Book this slot").await;
+        assert_accessible(&client, &format!("a slot's confirmation at {width} px")).await;
+        mentee.fill("#agenda", "Portfolio review").await;
+        mentee
+            .fill(
+                "#location",
+                &format!("https://meet.example.org/noah-{width}"),
+            )
+            .await;
+        mentee.click("#book-submit").await;
+        mentee.expect_text("Booked").await;
+        mentee.expect_text("Portfolio review").await;
+        let link = client
+            .execute(
+                &format!("return !!document.querySelector('a[href=\"https://meet.example.org/noah-{width}\"]');"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            link,
+            serde_json::Value::Bool(true),
+            "the meeting link is a link"
+        );
+
+        // The directory finds people by the start of a word, in any case.
+        let program = format!("/programs/{}", demo_program(&state, "Engineering").await);
+        for (query, wanted) in [("q=soft", "software"), ("skill=lead", "leadership")] {
+            mentee.open(&format!("{program}/mentors?{query}")).await;
+            let found = mentee.text().await.to_lowercase();
+            assert!(
+                found.contains(wanted) && !found.contains("no mentors match"),
+                "{query} finds no {wanted}"
+            );
+        }
+        assert_accessible(&client, &format!("the directory at {width} px")).await;
+
+        // A career plan typed, then the profile saved: the plan is kept.
+        mentee.open("/profile").await;
+        let plan = format!("Lead a team by {width}");
+        mentee.fill("#long_term_goals", &plan).await;
+        mentee.fill("#headline", "Learning to lead").await;
+        mentee.click("#profile-save").await;
+        mentee.open("/profile").await;
+        mentee.expect_element_text("#long_term_goals", &plan).await;
+        assert_accessible(&client, &format!("the profile at {width} px")).await;
+        client.close().await.ok();
+
+        // The mentor sets office hours on a page and sees the coming slots.
+        let client = browser(&driver).await;
+        let mentor = Page {
+            client: &client,
+            base: &base,
+        };
+        mentor
+            .sign_in_with("amara.okafor@demo.tandem.test", tandem::demo::DEMO_PASSWORD)
+            .await;
+        client.set_window_size(width, 900).await.unwrap();
+        mentor.open("/office-hours").await;
+        client
+            .execute(
+                "const s = [...document.querySelectorAll('select[id^=weekday-]')].pop(); \
+                 const n = s.id.split('-')[1]; s.value = '6'; \
+                 document.getElementById('start-' + n).value = '09:00'; \
+                 document.getElementById('end-' + n).value = '11:00';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        mentor.click("#hours-save").await;
+        mentor.expect_text("Office hours saved").await;
+        mentor.expect_text("Saturday").await;
+        let (sideways, detail) = scrolls_sideways(&client).await;
+        assert!(
+            !sideways,
+            "office hours scroll sideways at {width} px: {detail}"
+        );
+        assert_accessible(&client, &format!("office hours at {width} px")).await;
         client.close().await.ok();
     }
 }
