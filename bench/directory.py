@@ -118,10 +118,14 @@ def run(database, args, rng):
         admin = login["token"]
         pid = program(base, admin, "A directory at scale")
         started = time.perf_counter()
-        status, done = call(base, "POST", f"/api/v1/programs/{pid}/import", admin,
-                            csv_file(args.mentors, args.mentees, rng), "text/csv")
-        assert status == 200, (status, str(done)[:500])
-        print(database, f"import {time.perf_counter() - started:.1f}s", done, file=sys.stderr)
+        # The API takes bodies up to 2 MiB: the file goes in parts of 5,000 people.
+        header, *rows = csv_file(args.mentors, args.mentees, rng).splitlines()
+        for at in range(0, len(rows), 5_000):
+            part = "\n".join([header] + rows[at:at + 5_000]) + "\n"
+            status, done = call(base, "POST", f"/api/v1/programs/{pid}/import", admin,
+                                part, "text/csv")
+            assert status == 200, (status, str(done)[:500])
+        print(database, f"import {time.perf_counter() - started:.1f}s", file=sys.stderr)
         # Proposals take places: some mentors then have no room.
         ids = {"mentor": [], "mentee": []}
         cursor = None
@@ -139,7 +143,8 @@ def run(database, args, rng):
         for mentor, mentee in zip(mentors, ids["mentee"]):
             status, m = call(base, "POST", f"/api/v1/programs/{pid}/pairs", admin,
                              {"mentor_id": mentor, "mentee_id": mentee})
-            assert status == 201, m
+            # A pair without a shared language is refused by the hard rules: skipped.
+            assert status in (201, 422), m
         # A mentee of the program browses (a coordinator would too).
         status, _ = call(base, "POST", "/api/v1/auth/register", None,
                          {"email": "browser@example.org", "password": PASSWORD, "name": "Browser"})
