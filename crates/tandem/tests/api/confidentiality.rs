@@ -295,15 +295,23 @@ async fn a_later_group_member_reads_what_was_written_from_their_joining_on(app: 
     let feed = feed.as_str().unwrap_or_default().to_string();
     assert_eq!(feed.matches("BEGIN:VEVENT").count(), 1, "{feed}");
     assert!(!feed.contains(&meeting), "{feed}");
-    // The page shows the later member none of it either.
-    let (s, page) = app.get_page(&format!("/mentorships/{id}"), &later).await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(
-        !page.contains("EARLY"),
-        "the workspace page shows earlier content"
-    );
-    assert!(page.contains("LATE message"));
-    let (_, page) = app.get_page(&format!("/mentorships/{id}"), &first).await;
+    // The pages show the later member none of it either: no section of the workspace.
+    let mut pages = String::new();
+    for section in ["", "/meetings", "/goals", "/messages", "/notes"] {
+        let (s, page) = app
+            .get_page(&format!("/mentorships/{id}{section}"), &later)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{section}");
+        assert!(
+            !page.contains("EARLY"),
+            "the workspace page {section} shows earlier content"
+        );
+        pages.push_str(&page);
+    }
+    assert!(pages.contains("LATE message"));
+    let (_, page) = app
+        .get_page(&format!("/mentorships/{id}/messages"), &first)
+        .await;
     assert!(page.contains("EARLY message"));
 }
 

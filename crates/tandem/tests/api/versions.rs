@@ -180,10 +180,8 @@ async fn two_people_saving_the_same_notes_lose_nothing(app: TestApp) {
     assert_eq!(refused["current"]["shared_notes"], "Mentee's line");
     let (_, now) = app.get(&path, &a.mentor).await;
     assert_eq!(now["shared_notes"], "Mentee's line", "the first save stays");
-    // The page's form carries the version; a stale one shows both texts.
-    let (_, page) = app
-        .get_page(&format!("/mentorships/{}", a.id), &a.mentor)
-        .await;
+    // The meeting's page's forms carry the version; a stale one shows both texts.
+    let (_, page) = app.get_page(&path.replace("/api/v1", ""), &a.mentor).await;
     assert!(page.contains(&format!(r#"name="version" value="{}""#, version + 1)));
 }
 
