@@ -1,6 +1,7 @@
 //! Office hours on pages: a mentor's weekly windows, slot length and zone, with
 //! the coming free slots and what was booked; and the page on which a mentee
 //! confirms a slot (with an agenda and a meeting link) before booking it.
+use super::pickers::ZonePicker;
 use super::{
     back_with_error, done, form_failure, ok, render, split_lines, typed_number, CsrfForm, Errors,
     Member, Opt, Page, WebError,
@@ -32,19 +33,6 @@ const WEEKDAYS: [&str; 7] = [
 const SPARE_ROWS: usize = 3;
 /// The most rows a form is read with (more windows than that are refused anyway).
 const MAX_ROWS: usize = MAX_WINDOWS + 10;
-/// The regions of the IANA names offered; the others are old aliases.
-const REGIONS: [&str; 10] = [
-    "Africa",
-    "America",
-    "Antarctica",
-    "Arctic",
-    "Asia",
-    "Atlantic",
-    "Australia",
-    "Europe",
-    "Indian",
-    "Pacific",
-];
 
 /// One weekly window as typed.
 #[derive(Debug, Default, Clone)]
@@ -167,12 +155,6 @@ struct RowView {
     error: Option<String>,
 }
 
-/// A group of time zones in the select.
-struct ZoneGroup {
-    label: String,
-    zones: Vec<Opt>,
-}
-
 /// The free slots of one day.
 struct DayView {
     label: String,
@@ -191,7 +173,7 @@ struct BookedRow {
 #[template(path = "office_hours.html")]
 struct OfficeHoursPage {
     page: Page,
-    zones: Vec<ZoneGroup>,
+    zones: ZonePicker,
     slot_minutes: String,
     location: String,
     rows: Vec<RowView>,
@@ -201,56 +183,6 @@ struct OfficeHoursPage {
     tz: String,
     days: Vec<DayView>,
     booked: Vec<BookedRow>,
-}
-
-/// The IANA zones by region, `current` selected (and offered even when it is
-/// an alias outside the regions, or not a zone at all, so what was typed stays).
-fn zone_groups(current: &str) -> Vec<ZoneGroup> {
-    let mut groups: BTreeMap<&str, Vec<Opt>> = BTreeMap::new();
-    let mut found = false;
-    for tz in chrono_tz::TZ_VARIANTS.iter() {
-        let name = tz.name();
-        let Some((region, place)) = name.split_once('/') else {
-            continue;
-        };
-        if !REGIONS.contains(&region) {
-            continue;
-        }
-        found |= name == current;
-        groups.entry(region).or_default().push(Opt {
-            value: name.to_string(),
-            label: place.replace('_', " "),
-            selected: name == current,
-        });
-    }
-    let mut other = vec![Opt {
-        value: "UTC".into(),
-        label: "UTC".into(),
-        selected: current == "UTC",
-    }];
-    found |= current == "UTC";
-    if !found && !current.trim().is_empty() {
-        other.push(Opt {
-            value: current.to_string(),
-            label: current.to_string(),
-            selected: true,
-        });
-    }
-    let mut out: Vec<ZoneGroup> = groups
-        .into_iter()
-        .map(|(label, mut zones)| {
-            zones.sort_by(|a, b| a.value.cmp(&b.value));
-            ZoneGroup {
-                label: label.to_string(),
-                zones,
-            }
-        })
-        .collect();
-    out.push(ZoneGroup {
-        label: "Other".into(),
-        zones: other,
-    });
-    out
 }
 
 fn days_of(weekday: &str) -> Vec<Opt> {
@@ -316,7 +248,7 @@ fn hours_page(
     }
     OfficeHoursPage {
         page: me.page("Office hours", "office-hours"),
-        zones: zone_groups(&form.timezone),
+        zones: ZonePicker::new(&form.timezone),
         slot_minutes: form.slot_minutes.clone(),
         location: form.location.clone(),
         rows,
