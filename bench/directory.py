@@ -145,6 +145,11 @@ def run(database, args, rng):
                              {"mentor_id": mentor, "mentee_id": mentee})
             # A pair without a shared language is refused by the hard rules: skipped.
             assert status in (201, 422), m
+        if name:
+            # What autovacuum does a minute after a bulk write, at once (some
+            # machines run PostgreSQL with autovacuum off): the planner then
+            # knows the proposals just made.
+            psql("ANALYZE", name)
         # A mentee of the program browses (a coordinator would too).
         status, _ = call(base, "POST", "/api/v1/auth/register", None,
                          {"email": "browser@example.org", "password": PASSWORD, "name": "Browser"})
@@ -175,7 +180,9 @@ def run(database, args, rng):
     finally:
         proc.terminate()
         proc.wait()
-        if name:
+        if args.keep:
+            print(database, f"kept: {url}", file=sys.stderr)
+        elif name:
             psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     return out
 
@@ -188,6 +195,8 @@ def main():
     p.add_argument("--requests", type=int, default=50)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--databases", default="sqlite,postgres")
+    p.add_argument("--keep", action="store_true",
+                   help="keep each database (and say where) to study its plans")
     p.add_argument("--binary", default=bench_program.TANDEM,
                    help="the tandem binary (default: the release build)")
     args = p.parse_args()

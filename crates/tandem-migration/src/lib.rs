@@ -15,6 +15,7 @@ mod m0011_checkins;
 mod m0012_counts;
 mod m0013_admin;
 mod m0014_directory;
+mod m0015_directory_order;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_counts::Migration),
             Box::new(m0013_admin::Migration),
             Box::new(m0014_directory::Migration),
+            Box::new(m0015_directory_order::Migration),
         ]
     }
 }

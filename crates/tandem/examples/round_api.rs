@@ -188,6 +188,8 @@ async fn main() -> anyhow::Result<()> {
             },
             goals_summary: String::new(),
             created_at: now,
+            // The store keys it from the account's name.
+            sort_key: String::new(),
         };
         people.push((account, profile, enrollment));
     }

@@ -34,6 +34,18 @@ pub fn language_key(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
 
+/// A name as the directory orders people by it: trimmed, lower-cased and with
+/// its accents set aside, so that "ada", "Ada" and "Åda" stand together, in the
+/// same order on both databases (compared by code point).
+pub fn sort_key(name: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    name.trim()
+        .to_lowercase()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +64,13 @@ mod tests {
                 "2024"
             ]
         );
+    }
+
+    #[test]
+    fn names_sort_without_case_or_accents() {
+        let mut names = ["émile", "Zoe", "ada", "Eric", "Åsa"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, ["ada", "Åsa", "émile", "Eric", "Zoe"]);
     }
 
     #[test]

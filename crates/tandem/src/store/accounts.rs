@@ -142,6 +142,14 @@ pub async fn set_name(db: &impl ConnectionTrait, id: &str, name: &str) -> Result
         .filter(user::Column::Id.eq(id))
         .exec(db)
         .await?;
+    super::entities::enrollment::Entity::update_many()
+        .col_expr(
+            super::entities::enrollment::Column::SortKey,
+            sea_orm::sea_query::Expr::value(crate::domain::words::sort_key(name)),
+        )
+        .filter(super::entities::enrollment::Column::UserId.eq(id))
+        .exec(db)
+        .await?;
     super::directory::reindex(db, &[id.to_string()]).await
 }
 

@@ -288,6 +288,19 @@ impl Store {
         }
     }
 
+    /// Refreshes the planner's statistics of these tables after a bulk write
+    /// (PostgreSQL's `ANALYZE`; SQLite plans well without them). Best effort: a
+    /// failure only leaves the statistics to autovacuum, and is logged.
+    pub async fn refresh_statistics(&self, tables: &[&str]) {
+        if self.backend() != DatabaseBackend::Postgres || tables.is_empty() {
+            return;
+        }
+        let sql = format!("ANALYZE {}", tables.join(", "));
+        if let Err(e) = self.db.execute_unprepared(&sql).await {
+            tracing::warn!(error = %e, "refreshing planner statistics after a bulk write");
+        }
+    }
+
     pub async fn ping(&self) -> bool {
         self.db.execute_unprepared("SELECT 1").await.is_ok()
     }

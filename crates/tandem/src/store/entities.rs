@@ -285,6 +285,8 @@ pub mod enrollment {
         pub wants_skills: TextList,
         pub goals_summary: String,
         pub created_at: DateTimeUtc,
+        /// The person's name as the directory orders it (`domain::words::sort_key`).
+        pub sort_key: String,
     }
     no_relations!();
 }

@@ -8,10 +8,11 @@ use super::entities::{
     coordinator, enrollment, mentorship, mentorship_mentee, profile, program, user,
 };
 use super::records::{Named, ProgramRecord};
-use super::sql::{after_asc, col, lower, model, rows, select_prefixed, update_changed};
+use super::sql::{after_asc, col, model, rows, select_prefixed, update_changed};
 use crate::domain::ids::{PersonId, ProgramId};
 use crate::domain::values::Weights;
 use crate::domain::wire::{MentorshipStatus as S, ProgramContext, ProgramKind, Role, Seniority};
+use crate::domain::words::sort_key;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
@@ -276,6 +277,8 @@ pub async fn enrollment_as(
 pub struct NewEnrollment<'a> {
     pub program: ProgramId<'a>,
     pub person: PersonId<'a>,
+    /// The person's name, which the directory lists them by.
+    pub name: &'a str,
     pub role: Role,
     /// A mentor's own capacity (None: the program's).
     pub capacity: Option<i32>,
@@ -297,6 +300,7 @@ pub async fn insert_enrollment(
         wants_skills: TextList(e.wants_skills),
         goals_summary: e.goals_summary,
         created_at: e.at,
+        sort_key: sort_key(e.name),
     }
     .into_active_model()
     .reset_all()
@@ -332,6 +336,7 @@ pub async fn insert_enrollments(
                 wants_skills: TextList(e.wants_skills),
                 goals_summary: e.goals_summary,
                 created_at: e.at,
+                sort_key: sort_key(e.name),
             }
             .into_active_model()
         })
@@ -495,15 +500,17 @@ pub struct DirectoryFilter {
 pub struct DirectoryRow {
     pub enrollment: enrollment::Model,
     pub name: String,
-    pub sort_name: String,
     pub profile: Option<profile::Model>,
     pub used: i64,
 }
 
 /// A program's mentors matching the filter, by name: `fetch` rows after
-/// `(lower(name), id)`, in one statement whatever the page size. The filters and
-/// the order pick the page's ids first (words and languages through their index);
-/// only those rows are then read whole, with the places they hold.
+/// `(sort_key, person id)`, in one statement whatever the page size. The page's
+/// ids are picked by walking the program's mentors in the order of their index
+/// (`idx_enrollments_directory`), each filter a membership test (words and
+/// languages through their own index), so a page costs the mentors it passes
+/// over rather than a sort of them all; only the page's rows are then read
+/// whole, with the places they hold.
 pub async fn directory_page(
     db: &impl ConnectionTrait,
     program_id: &str,
@@ -513,15 +520,9 @@ pub async fn directory_page(
 ) -> Result<Vec<DirectoryRow>, DbErr> {
     let mut pick = Query::select();
     pick.from_as(enrollment::Entity, Alias::new("e"))
-        .join_as(
-            JoinType::InnerJoin,
-            user::Entity,
-            Alias::new("u"),
-            col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
-        )
         .expr_as(col("e", "id"), Alias::new("enrollment_id"))
-        .expr_as(lower(col("u", "name")), Alias::new("sort_name"))
-        .expr_as(col("u", "id"), Alias::new("person_id"))
+        .expr_as(col("e", "sort_key"), Alias::new("sort_key"))
+        .expr_as(col("e", "user_id"), Alias::new("person_id"))
         .and_where(col("e", "program_id").eq(program_id))
         .and_where(col("e", "role").eq(Role::Mentor));
     let person = || col("e", "user_id");
@@ -557,11 +558,16 @@ pub async fn directory_page(
             )),
         );
     }
-    if let Some((name, id)) = after {
-        pick.and_where(after_asc(lower(col("u", "name")), col("u", "id"), name, id));
+    if let Some((key, id)) = after {
+        pick.and_where(after_asc(
+            col("e", "sort_key"),
+            col("e", "user_id"),
+            key,
+            id,
+        ));
     }
-    pick.order_by_expr(lower(col("u", "name")), Order::Asc)
-        .order_by((Alias::new("u"), Alias::new("id")), Order::Asc)
+    pick.order_by((Alias::new("e"), Alias::new("sort_key")), Order::Asc)
+        .order_by((Alias::new("e"), Alias::new("user_id")), Order::Asc)
         .limit(fetch);
 
     let mut q = Query::select();
@@ -585,13 +591,12 @@ pub async fn directory_page(
             col("p", "user_id").equals((Alias::new("pg"), Alias::new("person_id"))),
         )
         .expr_as(col("u", "name"), Alias::new("name"))
-        .expr_as(col("pg", "sort_name"), Alias::new("sort_name"))
         .expr_as(col("p", "user_id").is_not_null(), Alias::new("has_profile"))
         .expr_as(
             Expr::SubQuery(None, Box::new(used_places_of_enrolled().into())),
             Alias::new("used"),
         )
-        .order_by((Alias::new("pg"), Alias::new("sort_name")), Order::Asc)
+        .order_by((Alias::new("pg"), Alias::new("sort_key")), Order::Asc)
         .order_by((Alias::new("pg"), Alias::new("person_id")), Order::Asc);
     select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
     select_prefixed::<profile::Entity>(&mut q, "p", "p_");
@@ -603,7 +608,6 @@ pub async fn directory_page(
             Ok(DirectoryRow {
                 enrollment: model::<enrollment::Entity>(r, "e_")?,
                 name: r.try_get("", "name")?,
-                sort_name: r.try_get("", "sort_name")?,
                 profile: if has_profile {
                     Some(model::<profile::Entity>(r, "p_")?)
                 } else {
@@ -662,9 +666,13 @@ pub async fn insert_enrolled_people(
         profile::Entity::insert_many(chunk.iter().map(|(_, p, _)| p.clone().into_active_model()))
             .exec(db)
             .await?;
-        enrollment::Entity::insert_many(
-            chunk.iter().map(|(_, _, e)| e.clone().into_active_model()),
-        )
+        enrollment::Entity::insert_many(chunk.iter().map(|(u, _, e)| {
+            enrollment::Model {
+                sort_key: sort_key(&u.name),
+                ..e.clone()
+            }
+            .into_active_model()
+        }))
         .exec(db)
         .await?;
     }

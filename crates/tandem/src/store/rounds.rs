@@ -24,12 +24,14 @@ pub struct PoolRow {
     pub profile: Option<profile::Model>,
 }
 
-/// Everyone enrolled in the program, in the order they enrolled: one statement, whose
-/// rows are handed to `each` as they stream in, so that a large pool never sits in
-/// memory twice (raw rows and what the caller keeps of them).
+/// Everyone enrolled in the program (or only `only` of them), in the order they
+/// enrolled: one statement, whose rows are handed to `each` as they stream in, so
+/// that a large pool never sits in memory twice (raw rows and what the caller
+/// keeps of them).
 pub async fn pool(
     db: &(impl ConnectionTrait + StreamTrait),
     program_id: &str,
+    only: Option<&[&str]>,
     mut each: impl FnMut(PoolRow),
 ) -> Result<(), DbErr> {
     let mut q = Query::select();
@@ -50,6 +52,9 @@ pub async fn pool(
         .expr_as(col("u", "email"), Alias::new("email"))
         .expr_as(col("p", "user_id").is_not_null(), Alias::new("has_profile"))
         .and_where(col("e", "program_id").eq(program_id))
+        .apply_if(only, |q, people| {
+            q.and_where(col("e", "user_id").is_in(people.iter().copied()));
+        })
         .order_by((Alias::new("e"), Alias::new("created_at")), Order::Asc)
         .order_by((Alias::new("e"), Alias::new("id")), Order::Asc);
     select_prefixed::<enrollment::Entity>(&mut q, "e", "e_");
@@ -81,10 +86,12 @@ pub struct PairLink {
     pub started: bool,
 }
 
-/// Every pair that has ever been active (any program) or is open as of `now`.
+/// Every pair that has ever been active (any program) or is open as of `now`;
+/// with `only`, those that involve one of these people.
 pub async fn pair_links(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
+    only: Option<&[&str]>,
 ) -> Result<Vec<PairLink>, DbErr> {
     let mut q = Query::select();
     q.from_as(mentorship::Entity, Alias::new("m"))
@@ -106,7 +113,14 @@ pub async fn pair_links(
             col("m", "started_at")
                 .is_not_null()
                 .or(col("m", "status").is_in(S::OPEN.iter().copied())),
-        );
+        )
+        .apply_if(only, |q, people| {
+            q.and_where(
+                col("m", "mentor_id")
+                    .is_in(people.iter().copied())
+                    .or(col("mm", "mentee_id").is_in(people.iter().copied())),
+            );
+        });
     rows(db, &q)
         .await?
         .iter()

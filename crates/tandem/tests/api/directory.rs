@@ -11,6 +11,7 @@ crate::on_both_databases!(
     language_seniority_and_room_left_narrow_the_list,
     a_seniority_or_room_that_is_not_one_answers_422_naming_it,
     the_words_follow_a_profile_change_an_import_and_an_erasure,
+    mentors_are_listed_by_name_whatever_its_case_or_accents_page_after_page,
 );
 
 /// The names of a directory page, in order.
@@ -427,4 +428,81 @@ async fn the_words_follow_a_profile_change_an_import_and_an_erasure(app: TestApp
             "{query}"
         );
     }
+}
+
+async fn mentors_are_listed_by_name_whatever_its_case_or_accents_page_after_page(app: TestApp) {
+    let (program, _admin, mentee, _) = directory(
+        &app,
+        &[
+            ("émile Roux", json!({"field": "Design"})),
+            ("Zoe Ng", json!({"field": "Design"})),
+            ("ada Park", json!({"field": "Design"})),
+            ("Eric Wu", json!({"field": "Design"})),
+            ("Åsa Berg", json!({"field": "Design"})),
+        ],
+    )
+    .await;
+    let mut listed = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let after = cursor
+            .as_deref()
+            .map(|c| format!("&cursor={c}"))
+            .unwrap_or_default();
+        let (s, page) = app
+            .get(
+                &format!("/api/v1/programs/{program}/mentors?field=design&limit=2{after}"),
+                &mentee,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        listed.extend(names(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        listed,
+        ["ada Park", "Åsa Berg", "émile Roux", "Eric Wu", "Zoe Ng"]
+    );
+}
+
+/// Enrolments made before the directory kept its order get their key from the
+/// migration that brought it, so the old rows list in the same order as new ones.
+#[tokio::test]
+async fn enrolments_made_before_the_directory_order_get_their_key_from_its_migration() {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    use tandem_migration::{Migrator, MigratorTrait};
+    let db = Database::connect("sqlite::memory:").await.unwrap();
+    Migrator::up(&db, Some(14)).await.unwrap();
+    let sqlite = sea_orm::DatabaseBackend::Sqlite;
+    for sql in [
+        "INSERT INTO users (id, email, name, password_hash, is_admin, calendar_token, \
+         created_at, disabled) VALUES ('u1', 'e@example.org', ' Émile Roux', 'x', false, \
+         't1', '2026-01-01T00:00:00Z', false)",
+        "INSERT INTO programs (id, name, description, kind, context, starts_on, ends_on, \
+         mentor_capacity, cadence_days, max_mentors_per_mentee, request_expiry_days, \
+         max_timezone_gap_hours, weights, created_at) VALUES ('p1', 'P', '', 'traditional', \
+         'workplace', '2026-01-01', '2026-12-31', 2, 14, 1, 14, 12, '{}', \
+         '2026-01-01T00:00:00Z')",
+        "INSERT INTO enrollments (id, program_id, user_id, role, capacity, wants_skills, \
+         goals_summary, created_at) VALUES ('e1', 'p1', 'u1', 'mentor', NULL, '[]', '', \
+         '2026-01-01T00:00:00Z')",
+    ] {
+        db.execute_raw(Statement::from_string(sqlite, sql))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    Migrator::up(&db, None).await.unwrap();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            sqlite,
+            "SELECT sort_key FROM enrollments WHERE id = 'e1'",
+        ))
+        .await
+        .unwrap()
+        .expect("the enrolment");
+    let key: String = row.try_get("", "sort_key").unwrap();
+    assert_eq!(key, "emile roux");
 }

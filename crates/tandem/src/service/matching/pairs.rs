@@ -26,7 +26,8 @@ pub async fn check_proposal(
     let program = require_in(tx, caller, program_id, ProgramAct::ProposePair).await?;
     crate::service::programs::refuse_if_archived(&program)?;
     accounts::lock_people(tx, &[pair.mentor.as_str(), pair.mentee.as_str()]).await?;
-    let pool = load_pool(tx, program.clone(), now).await?;
+    let people = [pair.mentor.as_str(), pair.mentee.as_str()];
+    let pool = load_pool_of(tx, program.clone(), now, Some(&people)).await?;
     check_pair(&pool, pair, 0).map_err(|m| AppError::unprocessable("hard_rule", m))?;
     Ok(program)
 }

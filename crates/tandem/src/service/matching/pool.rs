@@ -101,7 +101,18 @@ pub(super) async fn load_pool(
     program: program::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Pool> {
-    let links = store::pair_links(db, now).await?;
+    load_pool_of(db, program, now, None).await
+}
+
+/// The pool as it stands for these people only (`None`: everyone): what a check
+/// of one pair needs, at the cost of two people rather than the whole program.
+pub(super) async fn load_pool_of(
+    db: &(impl Connection + StreamTrait),
+    program: program::Model,
+    now: DateTime<Utc>,
+    only: Option<&[&str]>,
+) -> AppResult<Pool> {
+    let links = store::pair_links(db, now, only).await?;
     let mut rules = engine::HardRules::new(program.max_timezone_gap_hours.max(0) as u32);
     let mut open_pairs = BTreeSet::new();
     let mut used: HashMap<String, i64> = HashMap::new();
@@ -128,7 +139,7 @@ pub(super) async fn load_pool(
     let mut mentees = Vec::new();
     let mut mentors = Vec::new();
     let mut emails = HashMap::new();
-    store::pool(db, &program.id, |row| {
+    store::pool(db, &program.id, only, |row| {
         let e = &row.enrollment;
         let p = row
             .profile

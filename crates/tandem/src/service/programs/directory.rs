@@ -97,7 +97,10 @@ pub async fn search_mentors(
     let rows =
         store::directory_page(state.store.read(), program_id, &filter, after, page.fetch()).await?;
     let (rows, next_cursor) = page.finish(rows, |r| {
-        Cursor::new(vec![r.sort_name.clone(), r.enrollment.user_id.clone()])
+        Cursor::new(vec![
+            r.enrollment.sort_key.clone(),
+            r.enrollment.user_id.clone(),
+        ])
     });
     let items = rows
         .into_iter()

@@ -145,6 +145,7 @@ pub async fn enroll(
     let new = store::NewEnrollment {
         program: ProgramId(program_id),
         person: PersonId(&person.id),
+        name: &person.name,
         role,
         capacity,
         wants_skills: wants,

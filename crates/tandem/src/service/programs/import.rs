@@ -294,7 +294,7 @@ async fn run(
                 }
             }
             None => {
-                new_enrolments.push((user_id.clone(), p));
+                new_enrolments.push((user_id.clone(), users[&p.email].name.clone(), p));
                 created += 1;
                 if new_account {
                     LineAction::Invite
@@ -320,9 +320,10 @@ async fn run(
         &tx,
         new_enrolments
             .iter()
-            .map(|(user_id, p)| store::NewEnrollment {
+            .map(|(user_id, name, p)| store::NewEnrollment {
                 program: ProgramId(program_id),
                 person: PersonId(user_id),
+                name,
                 role: p.role,
                 capacity: p.capacity,
                 wants_skills: p.wants_skills.clone().unwrap_or_default(),
@@ -357,6 +358,12 @@ async fn run(
     )
     .await?;
     tx.commit().await?;
+    if created >= REFRESH_STATISTICS_AFTER {
+        state
+            .store
+            .refresh_statistics(&["users", "profiles", "enrollments", "directory_words"])
+            .await;
+    }
     if invited > 0 {
         // Delivered by the server's background worker beside the answer; what
         // fails stays queued for the jobs.
@@ -364,6 +371,11 @@ async fn run(
     }
     Ok(imported)
 }
+
+/// Enrolments an import creates beyond which the database's planner statistics
+/// are refreshed at once: a bulk load leaves PostgreSQL planning the directory
+/// as if the tables were still small until autovacuum catches up.
+const REFRESH_STATISTICS_AFTER: u64 = 1_000;
 
 fn profile_update(p: &Participant) -> ProfileUpdate {
     ProfileUpdate {
