@@ -471,3 +471,60 @@ on_both_databases!(
     verify_passes_a_good_backup_and_names_what_differs,
     restore_into_a_database_with_rows_is_refused_and_changes_nothing,
 );
+
+/// The files that hold a pair's content are their owner's only (SPEC §7): the
+/// SQLite database and its write-ahead log, a backup and its manifest, and each
+/// e-mail in the outbox.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_its_log_a_backup_and_the_outbox_are_their_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let app = TestApp::sqlite().await;
+    small_program(&app).await;
+    app.person("Ada Lovelace").await;
+    let (s, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/password-reset",
+            None,
+            Some(json!({"email": "ada.lovelace@example.org"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    tandem::service::outbox::deliver_due(&app.state)
+        .await
+        .unwrap();
+
+    let url = url_of(&app);
+    let db = PathBuf::from(
+        url.trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap(),
+    );
+    for file in [db.clone(), PathBuf::from(format!("{}-wal", db.display()))] {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+
+    let mailed: Vec<PathBuf> = std::fs::read_dir(app.outbox.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert!(!mailed.is_empty(), "the reset e-mail is in the outbox");
+    for eml in &mailed {
+        assert_eq!(mode(eml), 0o600, "{}", eml.display());
+    }
+    assert_eq!(mode(app.outbox.path()), 0o700);
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tandem.backup");
+    let out = tandem(&["backup", "--database-url", &url, "--to", path(&file)]).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(
+        mode(Path::new(&format!("{}.manifest.json", file.display()))),
+        0o600
+    );
+}

@@ -137,13 +137,15 @@ impl Mailer {
                 transport.send(message).await.context("sending by SMTP")?;
             }
             Mailer::Outbox(transport, dir) => {
-                tokio::fs::create_dir_all(dir)
-                    .await
+                // The folder is its owner's only, and so is each message in it.
+                crate::files::owner_only_dir(dir)
                     .with_context(|| format!("creating the outbox {}", dir.display()))?;
-                transport
+                let id = transport
                     .send(message)
                     .await
                     .context("writing to the outbox")?;
+                crate::files::owner_only_if_there(&dir.join(format!("{id}.eml")))
+                    .context("making the message its owner's only")?;
             }
         }
         Ok(())

@@ -15,6 +15,29 @@ use std::time::Duration;
 use tandem_migration::{Migrator, MigratorTrait};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+/// The SQLite file of `url` created (when missing) readable by its owner only,
+/// and made so with its write-ahead log when they are there: SQLite gives the
+/// `-wal` and `-shm` it creates the database file's mode.
+fn owner_only_sqlite_files(url: &str) -> anyhow::Result<()> {
+    use sea_orm::sqlx::sqlite::SqliteConnectOptions;
+    use std::str::FromStr;
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(());
+    }
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| format!("{url:?} is not a SQLite database URL"))?;
+    let file = options.get_filename();
+    crate::files::owner_only_file(file)
+        .with_context(|| format!("cannot create the database file {}", file.display()))?;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        crate::files::owner_only_if_there(std::path::Path::new(&name))
+            .with_context(|| format!("cannot make {} its owner's only", file.display()))?;
+    }
+    Ok(())
+}
+
 /// A connection or a transaction, as the named queries take them.
 pub use sea_orm::ConnectionTrait as Connection;
 
@@ -136,13 +159,16 @@ impl ConnectionTrait for WriteTx {
 }
 
 impl Store {
-    /// Opens the database named by the URL: SQLite (created if missing, WAL,
-    /// foreign keys, busy timeout, `synchronous=FULL`) or PostgreSQL. With `read_cache` off every read
-    /// goes to the database.
+    /// Opens the database named by the URL: SQLite (created if missing, readable
+    /// by its owner only, WAL, foreign keys, busy timeout, `synchronous=FULL`) or
+    /// PostgreSQL. With `read_cache` off every read goes to the database.
     pub async fn connect(url: &str, read_cache: bool) -> anyhow::Result<Store> {
         let is_sqlite = url.starts_with("sqlite:");
         if !is_sqlite && !url.starts_with("postgres://") && !url.starts_with("postgresql://") {
             anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…");
+        }
+        if is_sqlite {
+            owner_only_sqlite_files(url)?;
         }
         let mut options = ConnectOptions::new(url.to_string());
         options
