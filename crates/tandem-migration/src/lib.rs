@@ -16,6 +16,7 @@ mod m0012_counts;
 mod m0013_admin;
 mod m0014_directory;
 mod m0015_directory_order;
+mod m0016_sealing_keys;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_admin::Migration),
             Box::new(m0014_directory::Migration),
             Box::new(m0015_directory_order::Migration),
+            Box::new(m0016_sealing_keys::Migration),
         ]
     }
 }

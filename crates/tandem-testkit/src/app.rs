@@ -20,8 +20,13 @@ pub struct TestApp {
     pg_drop: Option<(String, String)>,
 }
 
+/// The key every test server seals with (a test's database is its own; the
+/// binary, when a test runs it, is given the same as `TANDEM_KEY`).
+pub const TEST_KEY: &str = "DQMQxOpQS+64naidqGpTnajd3CbzXcZwCejD/cLArcM=";
+
 pub fn fast_config(url: &str) -> Config {
     let mut config = Config::for_database(url);
+    config.keys.key = Some(TEST_KEY.to_string());
     config.argon2_memory_kib = 1024;
     // Tests sign many people up from one address.
     config.signup_max_per_ip = 1_000_000;

@@ -76,6 +76,8 @@ async fn main() -> anyhow::Result<()> {
         &format!("sqlite://{}/bench.db", dir.path().display()),
     );
     let mut config = Config::for_database(&url);
+    // The key beside the database, not in the working directory.
+    config.keys.key_file = dir.path().join("tandem.key");
     config.argon2_memory_kib = 1024;
     config.argon2_iterations = 1;
     let app = tandem::build(config).await?;
@@ -136,6 +138,7 @@ async fn main() -> anyhow::Result<()> {
             password_hash: "not-a-login".into(),
             is_admin: false,
             calendar_token: None,
+            calendar_token_hash: None,
             created_at: now,
             disabled: false,
         };

@@ -149,6 +149,34 @@ pub struct Config {
     /// When set, `GET /metrics` needs `Authorization: Bearer <this token>`.
     #[arg(long, env = "TANDEM_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
+}
+
+/// Where the key that seals a pair's content is (SPEC §7).
+#[derive(Debug, Clone, clap::Args)]
+pub struct KeyArgs {
+    /// The key file: created, readable by its owner only, on the first start;
+    /// keep a copy apart from the backups, which cannot be read without it.
+    #[arg(
+        long = "key-file",
+        env = "TANDEM_KEY_FILE",
+        default_value = "tandem.key"
+    )]
+    pub key_file: std::path::PathBuf,
+    /// The key itself (base64), instead of a file: how several servers share one.
+    #[arg(long = "key", env = "TANDEM_KEY", hide_env_values = true)]
+    pub key: Option<String>,
+}
+
+impl KeyArgs {
+    pub fn source(&self) -> crate::sealing::keyfile::KeySource {
+        use crate::sealing::keyfile::KeySource;
+        match &self.key {
+            Some(k) => KeySource::Inline(k.clone()),
+            None => KeySource::File(self.key_file.clone()),
+        }
+    }
 }
 
 /// How log lines are written.

@@ -42,6 +42,7 @@ pub struct App {
 pub async fn build(config: Config) -> anyhow::Result<App> {
     let store = Store::connect(&config.database_url, config.read_cache).await?;
     store.migrate().await?;
+    service::sealing::prepare(&store, &config.keys.source()).await?;
     let mailer = Arc::new(email::Mailer::from_config(&config)?);
     let hasher = Arc::new(hashing::Hasher::new(
         config.argon2_memory_kib,

@@ -32,6 +32,12 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// The key that seals what pairs write: check it opens every row, or rotate it.
+    #[command(after_long_help = KEYS_HELP)]
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Create or upgrade the database schema, then exit.
     Migrate {
         #[command(flatten)]
@@ -115,6 +121,156 @@ enum Command {
     },
 }
 
+const KEYS_HELP: &str = "\
+EXAMPLES
+  tandem keys check                          # exit status 0 when every row opens
+  tandem keys rotate                         # with the server stopped
+  TANDEM_KEY_FILE=/etc/tandem/key tandem keys rotate";
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Open every sealed value with the key (nothing is written): exit status 0 when
+    /// all open, 1 naming the columns and rows that do not.
+    Check {
+        #[command(flatten)]
+        config: Config,
+        /// No progress on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Seal every row under a new key, with the server stopped. The key file gets
+    /// the new key and the old one waits beside it as FILE.old until every row is
+    /// sealed again; interrupted, run it again and it goes on where it stopped.
+    Rotate {
+        #[command(flatten)]
+        config: Config,
+        /// No progress on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+/// A spinner per sealed column, with the rows done.
+struct Walk {
+    quiet: bool,
+    bar: std::sync::Mutex<Option<indicatif::ProgressBar>>,
+}
+
+impl Walk {
+    fn new(quiet: bool) -> Walk {
+        Walk {
+            quiet,
+            bar: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl tandem::service::sealing::Walking for Walk {
+    fn column(&self, table: &str, column: &str) {
+        use indicatif::{ProgressBar, ProgressStyle};
+        if self.quiet {
+            return;
+        }
+        let mut bar = self.bar.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(done) = bar.take() {
+            done.finish();
+        }
+        let spinner = ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{prefix:>32} {spinner} {pos} rows {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        spinner.set_prefix(format!("{table}.{column}"));
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        *bar = Some(spinner);
+    }
+
+    fn advance(&self, rows: u64) {
+        if let Some(bar) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            bar.inc(rows);
+        }
+    }
+}
+
+impl Drop for Walk {
+    fn drop(&mut self) {
+        if let Some(bar) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            bar.finish();
+        }
+    }
+}
+
+/// `tandem keys check` and `tandem keys rotate`.
+async fn run_keys(command: KeysCommand) -> anyhow::Result<()> {
+    use tandem::sealing::keyfile::{load, Loaded};
+    use tandem::service::sealing;
+    let started = std::time::Instant::now();
+    match command {
+        KeysCommand::Check { config, quiet } => {
+            let source = config.keys.source();
+            let Loaded::Keys(keys) = load(&source).map_err(anyhow::Error::msg)? else {
+                anyhow::bail!("there is no key at {} to check", source.describe());
+            };
+            let store = tandem::store::db::Store::connect(&config.database_url, false).await?;
+            store.migrate().await?;
+            let report = {
+                let walk = Walk::new(quiet);
+                sealing::check(&store, &keys, &walk).await?
+            };
+            store.close().await;
+            let opened: u64 = report.iter().map(|c| c.opened).sum();
+            let failing: Vec<String> = report
+                .iter()
+                .filter(|c| c.failed > 0)
+                .map(|c| {
+                    format!(
+                        "{}.{}: {} do not open ({})",
+                        c.table,
+                        c.column,
+                        c.failed,
+                        c.failing.join("; ")
+                    )
+                })
+                .collect();
+            if !failing.is_empty() {
+                anyhow::bail!(
+                    "{} values open with key {}, but not these: {}",
+                    opened,
+                    keys.sealing_id(),
+                    failing.join(" | ")
+                );
+            }
+            println!(
+                "every sealed value opens with key {}: {opened} values in {} columns ({:.1}s)",
+                keys.sealing_id(),
+                report.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        KeysCommand::Rotate { config, quiet } => {
+            let store = tandem::store::db::Store::connect(&config.database_url, false).await?;
+            store.migrate().await?;
+            let rotated = {
+                let walk = Walk::new(quiet);
+                sealing::rotate(&store, &config.keys.source(), &walk).await
+            };
+            store.close().await;
+            let rotated = rotated?;
+            println!(
+                "{}key {} replaced by key {} in {}: {} values sealed again ({:.1}s); keep a \
+                 copy of the new key apart from the backups",
+                if rotated.resumed { "(went on) " } else { "" },
+                rotated.from,
+                rotated.to,
+                config.keys.source().describe(),
+                rotated.resealed,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+    }
+}
+
 const BACKUP_HELP: &str = "\
 EXAMPLES
   tandem backup --to backups/tandem-2027-03-08.db
@@ -156,6 +312,8 @@ enum BackupCommand {
         /// No progress on stderr.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        keys: tandem::config::KeyArgs,
     },
 }
 
@@ -221,10 +379,22 @@ fn rows_in(tables: &std::collections::BTreeMap<String, u64>) -> u64 {
     tables.values().sum()
 }
 
+/// The key, for commands that copy sealed rows (backup, restore): loaded and
+/// installed when there is one, never created; without it, a copy that meets
+/// sealed content stops with an error that says so.
+fn load_keys(keys: &tandem::config::KeyArgs) -> anyhow::Result<()> {
+    use tandem::sealing::keyfile::{load, Loaded};
+    if let Loaded::Keys(keys) = load(&keys.source()).map_err(anyhow::Error::msg)? {
+        tandem::store::sealed::install(keys);
+    }
+    Ok(())
+}
+
 async fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
     use tandem::store::backup;
     let started = std::time::Instant::now();
-    if let Some(BackupCommand::Verify { file, quiet }) = args.command {
+    if let Some(BackupCommand::Verify { file, quiet, keys }) = args.command {
+        load_keys(&keys)?;
         let checked = backup::verify(&file, &Bars::new(quiet)).await?;
         if !checked.differences.is_empty() {
             anyhow::bail!(
@@ -245,6 +415,7 @@ async fn run_backup(args: BackupArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let to = args.to.context("give --to FILE")?;
+    load_keys(&args.config.keys)?;
     let written = backup::backup(
         &args.config.database_url,
         &to,
@@ -617,12 +788,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
         Command::Backup(args) => run_backup(args).await,
+        Command::Keys { command } => run_keys(command).await,
         Command::Restore {
             config,
             from,
             quiet,
         } => {
             let started = std::time::Instant::now();
+            load_keys(&config.keys)?;
             let restored =
                 tandem::store::backup::restore(&config.database_url, &from, &Bars::new(quiet))
                     .await?;

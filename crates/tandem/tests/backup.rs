@@ -21,6 +21,7 @@ async fn tandem(args: &[&str]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
             .args(&args)
             .env("RUST_LOG", "warn")
+            .env("TANDEM_KEY", tandem_testkit::TEST_KEY)
             .output()
             .expect("tandem runs")
     })

@@ -339,6 +339,9 @@ async fn the_canary_stays_within_the_pair(app: TestApp) {
     for (what, text) in &views {
         assert!(!text.contains(CANARY), "the canary reached {what}");
     }
+    // Sealed at rest (SPEC §7): the database, its log, a backup and a dump hold
+    // no canary in the clear, while the pair's own views above still show it.
+    assert_nothing_in_the_clear_at_rest(&app).await;
     // E-mails: only to the pair, and the introduction's note to its contact.
     let pair = ["mentor@example.org", "mentee@example.org"];
     let mails = app.emails();
@@ -444,6 +447,46 @@ async fn postgres_the_canary_stays_within_the_pair() {
     if let Some(app) = TestApp::postgres().await {
         the_canary_stays_within_the_pair(app).await
     }
+}
+
+/// The SQLite file and its write-ahead log (or, on PostgreSQL, `pg_dump` of the
+/// database) and a backup of it hold no canary in the clear.
+async fn assert_nothing_in_the_clear_at_rest(app: &TestApp) {
+    let url = app.state.config.database_url.clone();
+    match sqlite_files(app) {
+        Some(files) => assert!(
+            !files.contains(CANARY),
+            "the canary is in the clear in the SQLite file or its log"
+        ),
+        None => {
+            let out = std::process::Command::new("pg_dump")
+                .arg(&url)
+                .output()
+                .expect("pg_dump runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let dump = String::from_utf8_lossy(&out.stdout);
+            assert!(dump.contains("CREATE TABLE"), "pg_dump wrote a dump");
+            assert!(
+                !dump.contains(CANARY),
+                "the canary is in the clear in pg_dump"
+            );
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("canary.backup");
+    tandem::store::backup::backup(&url, &file, false, &tandem::store::backup::Silent)
+        .await
+        .expect("a backup");
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.len() > 10_000, "the backup holds the database");
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains(CANARY),
+        "the canary is in the clear in a backup"
+    );
 }
 
 /// Every byte of the SQLite file and its write-ahead log, as text (None on PostgreSQL).

@@ -385,6 +385,7 @@ fn import_from_the_shell_and_verify_the_audit_chain() {
         Command::new(env!("CARGO_BIN_EXE_tandem"))
             .args(args)
             .args(["--database-url", &url])
+            .env("TANDEM_KEY", tandem_testkit::TEST_KEY)
             .env("TANDEM_OUTBOX_DIR", d.join("outbox"))
             .env_remove("TANDEM_DATABASE_URL")
             .current_dir(d)

@@ -46,6 +46,7 @@ fn start(database_url: &str, dir: &Path, name: &str, extra: &[&str]) -> Server {
     let outbox = dir.join(format!("outbox-{name}"));
     let log = dir.join(format!("{name}.log"));
     let child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .env("TANDEM_KEY", tandem_testkit::TEST_KEY)
         .arg("serve")
         .args(["--bind", &format!("127.0.0.1:{port}")])
         .args(["--database-url", database_url])
@@ -401,6 +402,7 @@ fn two_servers_on_one_postgresql_behave_as_one() {
                 scope.spawn(move || {
                     let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
                         .args(["jobs", "run", "--now", &later, "--database-url", &url])
+                        .env("TANDEM_KEY", tandem_testkit::TEST_KEY)
                         .env("TANDEM_OUTBOX_DIR", &server.outbox)
                         .env_remove("TANDEM_DATABASE_URL")
                         .output()

@@ -177,6 +177,16 @@ impl Keyring {
         self
     }
 
+    /// These keys, also opening whatever `other` opens.
+    pub fn also_opening(mut self, other: &Keyring) -> Keyring {
+        for key in std::iter::once(&other.sealing).chain(&other.older) {
+            if self.key(key.id).is_none() {
+                self.older.push(key.clone());
+            }
+        }
+        self
+    }
+
     pub fn sealing_id(&self) -> KeyId {
         self.sealing.id
     }

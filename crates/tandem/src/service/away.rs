@@ -10,6 +10,7 @@ use crate::service::mentorships::request_declined;
 use crate::service::outbox;
 use crate::state::AppState;
 use crate::store::entities::away;
+use crate::store::sealed::Sealed;
 use crate::store::{jobs, mentorships, people, programs};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -77,7 +78,7 @@ pub async fn put_away(state: &AppState, caller: &Caller, input: &AwayIn) -> AppR
         mentorships::lock(&tx, &r.m.id).await?;
         let mut row = r.m.clone();
         row.status = S::Declined;
-        row.decline_reason = Some("away".into());
+        row.decline_reason = Some(Sealed::new(&row.id, "away"));
         row.ended_at = Some(now);
         mentorships::update(&tx, r.m.clone(), row).await?;
         if !programs_by_id.contains_key(&r.m.program_id) {

@@ -535,7 +535,7 @@ pub async fn survey(
         mentorship_id: saved.mentorship_id,
         rating: saved.rating.into(),
         recommend: saved.recommend,
-        comment: saved.comment,
+        comment: saved.comment.into_value(),
         created_at: saved.created_at,
     })
 }

@@ -88,7 +88,7 @@ pub fn kudos_view(r: &MentorshipRecord, k: &kudos::Model) -> KudosOut {
         id: k.id.clone(),
         mentorship_id: k.mentorship_id.clone(),
         author: member(r, &k.author_id),
-        message: k.message.clone(),
+        message: k.message.to_string(),
         created_at: k.created_at,
     }
 }
@@ -98,7 +98,7 @@ pub fn message_view(r: &MentorshipRecord, m: &message::Model) -> MessageOut {
         id: m.id.clone(),
         mentorship_id: m.mentorship_id.clone(),
         author: member(r, &m.author_id),
-        body: m.body.clone(),
+        body: m.body.to_string(),
         created_at: m.created_at,
     }
 }
@@ -110,7 +110,7 @@ pub fn introduction_view(r: &MentorshipRecord, i: &introduction::Model) -> Intro
         author: member(r, &i.author_id),
         contact_name: i.contact_name.clone(),
         contact_email: i.contact_email.clone(),
-        note: i.note.clone(),
+        note: i.note.to_string(),
         created_at: i.created_at,
     }
 }

@@ -26,4 +26,5 @@ pub mod programs;
 pub mod progress;
 pub mod relationship;
 pub mod reports;
+pub mod sealing;
 pub mod workspace;

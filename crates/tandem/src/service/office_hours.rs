@@ -345,7 +345,7 @@ pub async fn overview(state: &AppState, caller: &Caller) -> AppResult<Overview> 
                     .map(|s| rel.name_of(s.mentee_id.as_deref()))
                     .collect::<Vec<_>>()
                     .join(", "),
-                location: m.location,
+                location: m.location.into_value(),
             })
         })
         .collect();

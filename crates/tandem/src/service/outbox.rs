@@ -96,9 +96,9 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
                 user_id: None,
                 to_name: row.to_name.clone(),
                 to_address: row.to_address.clone(),
-                subject: row.subject.clone(),
-                body: row.body.clone(),
-                calendar: row.calendar.clone(),
+                subject: row.subject.to_string(),
+                body: row.body.to_string(),
+                calendar: row.calendar.as_ref().map(|v| v.to_string()),
             };
             outcomes.push(
                 state

@@ -3,6 +3,7 @@ use super::cache::through;
 use super::db::Store;
 use super::entities::{account_token, login_failure, session, session_seen, user, user_seen};
 use super::records::SignedIn;
+use super::sealed::{Sealed, UserCalendarToken};
 use super::sql::{col, model, rows, select_prefixed};
 use crate::domain::ids::PersonId;
 use chrono::{DateTime, Utc};
@@ -51,7 +52,7 @@ pub async fn user_by_calendar_token(
     token: &str,
 ) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find()
-        .filter(user::Column::CalendarToken.eq(token))
+        .filter(user::Column::CalendarTokenHash.eq(crate::secrets::hash_token(token)))
         .one(db)
         .await
 }
@@ -65,7 +66,11 @@ pub async fn set_calendar_token(
     user::Entity::update_many()
         .col_expr(
             user::Column::CalendarToken,
-            sea_orm::sea_query::Expr::value(token),
+            sea_orm::sea_query::Expr::value(Sealed::<UserCalendarToken>::new(id, token)),
+        )
+        .col_expr(
+            user::Column::CalendarTokenHash,
+            sea_orm::sea_query::Expr::value(crate::secrets::hash_token(token)),
         )
         .filter(user::Column::Id.eq(id))
         .exec(db)
@@ -242,20 +247,24 @@ pub struct NewUser {
     pub at: DateTime<Utc>,
 }
 
-pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser) -> Result<user::Model, DbErr> {
-    let made = user::Model {
-        id: super::db::new_id(),
+/// A new account's row: its calendar secret sealed, and hashed to be found by.
+fn user_row(u: NewUser) -> user::Model {
+    let id = super::db::new_id();
+    user::Model {
+        calendar_token_hash: Some(crate::secrets::hash_token(&u.calendar_token)),
+        calendar_token: Some(Sealed::new(&id, u.calendar_token)),
+        id,
         email: u.email,
         name: u.name,
         password_hash: u.password_hash,
         is_admin: u.is_admin,
-        calendar_token: Some(u.calendar_token),
         created_at: u.at,
         disabled: false,
     }
-    .into_active_model()
-    .insert(db)
-    .await?;
+}
+
+pub async fn insert_user(db: &impl ConnectionTrait, u: NewUser) -> Result<user::Model, DbErr> {
+    let made = user_row(u).into_active_model().insert(db).await?;
     super::directory::reindex(db, std::slice::from_ref(&made.id)).await?;
     Ok(made)
 }
@@ -265,19 +274,7 @@ pub async fn insert_users(
     db: &impl ConnectionTrait,
     users: Vec<NewUser>,
 ) -> Result<Vec<user::Model>, DbErr> {
-    let models: Vec<user::Model> = users
-        .into_iter()
-        .map(|u| user::Model {
-            id: super::db::new_id(),
-            email: u.email,
-            name: u.name,
-            password_hash: u.password_hash,
-            is_admin: u.is_admin,
-            calendar_token: Some(u.calendar_token),
-            created_at: u.at,
-            disabled: false,
-        })
-        .collect();
+    let models: Vec<user::Model> = users.into_iter().map(user_row).collect();
     for chunk in models.chunks(500) {
         user::Entity::insert_many(
             chunk

@@ -123,6 +123,11 @@ backed_up!(
 /// The tables of the schema a backup leaves out on purpose, and why.
 pub const NOT_COPIED: &[(&str, &str)] = &[
     (
+        "sealing_keys",
+        "which key this database's content is sealed under: a restore records the key it \
+         opened the backup with, and every start checks its key against it",
+    ),
+    (
         "relationship_counts",
         "derived: its triggers rebuild it as relationships and their meetings are restored",
     ),
@@ -331,6 +336,10 @@ async fn restore_into(
     if tx.get_database_backend() == DatabaseBackend::Postgres {
         move_sequences_on(&tx).await?;
     }
+    if super::sealed::installed().is_some() {
+        // Every sealed row of the backup opened with this key on its way in.
+        super::sealing::register_sealing_key(&tx, Utc::now()).await?;
+    }
     let tables = count_rows(&tx).await?;
     tx.commit().await.context("committing the restore")?;
     Ok(tables)
@@ -474,6 +483,12 @@ impl BackupFile {
                 if let Err(e) = Migrator::up(&db, None).await {
                     db.close().await.ok();
                     return Err(e).context("bringing the backup's schema up to date");
+                }
+                // A backup from before sealing holds its content in the clear:
+                // sealed on the copy, as a first start would, before it is read.
+                if let Err(e) = super::sealing::seal_unsealed(&db).await {
+                    db.close().await.ok();
+                    return Err(e).context("sealing the backup's content on the copy");
                 }
                 let current = schema_version(&applied_migrations(&db).await?)?;
                 Ok(BackupFile {
@@ -921,6 +936,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_backup_from_an_older_tandem_is_brought_up_to_date_on_a_copy() {
+        crate::store::sealed::install(
+            crate::sealing::Keyring::new(crate::sealing::Key::generate()),
+        );
         let dir = tempfile::tempdir().unwrap();
         let older = known_migrations().len() as u32 - 1;
         let file = backup_at(dir.path(), older).await;

@@ -3,6 +3,7 @@
 use super::entities::{
     checkin, checkin_answer, checkin_plan, checkin_question, mentorship, mentorship_mentee, survey,
 };
+use super::sealed::{row_of, Sealed};
 use super::sql::{col, rows, IN_CHUNK};
 use crate::domain::ids::{MentorshipId, PersonId, ProgramId};
 use crate::domain::wire::{MentorshipStatus as S, QuestionKind};
@@ -205,7 +206,9 @@ pub async fn answer(
                 question_id: question.clone(),
                 program_id: c.program_id.clone(),
                 number: *number,
-                text: text.clone(),
+                text: text
+                    .clone()
+                    .map(|t| Sealed::new(row_of(&[&c.id, question]), t)),
             }
             .into_active_model()
         })
@@ -269,7 +272,7 @@ pub async fn answers_of(
             .await?;
         texts = found
             .into_iter()
-            .filter_map(|a| a.text.map(|t| (a.question_id, t)))
+            .filter_map(|a| a.text.map(|t| (a.question_id, t.into_value())))
             .filter(|(_, t)| !t.trim().is_empty())
             .collect();
     }
@@ -439,14 +442,15 @@ pub async fn add_survey(
     answer: NewSurvey,
     at: DateTime<Utc>,
 ) -> Result<survey::Model, DbErr> {
+    let id = uuid::Uuid::new_v4().to_string();
     survey::Model {
-        id: uuid::Uuid::new_v4().to_string(),
+        comment: Sealed::new(&id, answer.comment),
+        id,
         program_id: program.as_str().to_string(),
         mentorship_id: mentorship.as_str().to_string(),
         user_id: Some(person.as_str().to_string()),
         rating: answer.rating,
         recommend: answer.recommend,
-        comment: answer.comment,
         created_at: at,
     }
     .into_active_model()
@@ -521,7 +525,7 @@ pub async fn survey_comments(
         .all(db)
         .await?
         .into_iter()
-        .map(|s| s.comment)
+        .map(|s| s.comment.into_value())
         .filter(|c| !c.trim().is_empty())
         .collect())
 }

@@ -67,8 +67,8 @@ pub const CONSTRAINTS: &[Constraint] = &[
         guard: EMAIL_TAKEN,
     },
     Constraint {
-        postgres: "idx_users_calendar_token",
-        sqlite: "users.calendar_token",
+        postgres: "idx_users_calendar_token_hash",
+        sqlite: "users.calendar_token_hash",
         guard: Guard {
             code: "duplicate",
             field: None,

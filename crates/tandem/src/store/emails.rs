@@ -1,6 +1,7 @@
 //! The outgoing e-mail queue.
 use super::db::new_id;
 use super::entities::email;
+use super::sealed::Sealed;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query};
 use sea_orm::{
@@ -32,17 +33,17 @@ pub async fn enqueue(
                 let id = new_id();
                 ids.push(id.clone());
                 email::Model {
+                    subject: Sealed::new(&id, m.subject.clone()),
+                    body: Sealed::new(&id, m.body.clone()),
+                    calendar: m.calendar.clone().map(|c| Sealed::new(&id, c)),
                     id,
                     to_name: m.to_name.chars().take(200).collect(),
                     to_address: m.to_address.clone(),
-                    subject: m.subject.clone(),
-                    body: m.body.clone(),
                     created_at: now,
                     attempts: 0,
                     next_attempt_at: now,
                     sent_at: None,
                     last_error: None,
-                    calendar: m.calendar.clone(),
                     kind: m.kind.to_string(),
                 }
                 .into_active_model()

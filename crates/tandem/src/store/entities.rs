@@ -5,6 +5,12 @@
 #[allow(unused_imports)]
 use super::columns::TextList;
 #[allow(unused_imports)]
+use super::sealed::*;
+/// The sealed column types, for entity modules that import nothing else.
+mod sealed_columns {
+    pub use super::super::sealed::*;
+}
+#[allow(unused_imports)]
 use crate::domain::office_hours::Windows;
 #[allow(unused_imports)]
 use crate::domain::values::Weights;
@@ -36,10 +42,13 @@ pub mod user {
         pub name: String,
         pub password_hash: String,
         pub is_admin: bool,
-        pub calendar_token: Option<String>,
+        /// The calendar feed's secret, sealed: it is shown again.
+        pub calendar_token: Option<Sealed<UserCalendarToken>>,
         pub created_at: DateTimeUtc,
         /// A disabled account can't sign in and has no sessions.
         pub disabled: bool,
+        /// The SHA-256 (hex) of the calendar feed's secret: how a feed finds it.
+        pub calendar_token_hash: Option<String>,
     }
     no_relations!();
 }
@@ -321,10 +330,10 @@ pub mod mentorship {
         pub mentor_id: Option<String>,
         pub status: MentorshipStatus,
         pub origin: Origin,
-        pub intro: String,
-        pub reasons: String,
-        pub ask: String,
-        pub decline_reason: Option<String>,
+        pub intro: Sealed<MentorshipIntro>,
+        pub reasons: Sealed<MentorshipReasons>,
+        pub ask: Sealed<MentorshipAsk>,
+        pub decline_reason: Option<Sealed<MentorshipDeclineReason>>,
         pub merged_into: Option<String>,
         pub mentor_accepted: bool,
         pub created_at: DateTimeUtc,
@@ -332,7 +341,7 @@ pub mod mentorship {
         pub started_at: Option<DateTimeUtc>,
         pub ended_at: Option<DateTimeUtc>,
         pub end_reason: Option<EndReason>,
-        pub end_note: Option<String>,
+        pub end_note: Option<Sealed<MentorshipEndNote>>,
     }
     no_relations!();
 }
@@ -363,12 +372,12 @@ pub mod agreement {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub mentorship_id: String,
-        pub goals: String,
+        pub goals: Sealed<AgreementGoals>,
         pub cadence_days: i32,
         pub meeting_minutes: i32,
-        pub channel: String,
-        pub boundaries: String,
-        pub confidentiality: String,
+        pub channel: Sealed<AgreementChannel>,
+        pub boundaries: Sealed<AgreementBoundaries>,
+        pub confidentiality: Sealed<AgreementConfidentiality>,
         pub updated_by: String,
         pub updated_at: DateTimeUtc,
         /// Raised by every change; an edit made on an older one is refused.
@@ -404,7 +413,7 @@ pub mod reflection {
         pub mentorship_id: String,
         #[sea_orm(primary_key, auto_increment = false)]
         pub user_id: String,
-        pub text: String,
+        pub text: Sealed<ReflectionText>,
         pub written_at: DateTimeUtc,
     }
     no_relations!();
@@ -462,6 +471,7 @@ pub mod round_pair {
 }
 
 pub mod email {
+    use super::sealed_columns::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "emails")]
@@ -470,15 +480,15 @@ pub mod email {
         pub id: String,
         pub to_name: String,
         pub to_address: String,
-        pub subject: String,
-        pub body: String,
+        pub subject: Sealed<EmailSubject>,
+        pub body: Sealed<EmailBody>,
         pub created_at: DateTimeUtc,
         pub attempts: i32,
         pub next_attempt_at: DateTimeUtc,
         pub sent_at: Option<DateTimeUtc>,
         pub last_error: Option<String>,
         /// A calendar file to attach (`text/calendar`).
-        pub calendar: Option<String>,
+        pub calendar: Option<Sealed<EmailCalendar>>,
         /// Its kind (`email::kinds`), "" for e-mails queued before kinds were kept.
         pub kind: String,
     }
@@ -542,8 +552,8 @@ pub mod goal {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
         pub mentorship_id: String,
-        pub title: String,
-        pub description: String,
+        pub title: Sealed<GoalTitle>,
+        pub description: Sealed<GoalDescription>,
         pub horizon: Horizon,
         pub due_on: Option<Date>,
         pub status: GoalStatus,
@@ -567,8 +577,8 @@ pub mod milestone {
         pub id: String,
         pub goal_id: String,
         pub mentorship_id: String,
-        pub title: String,
-        pub description: String,
+        pub title: Sealed<MilestoneTitle>,
+        pub description: Sealed<MilestoneDescription>,
         pub due_on: Option<Date>,
         pub status: MilestoneStatus,
         pub created_at: DateTimeUtc,
@@ -593,10 +603,10 @@ pub mod meeting {
         pub mentorship_id: String,
         pub starts_at: DateTimeUtc,
         pub duration_minutes: i32,
-        pub location: String,
-        pub agenda: TextList,
+        pub location: Sealed<MeetingLocation>,
+        pub agenda: Sealed<MeetingAgenda>,
         pub status: MeetingStatus,
-        pub shared_notes: String,
+        pub shared_notes: Sealed<MeetingSharedNotes>,
         pub sequence: i32,
         pub booked: bool,
         pub created_by: Option<String>,
@@ -619,7 +629,7 @@ pub mod action_item {
         pub id: String,
         pub mentorship_id: String,
         pub meeting_id: String,
-        pub title: String,
+        pub title: Sealed<ActionItemTitle>,
         pub owner_id: Option<String>,
         pub due_on: Option<Date>,
         pub done: bool,
@@ -646,9 +656,9 @@ pub mod feedback {
         pub meeting_id: String,
         pub author_id: String,
         pub rating: i32,
-        pub went_well: String,
-        pub to_improve: String,
-        pub encouragement: String,
+        pub went_well: Sealed<FeedbackWentWell>,
+        pub to_improve: Sealed<FeedbackToImprove>,
+        pub encouragement: Sealed<FeedbackEncouragement>,
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -665,7 +675,7 @@ pub mod kudos {
         pub id: String,
         pub mentorship_id: String,
         pub author_id: String,
-        pub message: String,
+        pub message: Sealed<KudosMessage>,
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -682,7 +692,7 @@ pub mod message {
         pub id: String,
         pub mentorship_id: String,
         pub author_id: String,
-        pub body: String,
+        pub body: Sealed<MessageBody>,
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -701,7 +711,7 @@ pub mod introduction {
         pub author_id: String,
         pub contact_name: String,
         pub contact_email: String,
-        pub note: String,
+        pub note: Sealed<IntroductionNote>,
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -736,7 +746,7 @@ pub mod private_note {
         pub meeting_id: String,
         #[sea_orm(primary_key, auto_increment = false)]
         pub author_id: String,
-        pub body: String,
+        pub body: Sealed<PrivateNoteBody>,
         pub updated_at: DateTimeUtc,
     }
     no_relations!();
@@ -820,6 +830,7 @@ pub mod checkin {
 }
 
 pub mod checkin_answer {
+    use super::sealed_columns::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "checkin_answers")]
@@ -830,12 +841,13 @@ pub mod checkin_answer {
         pub question_id: String,
         pub program_id: String,
         pub number: Option<i32>,
-        pub text: Option<String>,
+        pub text: Option<Sealed<CheckinAnswerText>>,
     }
     no_relations!();
 }
 
 pub mod survey {
+    use super::sealed_columns::*;
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "surveys")]
@@ -847,7 +859,7 @@ pub mod survey {
         pub user_id: Option<String>,
         pub rating: i32,
         pub recommend: bool,
-        pub comment: String,
+        pub comment: Sealed<SurveyComment>,
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -866,6 +878,21 @@ pub mod directory_word {
         pub part: String,
         #[sea_orm(primary_key, auto_increment = false)]
         pub word: String,
+    }
+    no_relations!();
+}
+
+pub mod sealing_key {
+    use sea_orm::entity::prelude::*;
+    /// A key the database's sealed content is under: its id and a value sealed
+    /// under it (the key itself is never stored).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sealing_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key_id: String,
+        pub check_value: String,
+        pub created_at: DateTimeUtc,
     }
     no_relations!();
 }

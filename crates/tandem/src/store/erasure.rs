@@ -50,13 +50,20 @@ pub async fn remove_texts_of(db: &impl ConnectionTrait, person: &str) -> Result<
     hung_on
         .column(milestone::Column::GoalId)
         .from(milestone::Entity);
-    goal::Entity::update_many()
-        .col_expr(goal::Column::Title, Expr::value(REMOVED))
-        .col_expr(goal::Column::Description, Expr::value(""))
+    // Each title is sealed for its own row.
+    let kept = goal::Entity::find()
         .filter(goal::Column::CreatedBy.eq(person))
         .filter(Expr::col(goal::Column::Id).in_subquery(hung_on.clone()))
-        .exec(db)
+        .all(db)
         .await?;
+    for g in kept {
+        goal::Entity::update_many()
+            .col_expr(goal::Column::Title, Expr::value(g.title.replaced(REMOVED)))
+            .col_expr(goal::Column::Description, Expr::value(""))
+            .filter(goal::Column::Id.eq(g.id))
+            .exec(db)
+            .await?;
+    }
     goal::Entity::delete_many()
         .filter(goal::Column::CreatedBy.eq(person))
         .filter(Expr::col(goal::Column::Id).not_in_subquery(hung_on))

@@ -7,6 +7,7 @@ use super::entities::{
     agreement, agreement_signature, mentorship, mentorship_mentee, program, reflection, user,
 };
 use super::records::{MentorshipPage, MentorshipRecord, Seat};
+use super::sealed::{row_of, Sealed};
 use super::sql::{after_desc, col, model, put, rows, select_prefixed, update_changed, IN_CHUNK};
 use crate::domain::ids::{MentorshipId, Pairing, PersonId, ProgramId};
 use crate::domain::wire::{EndReason, MentorshipStatus as S, Origin};
@@ -383,15 +384,16 @@ fn fresh(
     origin: Origin,
     at: DateTime<Utc>,
 ) -> mentorship::Model {
+    let id = super::db::new_id();
     mentorship::Model {
-        id: super::db::new_id(),
         program_id: program.0.to_string(),
         mentor_id: Some(mentor.0.to_string()),
         status,
         origin,
-        intro: String::new(),
-        reasons: String::new(),
-        ask: String::new(),
+        intro: Sealed::new(&id, ""),
+        reasons: Sealed::new(&id, ""),
+        ask: Sealed::new(&id, ""),
+        id,
         decline_reason: None,
         merged_into: None,
         mentor_accepted: false,
@@ -424,9 +426,9 @@ pub async fn insert_request(db: &impl ConnectionTrait, r: NewRequest<'_>) -> Res
         Origin::Request,
         r.at,
     );
-    m.intro = r.intro;
-    m.reasons = r.reasons;
-    m.ask = r.ask;
+    m.intro = m.intro.replaced(r.intro);
+    m.reasons = m.reasons.replaced(r.reasons);
+    m.ask = m.ask.replaced(r.ask);
     m.expires_at = Some(r.expires_at);
     let id = m.id.clone();
     insert(db, m).await?;
@@ -568,12 +570,12 @@ pub struct Terms {
 impl Terms {
     fn of(a: &agreement::Model) -> Terms {
         Terms {
-            goals: a.goals.clone(),
+            goals: a.goals.to_string(),
             cadence_days: a.cadence_days,
             meeting_minutes: a.meeting_minutes,
-            channel: a.channel.clone(),
-            boundaries: a.boundaries.clone(),
-            confidentiality: a.confidentiality.clone(),
+            channel: a.channel.to_string(),
+            boundaries: a.boundaries.to_string(),
+            confidentiality: a.confidentiality.to_string(),
         }
     }
 }
@@ -596,14 +598,15 @@ pub async fn write_agreement(
         }
         None => 1,
     };
+    let row_id = mentorship_id.0;
     let row = agreement::Model {
         mentorship_id: mentorship_id.0.to_string(),
-        goals: terms.goals,
+        goals: Sealed::new(row_id, terms.goals),
         cadence_days: terms.cadence_days,
         meeting_minutes: terms.meeting_minutes,
-        channel: terms.channel,
-        boundaries: terms.boundaries,
-        confidentiality: terms.confidentiality,
+        channel: Sealed::new(row_id, terms.channel),
+        boundaries: Sealed::new(row_id, terms.boundaries),
+        confidentiality: Sealed::new(row_id, terms.confidentiality),
         updated_by: by.0.to_string(),
         updated_at: at,
         version,
@@ -688,7 +691,7 @@ pub async fn save_reflection(
     let row = reflection::Model {
         mentorship_id: mentorship_id.0.to_string(),
         user_id: user_id.0.to_string(),
-        text,
+        text: Sealed::new(row_of(&[mentorship_id.0, user_id.0]), text),
         written_at: now,
     };
     put::<reflection::Entity>(db, row, exists).await

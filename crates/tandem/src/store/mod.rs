@@ -20,5 +20,7 @@ pub mod programs;
 pub mod records;
 pub mod reports;
 pub mod rounds;
+pub mod sealed;
+pub mod sealing;
 pub mod sql;
 pub mod workspace;

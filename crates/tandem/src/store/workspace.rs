@@ -1,12 +1,14 @@
 //! A relationship's workspace: goals and milestones, meetings with their private
 //! notes, action items and feedback, kudos, messages, introductions, and the
 //! mentors' office hours. Lists come in a fixed order with the id as tie-break.
+use super::columns::TextList;
 use super::db::new_id;
 use super::entities::{
     action_item, availability, feedback, goal, introduction, kudos, meeting, message, milestone,
     private_note,
 };
 use super::mentorships::ids_involving;
+use super::sealed::{row_of, Sealed};
 use super::sql::{put, update_versioned, Versioned, IN_CHUNK};
 use crate::domain::ids::{MeetingId, PersonId};
 use crate::domain::office_hours::Windows;
@@ -56,13 +58,14 @@ pub struct NewGoal<'a> {
 }
 
 pub async fn insert_goal(db: &impl ConnectionTrait, g: NewGoal<'_>) -> Result<goal::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         goal::Model {
-            id: new_id(),
+            id: id.clone(),
             mentorship_id: g.mentorship_id.to_string(),
-            title: g.title,
-            description: g.description,
+            title: Sealed::new(&id, g.title),
+            description: Sealed::new(&id, g.description),
             horizon: g.horizon,
             due_on: g.due_on,
             status: GoalStatus::Open,
@@ -89,14 +92,15 @@ pub async fn insert_milestone(
     db: &impl ConnectionTrait,
     m: NewMilestone<'_>,
 ) -> Result<milestone::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         milestone::Model {
-            id: new_id(),
+            id: id.clone(),
             goal_id: m.goal.id.clone(),
             mentorship_id: m.goal.mentorship_id.clone(),
-            title: m.title,
-            description: m.description,
+            title: Sealed::new(&id, m.title),
+            description: Sealed::new(&id, m.description),
             due_on: m.due_on,
             status: MilestoneStatus::NotStarted,
             created_at: m.at,
@@ -125,17 +129,18 @@ pub async fn insert_meeting(
     db: &impl ConnectionTrait,
     m: NewMeeting<'_>,
 ) -> Result<meeting::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         meeting::Model {
-            id: new_id(),
+            id: id.clone(),
             mentorship_id: m.mentorship_id.to_string(),
             starts_at: m.starts_at,
             duration_minutes: m.minutes,
-            location: m.location,
-            agenda: m.agenda.into(),
+            location: Sealed::new(&id, m.location),
+            agenda: Sealed::new(&id, TextList(m.agenda)),
             status: MeetingStatus::Scheduled,
-            shared_notes: String::new(),
+            shared_notes: Sealed::new(&id, String::new()),
             sequence: 0,
             booked: m.booked,
             created_by: Some(m.by.to_string()),
@@ -161,13 +166,14 @@ pub async fn insert_action_item(
     db: &impl ConnectionTrait,
     a: NewActionItem<'_>,
 ) -> Result<action_item::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         action_item::Model {
-            id: new_id(),
+            id: id.clone(),
             mentorship_id: a.meeting.mentorship_id.clone(),
             meeting_id: a.meeting.id.clone(),
-            title: a.title,
+            title: Sealed::new(&id, a.title),
             owner_id: Some(a.owner.to_string()),
             due_on: a.due_on,
             done: false,
@@ -195,17 +201,18 @@ pub async fn insert_feedback(
     db: &impl ConnectionTrait,
     f: NewFeedback<'_>,
 ) -> Result<feedback::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         feedback::Model {
-            id: new_id(),
+            id: id.clone(),
             mentorship_id: f.meeting.mentorship_id.clone(),
             meeting_id: f.meeting.id.clone(),
             author_id: f.by.to_string(),
             rating: f.rating,
-            went_well: f.went_well,
-            to_improve: f.to_improve,
-            encouragement: f.encouragement,
+            went_well: Sealed::new(&id, f.went_well),
+            to_improve: Sealed::new(&id, f.to_improve),
+            encouragement: Sealed::new(&id, f.encouragement),
             created_at: f.at,
         },
     )
@@ -221,13 +228,14 @@ pub struct Said<'a> {
 }
 
 pub async fn insert_kudos(db: &impl ConnectionTrait, k: Said<'_>) -> Result<kudos::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         kudos::Model {
-            id: new_id(),
+            id: id.clone(),
             mentorship_id: k.mentorship_id.to_string(),
             author_id: k.by.to_string(),
-            message: k.text,
+            message: Sealed::new(&id, k.text),
             created_at: k.at,
         },
     )
@@ -238,13 +246,14 @@ pub async fn insert_message(
     db: &impl ConnectionTrait,
     m: Said<'_>,
 ) -> Result<message::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         message::Model {
-            id: new_id(),
+            id: id.clone(),
             mentorship_id: m.mentorship_id.to_string(),
             author_id: m.by.to_string(),
-            body: m.text,
+            body: Sealed::new(&id, m.text),
             created_at: m.at,
         },
     )
@@ -265,15 +274,16 @@ pub async fn insert_introduction(
     db: &impl ConnectionTrait,
     i: NewIntroduction<'_>,
 ) -> Result<introduction::Model, DbErr> {
+    let id = new_id();
     insert(
         db,
         introduction::Model {
-            id: new_id(),
+            id: id.clone(),
             mentorship_id: i.mentorship_id.to_string(),
             author_id: i.by.to_string(),
             contact_name: i.contact_name,
             contact_email: i.contact_email,
-            note: i.note,
+            note: Sealed::new(&id, i.note),
             created_at: i.at,
         },
     )
@@ -505,7 +515,7 @@ pub async fn save_note(
     let note = private_note::Model {
         meeting_id: meeting_id.0.to_string(),
         author_id: author.0.to_string(),
-        body,
+        body: Sealed::new(row_of(&[meeting_id.0, author.0]), body),
         updated_at: at,
     };
     let exists =

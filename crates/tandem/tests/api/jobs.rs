@@ -419,6 +419,7 @@ async fn the_command_runs_the_jobs_as_of_the_time_given() {
     let run = |now: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
             .args(["jobs", "run", "--now", now])
+            .env("TANDEM_KEY", crate::common::TEST_KEY)
             .env("TANDEM_DATABASE_URL", &app.state.config.database_url)
             .env("TANDEM_OUTBOX_DIR", app.outbox.path())
             .output()

@@ -68,7 +68,7 @@ pub fn item_view(
         id: a.id.clone(),
         meeting_id: a.meeting_id.clone(),
         mentorship_id: a.mentorship_id.clone(),
-        title: a.title.clone(),
+        title: a.title.to_string(),
         owner: Member {
             id: a.owner_id.clone(),
             name: name_in(r, a.owner_id.as_deref()),
@@ -157,7 +157,7 @@ pub async fn patch_action_item(
         }
     }
     if let Some(t) = title {
-        after.title = t;
+        *after.title = t;
     }
     if let Some(d) = due_on {
         after.due_on = d;

@@ -52,9 +52,9 @@ pub fn feedback_view(r: &MentorshipRecord, f: &feedback::Model) -> FeedbackOut {
             name: name_in(r, Some(&f.author_id)),
         },
         rating: f.rating,
-        went_well: f.went_well.clone(),
-        to_improve: f.to_improve.clone(),
-        encouragement: f.encouragement.clone(),
+        went_well: f.went_well.to_string(),
+        to_improve: f.to_improve.to_string(),
+        encouragement: f.encouragement.to_string(),
         created_at: f.created_at,
     }
 }

@@ -134,7 +134,7 @@ pub fn meeting_view(m: meeting::Model, a: &Around) -> MeetingOut {
         .notes
         .iter()
         .find(|n| n.meeting_id == m.id)
-        .map(|n| n.body.clone());
+        .map(|n| n.body.to_string());
     MeetingOut {
         ends_at: m.starts_at + Duration::minutes(m.duration_minutes as i64),
         action_items: a
@@ -150,10 +150,10 @@ pub fn meeting_view(m: meeting::Model, a: &Around) -> MeetingOut {
         mentorship_id: m.mentorship_id,
         starts_at: m.starts_at,
         duration_minutes: m.duration_minutes,
-        location: m.location,
-        agenda: m.agenda.0,
+        location: m.location.into_value(),
+        agenda: m.agenda.into_value().0,
         status: m.status,
-        shared_notes: m.shared_notes,
+        shared_notes: m.shared_notes.into_value(),
         sequence: m.sequence,
         version: m.version,
         booked: m.booked,
@@ -492,12 +492,16 @@ pub async fn patch(
         decide(MeetingAction::Reschedule, &after)?;
         after.starts_at = starts_at.unwrap_or(after.starts_at);
         after.duration_minutes = minutes.unwrap_or(after.duration_minutes);
-        after.location = location.unwrap_or(after.location);
-        after.agenda = agenda.map(Into::into).unwrap_or(after.agenda);
+        if let Some(location) = location {
+            *after.location = location;
+        }
+        if let Some(agenda) = agenda {
+            *after.agenda = agenda.into();
+        }
     }
     if let Some(n) = notes {
         decide(MeetingAction::TakeNotes, &after)?;
-        after.shared_notes = n;
+        *after.shared_notes = n;
     }
     if let Some(to) = status {
         let action = if to == MeetingStatus::Held {

@@ -70,12 +70,12 @@ pub(crate) fn agreement_view(
     let fully = !needed.is_empty() && needed.iter().all(|p| sigs.iter().any(|s| s.user_id == *p));
     AgreementOut {
         mentorship_id: a.mentorship_id,
-        goals: a.goals,
+        goals: a.goals.into_value(),
         cadence_days: a.cadence_days,
         meeting_minutes: a.meeting_minutes,
-        channel: a.channel,
-        boundaries: a.boundaries,
-        confidentiality: a.confidentiality,
+        channel: a.channel.into_value(),
+        boundaries: a.boundaries.into_value(),
+        confidentiality: a.confidentiality.into_value(),
         updated_by: a.updated_by,
         updated_at: a.updated_at,
         version: a.version,

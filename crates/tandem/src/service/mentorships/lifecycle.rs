@@ -15,6 +15,7 @@ use crate::state::AppState;
 use crate::store::db::Connection;
 use crate::store::entities::program;
 use crate::store::records::MentorshipRecord;
+use crate::store::sealed::Sealed;
 use crate::store::{accounts, mentorships as store, programs};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -135,14 +136,18 @@ pub async fn act(
             row.status = next;
             match next {
                 S::Declined => {
-                    row.decline_reason = decline_reason.filter(|r| !r.is_empty());
+                    row.decline_reason = decline_reason
+                        .filter(|r| !r.is_empty())
+                        .map(|r| Sealed::new(&row.id, r));
                     row.ended_at = Some(now);
                 }
                 S::Withdrawn | S::Completed => row.ended_at = Some(now),
                 S::Ended => {
                     row.ended_at = Some(now);
                     row.end_reason = end_reason;
-                    row.end_note = note.filter(|n| !n.is_empty());
+                    row.end_note = note
+                        .filter(|n| !n.is_empty())
+                        .map(|n| Sealed::new(&row.id, n));
                 }
                 _ => {}
             }

@@ -182,8 +182,8 @@ pub(crate) fn view(
         intro: content(&m.intro),
         reasons: content(&m.reasons),
         ask: content(&m.ask),
-        decline_reason: part.and(m.decline_reason.clone()),
-        end_note: part.and(m.end_note.clone()),
+        decline_reason: part.and(m.decline_reason.as_ref().map(|v| v.to_string())),
+        end_note: part.and(m.end_note.as_ref().map(|v| v.to_string())),
         allowed_actions: allowed_for(r, status, access, viewer),
         my_role: access.part().map(Part::role),
     }

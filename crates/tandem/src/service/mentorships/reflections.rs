@@ -34,7 +34,7 @@ impl From<reflection::Model> for ReflectionOut {
         ReflectionOut {
             mentorship_id: r.mentorship_id,
             author_id: r.user_id,
-            text: r.text,
+            text: r.text.into_value(),
             written_at: r.written_at,
         }
     }
