@@ -11,7 +11,9 @@ content one request at a time:
 
 --writes of each, alternating before and after for --rounds rounds so that both
 see the same machine. It prints the median time of a write (the whole HTTP
-round trip) for each, and after's cost against before's, as a Markdown table.
+round trip) and the server's CPU time a write (from /proc: steadier than the
+round trip, which the scheduler moves by a tenth from run to run), and
+after's cost against before's, as a Markdown table.
 
 Needs: two release builds of tandem, for example the commit before sealing and
 this one:
@@ -53,6 +55,13 @@ def call(method, url, token, body):
         status = r.status
     assert status in (200, 201), status
     return (time.perf_counter() - started) * 1000
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of the process so far (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start(binary, database, work):
@@ -103,6 +112,7 @@ def main():
     rows = []
     for database in opts.databases.split(","):
         times = {(b, w): [] for b in ("before", "after") for w in ("message", "note")}
+        cpu = {(b, w): 0.0 for b in ("before", "after") for w in ("message", "note")}
         running = {}
         try:
             for which, binary in (("before", opts.before), ("after", opts.after)):
@@ -110,12 +120,14 @@ def main():
                 running[which] = (work,) + start(binary, database, work)
             for r in range(opts.rounds):
                 for which in ("before", "after"):
-                    _, _, _, token, targets = running[which]
+                    _, server, _, token, targets = running[which]
                     for what, (method, url) in targets.items():
+                        used = cpu_seconds(server.proc.pid)
                         for n in range(opts.writes):
                             times[(which, what)].append(
                                 call(method, url, token, {"body": f"{TEXT} ({r}.{n})"})
                             )
+                        cpu[(which, what)] += cpu_seconds(server.proc.pid) - used
                         print(
                             f"  {database} round {r + 1} {which:6} {what:7} median "
                             f"{statistics.median(times[(which, what)]):.2f} ms",
@@ -127,18 +139,23 @@ def main():
                 if pg_name:
                     reads.psql(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
                 shutil.rmtree(work, ignore_errors=True)
+        writes = opts.writes * opts.rounds
         for what in ("message", "note"):
             before = statistics.median(times[("before", what)])
             after = statistics.median(times[("after", what)])
-            rows.append((database, what, before, after))
+            cpu_before = cpu[("before", what)] * 1000 / writes
+            cpu_after = cpu[("after", what)] * 1000 / writes
+            rows.append((database, what, before, after, cpu_before, cpu_after))
     print(
         f"\n{opts.writes} writes of each kind a round, {opts.rounds} rounds alternating "
         f"before and after, one at a time; median ms a write\n"
     )
-    print("| database | write | before ms | after ms | after / before |")
-    print("|---|---|---:|---:|---:|")
-    for database, what, before, after in rows:
-        print(f"| {database} | {what} | {before:.2f} | {after:.2f} | {after / before:.2f}× |")
+    print("| database | write | before ms | after ms | after / before "
+          "| server CPU before ms | after ms | after / before |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for database, what, before, after, cpu_before, cpu_after in rows:
+        print(f"| {database} | {what} | {before:.2f} | {after:.2f} | {after / before:.2f}× "
+              f"| {cpu_before:.3f} | {cpu_after:.3f} | {cpu_after / cpu_before:.2f}× |")
 
 
 if __name__ == "__main__":
