@@ -39,7 +39,7 @@ pub async fn prepare(store: &Store, source: &KeySource) -> anyhow::Result<()> {
             Keyring::new(key)
         }
     };
-    check_registered(store, &keys, source).await?;
+    check_registered(&registered, &keys, source)?;
     sealed::install(keys);
     if registered.is_empty() {
         seal_old_content(store).await?;
@@ -57,18 +57,14 @@ pub async fn seal_old_content(store: &Store) -> anyhow::Result<u64> {
     for column in SEALED {
         loop {
             let tx = store.write().await?;
-            let found = batch::unsealed(&tx, column, BATCH)
+            let done = batch::seal_next(&tx, column, BATCH)
                 .await
-                .with_context(|| format!("reading {}.{}", column.table, column.column))?;
-            if found.is_empty() {
+                .with_context(|| format!("sealing {}.{}", column.table, column.column))?;
+            if done == 0 {
                 break;
             }
-            for (row, text) in &found {
-                let value = batch::seal_for(column, row, text);
-                batch::replace_stored(&tx, column, row, text, value).await?;
-            }
             tx.commit().await?;
-            sealed_count += found.len() as u64;
+            sealed_count += done;
         }
     }
     if sealed_count > 0 {
@@ -182,7 +178,8 @@ pub async fn rotate(
         let Loaded::Keys(current) = keyfile::load(source).map_err(anyhow::Error::msg)? else {
             bail!("there is no key file at {} to rotate", path.display());
         };
-        check_registered(store, &current, source).await?;
+        let registered = batch::registered_keys(store.read()).await?;
+        check_registered(&registered, &current, source)?;
         let new = Key::generate();
         let mut staged = path.as_os_str().to_owned();
         staged.push(".new");
@@ -255,8 +252,12 @@ pub async fn rotate(
 }
 
 /// Refuses keys that do not open what the database says it is sealed under.
-async fn check_registered(store: &Store, keys: &Keyring, source: &KeySource) -> anyhow::Result<()> {
-    for r in batch::registered_keys(store.read()).await? {
+fn check_registered(
+    registered: &[crate::store::entities::sealing_key::Model],
+    keys: &Keyring,
+    source: &KeySource,
+) -> anyhow::Result<()> {
+    for r in registered {
         if keys
             .open(batch::check_place(&r.key_id), &r.check_value)
             .is_err()

@@ -192,23 +192,34 @@ pub async fn seal_unsealed(db: &impl sea_orm::ConnectionTrait) -> Result<u64, Db
     let mut sealed = 0u64;
     for column in super::sealed::SEALED {
         loop {
-            let found = unsealed(db, column, 500).await?;
-            if found.is_empty() {
+            let done = seal_next(db, column, 500).await?;
+            if done == 0 {
                 break;
             }
-            if installed().is_none() {
-                return Err(DbErr::Custom(
-                    "its content is not sealed yet, and no key is loaded to seal it with: \
-                     give the key file (TANDEM_KEY_FILE) or TANDEM_KEY"
-                        .into(),
-                ));
-            }
-            for (row, text) in &found {
-                let value = seal_for(column, row, text);
-                replace_stored(db, column, row, text, value).await?;
-            }
-            sealed += found.len() as u64;
+            sealed += done;
         }
     }
     Ok(sealed)
+}
+
+/// Seals up to `limit` values of `column` written before sealing; returns how
+/// many (none left: 0). Refused without a key when there is any.
+pub async fn seal_next(
+    db: &impl sea_orm::ConnectionTrait,
+    column: &SealedColumnInfo,
+    limit: u64,
+) -> Result<u64, DbErr> {
+    let found = unsealed(db, column, limit).await?;
+    if !found.is_empty() && installed().is_none() {
+        return Err(DbErr::Custom(
+            "its content is not sealed yet, and no key is loaded to seal it with: \
+             give the key file (TANDEM_KEY_FILE) or TANDEM_KEY"
+                .into(),
+        ));
+    }
+    for (row, text) in &found {
+        let value = seal_for(column, row, text);
+        replace_stored(db, column, row, text, value).await?;
+    }
+    Ok(found.len() as u64)
 }
