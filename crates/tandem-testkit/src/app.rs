@@ -276,6 +276,20 @@ impl TestApp {
         }
     }
 
+    /// [`TestApp::pair`], the request accepted by the mentor: an active relationship.
+    pub async fn active_pair(&self, extra: Value) -> Pair {
+        let pair = self.pair(extra).await;
+        let (s, v) = self
+            .post(
+                &format!("/api/v1/mentorships/{}/accept", pair.id),
+                &pair.mentor,
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        pair
+    }
+
     /// Waits (at most five seconds) until the store serves reads from memory.
     pub async fn wait_for_caching(&self) {
         let started = std::time::Instant::now();

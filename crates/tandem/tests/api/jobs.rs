@@ -85,23 +85,9 @@ async fn a_waiting_request_is_recalled_once_and_its_expiry_told_to_both(
     assert_eq!(s, StatusCode::CREATED, "{v}");
 }
 
-/// An active pair (accepted request) as of the clock.
-async fn active(app: &TestApp) -> crate::common::Pair {
-    let pair = app.pair(json!({})).await;
-    let (s, v) = app
-        .post(
-            &format!("/api/v1/mentorships/{}/accept", pair.id),
-            &pair.mentor,
-            json!({}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
-    pair
-}
-
 async fn meetings_and_action_items_are_recalled_once_each(app: TestApp, smtp: SmtpSink) {
     app.state.clock.set(wednesday());
-    let pair = active(&app).await;
+    let pair = app.active_pair(json!({})).await;
     let starts = wednesday() + Duration::hours(30);
     let (s, meeting) = app
         .post(
@@ -178,7 +164,7 @@ async fn meetings_and_action_items_are_recalled_once_each(app: TestApp, smtp: Sm
 
 async fn health_alerts_and_the_weekly_digest_come_once(app: TestApp, smtp: SmtpSink) {
     app.state.clock.set(wednesday());
-    let pair = active(&app).await;
+    let pair = app.active_pair(json!({})).await;
     let (coordinator, _) = app.person("Coordinator").await;
     let admin = app.log_in("admin@example.org").await;
     let (s, v) = app
@@ -330,7 +316,7 @@ async fn queued_reminders(app: &TestApp) -> (i64, i64) {
 }
 
 async fn a_run_that_fails_halfway_sends_the_rest_next_time_and_nothing_twice(app: TestApp) {
-    let pair = active(&app).await;
+    let pair = app.active_pair(json!({})).await;
     meetings_tomorrow(&app, &pair, 450).await;
     // The database refuses the claim of one meeting in the second batch (of 200),
     // as a crash there would: that batch's transaction is lost whole.
@@ -394,7 +380,7 @@ async fn postgres_two_servers_send_each_reminder_once() {
     let Some(app) = TestApp::postgres().await else {
         return;
     };
-    let pair = active(&app).await;
+    let pair = app.active_pair(json!({})).await;
     meetings_tomorrow(&app, &pair, 450).await;
     let second = app.second_server().await;
     let (a, b) = tokio::join!(run_due(&app.state), run_due(&second.state));
