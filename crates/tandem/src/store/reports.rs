@@ -11,8 +11,9 @@ use super::sql::{col, rows};
 use crate::domain::ids::ProgramId;
 use crate::domain::wire::{EndReason, MentorshipStatus as S, Origin, Role};
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, StreamTrait};
 use std::collections::HashMap;
 
 /// Which relationships: every active one of every program (the jobs), or all of
@@ -75,28 +76,40 @@ const COUNTS: &str = "relationship_counts";
 /// with their kept counts and their mentees in one statement, and their overdue
 /// action items (which depend on the day) in one more, whatever their number.
 pub async fn relationship_facts(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + StreamTrait),
     scope: Scope<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<FactsRow>, DbErr> {
-    let (main, overdue) = facts_queries(scope, now);
-    let mut overdue_of: HashMap<String, i64> = HashMap::new();
-    for r in rows(db, &overdue).await? {
-        overdue_of.insert(r.try_get("", "mentorship_id")?, count(&r, "overdue")?);
-    }
+    let mut out = Vec::new();
+    each_relationship_facts(db, scope, now, |f| out.push(f)).await?;
+    Ok(out)
+}
+
+/// `relationship_facts` one relationship at a time, in order of id, as the rows
+/// arrive: only the relationship being read is held, not every row at once.
+pub async fn each_relationship_facts(
+    db: &(impl ConnectionTrait + StreamTrait),
+    scope: Scope<'_>,
+    now: DateTime<Utc>,
+    mut each: impl FnMut(FactsRow),
+) -> Result<(), DbErr> {
+    let overdue_of = overdue_of(db, scope, now).await?;
+    let main = facts_query(scope);
     // A row per seat (or one, with none): the seats of a relationship follow it.
-    let mut out: Vec<FactsRow> = Vec::new();
-    for r in rows(db, &main).await? {
+    let mut current: Option<FactsRow> = None;
+    let mut stream = std::pin::pin!(db.stream(&main).await?);
+    while let Some(r) = stream.next().await {
+        let r = r?;
         let id: String = r.try_get("", "id")?;
         let seat: Option<String> = r.try_get("", "mentee_id")?;
-        if let Some(last) = out.last_mut().filter(|f| f.mentorship_id == id) {
-            last.mentee_ids.extend(seat);
+        if let Some(same) = current.as_mut().filter(|f| f.mentorship_id == id) {
+            same.mentee_ids.extend(seat);
             continue;
         }
         let mentor_id: Option<String> = r.try_get("", "mentor_id")?;
         let participants = count(&r, "mentees")? + i64::from(mentor_id.is_some());
         let agreement_cadence: Option<i32> = r.try_get("", "agreement_cadence")?;
-        out.push(FactsRow {
+        let next = FactsRow {
             program_id: r.try_get("", "program_id")?,
             status: r.try_get("", "status")?,
             origin: r.try_get("", "origin")?,
@@ -121,14 +134,32 @@ pub async fn relationship_facts(
             mentee_ids: seat.into_iter().collect(),
             mentorship_id: id,
             mentor_id,
-        });
+        };
+        if let Some(done) = current.replace(next) {
+            each(done);
+        }
     }
-    Ok(out)
+    if let Some(done) = current {
+        each(done);
+    }
+    Ok(())
 }
 
-/// The statements behind `relationship_facts`: the relationships with their
-/// counts, and the overdue action items grouped by relationship.
-fn facts_queries(scope: Scope<'_>, now: DateTime<Utc>) -> (SelectStatement, SelectStatement) {
+/// The overdue action items of the relationships in `scope`, by relationship.
+async fn overdue_of(
+    db: &impl ConnectionTrait,
+    scope: Scope<'_>,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, i64>, DbErr> {
+    let mut overdue_of: HashMap<String, i64> = HashMap::new();
+    for r in rows(db, &overdue_query(scope, now)).await? {
+        overdue_of.insert(r.try_get("", "mentorship_id")?, count(&r, "overdue")?);
+    }
+    Ok(overdue_of)
+}
+
+/// The overdue action items of the relationships in `scope`, grouped by relationship.
+fn overdue_query(scope: Scope<'_>, now: DateTime<Utc>) -> SelectStatement {
     let mut within = Query::select();
     within
         .column(mentorship::Column::Id)
@@ -148,7 +179,11 @@ fn facts_queries(scope: Scope<'_>, now: DateTime<Utc>) -> (SelectStatement, Sele
         .and_where(col("x", "due_on").lt(now.date_naive()))
         .and_where(col("x", "mentorship_id").in_subquery(within))
         .group_by_col((Alias::new("x"), Alias::new("mentorship_id")));
+    overdue
+}
 
+/// The relationships in `scope` with their counts, a row per seat.
+fn facts_query(scope: Scope<'_>) -> SelectStatement {
     let mut q = Query::select();
     q.from_as(mentorship::Entity, Alias::new("m"))
         .join_as(
@@ -214,7 +249,7 @@ fn facts_queries(scope: Scope<'_>, now: DateTime<Utc>) -> (SelectStatement, Sele
             q.and_where(col("m", "program_id").eq(program.as_str()));
         }
     }
-    (q, overdue)
+    q
 }
 
 /// Someone enrolled in a program.
@@ -292,10 +327,9 @@ mod tests {
     #[ignore = "prints the report's statements, to read their plans"]
     fn print_the_facts_statements() {
         use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
-        let (main, overdue) = super::facts_queries(
-            super::Scope::Program(crate::domain::ids::ProgramId("P")),
-            chrono::Utc::now(),
-        );
+        let scope = super::Scope::Program(crate::domain::ids::ProgramId("P"));
+        let main = super::facts_query(scope);
+        let overdue = super::overdue_query(scope, chrono::Utc::now());
         for q in [main, overdue] {
             println!(
                 "{}\n{}",

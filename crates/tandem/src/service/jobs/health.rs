@@ -14,7 +14,7 @@ use crate::error::AppResult;
 use crate::service::mentorships::others_of;
 use crate::service::{notify, outbox};
 use crate::state::AppState;
-use crate::store::reports::{relationship_facts, FactsRow, Scope};
+use crate::store::reports::{each_relationship_facts, FactsRow, Scope};
 use crate::store::{jobs as store_jobs, notices, programs};
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -49,11 +49,12 @@ fn decide(row: FactsRow, now: DateTime<Utc>) -> Option<Trouble> {
 pub async fn alerts_and_digests(state: &AppState) -> AppResult<(usize, usize)> {
     let now = state.clock.now();
     let db = state.store.read();
-    let troubles: Vec<Trouble> = relationship_facts(db, Scope::Active, now)
-        .await?
-        .into_iter()
-        .filter_map(|row| decide(row, now))
-        .collect();
+    // Only those not on track are kept, as the rows arrive.
+    let mut troubles: Vec<Trouble> = Vec::new();
+    each_relationship_facts(db, Scope::Active, now, |row| {
+        troubles.extend(decide(row, now));
+    })
+    .await?;
     let alerted = notices::alerted_healths(db).await?;
     // Back on track, or no longer running: forget, so that a new decline alerts.
     let current: HashMap<&str, Health> = troubles
