@@ -12,7 +12,10 @@ use tandem::store::entities::{meeting, mentorship, message};
 use tandem_migration::{Migrator, MigratorTrait};
 use tandem_testkit::{fast_config, on_both_databases, TestApp, TEST_KEY};
 
-on_both_databases!(the_longest_texts_fit_once_sealed);
+on_both_databases!(
+    the_longest_texts_fit_once_sealed,
+    a_sealed_text_copied_into_another_row_is_refused_even_once_opened
+);
 
 /// A goal title and a meeting place at their longest: their sealed values are
 /// longer than the text, and the columns take them on both databases.
@@ -53,10 +56,60 @@ async fn the_longest_texts_fit_once_sealed(app: TestApp) {
     assert_eq!(m["location"], place.as_str());
 }
 
+/// The server keeps the texts it has opened in memory, by where they are and
+/// what is stored; a ciphertext copied by hand into another message's row is
+/// another place, and does not open there, though it opened (and is
+/// remembered) in its own.
+async fn a_sealed_text_copied_into_another_row_is_refused_even_once_opened(app: TestApp) {
+    let pair = app.active_pair(json!({})).await;
+    let thread = format!("/api/v1/mentorships/{}/messages", pair.id);
+    let mut ids = Vec::new();
+    for body in ["COPIED-SECRET-ONE", "the second message"] {
+        let (s, m) = app
+            .post(&thread, &pair.mentee, json!({ "body": body }))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        ids.push(m["id"].as_str().unwrap().to_string());
+    }
+    let (s, read) = app.get(&thread, &pair.mentor).await;
+    assert_eq!(s, StatusCode::OK, "{read}");
+    assert!(read.to_string().contains("COPIED-SECRET-ONE"), "{read}");
+
+    let db = app.state.store.read();
+    let first = message::Entity::find_by_id(ids[0].clone())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: sea_orm::Value = first.body.clone().into();
+    let sql = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "UPDATE messages SET body = $1 WHERE id = $2",
+        _ => "UPDATE messages SET body = ? WHERE id = ?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [stored, ids[1].clone().into()],
+    ))
+    .await
+    .unwrap();
+
+    let copied = message::Entity::find_by_id(ids[1].clone()).one(db).await;
+    let refused = copied.expect_err("a ciphertext copied into another row must not open");
+    assert!(refused.to_string().contains("does not open"), "{refused}");
+    assert!(
+        !refused.to_string().contains("COPIED-SECRET-ONE"),
+        "{refused}"
+    );
+    // Where it belongs, it still opens.
+    let first = message::Entity::find_by_id(ids[0].clone()).one(db).await;
+    assert_eq!(first.unwrap().unwrap().body.as_str(), "COPIED-SECRET-ONE");
+}
+
 const CANARY: &str = "BEFORE-SEALING-CANARY";
 
 /// Writes, through the schema as it stood before sealing (m0015), a pair whose
-/// request, message and meeting hold the canary in the clear.
+/// request, 450 messages and meeting hold the canary in the clear.
 async fn unsealed_database(url: &str) {
     let db = Database::connect(format!("{url}?mode=rwc")).await.unwrap();
     Migrator::up(&db, Some(15)).await.unwrap();
@@ -83,9 +136,13 @@ async fn unsealed_database(url: &str) {
             "INSERT INTO mentorship_mentees (id, mentorship_id, mentee_id, accepted, joined_at) \
              VALUES ('mm1', 'm1', 'u2', true, {at})"
         ),
+        // More than the batches the sealing goes in (200), to cross from one to the next.
         format!(
-            "INSERT INTO messages (id, mentorship_id, author_id, body, created_at) VALUES \
-             ('g1', 'm1', 'u2', '{CANARY} message', {at})"
+            "INSERT INTO messages (id, mentorship_id, author_id, body, created_at) VALUES {}",
+            (1..=450)
+                .map(|i| format!("('g{i:03}', 'm1', 'u2', '{CANARY} message {i}', {at})"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         format!(
             "INSERT INTO meetings (id, mentorship_id, starts_at, duration_minutes, location, \
@@ -134,12 +191,12 @@ async fn a_database_from_before_sealing_is_sealed_on_its_first_start_with_a_key(
         .unwrap();
     assert_eq!(m.intro.as_str(), format!("{CANARY} intro"));
     assert_eq!(m.ask.as_str(), format!("{CANARY} ask"));
-    let g = message::Entity::find_by_id("g1")
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(g.body.as_str(), format!("{CANARY} message"));
+    let thread = message::Entity::find().all(db).await.unwrap();
+    assert_eq!(thread.len(), 450);
+    for g in &thread {
+        let i: u32 = g.id[1..].parse().unwrap();
+        assert_eq!(g.body.as_str(), format!("{CANARY} message {i}"));
+    }
     let e = meeting::Entity::find_by_id("e1")
         .one(db)
         .await

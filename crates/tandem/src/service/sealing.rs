@@ -55,16 +55,18 @@ pub async fn prepare(store: &Store, source: &KeySource) -> anyhow::Result<()> {
 pub async fn seal_old_content(store: &Store) -> anyhow::Result<u64> {
     let mut sealed_count = 0u64;
     for column in SEALED {
+        let mut after: Option<Vec<String>> = None;
         loop {
             let tx = store.write().await?;
-            let done = batch::seal_next(&tx, column, BATCH)
+            let done = batch::seal_next(&tx, column, after.as_deref(), BATCH)
                 .await
                 .with_context(|| format!("sealing {}.{}", column.table, column.column))?;
-            if done == 0 {
+            let Some(done) = done else {
                 break;
-            }
+            };
             tx.commit().await?;
-            sealed_count += done;
+            sealed_count += done.sealed;
+            after = Some(done.last);
         }
     }
     if sealed_count > 0 {
@@ -72,8 +74,8 @@ pub async fn seal_old_content(store: &Store) -> anyhow::Result<u64> {
             values = sealed_count,
             "sealed content written before sealing"
         );
-        // The pages that held it in the clear leave the write-ahead log too.
-        store.scrub().await;
+        // No page of the file, nor of its write-ahead log, keeps it in the clear.
+        store.rewrite_file().await?;
     }
     Ok(sealed_count)
 }
@@ -209,9 +211,10 @@ pub async fn rotate(
     let mut resealed = 0u64;
     for column in SEALED {
         progress.column(column.table, column.column);
+        let mut after: Option<Vec<String>> = None;
         loop {
             let tx = store.write().await?;
-            let rows = batch::not_under(&tx, column, &new_id, WALK)
+            let rows = batch::not_under(&tx, column, &new_id, after.as_deref(), WALK)
                 .await
                 .with_context(|| format!("reading {}.{}", column.table, column.column))?;
             if rows.is_empty() {
@@ -235,6 +238,7 @@ pub async fn rotate(
             tx.commit().await?;
             resealed += rows.len() as u64;
             progress.advance(rows.len() as u64);
+            after = rows.into_iter().last().map(|(row, _)| row);
         }
     }
     let tx = store.write().await?;

@@ -752,6 +752,7 @@ enum Access {
 
 /// One connection to a SQLite file (a backup, or its scratch copy), foreign keys on.
 async fn open_file(path: &Path, access: Access) -> anyhow::Result<DatabaseConnection> {
+    super::db::sqlite_without_memory_statistics();
     let options = SqliteConnectOptions::new()
         .filename(path)
         .foreign_keys(true)

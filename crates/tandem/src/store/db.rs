@@ -169,6 +169,7 @@ impl Store {
         }
         if is_sqlite {
             owner_only_sqlite_files(url)?;
+            sqlite_without_memory_statistics();
         }
         let mut options = ConnectOptions::new(url.to_string());
         options
@@ -301,8 +302,10 @@ impl Store {
     /// After deleting what must not linger (an erasure): on SQLite, moves the
     /// write-ahead log into the database file and empties it, so that older copies
     /// of the deleted pages are gone from the log too. Best effort: a reader still
-    /// holding an old snapshot leaves the rest for the next checkpoint.
+    /// holding an old snapshot leaves the rest for the next checkpoint. On both,
+    /// forgets the texts kept opened in memory, the deleted ones among them.
     pub async fn scrub(&self) {
+        super::sealed::forget_opened();
         if self.write_lock.is_some() {
             if let Err(e) = self
                 .db
@@ -312,6 +315,24 @@ impl Store {
                 tracing::warn!(error = %e, "checkpointing the write-ahead log after an erasure");
             }
         }
+    }
+
+    /// After rewriting what was held in the clear (the first sealing of a
+    /// database written before it): on SQLite, rebuilds the file (`VACUUM`), so
+    /// that no page, nor the free space within a page that a row outgrew, keeps
+    /// an old copy, then empties the write-ahead log. Writers in this process
+    /// wait meanwhile; it runs once, at the start that seals. PostgreSQL keeps
+    /// old row versions in its own files until they are vacuumed and reused;
+    /// what it dumps (`pg_dump`, a backup) holds only the sealed values.
+    pub async fn rewrite_file(&self) -> Result<(), DbErr> {
+        if let Some(lock) = &self.write_lock {
+            let _writers = lock.lock().await;
+            self.db.execute_unprepared("VACUUM").await?;
+            self.db
+                .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await?;
+        }
+        Ok(())
     }
 
     /// Refreshes the planner's statistics of these tables after a bulk write
@@ -459,6 +480,28 @@ pub(crate) fn redact(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// SQLite keeps statistics of its memory under one lock for the whole process,
+/// taken on every allocation, unless told not to before its first connection
+/// (`SQLITE_CONFIG_MEMSTATUS`). Reading many rows on several connections at
+/// once (a program's report: a copy of every value of every row) then spends
+/// much of its time waiting on that lock. Tandem reads no such statistics.
+pub(super) fn sqlite_without_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: called once, before this process opens any SQLite connection
+        // (every one is opened by `Store::connect` or a backup's
+        // `open_file`, after this); SQLite refuses
+        // the call, changing nothing, if it were already in use. The option
+        // takes one int.
+        let _ = unsafe {
+            libsqlite3_sys::sqlite3_config(
+                libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            )
+        };
+    });
 }
 
 pub fn new_id() -> String {

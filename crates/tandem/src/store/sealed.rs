@@ -45,6 +45,52 @@ fn keys_to_open() -> Result<Arc<Keyring>, TryGetError> {
     })
 }
 
+/// Values opened (or sealed) before, by where they are and what is stored, so
+/// that a row read again unchanged — the relationship every request of a pair
+/// loads, after each write moves the read caches on — is not opened again. A
+/// ciphertext found in another row or column is another key here, and is
+/// opened (and refused) as anywhere else. In memory only, bounded in size.
+struct Opened {
+    entries: moka::sync::Cache<OpenedAt, Arc<str>>,
+}
+
+#[derive(Hash, PartialEq, Eq)]
+struct OpenedAt {
+    table: &'static str,
+    column: &'static str,
+    row: String,
+    stored: String,
+}
+
+/// Bytes of opened text (with their keys) kept at most.
+const OPENED_BYTES: u64 = 32 << 20;
+
+static OPENED: std::sync::LazyLock<Opened> = std::sync::LazyLock::new(|| Opened {
+    entries: moka::sync::Cache::builder()
+        .max_capacity(OPENED_BYTES)
+        .weigher(|at: &OpenedAt, text: &Arc<str>| {
+            (64 + at.row.len() + at.stored.len() + text.len())
+                .try_into()
+                .unwrap_or(u32::MAX)
+        })
+        .build(),
+});
+
+/// Forgets every text kept opened (after an erasure: nothing deleted lingers
+/// there, though nothing deleted could be asked for again).
+pub fn forget_opened() {
+    OPENED.entries.invalidate_all();
+}
+
+impl Opened {
+    fn remember(&self, at: OpenedAt, text: Arc<str>) {
+        // Nothing to keep for the empty text, which opens to itself.
+        if !at.stored.is_empty() {
+            self.entries.insert(at, text);
+        }
+    }
+}
+
 /// What a sealed column holds, as text before it is sealed.
 pub trait SealedValue: Clone + PartialEq + Eq + Default + Send + Sync + 'static {
     fn to_text(&self) -> String;
@@ -140,7 +186,21 @@ impl<C: SealedColumn> Sealed<C> {
     fn stored_text(&self) -> String {
         match &self.stored {
             Some(s) => s.clone(),
-            None => keys().seal(self.place(), &self.value.to_text()),
+            None => {
+                let text = self.value.to_text();
+                let stored = keys().seal(self.place(), &text);
+                // Read back after the write (a returning insert), it opens from memory.
+                OPENED.remember(
+                    OpenedAt {
+                        table: C::TABLE,
+                        column: C::COLUMN,
+                        row: self.row.clone(),
+                        stored: stored.clone(),
+                    },
+                    text.into(),
+                );
+                stored
+            }
         }
     }
 }
@@ -237,15 +297,46 @@ impl<C: SealedColumn> TryGetable for Sealed<C> {
                 )))
             })?);
         }
-        let row = parts.join("/");
-        let place = Place {
+        let row = if parts.len() == 1 {
+            parts.pop().unwrap_or_default()
+        } else {
+            parts.join("/")
+        };
+        let at = OpenedAt {
             table: C::TABLE,
             column: C::COLUMN,
-            row: &row,
+            row,
+            stored,
         };
-        let text = keys_to_open()?
-            .open(place, &stored)
-            .map_err(|e| unopenable(idx, &row, e))?;
+        let known = match at.stored.is_empty() {
+            true => Some(Arc::from("")),
+            false => OPENED.entries.get(&at),
+        };
+        let text = match known {
+            Some(text) => text,
+            None => {
+                let place = Place {
+                    table: C::TABLE,
+                    column: C::COLUMN,
+                    row: &at.row,
+                };
+                let text: Arc<str> = keys_to_open()?
+                    .open(place, &at.stored)
+                    .map_err(|e| unopenable(idx, &at.row, e))?
+                    .into();
+                OPENED.remember(
+                    OpenedAt {
+                        table: C::TABLE,
+                        column: C::COLUMN,
+                        row: at.row.clone(),
+                        stored: at.stored.clone(),
+                    },
+                    text.clone(),
+                );
+                text
+            }
+        };
+        let OpenedAt { row, stored, .. } = at;
         let value = C::Value::from_text(&text)
             .ok_or_else(|| unopenable(idx, &row, "what it holds is not what the column keeps"))?;
         Ok(Sealed {

@@ -45,22 +45,29 @@ pub async fn register_sealing_key(
     Ok(())
 }
 
-/// Up to `limit` values of `column` written before sealing: `(row, text)`.
+/// Up to `limit` values of `column` written before sealing, in the order of
+/// their rows' keys, after the row `after`: `(row, text)`.
 pub async fn unsealed(
     db: &impl sea_orm::ConnectionTrait,
     column: &SealedColumnInfo,
+    after: Option<&[String]>,
     limit: u64,
 ) -> Result<Vec<(Vec<String>, String)>, DbErr> {
     use sea_orm::sea_query::ExprTrait;
-    let mut q = values_of(column, limit);
+    let mut q = values_of(column, after, limit);
     q.and_where(stored(column).not_like(format!("{}%", crate::sealing::PREFIX)));
     read_rows(db, column, &q).await
 }
 
 /// The non-empty values of `column` with their rows' keys, in the order of
-/// those keys, `limit` at a time.
-fn values_of(column: &SealedColumnInfo, limit: u64) -> sea_orm::sea_query::SelectStatement {
-    use sea_orm::sea_query::{Alias, ExprTrait, Order, Query};
+/// those keys, after the row `after` (a batch goes on from where the one before
+/// it ended, rather than passing over what that one did), `limit` at a time.
+fn values_of(
+    column: &SealedColumnInfo,
+    after: Option<&[String]>,
+    limit: u64,
+) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SimpleExpr};
     let mut q = Query::select();
     q.from(Alias::new(column.table));
     for key in column.row {
@@ -71,6 +78,15 @@ fn values_of(column: &SealedColumnInfo, limit: u64) -> sea_orm::sea_query::Selec
         .and_where(stored(column).is_not_null())
         .and_where(stored(column).ne(""))
         .limit(limit);
+    if let Some(after) = after {
+        let keys: Vec<SimpleExpr> = column
+            .row
+            .iter()
+            .map(|k| Expr::col(Alias::new(*k)))
+            .collect();
+        let values: Vec<SimpleExpr> = after.iter().map(|v| Expr::val(v.as_str())).collect();
+        q.and_where(Expr::tuple(keys).gt(Expr::tuple(values)));
+    }
     q
 }
 
@@ -122,29 +138,20 @@ pub async fn stored_after(
     after: Option<&[String]>,
     limit: u64,
 ) -> Result<Vec<(Vec<String>, String)>, DbErr> {
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
-    let mut q = values_of(column, limit);
-    if let Some(after) = after {
-        let keys: Vec<SimpleExpr> = column
-            .row
-            .iter()
-            .map(|k| Expr::col(Alias::new(*k)))
-            .collect();
-        let values: Vec<SimpleExpr> = after.iter().map(|v| Expr::val(v.as_str())).collect();
-        q.and_where(Expr::tuple(keys).gt(Expr::tuple(values)));
-    }
-    read_rows(db, column, &q).await
+    read_rows(db, column, &values_of(column, after, limit)).await
 }
 
-/// Up to `limit` values of `column` not sealed under the key `key_id`.
+/// Up to `limit` values of `column` not sealed under the key `key_id`, after
+/// the row `after`.
 pub async fn not_under(
     db: &impl sea_orm::ConnectionTrait,
     column: &SealedColumnInfo,
     key_id: &str,
+    after: Option<&[String]>,
     limit: u64,
 ) -> Result<Vec<(Vec<String>, String)>, DbErr> {
     use sea_orm::sea_query::ExprTrait;
-    let mut q = values_of(column, limit);
+    let mut q = values_of(column, after, limit);
     q.and_where(stored(column).not_like(format!("{}{key_id}.%", crate::sealing::PREFIX)));
     read_rows(db, column, &q).await
 }
@@ -191,25 +198,33 @@ pub async fn forget_keys_but(db: &impl sea_orm::ConnectionTrait, keep: &str) -> 
 pub async fn seal_unsealed(db: &impl sea_orm::ConnectionTrait) -> Result<u64, DbErr> {
     let mut sealed = 0u64;
     for column in super::sealed::SEALED {
-        loop {
-            let done = seal_next(db, column, 500).await?;
-            if done == 0 {
-                break;
-            }
-            sealed += done;
+        let mut after = None;
+        while let Some(batch) = seal_next(db, column, after.as_deref(), 500).await? {
+            sealed += batch.sealed;
+            after = Some(batch.last);
         }
     }
     Ok(sealed)
 }
 
-/// Seals up to `limit` values of `column` written before sealing; returns how
-/// many (none left: 0). Refused without a key when there is any.
+/// What one batch of [`seal_next`] sealed.
+pub struct Batch {
+    /// How many values.
+    pub sealed: u64,
+    /// The last row, where the next batch goes on.
+    pub last: Vec<String>,
+}
+
+/// Seals up to `limit` values of `column` written before sealing, after the
+/// row `after`; `None` when none was left. Refused without a key when there is
+/// any.
 pub async fn seal_next(
     db: &impl sea_orm::ConnectionTrait,
     column: &SealedColumnInfo,
+    after: Option<&[String]>,
     limit: u64,
-) -> Result<u64, DbErr> {
-    let found = unsealed(db, column, limit).await?;
+) -> Result<Option<Batch>, DbErr> {
+    let found = unsealed(db, column, after, limit).await?;
     if !found.is_empty() && installed().is_none() {
         return Err(DbErr::Custom(
             "its content is not sealed yet, and no key is loaded to seal it with: \
@@ -221,5 +236,9 @@ pub async fn seal_next(
         let value = seal_for(column, row, text);
         replace_stored(db, column, row, text, value).await?;
     }
-    Ok(found.len() as u64)
+    let sealed = found.len() as u64;
+    Ok(found
+        .into_iter()
+        .last()
+        .map(|(last, _)| Batch { sealed, last }))
 }
