@@ -3,7 +3,7 @@
 //! with a key, every row opening afterwards and none of it left in the file;
 //! and a server started without its key, or with another, refuses to start.
 use axum::http::StatusCode;
-use sea_orm::{ConnectionTrait, Database, EntityTrait, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Statement};
 use serde_json::json;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -81,18 +81,17 @@ async fn a_sealed_text_copied_into_another_row_is_refused_even_once_opened(app: 
         .await
         .unwrap()
         .unwrap();
+    // The first message's ciphertext, as stored, written over the second's.
     let stored: sea_orm::Value = first.body.clone().into();
-    let sql = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => "UPDATE messages SET body = $1 WHERE id = $2",
-        _ => "UPDATE messages SET body = ? WHERE id = ?",
-    };
-    db.execute_raw(Statement::from_sql_and_values(
-        db.get_database_backend(),
-        sql,
-        [stored, ids[1].clone().into()],
-    ))
-    .await
-    .unwrap();
+    message::Entity::update_many()
+        .col_expr(
+            message::Column::Body,
+            sea_orm::sea_query::Expr::value(stored),
+        )
+        .filter(message::Column::Id.eq(ids[1].clone()))
+        .exec(db)
+        .await
+        .unwrap();
 
     let copied = message::Entity::find_by_id(ids[1].clone()).one(db).await;
     let refused = copied.expect_err("a ciphertext copied into another row must not open");

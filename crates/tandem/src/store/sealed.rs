@@ -54,12 +54,23 @@ struct Opened {
     entries: moka::sync::Cache<OpenedAt, Arc<str>>,
 }
 
-#[derive(Hash, PartialEq, Eq)]
+#[derive(Clone, Hash, PartialEq, Eq)]
 struct OpenedAt {
     table: &'static str,
     column: &'static str,
     row: String,
     stored: String,
+}
+
+impl OpenedAt {
+    fn of<C: SealedColumn>(row: String, stored: String) -> OpenedAt {
+        OpenedAt {
+            table: C::TABLE,
+            column: C::COLUMN,
+            row,
+            stored,
+        }
+    }
 }
 
 /// Bytes of opened text (with their keys) kept at most.
@@ -191,12 +202,7 @@ impl<C: SealedColumn> Sealed<C> {
                 let stored = keys().seal(self.place(), &text);
                 // Read back after the write (a returning insert), it opens from memory.
                 OPENED.remember(
-                    OpenedAt {
-                        table: C::TABLE,
-                        column: C::COLUMN,
-                        row: self.row.clone(),
-                        stored: stored.clone(),
-                    },
+                    OpenedAt::of::<C>(self.row.clone(), stored.clone()),
                     text.into(),
                 );
                 stored
@@ -302,15 +308,11 @@ impl<C: SealedColumn> TryGetable for Sealed<C> {
         } else {
             parts.join("/")
         };
-        let at = OpenedAt {
-            table: C::TABLE,
-            column: C::COLUMN,
-            row,
-            stored,
-        };
-        let known = match at.stored.is_empty() {
-            true => Some(Arc::from("")),
-            false => OPENED.entries.get(&at),
+        let at = OpenedAt::of::<C>(row, stored);
+        let known = if at.stored.is_empty() {
+            Some(Arc::from(""))
+        } else {
+            OPENED.entries.get(&at)
         };
         let text = match known {
             Some(text) => text,
@@ -324,15 +326,7 @@ impl<C: SealedColumn> TryGetable for Sealed<C> {
                     .open(place, &at.stored)
                     .map_err(|e| unopenable(idx, &at.row, e))?
                     .into();
-                OPENED.remember(
-                    OpenedAt {
-                        table: C::TABLE,
-                        column: C::COLUMN,
-                        row: at.row.clone(),
-                        stored: at.stored.clone(),
-                    },
-                    text.clone(),
-                );
+                OPENED.remember(at.clone(), text.clone());
                 text
             }
         };
