@@ -7,13 +7,12 @@
 use super::entities::{
     action_item, agreement, enrollment, mentorship, mentorship_mentee, program, user,
 };
-use super::sql::{col, rows};
+use super::sql::{col, json, rows};
 use crate::domain::ids::ProgramId;
 use crate::domain::wire::{EndReason, MentorshipStatus as S, Origin, Role};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbErr, QueryResult, StreamTrait};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityName, QueryResult, StreamTrait};
 use std::collections::HashMap;
 
 /// Which relationships: every active one of every program (the jobs), or all of
@@ -72,16 +71,129 @@ pub fn count(r: &QueryResult, name: &str) -> Result<i64, DbErr> {
 /// milestones, seats and signatures change (migration m0012).
 const COUNTS: &str = "relationship_counts";
 
+/// What `facts_query` selects of a relationship, in the order `Facts` reads it;
+/// its mentees follow.
+const FACT_COLUMNS: [&str; 21] = [
+    "m.id",
+    "m.program_id",
+    "m.mentor_id",
+    "m.status",
+    "m.origin",
+    "m.created_at",
+    "m.expires_at",
+    "m.started_at",
+    "m.ended_at",
+    "m.end_reason",
+    "p.cadence_days",
+    "a.cadence_days",
+    "c.held",
+    "c.first_held_at",
+    "c.last_held_at",
+    "c.rating_sum",
+    "c.ratings",
+    "c.milestones",
+    "c.achieved",
+    "c.mentees",
+    "c.signed",
+];
+
+/// A relationship's facts as `facts_query` selects them (a JSON array).
+#[derive(serde::Deserialize)]
+struct Facts(
+    String,
+    String,
+    Option<String>,
+    S,
+    Origin,
+    #[serde(deserialize_with = "json::time_given")] DateTime<Utc>,
+    #[serde(deserialize_with = "json::time")] Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "json::time")] Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "json::time")] Option<DateTime<Utc>>,
+    Option<EndReason>,
+    i32,
+    Option<i32>,
+    Option<i64>,
+    #[serde(deserialize_with = "json::time")] Option<DateTime<Utc>>,
+    #[serde(deserialize_with = "json::time")] Option<DateTime<Utc>>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<Vec<String>>,
+);
+
+impl Facts {
+    fn row(self, overdue_of: &HashMap<String, i64>) -> FactsRow {
+        let Facts(
+            id,
+            program_id,
+            mentor_id,
+            status,
+            origin,
+            created_at,
+            expires_at,
+            started_at,
+            ended_at,
+            end_reason,
+            program_cadence,
+            agreement_cadence,
+            held,
+            first_held_at,
+            last_held_at,
+            rating_sum,
+            ratings,
+            milestones,
+            achieved,
+            mentees,
+            signed,
+            mentee_ids,
+        ) = self;
+        let participants = mentees.unwrap_or(0) + i64::from(mentor_id.is_some());
+        FactsRow {
+            overdue_action_items: overdue_of.get(&id).copied().unwrap_or(0),
+            mentorship_id: id,
+            program_id,
+            mentor_id,
+            status,
+            origin,
+            created_at,
+            expires_at,
+            started_at,
+            ended_at,
+            end_reason,
+            cadence_days: agreement_cadence.unwrap_or(program_cadence),
+            held: held.unwrap_or(0),
+            first_held_at,
+            last_held_at,
+            rating_sum: rating_sum.unwrap_or(0),
+            ratings: ratings.unwrap_or(0),
+            milestones: milestones.unwrap_or(0),
+            milestones_achieved: achieved.unwrap_or(0),
+            // An agreement's cadence is never null: a cadence read means an agreement.
+            agreement_signed: agreement_cadence.is_some()
+                && participants > 0
+                && signed.unwrap_or(0) >= participants,
+            mentee_ids: mentee_ids.unwrap_or_default(),
+        }
+    }
+}
+
 /// The facts of the relationships in `scope`, ordered by id: the relationships
-/// with their kept counts and their mentees in one statement, and their overdue
-/// action items (which depend on the day) in one more, whatever their number.
+/// with their kept counts and their mentees in one statement (read as one JSON
+/// text), and their overdue action items (which depend on the day) in one more,
+/// whatever their number.
 pub async fn relationship_facts(
-    db: &(impl ConnectionTrait + StreamTrait),
+    db: &impl ConnectionTrait,
     scope: Scope<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<FactsRow>, DbErr> {
-    let mut out = Vec::new();
-    each_relationship_facts(db, scope, now, |f| out.push(f)).await?;
+    let overdue_of = overdue_of(db, scope, now).await?;
+    let all: Vec<Facts> =
+        json::all(db, &facts_query(scope, db.get_database_backend(), true)).await?;
+    let mut out: Vec<FactsRow> = all.into_iter().map(|f| f.row(&overdue_of)).collect();
+    out.sort_unstable_by(|a, b| a.mentorship_id.cmp(&b.mentorship_id));
     Ok(out)
 }
 
@@ -94,55 +206,8 @@ pub async fn each_relationship_facts(
     mut each: impl FnMut(FactsRow),
 ) -> Result<(), DbErr> {
     let overdue_of = overdue_of(db, scope, now).await?;
-    let main = facts_query(scope);
-    // A row per seat (or one, with none): the seats of a relationship follow it.
-    let mut current: Option<FactsRow> = None;
-    let mut stream = std::pin::pin!(db.stream(&main).await?);
-    while let Some(r) = stream.next().await {
-        let r = r?;
-        let id: String = r.try_get("", "id")?;
-        let seat: Option<String> = r.try_get("", "mentee_id")?;
-        if let Some(same) = current.as_mut().filter(|f| f.mentorship_id == id) {
-            same.mentee_ids.extend(seat);
-            continue;
-        }
-        let mentor_id: Option<String> = r.try_get("", "mentor_id")?;
-        let participants = count(&r, "mentees")? + i64::from(mentor_id.is_some());
-        let agreement_cadence: Option<i32> = r.try_get("", "agreement_cadence")?;
-        let next = FactsRow {
-            program_id: r.try_get("", "program_id")?,
-            status: r.try_get("", "status")?,
-            origin: r.try_get("", "origin")?,
-            created_at: r.try_get("", "created_at")?,
-            expires_at: r.try_get("", "expires_at")?,
-            started_at: r.try_get("", "started_at")?,
-            ended_at: r.try_get("", "ended_at")?,
-            end_reason: r.try_get("", "end_reason")?,
-            cadence_days: agreement_cadence.unwrap_or(r.try_get::<i32>("", "program_cadence")?),
-            held: count(&r, "held")?,
-            first_held_at: r.try_get("", "first_held_at")?,
-            last_held_at: r.try_get("", "last_held_at")?,
-            overdue_action_items: overdue_of.get(&id).copied().unwrap_or(0),
-            rating_sum: count(&r, "rating_sum")?,
-            ratings: count(&r, "ratings")?,
-            milestones: count(&r, "milestones")?,
-            milestones_achieved: count(&r, "achieved")?,
-            // An agreement's cadence is never null: a cadence read means an agreement.
-            agreement_signed: agreement_cadence.is_some()
-                && participants > 0
-                && count(&r, "signed")? >= participants,
-            mentee_ids: seat.into_iter().collect(),
-            mentorship_id: id,
-            mentor_id,
-        };
-        if let Some(done) = current.replace(next) {
-            each(done);
-        }
-    }
-    if let Some(done) = current {
-        each(done);
-    }
-    Ok(())
+    let q = facts_query(scope, ConnectionTrait::get_database_backend(db), false);
+    json::each(db, &q, |f: Facts| each(f.row(&overdue_of))).await
 }
 
 /// The overdue action items of the relationships in `scope`, by relationship.
@@ -182,8 +247,10 @@ fn overdue_query(scope: Scope<'_>, now: DateTime<Utc>) -> SelectStatement {
     overdue
 }
 
-/// The relationships in `scope` with their counts, a row per seat.
-fn facts_query(scope: Scope<'_>) -> SelectStatement {
+/// The relationships in `scope` with their counts and their mentees, each as a
+/// JSON array (`Facts`): all in one JSON text when `whole`, else one a row in
+/// order of id.
+fn facts_query(scope: Scope<'_>, backend: DbBackend, whole: bool) -> SelectStatement {
     let mut q = Query::select();
     q.from_as(mentorship::Entity, Alias::new("m"))
         .join_as(
@@ -203,44 +270,23 @@ fn facts_query(scope: Scope<'_>) -> SelectStatement {
             agreement::Entity,
             Alias::new("a"),
             col("a", "mentorship_id").equals((Alias::new("m"), Alias::new("id"))),
-        )
-        .join_as(
-            JoinType::LeftJoin,
-            mentorship_mentee::Entity,
-            Alias::new("s"),
-            col("s", "mentorship_id")
-                .equals((Alias::new("m"), Alias::new("id")))
-                .and(col("s", "mentee_id").is_not_null()),
         );
-    for (table, column, alias) in [
-        ("m", "id", "id"),
-        ("m", "program_id", "program_id"),
-        ("m", "mentor_id", "mentor_id"),
-        ("m", "status", "status"),
-        ("m", "origin", "origin"),
-        ("m", "created_at", "created_at"),
-        ("m", "expires_at", "expires_at"),
-        ("m", "started_at", "started_at"),
-        ("m", "ended_at", "ended_at"),
-        ("m", "end_reason", "end_reason"),
-        ("p", "cadence_days", "program_cadence"),
-        ("a", "cadence_days", "agreement_cadence"),
-        ("c", "held", "held"),
-        ("c", "first_held_at", "first_held_at"),
-        ("c", "last_held_at", "last_held_at"),
-        ("c", "rating_sum", "rating_sum"),
-        ("c", "ratings", "ratings"),
-        ("c", "milestones", "milestones"),
-        ("c", "achieved", "achieved"),
-        ("c", "mentees", "mentees"),
-        ("c", "signed", "signed"),
-        ("s", "mentee_id", "mentee_id"),
-    ] {
-        q.expr_as(col(table, column), Alias::new(alias));
+    // The mentees seated now, in order of joining (an erased account's seat is
+    // empty and left out).
+    let seats = format!("{} s", mentorship_mentee::Entity.table_name());
+    let mentees = json::list(
+        backend,
+        "s.mentee_id",
+        &seats,
+        "s.mentorship_id = m.id AND s.mentee_id IS NOT NULL",
+        "s.joined_at, s.id",
+    );
+    let mut items = FACT_COLUMNS.to_vec();
+    items.push(&mentees);
+    json::select(&mut q, backend, &json::array(backend, &items), whole);
+    if !whole {
+        q.order_by((Alias::new("m"), Alias::new("id")), Order::Asc);
     }
-    q.order_by((Alias::new("m"), Alias::new("id")), Order::Asc)
-        .order_by((Alias::new("s"), Alias::new("joined_at")), Order::Asc)
-        .order_by((Alias::new("s"), Alias::new("id")), Order::Asc);
     match scope {
         Scope::Active => {
             q.and_where(col("m", "status").eq(S::Active));
@@ -262,11 +308,24 @@ pub struct EnrolmentRow {
     pub enrolled_at: DateTime<Utc>,
 }
 
-/// Everyone enrolled in a program, in the order they enrolled.
+/// An enrolment as `enrolments_of` selects it (a JSON array), its id last.
+#[derive(serde::Deserialize)]
+struct Enrolment(
+    String,
+    String,
+    String,
+    Role,
+    #[serde(deserialize_with = "json::time_given")] DateTime<Utc>,
+    String,
+);
+
+/// Everyone enrolled in a program, in the order they enrolled: one statement,
+/// read as one JSON text.
 pub async fn enrolments_of(
     db: &impl ConnectionTrait,
     program: ProgramId<'_>,
 ) -> Result<Vec<EnrolmentRow>, DbErr> {
+    let backend = db.get_database_backend();
     let mut q = Query::select();
     q.from_as(enrollment::Entity, Alias::new("e"))
         .join_as(
@@ -275,27 +334,33 @@ pub async fn enrolments_of(
             Alias::new("u"),
             col("u", "id").equals((Alias::new("e"), Alias::new("user_id"))),
         )
-        .expr_as(col("e", "user_id"), Alias::new("user_id"))
-        .expr_as(col("u", "name"), Alias::new("name"))
-        .expr_as(col("u", "email"), Alias::new("email"))
-        .expr_as(col("e", "role"), Alias::new("role"))
-        .expr_as(col("e", "created_at"), Alias::new("enrolled_at"))
-        .and_where(col("e", "program_id").eq(program.as_str()))
-        .order_by((Alias::new("e"), Alias::new("created_at")), Order::Asc)
-        .order_by((Alias::new("e"), Alias::new("id")), Order::Asc);
-    rows(db, &q)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(EnrolmentRow {
-                user_id: r.try_get("", "user_id")?,
-                name: r.try_get("", "name")?,
-                email: r.try_get("", "email")?,
-                role: r.try_get("", "role")?,
-                enrolled_at: r.try_get("", "enrolled_at")?,
-            })
-        })
-        .collect()
+        .and_where(col("e", "program_id").eq(program.as_str()));
+    let row = json::array(
+        backend,
+        &[
+            "e.user_id",
+            "u.name",
+            "u.email",
+            "e.role",
+            "e.created_at",
+            "e.id",
+        ],
+    );
+    json::select(&mut q, backend, &row, true);
+    let mut all: Vec<Enrolment> = json::all(db, &q).await?;
+    all.sort_unstable_by(|a, b| (a.4, &a.5).cmp(&(b.4, &b.5)));
+    Ok(all
+        .into_iter()
+        .map(
+            |Enrolment(user_id, name, email, role, enrolled_at, _)| EnrolmentRow {
+                user_id,
+                name,
+                email,
+                role,
+                enrolled_at,
+            },
+        )
+        .collect())
 }
 
 /// Meetings held in the program's relationships per month (UTC) from the
@@ -328,14 +393,21 @@ mod tests {
     fn print_the_facts_statements() {
         use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
         let scope = super::Scope::Program(crate::domain::ids::ProgramId("P"));
-        let main = super::facts_query(scope);
+        use sea_orm::DbBackend;
         let overdue = super::overdue_query(scope, chrono::Utc::now());
-        for q in [main, overdue] {
+        for whole in [true, false] {
+            let sqlite = super::facts_query(scope, DbBackend::Sqlite, whole);
+            let postgres = super::facts_query(scope, DbBackend::Postgres, whole);
             println!(
                 "{}\n{}",
-                q.to_string(SqliteQueryBuilder),
-                q.to_string(PostgresQueryBuilder)
+                sqlite.to_string(SqliteQueryBuilder),
+                postgres.to_string(PostgresQueryBuilder)
             );
         }
+        println!(
+            "{}\n{}",
+            overdue.to_string(SqliteQueryBuilder),
+            overdue.to_string(PostgresQueryBuilder)
+        );
     }
 }
