@@ -270,14 +270,8 @@ where
 mod tests {
     use chrono::{DateTime, TimeZone, Utc};
 
-    #[derive(serde::Deserialize)]
-    struct Row(
-        #[serde(deserialize_with = "super::json::time")] Option<DateTime<Utc>>,
-        u8,
-    );
-
     fn read(json: &str) -> Result<Option<DateTime<Utc>>, serde_json::Error> {
-        serde_json::from_str::<Row>(&format!("[{json}, 0]")).map(|r| r.0)
+        super::json::time(&mut serde_json::Deserializer::from_str(json))
     }
 
     #[test]
