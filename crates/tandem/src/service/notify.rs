@@ -44,13 +44,31 @@ pub async fn participants_but(
     r: &MentorshipRecord,
     except: Option<&str>,
 ) -> AppResult<Vec<Recipient>> {
-    let ids: Vec<&str> = r
-        .participant_ids()
+    let ids: Vec<&str> = r.participant_ids();
+    Ok(participants_among(&recipients(db, &ids).await?, r, except))
+}
+
+/// Everyone in these relationships as their e-mails address them, read at once
+/// (a job's batch), for `participants_among`.
+pub async fn participants_of_all(
+    db: &impl Connection,
+    records: &[&MentorshipRecord],
+) -> AppResult<HashMap<String, Recipient>> {
+    let ids: Vec<&str> = records.iter().flat_map(|r| r.participant_ids()).collect();
+    recipients(db, &ids).await
+}
+
+/// `participants_but`, from the recipients already read.
+pub fn participants_among(
+    people: &HashMap<String, Recipient>,
+    r: &MentorshipRecord,
+    except: Option<&str>,
+) -> Vec<Recipient> {
+    r.participant_ids()
         .into_iter()
         .filter(|id| Some(*id) != except)
-        .collect();
-    let mut found = recipients(db, &ids).await?;
-    Ok(ids.iter().filter_map(|id| found.remove(*id)).collect())
+        .filter_map(|id| people.get(id).cloned())
+        .collect()
 }
 
 /// An absolute link to a page: `path` starts with `/`.

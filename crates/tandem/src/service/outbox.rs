@@ -76,13 +76,16 @@ pub struct Delivery {
     pub failed: usize,
 }
 
+/// Messages claimed at a time for delivery: each batch costs two commits.
+const DELIVERY_BATCH: u64 = 200;
+
 /// Sends what is due, a batch at a time, until nothing due is left.
 pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
     let mut done = Delivery::default();
     loop {
         let now = state.clock.now();
         let tx = state.store.write().await?;
-        let batch = store::claim_due(&tx, now, 50, Duration::minutes(5)).await?;
+        let batch = store::claim_due(&tx, now, DELIVERY_BATCH, Duration::minutes(5)).await?;
         tx.commit().await?;
         if batch.is_empty() {
             state.metrics.emails(done.sent, done.failed);
@@ -110,12 +113,10 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
         }
         let now = state.clock.now();
         let tx = state.store.write().await?;
+        let mut sent = Vec::with_capacity(batch.len());
         for (row, outcome) in batch.iter().zip(outcomes) {
             match outcome {
-                Ok(()) => {
-                    store::mark_sent(&tx, &row.id, now).await?;
-                    done.sent += 1;
-                }
+                Ok(()) => sent.push(row.id.as_str()),
                 Err(reason) => {
                     let attempts = row.attempts + 1;
                     let next = now + backoff(attempts);
@@ -131,6 +132,8 @@ pub async fn deliver_due(state: &AppState) -> AppResult<Delivery> {
                 }
             }
         }
+        store::mark_sent(&tx, &sent, now).await?;
+        done.sent += sent.len();
         tx.commit().await?;
         if done.failed > 0 {
             // What failed waits for its backoff; the rest was sent.

@@ -90,29 +90,31 @@ pub async fn claim_due(
     Ok(claimed)
 }
 
-/// Marks a message delivered and forgets its text: what a pair wrote (kudos, an
+/// Marks messages delivered and forgets their text: what a pair wrote (kudos, an
 /// introduction's note, a meeting's place) is not kept in the queue once sent,
 /// so erasing its author leaves no copy behind.
 pub async fn mark_sent(
     db: &impl ConnectionTrait,
-    id: &str,
+    ids: &[&str],
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    email::Entity::update_many()
-        .col_expr(email::Column::SentAt, Expr::value(at))
-        .col_expr(email::Column::Body, Expr::value(""))
-        .col_expr(email::Column::Calendar, Expr::value(Option::<String>::None))
-        .col_expr(
-            email::Column::Attempts,
-            Expr::col(email::Column::Attempts).add(1),
-        )
-        .col_expr(
-            email::Column::LastError,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(email::Column::Id.eq(id))
-        .exec(db)
-        .await?;
+    for chunk in ids.chunks(super::sql::IN_CHUNK) {
+        email::Entity::update_many()
+            .col_expr(email::Column::SentAt, Expr::value(at))
+            .col_expr(email::Column::Body, Expr::value(""))
+            .col_expr(email::Column::Calendar, Expr::value(Option::<String>::None))
+            .col_expr(
+                email::Column::Attempts,
+                Expr::col(email::Column::Attempts).add(1),
+            )
+            .col_expr(
+                email::Column::LastError,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(email::Column::Id.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
     Ok(())
 }
 

@@ -26,6 +26,8 @@ pub async fn expire_due(
         .from_as(mentorship::Entity, Alias::new("m"))
         .and_where(col("m", "status").eq(S::Requested))
         .and_where(col("m", "expires_at").lte(now))
+        // A program's requests together: their e-mails read its pool once.
+        .order_by((Alias::new("m"), Alias::new("program_id")), Order::Asc)
         .order_by((Alias::new("m"), Alias::new("id")), Order::Asc)
         .limit(limit);
     if db.get_database_backend() == DatabaseBackend::Postgres {
@@ -56,7 +58,7 @@ pub async fn expire_due(
     Ok(ids)
 }
 
-/// These mentorships with their members, in the order of `ids`' first appearance
+/// These mentorships with their members, in order of id within each few hundred
 /// (one statement per few hundred).
 pub async fn with_members_many(
     db: &impl ConnectionTrait,

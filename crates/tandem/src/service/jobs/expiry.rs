@@ -22,7 +22,9 @@ pub async fn expire(state: &AppState) -> AppResult<usize> {
         if ids.is_empty() {
             return Ok(total);
         }
-        let records = store_jobs::with_members_many(&tx, &ids).await?;
+        let mut records = store_jobs::with_members_many(&tx, &ids).await?;
+        // A program at a time: the next mentors' pool is read once per program.
+        records.sort_by(|a, b| a.m.program_id.cmp(&b.m.program_id));
         let people: Vec<&str> = records.iter().flat_map(|r| r.participant_ids()).collect();
         let people = notify::recipients(&tx, &people).await?;
         let mut emails = Vec::new();

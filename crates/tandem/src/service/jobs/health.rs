@@ -99,6 +99,8 @@ pub async fn alerts_and_digests(state: &AppState) -> AppResult<(usize, usize)> {
                     .iter()
                     .map(|t| (t.row.mentorship_id.as_str(), *t))
                     .collect();
+                let people =
+                    notify::participants_of_all(&tx, &records.iter().collect::<Vec<_>>()).await?;
                 let mut emails = Vec::new();
                 for r in &records {
                     let t = by_id[r.m.id.as_str()];
@@ -109,7 +111,7 @@ pub async fn alerts_and_digests(state: &AppState) -> AppResult<(usize, usize)> {
                         .collect();
                     let reasons: Vec<&str> = reasons.iter().map(String::as_str).collect();
                     let link = notify::link(state, &format!("/mentorships/{}", r.m.id));
-                    for to in notify::participants_but(&tx, r, None).await? {
+                    for to in notify::participants_among(&people, r, None) {
                         let id = to.user_id.as_deref().unwrap_or_default();
                         let letter = kinds::HealthAlert {
                             to: &to.name,

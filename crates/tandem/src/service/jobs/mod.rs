@@ -51,22 +51,33 @@ pub async fn run_due(state: &AppState) -> JobsDone {
         tracing::warn!(job, error = %format!("{e:#}"), "a job failed; the others still run");
         done.failures.push(format!("{job}: {e}"));
     };
+    let mut started = std::time::Instant::now();
+    // How long each job took, for whoever reads the log of a slow run.
+    let mut took = |job: &str, count: usize| {
+        let ms = started.elapsed().as_millis() as u64;
+        tracing::debug!(job, count, ms, "job done");
+        started = std::time::Instant::now();
+    };
     match expiry::expire(state).await {
         Ok(n) => done.expired = n,
         Err(e) => fail("expiry", e),
     }
+    took("expiry", done.expired);
     match reminders::requests(state).await {
         Ok(n) => done.request_reminders = n,
         Err(e) => fail("request reminders", e),
     }
+    took("request reminders", done.request_reminders);
     match reminders::meetings(state).await {
         Ok(n) => done.meeting_reminders = n,
         Err(e) => fail("meeting reminders", e),
     }
+    took("meeting reminders", done.meeting_reminders);
     match reminders::action_items(state).await {
         Ok(n) => done.action_items_due = n,
         Err(e) => fail("action items due", e),
     }
+    took("action items due", done.action_items_due);
     match health::alerts_and_digests(state).await {
         Ok((alerts, digests)) => {
             done.health_alerts = alerts;
@@ -74,10 +85,12 @@ pub async fn run_due(state: &AppState) -> JobsDone {
         }
         Err(e) => fail("health alerts and digests", e),
     }
+    took("health alerts and digests", done.health_alerts);
     match crate::service::checkins::create_due(state).await {
         Ok(n) => done.checkins_created = n,
         Err(e) => fail("check-ins", e),
     }
+    took("check-ins", done.checkins_created as usize);
     match outbox::deliver_due(state).await {
         Ok(Delivery { sent, failed }) => {
             done.emails_sent = sent;
@@ -85,6 +98,7 @@ pub async fn run_due(state: &AppState) -> JobsDone {
         }
         Err(e) => fail("e-mail delivery", e),
     }
+    took("e-mail delivery", done.emails_sent);
     state.metrics.jobs(
         &[
             ("expired", done.expired as u64),

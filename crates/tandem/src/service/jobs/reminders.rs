@@ -89,6 +89,13 @@ pub async fn meetings(state: &AppState) -> AppResult<usize> {
                     })
                     .collect();
                 let claimed = notices::claim(&tx, &keys, now).await?;
+                let held: Vec<_> = running
+                    .iter()
+                    .zip(&keys)
+                    .filter(|(_, key)| claimed.contains(*key))
+                    .map(|(m, _)| &records[&m.mentorship_id])
+                    .collect();
+                let people = notify::participants_of_all(&tx, &held).await?;
                 let mut emails = Vec::new();
                 for (m, key) in running.iter().zip(&keys) {
                     if !claimed.contains(key) {
@@ -96,7 +103,7 @@ pub async fn meetings(state: &AppState) -> AppResult<usize> {
                     }
                     let r = &records[&m.mentorship_id];
                     let link = notify::link(state, &format!("/meetings/{}", m.id));
-                    for to in notify::participants_but(&tx, r, None).await? {
+                    for to in notify::participants_among(&people, r, None) {
                         let (when, short_when) = to.when(m.starts_at);
                         let id = to.user_id.as_deref().unwrap_or_default();
                         let letter = kinds::MeetingReminder {

@@ -113,11 +113,23 @@ pub(super) async fn load_pool_of(
     only: Option<&[&str]>,
 ) -> AppResult<Pool> {
     let links = store::pair_links(db, now, only).await?;
+    pool_with_links(db, program, now, only, &links).await
+}
+
+/// `load_pool_of` with the pairs the hard rules exclude already read (`links`,
+/// of every program: one read serves several programs' pools).
+pub(super) async fn pool_with_links(
+    db: &(impl Connection + StreamTrait),
+    program: program::Model,
+    now: DateTime<Utc>,
+    only: Option<&[&str]>,
+    links: &[store::PairLink],
+) -> AppResult<Pool> {
     let mut rules = engine::HardRules::new(program.max_timezone_gap_hours.max(0) as u32);
     let mut open_pairs = BTreeSet::new();
     let mut used: HashMap<String, i64> = HashMap::new();
     let mut mentee_load: HashMap<String, i64> = HashMap::new();
-    for link in &links {
+    for link in links {
         if link.started {
             rules.add_previous_pair(&link.mentor_id, &link.mentee_id);
         }
@@ -131,7 +143,6 @@ pub(super) async fn load_pool_of(
             }
         }
     }
-    drop(links);
     let away: HashSet<String> = crate::store::people::everyone_away(db)
         .await?
         .into_iter()

@@ -10,7 +10,6 @@ use crate::service::programs::program_for;
 use crate::state::AppState;
 use crate::store::programs;
 use serde::Serialize;
-use std::collections::HashMap;
 use tandem_match as engine;
 use utoipa::ToSchema;
 
@@ -259,12 +258,15 @@ impl std::fmt::Display for NextMentor {
     }
 }
 
-/// The mentors who suit a mentee best now, each program's pool read once, as
-/// committed: a request being answered in the caller's transaction still counts
-/// as open, so its mentor is not suggested again.
+/// The mentors who suit a mentee best now, as committed: a request being
+/// answered in the caller's transaction still counts as open, so its mentor is
+/// not suggested again. The pairs the hard rules exclude are read once for every
+/// program, and one program's pool is held at a time (asked in order of program,
+/// each pool is read once).
 #[derive(Default)]
 pub struct NextMentors {
-    pools: HashMap<String, Pool>,
+    links: Option<Vec<crate::store::rounds::PairLink>>,
+    pool: Option<Pool>,
 }
 
 impl NextMentors {
@@ -276,11 +278,21 @@ impl NextMentors {
         mentee: &str,
         n: usize,
     ) -> AppResult<Vec<NextMentor>> {
-        if !self.pools.contains_key(&program.id) {
-            let pool = load_pool(state.store.read(), program.clone(), state.clock.now()).await?;
-            self.pools.insert(program.id.clone(), pool);
+        if self.pool.as_ref().map(|p| &p.program.id) != Some(&program.id) {
+            // The last program's pool goes before the next is read.
+            self.pool = None;
+            let (db, now) = (state.store.read(), state.clock.now());
+            let links = match self.links.take() {
+                Some(links) => links,
+                None => crate::store::rounds::pair_links(db, now, None).await?,
+            };
+            let pool = pool_with_links(db, program.clone(), now, None, &links).await;
+            self.links = Some(links);
+            self.pool = Some(pool?);
         }
-        let pool = &self.pools[&program.id];
+        let Some(pool) = self.pool.as_ref() else {
+            return Ok(Vec::new());
+        };
         let Some(me) = pool.mentee(mentee) else {
             return Ok(Vec::new());
         };
