@@ -121,6 +121,8 @@ struct Facts(
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    /// Absent when the seats are read on their own (`seats_query`).
+    #[serde(default)]
     Option<Vec<String>>,
 );
 
@@ -181,20 +183,76 @@ impl Facts {
 }
 
 /// The facts of the relationships in `scope`, ordered by id: the relationships
-/// with their kept counts and their mentees in one statement (read as one JSON
-/// text), and their overdue action items (which depend on the day) in one more,
-/// whatever their number.
+/// with their kept counts in one statement and their seats in another (each
+/// read as one JSON text), and their overdue action items (which depend on the
+/// day) in one more, whatever their number.
 pub async fn relationship_facts(
     db: &impl ConnectionTrait,
     scope: Scope<'_>,
     now: DateTime<Utc>,
 ) -> Result<Vec<FactsRow>, DbErr> {
     let overdue_of = overdue_of(db, scope, now).await?;
-    let all: Vec<Facts> =
-        json::all(db, &facts_query(scope, db.get_database_backend(), true)).await?;
+    let backend = db.get_database_backend();
+    let all: Vec<Facts> = json::all(db, &facts_query(scope, backend, true)).await?;
     let mut out: Vec<FactsRow> = all.into_iter().map(|f| f.row(&overdue_of)).collect();
     out.sort_unstable_by(|a, b| a.mentorship_id.cmp(&b.mentorship_id));
+    // The seats in order of relationship, then of joining; the relationships
+    // too are in order of id, so each one's seats follow on.
+    let mut seats: Vec<Seat> = json::all(db, &seats_query(scope, backend)).await?;
+    seats.sort_unstable_by(|a, b| (&a.0, a.2, &a.3).cmp(&(&b.0, b.2, &b.3)));
+    let mut seats = seats.into_iter().peekable();
+    for f in &mut out {
+        while let Some(seat) = seats.next_if(|s| s.0 <= f.mentorship_id) {
+            if seat.0 == f.mentorship_id {
+                f.mentee_ids.push(seat.1);
+            }
+        }
+    }
     Ok(out)
+}
+
+/// A seat taken as `seats_query` selects it: relationship, mentee, joined, id.
+#[derive(serde::Deserialize)]
+struct Seat(
+    String,
+    String,
+    #[serde(deserialize_with = "json::time_given")] DateTime<Utc>,
+    String,
+);
+
+/// The seats taken now in the relationships in `scope` (an erased account's
+/// seat is empty and left out), in one JSON text. Read apart from the
+/// relationships: PostgreSQL runs a sub-select per relationship much slower
+/// than one join.
+fn seats_query(scope: Scope<'_>, backend: DbBackend) -> SelectStatement {
+    let mut q = Query::select();
+    q.from_as(mentorship_mentee::Entity, Alias::new("s"))
+        .join_as(
+            JoinType::InnerJoin,
+            mentorship::Entity,
+            Alias::new("m"),
+            col("m", "id").equals((Alias::new("s"), Alias::new("mentorship_id"))),
+        )
+        .and_where(col("s", "mentee_id").is_not_null());
+    scoped(&mut q, scope);
+    let row = json::array(
+        backend,
+        &["s.mentorship_id", "s.mentee_id", "s.joined_at", "s.id"],
+    );
+    json::select(&mut q, backend, &row, true);
+    q
+}
+
+/// Only the relationships (`m`) in `scope`.
+fn scoped(q: &mut SelectStatement, scope: Scope<'_>) {
+    match scope {
+        Scope::Active => {
+            q.and_where(col("m", "status").eq(S::Active));
+        }
+        Scope::Program(program) => {
+            q.and_where(col("m", "program_id").eq(program.as_str()));
+        }
+    }
 }
 
 /// `relationship_facts` one relationship at a time, in order of id, as the rows
@@ -247,9 +305,9 @@ fn overdue_query(scope: Scope<'_>, now: DateTime<Utc>) -> SelectStatement {
     overdue
 }
 
-/// The relationships in `scope` with their counts and their mentees, each as a
-/// JSON array (`Facts`): all in one JSON text when `whole`, else one a row in
-/// order of id.
+/// The relationships in `scope` with their counts, each as a JSON array
+/// (`Facts`): all in one JSON text when `whole` (their seats read apart, by
+/// `seats_query`), else one a row in order of id with their mentees.
 fn facts_query(scope: Scope<'_>, backend: DbBackend, whole: bool) -> SelectStatement {
     let mut q = Query::select();
     q.from_as(mentorship::Entity, Alias::new("m"))
@@ -282,19 +340,12 @@ fn facts_query(scope: Scope<'_>, backend: DbBackend, whole: bool) -> SelectState
         "s.joined_at, s.id",
     );
     let mut items = FACT_COLUMNS.to_vec();
-    items.push(&mentees);
-    json::select(&mut q, backend, &json::array(backend, &items), whole);
     if !whole {
+        items.push(&mentees);
         q.order_by((Alias::new("m"), Alias::new("id")), Order::Asc);
     }
-    match scope {
-        Scope::Active => {
-            q.and_where(col("m", "status").eq(S::Active));
-        }
-        Scope::Program(program) => {
-            q.and_where(col("m", "program_id").eq(program.as_str()));
-        }
-    }
+    json::select(&mut q, backend, &json::array(backend, &items), whole);
+    scoped(&mut q, scope);
     q
 }
 
